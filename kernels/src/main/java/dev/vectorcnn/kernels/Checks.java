@@ -1,0 +1,78 @@
+package dev.vectorcnn.kernels;
+
+/**
+ * Argument checks shared by every public kernel entry. Each failure is an
+ * {@link IllegalArgumentException} (or {@link NullPointerException} for a missing array) whose
+ * message names the argument and the values, thrown before anything is written.
+ * Sizes are multiplied in {@code long} so that shapes near {@code Integer.MAX_VALUE} cannot wrap.
+ */
+final class Checks {
+
+    private Checks() {
+    }
+
+    static void nonNegative(String name, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0, got " + value);
+        }
+    }
+
+    static void positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0, got " + value);
+        }
+    }
+
+    static void notNull(String name, Object array) {
+        if (array == null) {
+            throw new NullPointerException(name + " must not be null");
+        }
+    }
+
+    /**
+     * Checks a row-major matrix of {@code rows x cols} stored in {@code array} from {@code offset}
+     * with leading dimension {@code ld}.
+     */
+    static void matrix(String name, float[] array, int offset, int ld, int rows, int cols) {
+        notNull(name, array);
+        if (offset < 0) {
+            throw new IllegalArgumentException(name + " offset must be >= 0, got " + offset);
+        }
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException("leading dimension of " + name + " must be >= max(1, " + cols
+                    + ") for a " + rows + "x" + cols + " matrix, got " + ld);
+        }
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        long end = offset + (long) (rows - 1) * ld + cols;
+        if (end > array.length) {
+            throw new IllegalArgumentException(name + " too short: a " + rows + "x" + cols + " matrix at offset "
+                    + offset + " with leading dimension " + ld + " needs length " + end + ", got " + array.length);
+        }
+    }
+
+    /** Checks that {@code array} holds {@code length} elements from {@code offset}. */
+    static void span(String name, float[] array, int offset, long length) {
+        notNull(name, array);
+        if (offset < 0) {
+            throw new IllegalArgumentException(name + " offset must be >= 0, got " + offset);
+        }
+        if (offset + length > array.length) {
+            throw new IllegalArgumentException(name + " too short: needs " + length + " elements from offset "
+                    + offset + " (length " + (offset + length) + "), got " + array.length);
+        }
+    }
+
+    /** Checks that a product of dimensions fits an {@code int} index, returning it. */
+    static int product(String what, long... dims) {
+        long product = 1;
+        for (long dim : dims) {
+            product *= dim;
+            if (product > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(what + " has more than Integer.MAX_VALUE elements");
+            }
+        }
+        return (int) product;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.vectorcnn.kernels;
+
+/**
+ * Single-precision general matrix multiplication,
+ * {@code C = act(alpha * op(A) * op(B) + beta * C + bias)}, on row-major {@code float[]} matrices.
+ *
+ * <p>{@code op(A)} is {@code m x k} and {@code op(B)} is {@code k x n}. With {@link Transpose#NO} A is
+ * stored as {@code m} rows of {@code k} (row {@code i} starts at {@code aOffset + i*lda}); with
+ * {@link Transpose#YES} it is stored as {@code k} rows of {@code m}. Likewise B. C is {@code m} rows of
+ * {@code n}. When {@code beta == 0} C is not read, so it may hold anything (even NaN).
+ *
+ * <p>The fast path is the Goto/BLIS algorithm on the Vector API ({@link VectorGemm}); without
+ * {@code jdk.incubator.vector} the same call runs {@link ScalarGemm}. Either way the result is bitwise
+ * identical for any thread count ({@link KernelThreads}). All methods are thread-safe: they keep no
+ * shared mutable state besides per-thread scratch buffers.
+ */
+public final class Gemm {
+
+    private Gemm() {
+    }
+
+    /** {@code C = alpha * op(A) * op(B) + beta * C}. See the class comment for the layout. */
+    public static void multiply(Transpose transA, Transpose transB, int m, int n, int k,
+                                float alpha, float[] a, int aOffset, int lda,
+                                float[] b, int bOffset, int ldb,
+                                float beta, float[] c, int cOffset, int ldc) {
+        multiply(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc,
+                Epilogue.NONE);
+    }
+
+    /**
+     * {@code C = act(alpha * op(A) * op(B) + beta * C + bias)} with the bias and activation of
+     * {@code epilogue} applied while each tile is written back.
+     *
+     * @throws IllegalArgumentException if a size, offset or leading dimension is negative or does not
+     *                                  fit its array; nothing is written then
+     */
+    public static void multiply(Transpose transA, Transpose transB, int m, int n, int k,
+                                float alpha, float[] a, int aOffset, int lda,
+                                float[] b, int bOffset, int ldb,
+                                float beta, float[] c, int cOffset, int ldc, Epilogue epilogue) {
+        Checks.notNull("transA", transA);
+        Checks.notNull("transB", transB);
+        Checks.notNull("epilogue", epilogue);
+        Checks.nonNegative("m", m);
+        Checks.nonNegative("n", n);
+        Checks.nonNegative("k", k);
+        boolean ta = transA == Transpose.YES;
+        boolean tb = transB == Transpose.YES;
+        Checks.matrix("A", a, aOffset, lda, ta ? k : m, ta ? m : k);
+        Checks.matrix("B", b, bOffset, ldb, tb ? n : k, tb ? k : n);
+        Checks.matrix("C", c, cOffset, ldc, m, n);
+        epilogue.checkColumns(n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            // As in BLAS, A and B are not read then: C = act(beta * C + bias).
+            ScaleOnly.apply(m, n, beta, c, cOffset, ldc, epilogue);
+            return;
+        }
+        if (KernelBackend.isVectorized()) {
+            VectorGemm.multiply(ta, tb, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc,
+                    epilogue);
+        } else {
+            ScalarGemm.multiply(ta, tb, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc,
+                    epilogue);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.vectorcnn.kernels;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * Decides once, at class initialisation, whether the kernels run on the Vector API or on their
+ * scalar references. This class must never touch {@code jdk.incubator.vector}: it is what keeps the
+ * library working when a user forgets {@code --add-modules jdk.incubator.vector}.
+ *
+ * <p>The system property {@code vectorcnn.species} selects the path: {@code preferred} (default,
+ * the widest species the CPU runs natively), {@code 128}, {@code 256}, {@code 512} (a fixed vector
+ * width, for tests and benchmarks) or {@code scalar} (force the scalar path).
+ */
+public final class KernelBackend {
+
+    /** The system property that selects the vector width or the scalar path. */
+    public static final String SPECIES_PROPERTY = "vectorcnn.species";
+
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final String REQUESTED = System.getProperty(SPECIES_PROPERTY, "preferred").trim();
+    private static final boolean VECTORIZED = decide();
+
+    private KernelBackend() {
+    }
+
+    private static boolean decide() {
+        switch (REQUESTED) {
+            case "preferred", "128", "256", "512" -> { }
+            case "scalar" -> {
+                return false;
+            }
+            default -> throw new IllegalArgumentException(SPECIES_PROPERTY
+                    + " must be one of preferred, 128, 256, 512, scalar; got '" + REQUESTED + "'");
+        }
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            System.getLogger("dev.vectorcnn.kernels").log(Level.WARNING,
+                    "vectorcnn: " + VECTOR_MODULE + " is not available, so the kernels run on their slow "
+                            + "scalar path. Add --add-modules " + VECTOR_MODULE + " to the java command.");
+            return false;
+        }
+        return true;
+    }
+
+    /** Whether the kernels run on the Vector API (otherwise on their scalar references). */
+    public static boolean isVectorized() {
+        return VECTORIZED;
+    }
+
+    /** The requested species: {@code preferred}, {@code 128}, {@code 256}, {@code 512} or {@code scalar}. */
+    static String requestedSpecies() {
+        return REQUESTED;
+    }
+
+    /** A one-line description of the active path, e.g. {@code "vector 512-bit"} or {@code "scalar"}. */
+    public static String describe() {
+        return VECTORIZED ? "vector " + VectorSpeciesChoice.bits() + "-bit" : "scalar";
+    }
+}

@@ -1,0 +1,163 @@
+package dev.vectorcnn.kernels;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/**
+ * The library's one thread pool. Its size is the number of available processors unless the system
+ * property {@code vectorcnn.threads} or {@link #setThreads(int)} says otherwise.
+ *
+ * <p>Kernels split their work into chunks whose boundaries depend only on the problem, never on the
+ * thread count, and every chunk is computed by the same code wherever it runs; together with
+ * reductions in a fixed order this makes every result bitwise identical for any number of threads.
+ *
+ * <p>Idle workers block on a queue (they park, never spin): the machines this runs on are shared,
+ * and spinning workers are what makes native frameworks collapse when the host takes a core away.
+ */
+public final class KernelThreads {
+
+    /** The system property that sets the initial number of threads. */
+    public static final String THREADS_PROPERTY = "vectorcnn.threads";
+
+    private static volatile Pool pool = new Pool(initialThreads());
+
+    private KernelThreads() {
+    }
+
+    private static int initialThreads() {
+        String value = System.getProperty(THREADS_PROPERTY);
+        if (value == null) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int threads = Integer.parseInt(value.trim());
+            checkThreads(threads);
+            return threads;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(THREADS_PROPERTY + " must be a positive integer, got '" + value + "'", e);
+        }
+    }
+
+    private static void checkThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+    }
+
+    /** The number of threads kernels use, the calling thread included. */
+    public static int threads() {
+        return pool.threads;
+    }
+
+    /**
+     * Sets the number of threads kernels use, the calling thread included. Calls already running
+     * finish on the old pool.
+     */
+    public static synchronized void setThreads(int threads) {
+        checkThreads(threads);
+        if (threads != pool.threads) {
+            Pool old = pool;
+            pool = new Pool(threads);
+            old.shutdown();
+        }
+    }
+
+    /**
+     * Runs {@code body.accept(chunk)} for every chunk in {@code [0, chunks)}, on the calling thread
+     * and the pool's workers, and returns when all are done. Runs inline when there is one thread,
+     * one chunk, or when called from inside another parallel region.
+     */
+    static void parallelFor(int chunks, IntConsumer body) {
+        Pool current = pool;
+        int helpers = Math.min(current.threads, chunks) - 1;
+        if (helpers <= 0 || Thread.currentThread() instanceof Worker) {
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                body.accept(chunk);
+            }
+            return;
+        }
+        current.run(chunks, helpers, body);
+    }
+
+    /** Marks pool threads, so that nested parallel regions run inline instead of deadlocking. */
+    private static final class Worker extends Thread {
+        Worker(Runnable task, int index) {
+            super(task, "vectorcnn-kernel-" + index);
+            setDaemon(true);
+        }
+    }
+
+    private static final class Pool {
+        final int threads;
+        private final ExecutorService executor;
+
+        Pool(int threads) {
+            this.threads = threads;
+            AtomicInteger index = new AtomicInteger();
+            this.executor = threads == 1 ? null
+                    : Executors.newFixedThreadPool(threads - 1, task -> new Worker(task, index.incrementAndGet()));
+        }
+
+        void run(int chunks, int helpers, IntConsumer body) {
+            AtomicInteger next = new AtomicInteger();
+            Runnable drain = () -> {
+                for (int chunk; (chunk = next.getAndIncrement()) < chunks; ) {
+                    body.accept(chunk);
+                }
+            };
+            List<Future<?>> futures = new ArrayList<>(helpers);
+            for (int i = 0; i < helpers; i++) {
+                futures.add(executor.submit(drain));
+            }
+            Throwable failure = null;
+            try {
+                drain.run();
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                next.set(chunks);
+            }
+            // Wait for every helper even when interrupted: returning early would let a helper
+            // keep writing into the caller's arrays.
+            boolean interrupted = false;
+            for (Future<?> future : futures) {
+                while (true) {
+                    try {
+                        future.get();
+                        break;
+                    } catch (ExecutionException e) {
+                        if (failure == null) {
+                            failure = e.getCause();
+                        }
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (failure instanceof RuntimeException re) {
+                throw re;
+            }
+            if (failure instanceof Error err) {
+                throw err;
+            }
+            if (failure != null) {
+                throw new IllegalStateException("kernel worker failed", failure);
+            }
+        }
+
+        void shutdown() {
+            if (executor != null) {
+                executor.shutdown();
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.vectorcnn.kernels;
+
+/**
+ * TensorFlow's padding rule, the only place it is written down; every convolution and pooling
+ * kernel asks this class for its output size and leading padding.
+ *
+ * <ul>
+ *   <li>{@link #VALID}: no padding, {@code out = floor((in - k) / s) + 1} (0 when the window does not
+ *       fit).</li>
+ *   <li>{@link #SAME}: {@code out = ceil(in / s)}, {@code padTotal = max((out - 1) * s + k - in, 0)},
+ *       {@code padBefore = padTotal / 2}; the odd extra row or column goes after (bottom/right).</li>
+ * </ul>
+ * Check: a 1x13 input 1..13, filter [2,3,5,7,11,13], stride 5 gives VALID [184, 389] and SAME
+ * [143, 348, 204].
+ */
+public enum Padding {
+    /** Only windows that fit entirely inside the input. */
+    VALID,
+    /** Enough zero padding that {@code out = ceil(in / stride)}. */
+    SAME;
+
+    /** Output length along one axis for input length {@code in}, window {@code k} and stride {@code s}. */
+    public int outputSize(int in, int k, int s) {
+        checkAxis(in, k, s);
+        if (this == SAME) {
+            return (int) (((long) in + s - 1) / s);
+        }
+        return in < k ? 0 : (in - k) / s + 1;
+    }
+
+    /** Zero rows (or columns) before the first input element: {@code padTotal / 2} for SAME, 0 for VALID. */
+    public int padBefore(int in, int k, int s) {
+        if (this == VALID) {
+            checkAxis(in, k, s);
+            return 0;
+        }
+        long padTotal = Math.max((long) (outputSize(in, k, s) - 1) * s + k - in, 0L);
+        return (int) (padTotal / 2);
+    }
+
+    private static void checkAxis(int in, int k, int s) {
+        Checks.positive("input size", in);
+        Checks.positive("kernel size", k);
+        Checks.positive("stride", s);
+    }
+}

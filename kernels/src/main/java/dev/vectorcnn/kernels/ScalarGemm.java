@@ -1,0 +1,63 @@
+package dev.vectorcnn.kernels;
+
+/**
+ * The scalar GEMM: the fallback when the Vector API is absent, and the plain reference the fast
+ * path is read against. Arguments are trusted (checked by {@link Gemm}).
+ *
+ * <p>Rows are independent, so chunks of rows run in parallel; each element is summed over k in
+ * order whatever the chunking, so the result does not depend on the thread count.
+ */
+final class ScalarGemm {
+
+    /** Rows per parallel chunk: enough work per chunk to amortise the hand-off. */
+    private static final int ROWS_PER_CHUNK = 16;
+
+    private ScalarGemm() {
+    }
+
+    static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                         float alpha, float[] a, int aOffset, int lda,
+                         float[] b, int bOffset, int ldb,
+                         float beta, float[] c, int cOffset, int ldc, Epilogue epilogue) {
+        int chunks = (m + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
+        KernelThreads.parallelFor(chunks, chunk -> {
+            float[] row = new float[n];
+            int end = Math.min(m, (chunk + 1) * ROWS_PER_CHUNK);
+            for (int i = chunk * ROWS_PER_CHUNK; i < end; i++) {
+                java.util.Arrays.fill(row, 0f);
+                for (int p = 0; p < k; p++) {
+                    float aip = transA ? a[aOffset + p * lda + i] : a[aOffset + i * lda + p];
+                    if (transB) {
+                        for (int j = 0; j < n; j++) {
+                            row[j] += aip * b[bOffset + j * ldb + p];
+                        }
+                    } else {
+                        int bRow = bOffset + p * ldb;
+                        for (int j = 0; j < n; j++) {
+                            row[j] += aip * b[bRow + j];
+                        }
+                    }
+                }
+                writeRow(row, alpha, beta, c, cOffset + i * ldc, epilogue);
+            }
+        });
+    }
+
+    /** {@code c[j] = act(alpha*row[j] + beta*c[j] + bias[j])}; C is not read when beta is 0. */
+    static void writeRow(float[] row, float alpha, float beta, float[] c, int cRow, Epilogue epilogue) {
+        float[] bias = epilogue.bias();
+        for (int j = 0; j < row.length; j++) {
+            float v = alpha * row[j];
+            if (beta != 0f) {
+                v += beta * c[cRow + j];
+            }
+            if (bias != null) {
+                v += bias[epilogue.biasOffset() + j];
+            }
+            if (epilogue.relu()) {
+                v = Math.max(v, 0f);
+            }
+            c[cRow + j] = v;
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.vectorcnn.kernels;
+
+/**
+ * The Vector API GEMM driver: Goto/BLIS blocking around {@link GemmMicroKernel6x4} and
+ * {@link GemmMicroKernel12x2}. Arguments are trusted (checked by {@link Gemm}).
+ *
+ * <p>Structure, outermost first:
+ * <ol>
+ *   <li>B is packed once per call into column panels of the micro-kernel's width, {@code k} rows
+ *       each, zero-padded past column n (so no tile sees a ragged edge). The transpose of B is
+ *       absorbed here. Panels are packed in parallel.</li>
+ *   <li>The rows of C are cut into chunks of {@link #ROWS_PER_CHUNK}; chunks run in parallel, in one
+ *       fork per call. Chunk boundaries depend only on m, so results do not depend on thread count.</li>
+ *   <li>Inside a chunk: column blocks of about {@code L2_BLOCK_BYTES} of packed B, then k blocks of at
+ *       most {@link #MAX_DEPTH_BLOCK}, then micro-panels of A rows (held in L1 across the B panels),
+ *       then B panels (streamed from L2).</li>
+ * </ol>
+ * A is read in place when it is not transposed: with few output columns (convolutions have 32-64)
+ * each A element feeds only 2n flops, so packing it would cost more than it saves (measured 1.6x on
+ * the MNIST conv2 shape). A transposed A is packed per chunk into row-major blocks.
+ */
+final class VectorGemm {
+
+    /**
+     * The largest k block. One block writes C once; measured, splitting k=576 into two blocks cost 25%
+     * on the 56x56x64 layer shape, and a 6 x 640 A micro-panel (15 KiB) still sits in L1.
+     */
+    static final int MAX_DEPTH_BLOCK = 640;
+
+    /** Rows of C per parallel chunk: a multiple of both tile heights, ~120 x 640 A rows fit in L2. */
+    static final int ROWS_PER_CHUNK = 120;
+
+    /** Target size of the block of packed B reused by every row micro-panel of a chunk (half of L2). */
+    private static final int L2_BLOCK_BYTES = 1 << 20;
+
+    /** Below this many multiply-adds a call stays on the calling thread: a fork would cost more. */
+    private static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 18;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private VectorGemm() {
+    }
+
+    static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                         float alpha, float[] a, int aOffset, int lda,
+                         float[] b, int bOffset, int ldb,
+                         float beta, float[] c, int cOffset, int ldc, Epilogue epilogue) {
+        Tile tile = Tile.forColumns(n);
+        int panels = (n + tile.columns - 1) / tile.columns;
+        float[] packedB = SCRATCH.get().packedB(Checks.product("packed B", panels, tile.columns, k));
+        boolean parallel = (long) m * n * k >= PARALLEL_MIN_MULTIPLY_ADDS;
+
+        forChunks(parallel, panels, panel -> packPanelOfB(transB, b, bOffset, ldb, k, n, panel, tile.columns, packedB));
+
+        int depthBlocks = (k + MAX_DEPTH_BLOCK - 1) / MAX_DEPTH_BLOCK;
+        int depthBlock = (k + depthBlocks - 1) / depthBlocks;
+        int panelsPerColumnBlock = Math.max(1, L2_BLOCK_BYTES / (Float.BYTES * depthBlock * tile.columns));
+        int chunks = (m + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
+        forChunks(parallel, chunks, chunk -> {
+            int rowStart = chunk * ROWS_PER_CHUNK;
+            int rowEnd = Math.min(m, rowStart + ROWS_PER_CHUNK);
+            Scratch scratch = SCRATCH.get();
+            for (int firstPanel = 0; firstPanel < panels; firstPanel += panelsPerColumnBlock) {
+                int endPanel = Math.min(panels, firstPanel + panelsPerColumnBlock);
+                for (int depthStart = 0; depthStart < k; depthStart += depthBlock) {
+                    int depth = Math.min(depthBlock, k - depthStart);
+                    boolean firstDepth = depthStart == 0;
+                    boolean lastDepth = depthStart + depth == k;
+                    multiplyBlock(tile, transA, a, aOffset, lda, packedB, k, c, cOffset, ldc, n,
+                            rowStart, rowEnd, firstPanel, endPanel, depthStart, depth,
+                            alpha, firstDepth ? beta : 1f, lastDepth ? epilogue : Epilogue.NONE, scratch);
+                }
+            }
+        });
+    }
+
+    /** One (row chunk, column block, depth block) of C, micro-panel by micro-panel. */
+    private static void multiplyBlock(Tile tile, boolean transA, float[] a, int aOffset, int lda,
+                                      float[] packedB, int k, float[] c, int cOffset, int ldc, int n,
+                                      int rowStart, int rowEnd, int firstPanel, int endPanel,
+                                      int depthStart, int depth, float alpha, float beta,
+                                      Epilogue epilogue, Scratch scratch) {
+        float[] bias = epilogue.bias();
+        boolean relu = epilogue.relu();
+        int rows = rowEnd - rowStart;
+        // Where the micro-kernel reads A: in place, or a packed copy for a transposed A.
+        float[] aSource = a;
+        int aStart = aOffset + rowStart * lda + depthStart;
+        int aLd = lda;
+        if (transA) {
+            int paddedRows = (rows + tile.rows - 1) / tile.rows * tile.rows;
+            aSource = scratch.packedA(paddedRows * depth);
+            packRowsOfTransposedA(a, aOffset, lda, rowStart, rows, paddedRows, depthStart, depth, aSource);
+            aStart = 0;
+            aLd = depth;
+        }
+        for (int r = 0; r < rows; r += tile.rows) {
+            int tileRows = Math.min(tile.rows, rows - r);
+            float[] tileA = aSource;
+            int tileAStart = aStart + r * aLd;
+            int tileALd = aLd;
+            if (tileRows < tile.rows && !transA) {
+                // The ragged last rows: copy them into a zero-padded micro-panel so the kernel
+                // never reads past row m.
+                tileA = scratch.edgeA(tile.rows * depth);
+                copyEdgeRows(aSource, tileAStart, aLd, tileRows, depth, tileA, tile.rows);
+                tileAStart = 0;
+                tileALd = depth;
+            }
+            int cRow = cOffset + (rowStart + r) * ldc;
+            for (int panel = firstPanel; panel < endPanel; panel++) {
+                int column = panel * tile.columns;
+                int bStart = panel * tile.columns * k + depthStart * tile.columns;
+                tile.run(depth, tileA, tileAStart, tileALd, packedB, bStart, c, cRow + column, ldc,
+                        tileRows, n - column, alpha, beta, bias, epilogue.biasOffset() + column, relu);
+            }
+        }
+    }
+
+    /** Packs columns {@code [panel*width, panel*width + width)} of op(B), all k rows, zero-padded. */
+    private static void packPanelOfB(boolean transB, float[] b, int bOffset, int ldb, int k, int n,
+                                     int panel, int width, float[] packed) {
+        int column = panel * width;
+        int valid = Math.min(width, n - column);
+        int out = panel * width * k;
+        for (int p = 0; p < k; p++, out += width) {
+            if (transB) {
+                for (int j = 0; j < valid; j++) {
+                    packed[out + j] = b[bOffset + (column + j) * ldb + p];
+                }
+            } else {
+                System.arraycopy(b, bOffset + p * ldb + column, packed, out, valid);
+            }
+            java.util.Arrays.fill(packed, out + valid, out + width, 0f);
+        }
+    }
+
+    /** Rows {@code rowStart..} of op(A) = A^T, depth columns from depthStart, as a row-major block. */
+    private static void packRowsOfTransposedA(float[] a, int aOffset, int lda, int rowStart, int rows,
+                                              int paddedRows, int depthStart, int depth, float[] packed) {
+        for (int p = 0; p < depth; p++) {
+            int source = aOffset + (depthStart + p) * lda + rowStart;
+            for (int i = 0; i < rows; i++) {
+                packed[i * depth + p] = a[source + i];
+            }
+        }
+        java.util.Arrays.fill(packed, rows * depth, paddedRows * depth, 0f);
+    }
+
+    private static void copyEdgeRows(float[] a, int start, int lda, int rows, int depth, float[] edge, int tileRows) {
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(a, start + i * lda, edge, i * depth, depth);
+        }
+        java.util.Arrays.fill(edge, rows * depth, tileRows * depth, 0f);
+    }
+
+    private static void forChunks(boolean parallel, int chunks, java.util.function.IntConsumer body) {
+        if (parallel) {
+            KernelThreads.parallelFor(chunks, body);
+        } else {
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                body.accept(chunk);
+            }
+        }
+    }
+
+    /** The two micro-kernel shapes and when each is used. */
+    private enum Tile {
+        SIX_BY_FOUR(GemmMicroKernel6x4.ROWS, GemmMicroKernel6x4.COLUMNS),
+        TWELVE_BY_TWO(GemmMicroKernel12x2.ROWS, GemmMicroKernel12x2.COLUMNS);
+
+        final int rows;
+        final int columns;
+
+        Tile(int rows, int columns) {
+            this.rows = rows;
+            this.columns = columns;
+        }
+
+        static Tile forColumns(int n) {
+            return n <= TWELVE_BY_TWO.columns ? TWELVE_BY_TWO : SIX_BY_FOUR;
+        }
+
+        void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c, int cIndex, int ldc,
+                 int rows, int cols, float alpha, float beta, float[] bias, int biasIndex, boolean relu) {
+            if (this == SIX_BY_FOUR) {
+                GemmMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, c, cIndex, ldc, rows, cols,
+                        alpha, beta, bias, biasIndex, relu);
+            } else {
+                GemmMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, c, cIndex, ldc, rows, cols,
+                        alpha, beta, bias, biasIndex, relu);
+            }
+        }
+    }
+
+    /** Grow-only per-thread buffers, so steady-state calls allocate nothing. */
+    private static final class Scratch {
+        private float[] packedB = new float[0];
+        private float[] packedA = new float[0];
+        private float[] edgeA = new float[0];
+
+        float[] packedB(int length) {
+            if (packedB.length < length) {
+                packedB = new float[length];
+            }
+            return packedB;
+        }
+
+        float[] packedA(int length) {
+            if (packedA.length < length) {
+                packedA = new float[length];
+            }
+            return packedA;
+        }
+
+        float[] edgeA(int length) {
+            if (edgeA.length < length) {
+                edgeA = new float[length];
+            }
+            return edgeA;
+        }
+    }
+}
