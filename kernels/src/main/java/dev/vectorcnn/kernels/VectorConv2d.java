@@ -5,7 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API convolution: GEMM over patches with the GEMM micro-kernels, the patch matrix built a
+ * The Vector API convolution: GEMM over patches with the convolution micro-kernels, the patch matrix built a
  * block of output pixels at a time by {@link PatchRows}. Arguments are trusted (checked by
  * {@link Conv2d}). With {@code M = N*OH*OW} output pixels and {@code K = KH*KW*C} patch columns:
  * <ul>
@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       time, scattered back onto the input (col2im); blocks of one image run in order on one thread,
  *       so the scatter needs no locks and sums in a fixed order;</li>
  *   <li>backwardFilter: {@code filterGrad[K, OC] = patches^T[K, M] x outputGrad[M, OC]}, read straight
- *       from the gathered patch rows by {@link GemmTnMicroKernel6x4}/{@link GemmTnMicroKernel12x2}; the
+ *       from the gathered patch rows by {@link ConvTnMicroKernel6x4}/{@link ConvTnMicroKernel12x2}; the
  *       reduction over M is cut into groups of whole blocks whose bounds depend only on the shape, each
  *       group sums into its own partial, and the partials are added in group order, so the result is
  *       bitwise identical for any thread count.</li>
@@ -60,6 +60,9 @@ final class VectorConv2d {
     /** Below this many multiply-adds a call stays on the calling thread: a fork would cost more. */
     private static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 18;
 
+    /** Floats of one micro-kernel tile: 6 x 4 and 12 x 2 vectors are both 24 vectors. */
+    private static final int TILE_FLOATS = ConvMicroKernel6x4.ROWS * ConvMicroKernel6x4.COLUMNS;
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private VectorConv2d() {
@@ -85,7 +88,8 @@ final class VectorConv2d {
         forChunks(isLarge(s), blocks, block -> {
             int first = block * blockRows;
             int rows = Math.min(blockRows, m - first);
-            float[] patches = SCRATCH.get().patches(patchFloats(s));
+            Scratch scratch = SCRATCH.get();
+            float[] patches = scratch.patches(patchFloats(s));
             PatchRows.gather(s, input, first, rows, patches);
             for (int r = 0; r < rows; r += tile.rows) {
                 int tileRows = Math.min(tile.rows, rows - r);
@@ -93,7 +97,7 @@ final class VectorConv2d {
                 for (int panel = 0; panel < panels; panel++) {
                     int column = panel * tile.columns;
                     tile.run(k, patches, r * k, k, packed, column * k, output, out + column, oc,
-                            tileRows, oc - column, 0f, bias, column, relu);
+                            tileRows, oc - column, false, bias, column, relu, scratch.tile);
                 }
             }
         });
@@ -137,7 +141,7 @@ final class VectorConv2d {
                     for (int panel = 0; panel < panels; panel++) {
                         int column = panel * tile.columns;
                         tile.run(oc, a, aIndex, oc, packed, column * oc, patchGrads, r * k + column, k,
-                                tileRows, k - column, 0f, null, 0, false);
+                                tileRows, k - column, false, null, 0, false, scratch.tile);
                     }
                 }
                 PatchRows.scatterAdd(s, patchGrads, first, rows, inputGrad);
@@ -171,7 +175,7 @@ final class VectorConv2d {
             for (int block = firstBlock; block < endBlock; block++) {
                 int first = block * blockRows;
                 int rows = Math.min(blockRows, m - first);
-                float beta = block == firstBlock ? 0f : 1f;
+                boolean accumulate = block != firstBlock;
                 PatchRows.gather(s, input, first, rows, patches);
                 float[] b = outputGrad;
                 int bStart = first * oc;
@@ -187,11 +191,11 @@ final class VectorConv2d {
                     for (int panel = 0; panel < panels; panel++) {
                         int column = panel * tile.columns;
                         tile.runTransposedA(rows, patches, r, k, b, bStart + column * rows, partials,
-                                partial + r * oc + column, oc, tileRows, oc - column, beta);
+                                partial + r * oc + column, oc, tileRows, oc - column, accumulate, scratch.tile);
                     }
                 }
                 if (biasGrad != null) {
-                    sumRows(outputGrad, first, rows, oc, partials, partial + filterLength, beta == 0f);
+                    sumRows(outputGrad, first, rows, oc, partials, partial + filterLength, !accumulate);
                 }
             }
         });
@@ -206,7 +210,7 @@ final class VectorConv2d {
      * also holds the filter-gradient partials); independent of the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
-        return (long) packedFloats(s) + patchFloats(s) + edgeFloats(s) + partialFloats(s);
+        return (long) packedFloats(s) + patchFloats(s) + edgeFloats(s) + partialFloats(s) + TILE_FLOATS;
     }
 
     /** Floats of the scratch the current thread holds now, for the workspace test. */
@@ -359,8 +363,8 @@ final class VectorConv2d {
 
     /** The two micro-kernel shapes: 12 x 2 vectors for at most 2*lanes columns, 6 x 4 vectors above. */
     private enum Tile {
-        SIX_BY_FOUR(GemmMicroKernel6x4.ROWS, GemmMicroKernel6x4.COLUMNS),
-        TWELVE_BY_TWO(GemmMicroKernel12x2.ROWS, GemmMicroKernel12x2.COLUMNS);
+        SIX_BY_FOUR(ConvMicroKernel6x4.ROWS, ConvMicroKernel6x4.COLUMNS),
+        TWELVE_BY_TWO(ConvMicroKernel12x2.ROWS, ConvMicroKernel12x2.COLUMNS);
 
         final int rows;
         final int columns;
@@ -374,28 +378,26 @@ final class VectorConv2d {
             return n <= TWELVE_BY_TWO.columns ? TWELVE_BY_TWO : SIX_BY_FOUR;
         }
 
-        /** {@code C = act(A x B + beta*C + bias)} with A rows read in place. */
+        /** {@code C = act(A x B + (accumulate ? C : 0) + bias)} with A rows read in place. */
         void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c, int cIndex, int ldc,
-                 int rows, int cols, float beta, float[] bias, int biasIndex, boolean relu) {
+                 int rows, int cols, boolean accumulate, float[] bias, int biasIndex, boolean relu, float[] tile) {
             if (this == SIX_BY_FOUR) {
-                GemmMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, c, cIndex, ldc, rows, cols,
-                        1f, beta, bias, biasIndex, relu);
+                ConvMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, tile);
             } else {
-                GemmMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, c, cIndex, ldc, rows, cols,
-                        1f, beta, bias, biasIndex, relu);
+                ConvMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, tile);
             }
+            TileWriteBack.write(tile, columns, rows, cols, c, cIndex, ldc, accumulate, bias, biasIndex, relu);
         }
 
-        /** {@code C = A^T x B + beta*C} with A's columns read in place. */
+        /** {@code C = A^T x B + (accumulate ? C : 0)} with A's columns read in place. */
         void runTransposedA(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c, int cIndex,
-                            int ldc, int rows, int cols, float beta) {
+                            int ldc, int rows, int cols, boolean accumulate, float[] tile) {
             if (this == SIX_BY_FOUR) {
-                GemmTnMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, c, cIndex, ldc, rows, cols,
-                        1f, beta, null, 0, false);
+                ConvTnMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, tile);
             } else {
-                GemmTnMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, c, cIndex, ldc, rows, cols,
-                        1f, beta, null, 0, false);
+                ConvTnMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, tile);
             }
+            TileWriteBack.write(tile, columns, rows, cols, c, cIndex, ldc, accumulate, null, 0, false);
         }
     }
 
@@ -405,6 +407,8 @@ final class VectorConv2d {
         private float[] patches = new float[0];
         private float[] edge = new float[0];
         private float[] partials = new float[0];
+        /** One micro-kernel tile, the same size for both shapes. */
+        final float[] tile = new float[TILE_FLOATS];
 
         float[] packed(int length) {
             if (packed.length < length) {
@@ -435,7 +439,7 @@ final class VectorConv2d {
         }
 
         long floats() {
-            return (long) packed.length + patches.length + edge.length + partials.length;
+            return (long) packed.length + patches.length + edge.length + partials.length + tile.length;
         }
     }
 }
