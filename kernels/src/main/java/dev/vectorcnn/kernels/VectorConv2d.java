@@ -39,6 +39,9 @@ final class VectorConv2d {
     /** Target size of one block of gathered patch rows (256 KiB: with the packed filter, fits L2). */
     static final int PATCH_BLOCK_FLOATS = 1 << 16;
 
+    /** Output pixels per forward chunk, rounded up to whole output rows. */
+    private static final int PIXELS_PER_CHUNK = 240;
+
     /** Most output pixels per block, so that small-K layers still give several parallel chunks. */
     private static final int MAX_BLOCK_ROWS = 480;
 
@@ -83,24 +86,100 @@ final class VectorConv2d {
         for (int panel = 0; panel < panels; panel++) {
             packColumns(filter, k, oc, panel, tile.columns, packed);
         }
-        int blockRows = blockRows(k);
-        int blocks = ceilDiv(m, blockRows);
-        forChunks(isLarge(s), blocks, block -> {
-            int first = block * blockRows;
-            int rows = Math.min(blockRows, m - first);
+        int outHeight = s.outHeight();
+        int outWidth = s.outWidth();
+        int outRows = s.batch() * outHeight;
+        int rowsPerChunk = ceilDiv(PIXELS_PER_CHUNK, outWidth);
+        int chunks = ceilDiv(outRows, rowsPerChunk);
+        int paddedRow = paddedRowFloats(s);
+        int segmentLength = s.filterWidth() * s.inChannels();
+        int pixelStep = s.strideWidth() * s.inChannels();
+        int fullWidth = outWidth - outWidth % tile.rows;
+        forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
-            float[] patches = scratch.patches(patchFloats(s));
-            PatchRows.gather(s, input, first, rows, patches);
-            for (int r = 0; r < rows; r += tile.rows) {
-                int tileRows = Math.min(tile.rows, rows - r);
-                int out = (first + r) * oc;
-                for (int panel = 0; panel < panels; panel++) {
-                    int column = panel * tile.columns;
-                    tile.run(k, patches, r * k, k, packed, column * k, output, out + column, oc,
-                            tileRows, oc - column, false, bias, column, relu, scratch.tile);
+            float[] rows = scratch.patches(patchFloats(s));
+            if (scratch.remainderPatches.length < remainderFloats(s)) {
+                scratch.remainderPatches = new float[remainderFloats(s)];
+            }
+            Remainder remainder = new Remainder(s, tile, scratch, packed, bias, relu, output);
+            int end = Math.min(outRows, (chunk + 1) * rowsPerChunk);
+            for (int outRow = chunk * rowsPerChunk; outRow < end; outRow++) {
+                int image = outRow / outHeight;
+                int top = (outRow - image * outHeight) * s.strideHeight() - s.padTop();
+                // Filter rows over the top or bottom padding add nothing: leave them out.
+                int firstTap = Math.max(0, -top);
+                int segments = Math.max(0, Math.min(s.filterHeight(), s.inHeight() - top) - firstTap);
+                PatchRows.padInputRows(s, input, image, top + firstTap, segments, paddedRow, rows);
+                int out = outRow * outWidth * oc;
+                for (int ox = 0; ox < fullWidth; ox += tile.rows) {
+                    for (int panel = 0; panel < panels; panel++) {
+                        int column = panel * tile.columns;
+                        tile.run(segments, paddedRow, segmentLength, rows, ox * pixelStep, pixelStep,
+                                packed, column * k + firstTap * segmentLength * tile.columns,
+                                output, out + ox * oc + column, oc, tile.rows, oc - column, false, bias, column, relu,
+                                scratch.tile);
+                    }
+                }
+                for (int ox = fullWidth; ox < outWidth; ox++) {
+                    remainder.add(outRow * outWidth + ox, input);
                 }
             }
+            remainder.flush();
         });
+    }
+
+    /**
+     * The last {@code OW mod ROWS} pixels of each output row, which would leave a tile mostly empty:
+     * their patches are gathered, up to a full tile from several output rows, and computed as one
+     * single-segment tile whose rows are written back one by one. Each pixel's sum runs over the patch
+     * in the same order as on the direct path (which only leaves out the exact zeros of padded rows).
+     */
+    private static final class Remainder {
+        private final Conv2dShape s;
+        private final Tile tile;
+        private final Scratch scratch;
+        private final float[] packed;
+        private final float[] bias;
+        private final boolean relu;
+        private final float[] output;
+        private final int patchLength;
+        private int count;
+
+        Remainder(Conv2dShape s, Tile tile, Scratch scratch, float[] packed, float[] bias, boolean relu,
+                  float[] output) {
+            this.s = s;
+            this.tile = tile;
+            this.scratch = scratch;
+            this.packed = packed;
+            this.bias = bias;
+            this.relu = relu;
+            this.output = output;
+            this.patchLength = s.patchLength();
+        }
+
+        void add(int pixel, float[] input) {
+            PatchRows.gather(s, input, pixel, 1, scratch.remainderPatches, count * patchLength);
+            scratch.remainderPixels[count] = pixel;
+            if (++count == tile.rows) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (count == 0) {
+                return;
+            }
+            int oc = s.outChannels();
+            for (int column = 0; column < oc; column += tile.columns) {
+                tile.run(1, 0, patchLength, scratch.remainderPatches, 0, patchLength, packed, column * patchLength,
+                        scratch.tile);
+                for (int r = 0; r < count; r++) {
+                    TileWriteBack.write(scratch.tile, r * tile.columns, tile.columns, 1, oc - column, output,
+                            scratch.remainderPixels[r] * oc + column, oc, false, bias, column, relu);
+                }
+            }
+            count = 0;
+        }
     }
 
     static void backwardInput(Conv2dShape s, float[] filter, float[] outputGrad, float[] inputGrad) {
@@ -140,7 +219,7 @@ final class VectorConv2d {
                     }
                     for (int panel = 0; panel < panels; panel++) {
                         int column = panel * tile.columns;
-                        tile.run(oc, a, aIndex, oc, packed, column * oc, patchGrads, r * k + column, k,
+                        tile.run(1, 0, oc, a, aIndex, oc, packed, column * oc, patchGrads, r * k + column, k,
                                 tileRows, k - column, false, null, 0, false, scratch.tile);
                     }
                 }
@@ -176,7 +255,7 @@ final class VectorConv2d {
                 int first = block * blockRows;
                 int rows = Math.min(blockRows, m - first);
                 boolean accumulate = block != firstBlock;
-                PatchRows.gather(s, input, first, rows, patches);
+                PatchRows.gather(s, input, first, rows, patches, 0);
                 float[] b = outputGrad;
                 int bStart = first * oc;
                 if (!inPlace) {
@@ -210,7 +289,8 @@ final class VectorConv2d {
      * also holds the filter-gradient partials); independent of the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
-        return (long) packedFloats(s) + patchFloats(s) + edgeFloats(s) + partialFloats(s) + TILE_FLOATS;
+        return (long) packedFloats(s) + patchFloats(s) + edgeFloats(s) + partialFloats(s) + TILE_FLOATS
+                + remainderFloats(s);
     }
 
     /** Floats of the scratch the current thread holds now, for the workspace test. */
@@ -253,10 +333,26 @@ final class VectorConv2d {
         return Checks.product("convolution packed operand", Math.max(forward, Math.max(backwardInput, backwardFilter)));
     }
 
-    /** Patch rows of the larger block, plus one tile height of slack read by the ragged last K tile. */
+    /**
+     * The larger of: the patch rows of a backward block plus one tile height of slack read by the ragged
+     * last K tile, and forward's padded input rows plus the slack a ragged tile of pixels reads.
+     */
     private static int patchFloats(Conv2dShape s) {
         int rows = Math.max(blockRows(s.patchLength()), filterGradBlockRows(s));
-        return Checks.product("convolution patch block", rows, s.patchLength()) + ROW_ALIGN;
+        long backward = (long) rows * s.patchLength() + ROW_ALIGN;
+        long forward = (long) s.filterHeight() * paddedRowFloats(s) + (long) ROW_ALIGN * s.strideWidth() * s.inChannels();
+        return Checks.product("convolution patch block", Math.max(backward, forward));
+    }
+
+    /** Floats of one zero-padded input row as forward reads it: every window of an output row, nothing more. */
+    private static int paddedRowFloats(Conv2dShape s) {
+        return Checks.product("padded input row", (long) (s.outWidth() - 1) * s.strideWidth() + s.filterWidth(),
+                s.inChannels());
+    }
+
+    /** A full tile of gathered patch rows for forward's remainder pixels. */
+    private static int remainderFloats(Conv2dShape s) {
+        return Checks.product("convolution remainder tile", ROW_ALIGN, s.patchLength());
     }
 
     private static int edgeFloats(Conv2dShape s) {
@@ -378,15 +474,32 @@ final class VectorConv2d {
             return n <= TWELVE_BY_TWO.columns ? TWELVE_BY_TWO : SIX_BY_FOUR;
         }
 
-        /** {@code C = act(A x B + (accumulate ? C : 0) + bias)} with A rows read in place. */
-        void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c, int cIndex, int ldc,
-                 int rows, int cols, boolean accumulate, float[] bias, int biasIndex, boolean relu, float[] tile) {
-            if (this == SIX_BY_FOUR) {
-                ConvMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, tile);
-            } else {
-                ConvMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, tile);
+        /**
+         * {@code C = act(sum over segments of A_s x B_s + (accumulate ? C : 0) + bias)} with A rows read in
+         * place (see {@link ConvMicroKernel6x4}).
+         */
+        void run(int segments, int aSegmentStride, int kc, float[] a, int aIndex, int lda, float[] b, int bIndex,
+                 float[] c, int cIndex, int ldc, int rows, int cols, boolean accumulate, float[] bias, int biasIndex,
+                 boolean relu, float[] tile) {
+            run(segments, aSegmentStride, kc, a, aIndex, lda, b, bIndex, tile);
+            TileWriteBack.write(tile, 0, columns, rows, cols, c, cIndex, ldc, accumulate, bias, biasIndex, relu);
+        }
+
+        /** {@code tile = sum over segments of A_s x B_s}, raw. */
+        void run(int segments, int aSegmentStride, int kc, float[] a, int aIndex, int lda, float[] b, int bIndex,
+                 float[] tile) {
+            if (segments == 0) {
+                java.util.Arrays.fill(tile, 0f);
             }
-            TileWriteBack.write(tile, columns, rows, cols, c, cIndex, ldc, accumulate, bias, biasIndex, relu);
+            for (int segment = 0; segment < segments; segment++) {
+                int aSegment = aIndex + segment * aSegmentStride;
+                int bSegment = bIndex + segment * kc * columns;
+                if (this == SIX_BY_FOUR) {
+                    ConvMicroKernel6x4.run(kc, a, aSegment, lda, b, bSegment, tile, segment > 0);
+                } else {
+                    ConvMicroKernel12x2.run(kc, a, aSegment, lda, b, bSegment, tile, segment > 0);
+                }
+            }
         }
 
         /** {@code C = A^T x B + (accumulate ? C : 0)} with A's columns read in place. */
@@ -397,7 +510,7 @@ final class VectorConv2d {
             } else {
                 ConvTnMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, tile);
             }
-            TileWriteBack.write(tile, columns, rows, cols, c, cIndex, ldc, accumulate, null, 0, false);
+            TileWriteBack.write(tile, 0, columns, rows, cols, c, cIndex, ldc, accumulate, null, 0, false);
         }
     }
 
@@ -409,6 +522,9 @@ final class VectorConv2d {
         private float[] partials = new float[0];
         /** One micro-kernel tile, the same size for both shapes. */
         final float[] tile = new float[TILE_FLOATS];
+        /** Output pixels of the forward remainder tile and their gathered patches. */
+        final int[] remainderPixels = new int[ROW_ALIGN];
+        float[] remainderPatches = new float[0];
 
         float[] packed(int length) {
             if (packed.length < length) {
@@ -439,7 +555,8 @@ final class VectorConv2d {
         }
 
         long floats() {
-            return (long) packed.length + patches.length + edge.length + partials.length + tile.length;
+            return (long) packed.length + patches.length + edge.length + partials.length + tile.length
+                    + remainderPatches.length;
         }
     }
 }
