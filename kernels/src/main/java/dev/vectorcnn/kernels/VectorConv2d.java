@@ -39,6 +39,12 @@ final class VectorConv2d {
     /** Target size of one block of gathered patch rows (256 KiB: with the packed filter, fits L2). */
     static final int PATCH_BLOCK_FLOATS = 1 << 16;
 
+    /**
+     * Shortest filter row ({@code KW*C} floats) read in place by forward; shorter ones are gathered, since
+     * one tile round trip per filter row would cost more than the few multiply-adds it feeds.
+     */
+    private static final int DIRECT_MIN_SEGMENT = 32;
+
     /** Output pixels per forward chunk, rounded up to whole output rows. */
     private static final int PIXELS_PER_CHUNK = 240;
 
@@ -89,11 +95,15 @@ final class VectorConv2d {
         int outHeight = s.outHeight();
         int outWidth = s.outWidth();
         int outRows = s.batch() * outHeight;
-        int rowsPerChunk = ceilDiv(PIXELS_PER_CHUNK, outWidth);
+        int rowsPerChunk = forwardRowsPerChunk(s);
         int chunks = ceilDiv(outRows, rowsPerChunk);
         int paddedRow = paddedRowFloats(s);
         int segmentLength = s.filterWidth() * s.inChannels();
         int pixelStep = s.strideWidth() * s.inChannels();
+        if (segmentLength < DIRECT_MIN_SEGMENT) {
+            forwardGathered(s, input, bias, relu, output, tile, panels, packed, rowsPerChunk, chunks);
+            return;
+        }
         int fullWidth = outWidth - outWidth % tile.rows;
         forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
@@ -109,7 +119,7 @@ final class VectorConv2d {
                 // Filter rows over the top or bottom padding add nothing: leave them out.
                 int firstTap = Math.max(0, -top);
                 int segments = Math.max(0, Math.min(s.filterHeight(), s.inHeight() - top) - firstTap);
-                PatchRows.padInputRows(s, input, image, top + firstTap, segments, paddedRow, rows);
+                PatchRows.padInputRows(s, input, image, top + firstTap, segments, paddedRow, rows, 0);
                 int out = outRow * outWidth * oc;
                 for (int ox = 0; ox < fullWidth; ox += tile.rows) {
                     for (int panel = 0; panel < panels; panel++) {
@@ -125,6 +135,42 @@ final class VectorConv2d {
                 }
             }
             remainder.flush();
+        });
+    }
+
+    /**
+     * Forward for short filter rows ({@code KW*C < DIRECT_MIN_SEGMENT}): the patches of a chunk of output
+     * rows are gathered into one block ({@link PatchRows#gatherOutputRow}) and the tiles run over it with
+     * the full patch as depth, crossing output rows, so there are neither ragged tiles nor per-filter-row
+     * tile round trips.
+     */
+    private static void forwardGathered(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
+                                        Tile tile, int panels, float[] packed, int rowsPerChunk, int chunks) {
+        int k = s.patchLength();
+        int oc = s.outChannels();
+        int outWidth = s.outWidth();
+        int outRows = s.batch() * s.outHeight();
+        int paddedRow = paddedRowFloats(s);
+        forChunks(isLarge(s), chunks, chunk -> {
+            Scratch scratch = SCRATCH.get();
+            float[] padded = scratch.edge(edgeFloats(s));
+            float[] patches = scratch.patches(patchFloats(s));
+            int firstRow = chunk * rowsPerChunk;
+            int endRow = Math.min(outRows, firstRow + rowsPerChunk);
+            for (int outRow = firstRow; outRow < endRow; outRow++) {
+                PatchRows.gatherOutputRow(s, input, outRow, paddedRow, padded, patches,
+                        (outRow - firstRow) * outWidth * k);
+            }
+            int pixels = (endRow - firstRow) * outWidth;
+            int out = firstRow * outWidth * oc;
+            for (int r = 0; r < pixels; r += tile.rows) {
+                int tileRows = Math.min(tile.rows, pixels - r);
+                for (int panel = 0; panel < panels; panel++) {
+                    int column = panel * tile.columns;
+                    tile.run(1, 0, k, patches, r * k, k, packed, column * k, output, out + r * oc + column, oc,
+                            tileRows, oc - column, false, bias, column, relu, scratch.tile);
+                }
+            }
         });
     }
 
@@ -341,7 +387,8 @@ final class VectorConv2d {
         int rows = Math.max(blockRows(s.patchLength()), filterGradBlockRows(s));
         long backward = (long) rows * s.patchLength() + ROW_ALIGN;
         long forward = (long) s.filterHeight() * paddedRowFloats(s) + (long) ROW_ALIGN * s.strideWidth() * s.inChannels();
-        return Checks.product("convolution patch block", Math.max(backward, forward));
+        long forwardGathered = ((long) forwardRowsPerChunk(s) * s.outWidth() + ROW_ALIGN) * s.patchLength();
+        return Checks.product("convolution patch block", Math.max(backward, Math.max(forward, forwardGathered)));
     }
 
     /** Floats of one zero-padded input row as forward reads it: every window of an output row, nothing more. */
@@ -355,8 +402,14 @@ final class VectorConv2d {
         return Checks.product("convolution remainder tile", ROW_ALIGN, s.patchLength());
     }
 
+    /** backwardInput's last ragged rows of outputGrad, or forwardGathered's padded input rows. */
     private static int edgeFloats(Conv2dShape s) {
-        return ROW_ALIGN * s.outChannels();
+        return Checks.product("convolution edge rows",
+                Math.max((long) ROW_ALIGN * s.outChannels(), (long) s.filterHeight() * paddedRowFloats(s)));
+    }
+
+    private static int forwardRowsPerChunk(Conv2dShape s) {
+        return ceilDiv(PIXELS_PER_CHUNK, s.outWidth());
     }
 
     private static int partialFloats(Conv2dShape s) {
