@@ -5,32 +5,40 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API convolution: GEMM over patches with the convolution micro-kernels, the patch matrix built a
- * block of output pixels at a time by {@link PatchRows}. Arguments are trusted (checked by
- * {@link Conv2d}). With {@code M = N*OH*OW} output pixels and {@code K = KH*KW*C} patch columns:
+ * The Vector API convolution: a GEMM over patches computed by the convolution micro-kernels
+ * ({@link ConvMicroKernel6x4}/{@link ConvMicroKernel12x2}: 12 x 2 vectors for at most 2*lanes output
+ * columns, 6 x 4 above), without ever building the whole im2col matrix. Arguments are trusted (checked
+ * by {@link Conv2d}). With {@code M = N*OH*OW} output pixels and {@code K = KH*KW*C} patch columns:
  * <ul>
  *   <li>forward: {@code out[M, OC] = patches[M, K] x filter[K, OC]}, the filter packed once per call
- *       into micro-kernel panels, bias and ReLU fused into the write-back;</li>
+ *       into micro-kernel panels, bias and ReLU fused into the write-back. Work is split by output
+ *       rows. For each output row the {@code KH} input rows it needs are copied once, zero-padded;
+ *       when a filter row holds at least {@link #DIRECT_MIN_SEGMENT} floats ({@code KW*C}) the kernel
+ *       reads the patches straight from those rows (one call per filter row; the input is never
+ *       gathered) and the last {@code OW mod ROWS} pixels of each row are gathered into shared tiles
+ *       ({@link Remainder}); for shorter filter rows (few channels, e.g. MNIST conv1) the patches of a
+ *       chunk of output rows are gathered with a strided copy and the tiles run over the whole patch.
+ *       Direct reads are what XNNPACK's indirection buffer achieves; here a patch row's filter-row
+ *       runs are evenly spaced in the padded rows, so a stride replaces the pointer table.</li>
  *   <li>backwardInput: {@code patchGrads[M, K] = outputGrad[M, OC] x filter^T[OC, K]} a block at a
- *       time, scattered back onto the input (col2im); blocks of one image run in order on one thread,
- *       so the scatter needs no locks and sums in a fixed order;</li>
- *   <li>backwardFilter: {@code filterGrad[K, OC] = patches^T[K, M] x outputGrad[M, OC]}, read straight
- *       from the gathered patch rows by {@link ConvTnMicroKernel6x4}/{@link ConvTnMicroKernel12x2}; the
- *       reduction over M is cut into groups of whole blocks whose bounds depend only on the shape, each
- *       group sums into its own partial, and the partials are added in group order, so the result is
- *       bitwise identical for any thread count.</li>
+ *       time, scattered back onto the input (col2im, {@link PatchRows#scatterAdd}); the blocks of one
+ *       image run in order on one thread, so the scatter needs no locks and sums in a fixed order.</li>
+ *   <li>backwardFilter: {@code filterGrad[K, OC] = patches^T[K, M] x outputGrad[M, OC]}, the patch rows
+ *       gathered a block at a time ({@link PatchRows#gather}) and read transposed in place by
+ *       {@link ConvTnMicroKernel6x4}/{@link ConvTnMicroKernel12x2}; the reduction over M is cut into
+ *       groups of whole blocks whose bounds depend only on the shape, each group sums into its own
+ *       partial, and the partials are added in group order, so the result is bitwise identical for
+ *       any thread count.</li>
  * </ul>
  * A 1x1 stride-1 convolution has the input itself as its patch matrix, so forward and backwardInput
  * are plain {@link Gemm} calls then.
  *
- * <p>Workspace: per thread, one block of patch rows ({@link #blockRows} rows of K, about
- * {@link #PATCH_BLOCK_FLOATS} floats), one packed operand (the filter, its transpose or a block of
- * output-gradient rows) and a micro-panel edge; on the calling thread also the filter-gradient partials
- * (at most {@link #MAX_FILTER_GROUPS} of {@code K*OC}, fewer for large filters). None of it depends on
- * the batch: {@link #workspaceFloats} gives the bound and is what the buffers are sized by.
- * Patch rows are gathered rather than read through an indirection table so that the existing
- * micro-kernels, which read A rows in place, serve every case; gathering a block costs one pass over
- * {@code K} floats per output pixel against {@code 2*K*OC} flops.
+ * <p>Workspace, per thread: one block of patch rows or padded input rows ({@link #patchFloats}, about
+ * {@link #PATCH_BLOCK_FLOATS} floats for the backward blocks), one packed operand (the filter, its
+ * transpose or a block of output-gradient rows), one tile and a few edge rows; on the calling thread
+ * also the filter-gradient partials (at most {@link #MAX_FILTER_GROUPS} of {@code K*OC + OC}, fewer for
+ * large filters). All of it depends on the layer, none of it on the batch: {@link #workspaceFloats}
+ * is the bound and the buffers are sized by the same methods.
  */
 final class VectorConv2d {
 
