@@ -245,7 +245,7 @@ final class VectorConv2d {
                     0f, inputGrad, 0, k);
             return;
         }
-        Tile tile = Tile.forColumns(k);
+        Tile tile = Tile.forPatchColumns(k);
         int panels = panels(k, tile);
         float[] packed = SCRATCH.get().packed(packedFloats(s));
         for (int panel = 0; panel < panels; panel++) {
@@ -298,6 +298,9 @@ final class VectorConv2d {
         float[] partials = SCRATCH.get().partials(partialFloats(s));
         // Rows of exactly one panel's width are already in the packed layout the micro-kernel reads.
         boolean inPlace = oc == tile.columns;
+        int outWidth = s.outWidth();
+        int segmentLength = s.filterWidth() * s.inChannels();
+        int paddedRow = paddedRowFloats(s);
         forChunks(isLarge(s), groups, group -> {
             Scratch scratch = SCRATCH.get();
             float[] patches = scratch.patches(patchFloats(s));
@@ -309,7 +312,16 @@ final class VectorConv2d {
                 int first = block * blockRows;
                 int rows = Math.min(blockRows, m - first);
                 boolean accumulate = block != firstBlock;
-                PatchRows.gather(s, input, first, rows, patches, 0);
+                if (segmentLength < DIRECT_MIN_SEGMENT) {
+                    float[] padded = scratch.edge(edgeFloats(s));
+                    int firstOutRow = first / outWidth;
+                    for (int outRow = firstOutRow; outRow < firstOutRow + rows / outWidth; outRow++) {
+                        PatchRows.gatherOutputRow(s, input, outRow, paddedRow, padded, patches,
+                                (outRow - firstOutRow) * outWidth * k);
+                    }
+                } else {
+                    PatchRows.gather(s, input, first, rows, patches, 0);
+                }
                 float[] b = outputGrad;
                 int bStart = first * oc;
                 if (!inPlace) {
@@ -366,10 +378,13 @@ final class VectorConv2d {
         return Math.max(ROW_ALIGN, rows / ROW_ALIGN * ROW_ALIGN);
     }
 
-    /** Output pixels per backwardFilter block: its output-gradient rows stay in L1 across the K tiles. */
+    /**
+     * Output pixels per backwardFilter block: whole output rows (at least one), as many as keep the
+     * block's output-gradient rows in L1 across the K tiles.
+     */
     private static int filterGradBlockRows(Conv2dShape s) {
         int rows = Math.min(blockRows(s.patchLength()), FILTER_GRAD_BLOCK_FLOATS / s.outChannels());
-        return Math.max(ROW_ALIGN, rows / ROW_ALIGN * ROW_ALIGN);
+        return Math.max(1, rows / s.outWidth()) * s.outWidth();
     }
 
     private static int maxFilterGroups(Conv2dShape s) {
@@ -381,7 +396,7 @@ final class VectorConv2d {
         int k = s.patchLength();
         int oc = s.outChannels();
         long forward = (long) panels(oc, Tile.forColumns(oc)) * Tile.forColumns(oc).columns * k;
-        long backwardInput = (long) panels(k, Tile.forColumns(k)) * Tile.forColumns(k).columns * oc;
+        long backwardInput = (long) panels(k, Tile.forPatchColumns(k)) * Tile.forPatchColumns(k).columns * oc;
         long backwardFilter = (long) panels(oc, Tile.forColumns(oc)) * Tile.forColumns(oc).columns
                 * filterGradBlockRows(s);
         return Checks.product("convolution packed operand", Math.max(forward, Math.max(backwardInput, backwardFilter)));
@@ -533,6 +548,19 @@ final class VectorConv2d {
 
         static Tile forColumns(int n) {
             return n <= TWELVE_BY_TWO.columns ? TWELVE_BY_TWO : SIX_BY_FOUR;
+        }
+
+        /**
+         * For the wide patch-gradient product (n = K): the tile that leaves fewer zero columns in the last
+         * panel, 6 x 4 on ties (K = 288 at 512 bits is 9 panels of 32 but 4.5 of 64: a 10% waste).
+         */
+        static Tile forPatchColumns(int n) {
+            if (n <= TWELVE_BY_TWO.columns) {
+                return TWELVE_BY_TWO;
+            }
+            int wasteWide = ceilDiv(n, SIX_BY_FOUR.columns) * SIX_BY_FOUR.columns - n;
+            int wasteNarrow = ceilDiv(n, TWELVE_BY_TWO.columns) * TWELVE_BY_TWO.columns - n;
+            return wasteNarrow < wasteWide ? TWELVE_BY_TWO : SIX_BY_FOUR;
         }
 
         /**
