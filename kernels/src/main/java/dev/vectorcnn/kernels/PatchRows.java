@@ -90,15 +90,15 @@ final class PatchRows {
     }
 
     /**
-     * Writes the patches of all {@code OW} pixels of output row {@code outRow} (over {@code N*OH}) to
-     * {@code patches}, pixel {@code ox} at {@code patchesIndex + ox * KH*KW*C}, going through
-     * {@code padded} ({@code KH} zero-padded input rows of {@code paddedRow} floats, zero rows for the
-     * filter rows over the top or bottom padding). Building the padded rows once per output row leaves
-     * the per-pixel work a branch-free strided copy of {@code KH*KW*C} floats, which is what makes
-     * this the fast gather for layers with few input channels (MNIST conv1: 9 floats per pixel).
+     * Writes the patches of all {@code OW} pixels of output row {@code outRow} (over {@code N*OH})
+     * transposed: patch column {@code q} of pixel {@code ox} goes to {@code patchColumns[q * ld + column + ox]}.
+     * It goes through {@code padded} ({@code KH} zero-padded input rows of {@code paddedRow} floats, zero rows
+     * for the filter rows over the top or bottom padding): building those once per output row leaves
+     * the per-pixel work a branch-free copy whose source is strided by {@code strideWidth * C} and whose
+     * destination is contiguous, a plain array copy for one input channel and stride 1 (MNIST conv1).
      */
-    static void gatherOutputRow(Conv2dShape s, float[] input, int outRow, int paddedRow, float[] padded,
-                                float[] patches, int patchesIndex) {
+    static void gatherOutputRowTransposed(Conv2dShape s, float[] input, int outRow, int paddedRow, float[] padded,
+                                          float[] patchColumns, int column, int ld) {
         int outHeight = s.outHeight();
         int image = outRow / outHeight;
         int top = (outRow - image * outHeight) * s.strideHeight() - s.padTop();
@@ -113,16 +113,17 @@ final class PatchRows {
         }
         int segment = s.filterWidth() * s.inChannels();
         int pixelStep = s.strideWidth() * s.inChannels();
-        int patchLength = s.patchLength();
         int outWidth = s.outWidth();
-        // Pixels innermost: a long strided loop, where a loop over the few floats of one segment
-        // would be all loop overhead.
         for (int kh = 0; kh < filterHeight; kh++) {
             for (int j = 0; j < segment; j++) {
                 int src = kh * paddedRow + j;
-                int dst = patchesIndex + kh * segment + j;
-                for (int ox = 0; ox < outWidth; ox++) {
-                    patches[dst + ox * patchLength] = padded[src + ox * pixelStep];
+                int dst = (kh * segment + j) * ld + column;
+                if (pixelStep == 1) {
+                    copy(padded, src, patchColumns, dst, outWidth);
+                } else {
+                    for (int ox = 0; ox < outWidth; ox++) {
+                        patchColumns[dst + ox] = padded[src + ox * pixelStep];
+                    }
                 }
             }
         }

@@ -27,36 +27,34 @@ final class TileWriteBack {
                       boolean accumulate, float[] bias, int biasIndex, boolean relu) {
         int lanes = SPECIES.length();
         int width = Math.min(cols, tileColumns);
-        int full = width - width % lanes;
-        VectorMask<Float> edge = SPECIES.indexInRange(full, width);
-        for (int i = 0; i < rows; i++) {
-            int t = tileIndex + i * tileColumns;
-            int row = cIndex + i * ldc;
-            for (int j = 0; j < full; j += lanes) {
-                FloatVector v = FloatVector.fromArray(SPECIES, tile, t + j);
-                if (accumulate) {
-                    v = v.add(FloatVector.fromArray(SPECIES, c, row + j));
+        // Columns outermost: each bias vector is loaded once and the inner loop runs over all rows.
+        for (int j = 0; j < width; j += lanes) {
+            VectorMask<Float> mask = SPECIES.indexInRange(j, width);
+            boolean full = j + lanes <= width;
+            FloatVector b = bias == null ? FloatVector.zero(SPECIES)
+                    : full ? FloatVector.fromArray(SPECIES, bias, biasIndex + j)
+                    : FloatVector.fromArray(SPECIES, bias, biasIndex + j, mask);
+            for (int i = 0; i < rows; i++) {
+                int t = tileIndex + i * tileColumns + j;
+                int at = cIndex + i * ldc + j;
+                FloatVector v = FloatVector.fromArray(SPECIES, tile, t).add(b);
+                if (full) {
+                    if (accumulate) {
+                        v = v.add(FloatVector.fromArray(SPECIES, c, at));
+                    }
+                    if (relu) {
+                        v = v.max(0f);
+                    }
+                    v.intoArray(c, at);
+                } else {
+                    if (accumulate) {
+                        v = v.add(FloatVector.fromArray(SPECIES, c, at, mask));
+                    }
+                    if (relu) {
+                        v = v.max(0f);
+                    }
+                    v.intoArray(c, at, mask);
                 }
-                if (bias != null) {
-                    v = v.add(FloatVector.fromArray(SPECIES, bias, biasIndex + j));
-                }
-                if (relu) {
-                    v = v.max(0f);
-                }
-                v.intoArray(c, row + j);
-            }
-            if (full < width) {
-                FloatVector v = FloatVector.fromArray(SPECIES, tile, t + full);
-                if (accumulate) {
-                    v = v.add(FloatVector.fromArray(SPECIES, c, row + full, edge));
-                }
-                if (bias != null) {
-                    v = v.add(FloatVector.fromArray(SPECIES, bias, biasIndex + full, edge));
-                }
-                if (relu) {
-                    v = v.max(0f);
-                }
-                v.intoArray(c, row + full, edge);
             }
         }
     }

@@ -148,9 +148,10 @@ final class VectorConv2d {
 
     /**
      * Forward for short filter rows ({@code KW*C < DIRECT_MIN_SEGMENT}): the patches of a chunk of output
-     * rows are gathered into one block ({@link PatchRows#gatherOutputRow}) and the tiles run over it with
-     * the full patch as depth, crossing output rows, so there are neither ragged tiles nor per-filter-row
-     * tile round trips.
+     * rows are gathered into one block, stored transposed ({@link PatchRows#gatherOutputRowTransposed}:
+     * one row per patch column, one column per pixel, so that for one input channel and stride 1 the
+     * gather is a contiguous copy), and the tiles run over it with the full patch as depth, crossing
+     * output rows, so there are neither ragged tiles nor per-filter-row tile round trips.
      */
     private static void forwardGathered(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
                                         Tile tile, int panels, float[] packed, int rowsPerChunk, int chunks) {
@@ -162,21 +163,21 @@ final class VectorConv2d {
         forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
             float[] padded = scratch.edge(edgeFloats(s));
-            float[] patches = scratch.patches(patchFloats(s));
+            float[] patchColumns = scratch.patches(patchFloats(s));
             int firstRow = chunk * rowsPerChunk;
             int endRow = Math.min(outRows, firstRow + rowsPerChunk);
-            for (int outRow = firstRow; outRow < endRow; outRow++) {
-                PatchRows.gatherOutputRow(s, input, outRow, paddedRow, padded, patches,
-                        (outRow - firstRow) * outWidth * k);
-            }
             int pixels = (endRow - firstRow) * outWidth;
+            for (int outRow = firstRow; outRow < endRow; outRow++) {
+                PatchRows.gatherOutputRowTransposed(s, input, outRow, paddedRow, padded, patchColumns,
+                        (outRow - firstRow) * outWidth, pixels);
+            }
             int out = firstRow * outWidth * oc;
             for (int r = 0; r < pixels; r += tile.rows) {
                 int tileRows = Math.min(tile.rows, pixels - r);
                 for (int panel = 0; panel < panels; panel++) {
                     int column = panel * tile.columns;
-                    tile.run(1, 0, k, patches, r * k, k, packed, column * k, output, out + r * oc + column, oc,
-                            tileRows, oc - column, false, bias, column, relu, scratch.tile);
+                    tile.runTransposedA(k, patchColumns, r, pixels, packed, column * k, output, out + r * oc + column,
+                            oc, tileRows, oc - column, false, bias, column, relu, scratch.tile);
                 }
             }
         });
@@ -312,12 +313,14 @@ final class VectorConv2d {
                 int first = block * blockRows;
                 int rows = Math.min(blockRows, m - first);
                 boolean accumulate = block != firstBlock;
-                if (segmentLength < DIRECT_MIN_SEGMENT) {
+                // Few channels: patches gathered transposed (a fast strided copy), read as rows.
+                boolean transposed = segmentLength < DIRECT_MIN_SEGMENT;
+                if (transposed) {
                     float[] padded = scratch.edge(edgeFloats(s));
                     int firstOutRow = first / outWidth;
                     for (int outRow = firstOutRow; outRow < firstOutRow + rows / outWidth; outRow++) {
-                        PatchRows.gatherOutputRow(s, input, outRow, paddedRow, padded, patches,
-                                (outRow - firstOutRow) * outWidth * k);
+                        PatchRows.gatherOutputRowTransposed(s, input, outRow, paddedRow, padded, patches,
+                                (outRow - firstOutRow) * outWidth, rows);
                     }
                 } else {
                     PatchRows.gather(s, input, first, rows, patches, 0);
@@ -335,8 +338,15 @@ final class VectorConv2d {
                     int tileRows = Math.min(tile.rows, k - r);
                     for (int panel = 0; panel < panels; panel++) {
                         int column = panel * tile.columns;
-                        tile.runTransposedA(rows, patches, r, k, b, bStart + column * rows, partials,
-                                partial + r * oc + column, oc, tileRows, oc - column, accumulate, scratch.tile);
+                        if (transposed) {
+                            tile.run(1, 0, rows, patches, r * rows, rows, b, bStart + column * rows, partials,
+                                    partial + r * oc + column, oc, tileRows, oc - column, accumulate, null, 0, false,
+                                    scratch.tile);
+                        } else {
+                            tile.runTransposedA(rows, patches, r, k, b, bStart + column * rows, partials,
+                                    partial + r * oc + column, oc, tileRows, oc - column, accumulate, null, 0, false,
+                                    scratch.tile);
+                        }
                     }
                 }
                 if (biasGrad != null) {
@@ -409,9 +419,12 @@ final class VectorConv2d {
     private static int patchFloats(Conv2dShape s) {
         int rows = Math.max(blockRows(s.patchLength()), filterGradBlockRows(s));
         long backward = (long) rows * s.patchLength() + ROW_ALIGN;
+        // The transposed filter-gradient block: a ragged last tile reads up to ROW_ALIGN rows past K.
+        long backwardTransposed = (long) (s.patchLength() + ROW_ALIGN) * filterGradBlockRows(s);
         long forward = (long) s.filterHeight() * paddedRowFloats(s) + (long) ROW_ALIGN * s.strideWidth() * s.inChannels();
-        long forwardGathered = ((long) forwardRowsPerChunk(s) * s.outWidth() + ROW_ALIGN) * s.patchLength();
-        return Checks.product("convolution patch block", Math.max(backward, Math.max(forward, forwardGathered)));
+        long forwardGathered = (long) forwardRowsPerChunk(s) * s.outWidth() * s.patchLength() + ROW_ALIGN;
+        return Checks.product("convolution patch block",
+                Math.max(Math.max(backward, backwardTransposed), Math.max(forward, forwardGathered)));
     }
 
     /** Floats of one zero-padded input row as forward reads it: every window of an output row, nothing more. */
@@ -591,15 +604,16 @@ final class VectorConv2d {
             }
         }
 
-        /** {@code C = A^T x B + (accumulate ? C : 0)} with A's columns read in place. */
+        /** {@code C = act(A^T x B + (accumulate ? C : 0) + bias)} with A's columns read in place. */
         void runTransposedA(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c, int cIndex,
-                            int ldc, int rows, int cols, boolean accumulate, float[] tile) {
+                            int ldc, int rows, int cols, boolean accumulate, float[] bias, int biasIndex,
+                            boolean relu, float[] tile) {
             if (this == SIX_BY_FOUR) {
                 ConvTnMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, tile);
             } else {
                 ConvTnMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, tile);
             }
-            TileWriteBack.write(tile, 0, columns, rows, cols, c, cIndex, ldc, accumulate, null, 0, false);
+            TileWriteBack.write(tile, 0, columns, rows, cols, c, cIndex, ldc, accumulate, bias, biasIndex, relu);
         }
     }
 
