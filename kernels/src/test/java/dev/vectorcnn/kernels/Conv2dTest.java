@@ -210,8 +210,13 @@ class Conv2dTest {
 
     @Test
     void results_do_not_depend_on_thread_count() {
-        // Large enough to fork: 6 images, several blocks and filter-gradient groups per call.
-        Conv2dShape s = shape(6, 12, 12, 8, 3, 3, 64, 1, 1, Padding.SAME);
+        // Large enough to fork: several images, forward chunks and filter-gradient groups per call.
+        // Filter rows of 24 floats take the gathered paths, of 48 floats the direct forward path.
+        checkThreadCounts(shape(6, 12, 12, 8, 3, 3, 64, 1, 1, Padding.SAME));
+        checkThreadCounts(shape(3, 13, 11, 16, 3, 3, 24, 1, 2, Padding.SAME));
+    }
+
+    private void checkThreadCounts(Conv2dShape s) {
         float[] input = uniform(random, s.inputLength());
         float[] filter = uniform(random, s.filterLength());
         float[] bias = uniform(random, s.outChannels());
@@ -230,7 +235,7 @@ class Conv2dTest {
                     first = results;
                 } else {
                     for (int i = 0; i < results.length; i++) {
-                        assertArrayEquals(first[i], results[i], 0f, "result " + i + " with " + threads + " threads");
+                        assertArrayEquals(first[i], results[i], 0f, s + " result " + i + " with " + threads + " threads");
                     }
                 }
             }
@@ -241,11 +246,17 @@ class Conv2dTest {
 
     @Test
     void workspace_does_not_grow_with_batch() throws Exception {
-        Conv2dShape one = shape(1, 14, 14, 8, 3, 3, 16, 1, 1, Padding.SAME);
-        Conv2dShape many = shape(9, 14, 14, 8, 3, 3, 16, 1, 1, Padding.SAME);
+        // Gathered paths (filter rows of 2 x 8 = 16 floats) and direct forward (2 x 40 = 80 floats).
+        checkWorkspace(8, 16);
+        checkWorkspace(40, 24);
+    }
+
+    private void checkWorkspace(int channels, int outChannels) throws Exception {
+        Conv2dShape one = shape(1, 14, 14, channels, 3, 2, outChannels, 1, 1, Padding.SAME);
+        Conv2dShape many = shape(9, 14, 14, channels, 3, 2, outChannels, 1, 1, Padding.SAME);
         assertEquals(Conv2d.workspaceFloats(one), Conv2d.workspaceFloats(many));
         assertEquals(Conv2d.workspaceFloats(one),
-                Conv2d.workspaceFloats(shape(100_000, 14, 14, 8, 3, 3, 16, 1, 1, Padding.SAME)));
+                Conv2d.workspaceFloats(shape(100_000, 14, 14, channels, 3, 2, outChannels, 1, 1, Padding.SAME)));
         if (!KernelBackend.isVectorized()) {
             assertEquals(0L, Conv2d.workspaceFloats(one));
             return;
