@@ -1,6 +1,7 @@
 package dev.vectorcnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -210,14 +211,16 @@ final class PatchRows {
         }
     }
 
+    /** Copies with vectors; the ragged end is one masked vector rather than a scalar loop. */
     private static void copy(float[] src, int srcIndex, float[] dst, int dstIndex, int length) {
         int lanes = SPECIES.length();
         int i = 0;
         for (; i <= length - lanes; i += lanes) {
             FloatVector.fromArray(SPECIES, src, srcIndex + i).intoArray(dst, dstIndex + i);
         }
-        for (; i < length; i++) {
-            dst[dstIndex + i] = src[srcIndex + i];
+        if (i < length) {
+            VectorMask<Float> tail = SPECIES.indexInRange(i, length);
+            FloatVector.fromArray(SPECIES, src, srcIndex + i, tail).intoArray(dst, dstIndex + i, tail);
         }
     }
 
@@ -229,8 +232,11 @@ final class PatchRows {
                     .add(FloatVector.fromArray(SPECIES, src, srcIndex + i))
                     .intoArray(dst, dstIndex + i);
         }
-        for (; i < length; i++) {
-            dst[dstIndex + i] += src[srcIndex + i];
+        if (i < length) {
+            VectorMask<Float> tail = SPECIES.indexInRange(i, length);
+            FloatVector.fromArray(SPECIES, dst, dstIndex + i, tail)
+                    .add(FloatVector.fromArray(SPECIES, src, srcIndex + i, tail))
+                    .intoArray(dst, dstIndex + i, tail);
         }
     }
 }
