@@ -5,12 +5,17 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Rows of the implicit im2col matrix of a convolution, a block at a time: {@link #gather} copies
- * the patches of some output pixels into a row-major {@code [rows, KH*KW*C]} buffer (zeros where the
- * window hangs over the padding), and {@link #scatterAdd} is its adjoint (col2im), adding such a
- * buffer of patch gradients back onto the input pixels they came from.
- *
- * <p>Patch column {@code (kh*KW + kw)*C + c} matches the HWIO filter row of the same index. In NHWC
+ * The implicit im2col matrix of a convolution, a piece at a time, in the three forms the kernels read:
+ * <ul>
+ *   <li>{@link #gather}: the patches of a range of output pixels as rows {@code [rows, KH*KW*C]}
+ *       (zeros where the window hangs over the padding), and its adjoint {@link #scatterAdd}
+ *       (col2im), adding such rows of patch gradients back onto the input pixels they came from;</li>
+ *   <li>{@link #padInputRows}: zero-padded copies of input rows, from which a micro-kernel reads the
+ *       patches of horizontally adjacent output pixels in place;</li>
+ *   <li>{@link #gatherOutputRowTransposed}: the patches of one output row as columns, the fast form
+ *       for layers with few input channels.</li>
+ * </ul>
+ * Patch column {@code (kh*KW + kw)*C + c} matches the HWIO filter row of the same index. In NHWC
  * the {@code KW} pixels of one window row are adjacent, so each window row is one contiguous run of
  * up to {@code KW*C} floats: copied (or added) with vectors, its padded ends zero-filled.
  */

@@ -100,6 +100,22 @@ final class VectorConv2d {
         for (int panel = 0; panel < panels; panel++) {
             packColumns(filter, k, oc, panel, tile.columns, packed);
         }
+        if (s.filterWidth() * s.inChannels() < DIRECT_MIN_SEGMENT) {
+            forwardGathered(s, input, bias, relu, output, tile, panels, packed);
+        } else {
+            forwardDirect(s, input, bias, relu, output, tile, panels, packed);
+        }
+    }
+
+    /**
+     * Forward for filter rows of at least {@link #DIRECT_MIN_SEGMENT} floats: the micro-kernel reads the
+     * patches straight from zero-padded input rows, one call per filter row; the last
+     * {@code OW mod ROWS} pixels of each output row go through {@link Remainder}.
+     */
+    private static void forwardDirect(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
+                                      Tile tile, int panels, float[] packed) {
+        int k = s.patchLength();
+        int oc = s.outChannels();
         int outHeight = s.outHeight();
         int outWidth = s.outWidth();
         int outRows = s.batch() * outHeight;
@@ -108,17 +124,11 @@ final class VectorConv2d {
         int paddedRow = paddedRowFloats(s);
         int segmentLength = s.filterWidth() * s.inChannels();
         int pixelStep = s.strideWidth() * s.inChannels();
-        if (segmentLength < DIRECT_MIN_SEGMENT) {
-            forwardGathered(s, input, bias, relu, output, tile, panels, packed, rowsPerChunk, chunks);
-            return;
-        }
         int fullWidth = outWidth - outWidth % tile.rows;
         forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
             float[] rows = scratch.patches(patchFloats(s));
-            if (scratch.remainderPatches.length < remainderFloats(s)) {
-                scratch.remainderPatches = new float[remainderFloats(s)];
-            }
+            scratch.remainderPatches(remainderFloats(s));
             Remainder remainder = new Remainder(s, tile, scratch, packed, bias, relu, output);
             int end = Math.min(outRows, (chunk + 1) * rowsPerChunk);
             for (int outRow = chunk * rowsPerChunk; outRow < end; outRow++) {
@@ -154,11 +164,13 @@ final class VectorConv2d {
      * output rows, so there are neither ragged tiles nor per-filter-row tile round trips.
      */
     private static void forwardGathered(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
-                                        Tile tile, int panels, float[] packed, int rowsPerChunk, int chunks) {
+                                        Tile tile, int panels, float[] packed) {
         int k = s.patchLength();
         int oc = s.outChannels();
         int outWidth = s.outWidth();
         int outRows = s.batch() * s.outHeight();
+        int rowsPerChunk = forwardRowsPerChunk(s);
+        int chunks = ceilDiv(outRows, rowsPerChunk);
         int paddedRow = paddedRowFloats(s);
         forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
@@ -213,7 +225,7 @@ final class VectorConv2d {
         }
 
         void add(int pixel, float[] input) {
-            PatchRows.gather(s, input, pixel, 1, scratch.remainderPatches, count * patchLength);
+            PatchRows.gather(s, input, pixel, 1, scratch.remainderPatches(0), count * patchLength);
             scratch.remainderPixels[count] = pixel;
             if (++count == tile.rows) {
                 flush();
@@ -226,7 +238,7 @@ final class VectorConv2d {
             }
             int oc = s.outChannels();
             for (int column = 0; column < oc; column += tile.columns) {
-                tile.run(1, 0, patchLength, scratch.remainderPatches, 0, patchLength, packed, column * patchLength,
+                tile.run(1, 0, patchLength, scratch.remainderPatches(0), 0, patchLength, packed, column * patchLength,
                         scratch.tile);
                 for (int r = 0; r < count; r++) {
                     TileWriteBack.write(scratch.tile, r * tile.columns, tile.columns, 1, oc - column, output,
@@ -382,7 +394,7 @@ final class VectorConv2d {
         return (long) s.outputPixels() * s.patchLength() * s.outChannels() >= PARALLEL_MIN_MULTIPLY_ADDS;
     }
 
-    /** Output pixels per forward/backwardInput block: about {@link #PATCH_BLOCK_FLOATS} of patch rows. */
+    /** Output pixels per backwardInput block: about {@link #PATCH_BLOCK_FLOATS} floats of patch-gradient rows. */
     private static int blockRows(int patchLength) {
         int rows = Math.min(MAX_BLOCK_ROWS, PATCH_BLOCK_FLOATS / patchLength);
         return Math.max(ROW_ALIGN, rows / ROW_ALIGN * ROW_ALIGN);
@@ -627,7 +639,7 @@ final class VectorConv2d {
         final float[] tile = new float[TILE_FLOATS];
         /** Output pixels of the forward remainder tile and their gathered patches. */
         final int[] remainderPixels = new int[ROW_ALIGN];
-        float[] remainderPatches = new float[0];
+        private float[] remainderPatches = new float[0];
 
         float[] packed(int length) {
             if (packed.length < length) {
@@ -648,6 +660,13 @@ final class VectorConv2d {
                 edge = new float[length];
             }
             return edge;
+        }
+
+        float[] remainderPatches(int length) {
+            if (remainderPatches.length < length) {
+                remainderPatches = new float[length];
+            }
+            return remainderPatches;
         }
 
         float[] partials(int length) {
