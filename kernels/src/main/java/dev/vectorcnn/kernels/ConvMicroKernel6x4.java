@@ -35,35 +35,36 @@ final class ConvMicroKernel6x4 {
     }
 
     /**
-     * Writes {@code A[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} (ROWS rows of COLUMNS floats), or adds it to
-     * what {@code tile} holds when {@code accumulate}: one segment of a convolution at a time.
+     * Writes {@code A[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} from {@code tileIndex} (ROWS rows of COLUMNS
+     * floats), or adds it to what is there when {@code accumulate}: one piece of a convolution at a time.
      */
-    static void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile, boolean accumulate) {
+    static void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile, int tileIndex,
+                    boolean accumulate) {
         final int lanes = SPECIES.length();
-        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, 0) : FloatVector.zero(SPECIES);
-        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, lanes) : FloatVector.zero(SPECIES);
-        FloatVector c02 = accumulate ? FloatVector.fromArray(SPECIES, tile, 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c03 = accumulate ? FloatVector.fromArray(SPECIES, tile, 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, 4 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, 5 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c12 = accumulate ? FloatVector.fromArray(SPECIES, tile, 6 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c13 = accumulate ? FloatVector.fromArray(SPECIES, tile, 7 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, 8 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, 9 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c22 = accumulate ? FloatVector.fromArray(SPECIES, tile, 10 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c23 = accumulate ? FloatVector.fromArray(SPECIES, tile, 11 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, 12 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, 13 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c32 = accumulate ? FloatVector.fromArray(SPECIES, tile, 14 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c33 = accumulate ? FloatVector.fromArray(SPECIES, tile, 15 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, 16 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, 17 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c42 = accumulate ? FloatVector.fromArray(SPECIES, tile, 18 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c43 = accumulate ? FloatVector.fromArray(SPECIES, tile, 19 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, 20 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, 21 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c52 = accumulate ? FloatVector.fromArray(SPECIES, tile, 22 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c53 = accumulate ? FloatVector.fromArray(SPECIES, tile, 23 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex) : FloatVector.zero(SPECIES);
+        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c02 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c03 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c12 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 6 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c13 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 7 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 8 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 9 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c22 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 10 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c23 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 11 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 12 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 13 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c32 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 14 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c33 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 15 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 16 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 17 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c42 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 18 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c43 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 19 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 20 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 21 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c52 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 22 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c53 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 23 * lanes) : FloatVector.zero(SPECIES);
         final int a0 = aIndex;
         final int a1 = aIndex + lda;
         final int a2 = aIndex + 2 * lda;
@@ -90,29 +91,29 @@ final class ConvMicroKernel6x4 {
             ar = FloatVector.broadcast(SPECIES, a[a5 + p]);
             c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51); c52 = ar.fma(b2, c52); c53 = ar.fma(b3, c53);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, lanes);
-        c02.intoArray(tile, 2 * lanes);
-        c03.intoArray(tile, 3 * lanes);
-        c10.intoArray(tile, 4 * lanes);
-        c11.intoArray(tile, 5 * lanes);
-        c12.intoArray(tile, 6 * lanes);
-        c13.intoArray(tile, 7 * lanes);
-        c20.intoArray(tile, 8 * lanes);
-        c21.intoArray(tile, 9 * lanes);
-        c22.intoArray(tile, 10 * lanes);
-        c23.intoArray(tile, 11 * lanes);
-        c30.intoArray(tile, 12 * lanes);
-        c31.intoArray(tile, 13 * lanes);
-        c32.intoArray(tile, 14 * lanes);
-        c33.intoArray(tile, 15 * lanes);
-        c40.intoArray(tile, 16 * lanes);
-        c41.intoArray(tile, 17 * lanes);
-        c42.intoArray(tile, 18 * lanes);
-        c43.intoArray(tile, 19 * lanes);
-        c50.intoArray(tile, 20 * lanes);
-        c51.intoArray(tile, 21 * lanes);
-        c52.intoArray(tile, 22 * lanes);
-        c53.intoArray(tile, 23 * lanes);
+        c00.intoArray(tile, tileIndex);
+        c01.intoArray(tile, tileIndex + lanes);
+        c02.intoArray(tile, tileIndex + 2 * lanes);
+        c03.intoArray(tile, tileIndex + 3 * lanes);
+        c10.intoArray(tile, tileIndex + 4 * lanes);
+        c11.intoArray(tile, tileIndex + 5 * lanes);
+        c12.intoArray(tile, tileIndex + 6 * lanes);
+        c13.intoArray(tile, tileIndex + 7 * lanes);
+        c20.intoArray(tile, tileIndex + 8 * lanes);
+        c21.intoArray(tile, tileIndex + 9 * lanes);
+        c22.intoArray(tile, tileIndex + 10 * lanes);
+        c23.intoArray(tile, tileIndex + 11 * lanes);
+        c30.intoArray(tile, tileIndex + 12 * lanes);
+        c31.intoArray(tile, tileIndex + 13 * lanes);
+        c32.intoArray(tile, tileIndex + 14 * lanes);
+        c33.intoArray(tile, tileIndex + 15 * lanes);
+        c40.intoArray(tile, tileIndex + 16 * lanes);
+        c41.intoArray(tile, tileIndex + 17 * lanes);
+        c42.intoArray(tile, tileIndex + 18 * lanes);
+        c43.intoArray(tile, tileIndex + 19 * lanes);
+        c50.intoArray(tile, tileIndex + 20 * lanes);
+        c51.intoArray(tile, tileIndex + 21 * lanes);
+        c52.intoArray(tile, tileIndex + 22 * lanes);
+        c53.intoArray(tile, tileIndex + 23 * lanes);
     }
 }

@@ -53,6 +53,12 @@ final class VectorConv2d {
      */
     private static final int DIRECT_MIN_SEGMENT = 32;
 
+    /** Most packed-filter floats one forward piece streams through its tiles (24 KiB, half of L1). */
+    private static final int FILTER_PIECE_FLOATS = 6144;
+
+    /** Full tiles a forward group of output rows aims at, so that each filter piece is reused. */
+    private static final int TILES_PER_GROUP = 8;
+
     /** Output pixels per forward chunk, rounded up to whole output rows. */
     private static final int PIXELS_PER_CHUNK = 240;
 
@@ -109,8 +115,12 @@ final class VectorConv2d {
 
     /**
      * Forward for filter rows of at least {@link #DIRECT_MIN_SEGMENT} floats: the micro-kernel reads the
-     * patches straight from zero-padded input rows, one call per filter row; the last
-     * {@code OW mod ROWS} pixels of each output row go through {@link Remainder}.
+     * patches straight from zero-padded input rows. The full tiles of a group of output rows are
+     * computed filter row by filter row, in pieces of at most {@link #depthPiece} patch columns, each
+     * piece of the packed filter (at most {@link #FILTER_PIECE_FLOATS} floats, held in L1) serving every
+     * tile of the group before the next piece is read; the tiles wait in a per-thread buffer between
+     * pieces. (Running each tile over the whole patch streamed the whole packed filter from L2 once per
+     * six pixels.) The last {@code OW mod ROWS} pixels of each output row go through {@link Remainder}.
      */
     private static void forwardDirect(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
                                       Tile tile, int panels, float[] packed) {
@@ -118,38 +128,74 @@ final class VectorConv2d {
         int oc = s.outChannels();
         int outHeight = s.outHeight();
         int outWidth = s.outWidth();
+        int filterHeight = s.filterHeight();
         int outRows = s.batch() * outHeight;
         int rowsPerChunk = forwardRowsPerChunk(s);
         int chunks = ceilDiv(outRows, rowsPerChunk);
         int paddedRow = paddedRowFloats(s);
         int segmentLength = s.filterWidth() * s.inChannels();
         int pixelStep = s.strideWidth() * s.inChannels();
-        int fullWidth = outWidth - outWidth % tile.rows;
+        int tilesPerRow = outWidth / tile.rows;
+        int fullWidth = tilesPerRow * tile.rows;
+        int groupRows = forwardGroupRows(s, tile);
+        int piece = depthPiece(tile);
         forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
             float[] rows = scratch.patches(patchFloats(s));
+            float[] tiles = scratch.tiles(tilesFloats(s));
+            int[] firstTaps = scratch.firstTaps(groupRows);
+            int[] taps = scratch.taps(groupRows);
             scratch.remainderPatches(remainderFloats(s));
             Remainder remainder = new Remainder(s, tile, scratch, packed, bias, relu, output);
             int end = Math.min(outRows, (chunk + 1) * rowsPerChunk);
-            for (int outRow = chunk * rowsPerChunk; outRow < end; outRow++) {
-                int image = outRow / outHeight;
-                int top = (outRow - image * outHeight) * s.strideHeight() - s.padTop();
-                // Filter rows over the top or bottom padding add nothing: leave them out.
-                int firstTap = Math.max(0, -top);
-                int segments = Math.max(0, Math.min(s.filterHeight(), s.inHeight() - top) - firstTap);
-                PatchRows.padInputRows(s, input, image, top + firstTap, segments, paddedRow, rows, 0);
-                int out = outRow * outWidth * oc;
-                for (int ox = 0; ox < fullWidth; ox += tile.rows) {
-                    for (int panel = 0; panel < panels; panel++) {
-                        int column = panel * tile.columns;
-                        tile.run(segments, paddedRow, segmentLength, rows, ox * pixelStep, pixelStep,
-                                packed, column * k + firstTap * segmentLength * tile.columns,
-                                output, out + ox * oc + column, oc, tile.rows, oc - column, false, bias, column, relu,
-                                scratch.tile);
+            for (int group = chunk * rowsPerChunk; group < end; group += groupRows) {
+                int groupEnd = Math.min(end, group + groupRows);
+                for (int outRow = group; outRow < groupEnd; outRow++) {
+                    int g = outRow - group;
+                    int image = outRow / outHeight;
+                    int top = (outRow - image * outHeight) * s.strideHeight() - s.padTop();
+                    // Filter rows over the top or bottom padding add nothing: leave them out.
+                    firstTaps[g] = Math.max(0, -top);
+                    taps[g] = Math.max(0, Math.min(filterHeight, s.inHeight() - top) - firstTaps[g]);
+                    PatchRows.padInputRows(s, input, image, top + firstTaps[g], taps[g], paddedRow, rows,
+                            g * filterHeight * paddedRow);
+                    if (taps[g] == 0) {
+                        java.util.Arrays.fill(tiles, g * tilesPerRow * TILE_FLOATS, (g + 1) * tilesPerRow * TILE_FLOATS, 0f);
                     }
                 }
-                for (int ox = fullWidth; ox < outWidth; ox++) {
-                    remainder.add(outRow * outWidth + ox, input);
+                for (int panel = 0; panel < panels; panel++) {
+                    int column = panel * tile.columns;
+                    for (int kh = 0; kh < filterHeight; kh++) {
+                        for (int depth = 0; depth < segmentLength; depth += piece) {
+                            int kc = Math.min(piece, segmentLength - depth);
+                            int bIndex = column * k + (kh * segmentLength + depth) * tile.columns;
+                            for (int g = 0; g < groupEnd - group; g++) {
+                                int tap = kh - firstTaps[g];
+                                if (tap < 0 || tap >= taps[g]) {
+                                    continue;
+                                }
+                                boolean accumulate = tap > 0 || depth > 0;
+                                int aIndex = (g * filterHeight + tap) * paddedRow + depth;
+                                int tileIndex = g * tilesPerRow * TILE_FLOATS;
+                                for (int t = 0; t < tilesPerRow; t++, aIndex += tile.rows * pixelStep,
+                                        tileIndex += TILE_FLOATS) {
+                                    tile.piece(kc, rows, aIndex, pixelStep, packed, bIndex, tiles, tileIndex, accumulate);
+                                }
+                            }
+                        }
+                    }
+                    for (int g = 0; g < groupEnd - group; g++) {
+                        int out = (group + g) * outWidth * oc + column;
+                        for (int t = 0; t < tilesPerRow; t++) {
+                            TileWriteBack.write(tiles, (g * tilesPerRow + t) * TILE_FLOATS, tile.columns, tile.rows,
+                                    oc - column, output, out + t * tile.rows * oc, oc, false, bias, column, relu);
+                        }
+                    }
+                }
+                for (int outRow = group; outRow < groupEnd; outRow++) {
+                    for (int ox = fullWidth; ox < outWidth; ox++) {
+                        remainder.add(outRow * outWidth + ox, input);
+                    }
                 }
             }
             remainder.flush();
@@ -378,7 +424,7 @@ final class VectorConv2d {
      */
     static long workspaceFloats(Conv2dShape s) {
         return (long) packedFloats(s) + patchFloats(s) + edgeFloats(s) + partialFloats(s) + TILE_FLOATS
-                + remainderFloats(s);
+                + remainderFloats(s) + tilesFloats(s) + 2L * forwardGroupRows(s, Tile.forColumns(s.outChannels()));
     }
 
     /** Floats of the scratch the current thread holds now, for the workspace test. */
@@ -433,7 +479,8 @@ final class VectorConv2d {
         long backward = (long) rows * s.patchLength() + ROW_ALIGN;
         // The transposed filter-gradient block: a ragged last tile reads up to ROW_ALIGN rows past K.
         long backwardTransposed = (long) (s.patchLength() + ROW_ALIGN) * filterGradBlockRows(s);
-        long forward = (long) s.filterHeight() * paddedRowFloats(s) + (long) ROW_ALIGN * s.strideWidth() * s.inChannels();
+        long forward = (long) forwardGroupRows(s, Tile.forColumns(s.outChannels())) * s.filterHeight()
+                * paddedRowFloats(s) + (long) ROW_ALIGN * s.strideWidth() * s.inChannels();
         long forwardGathered = (long) forwardRowsPerChunk(s) * s.outWidth() * s.patchLength() + ROW_ALIGN;
         return Checks.product("convolution patch block",
                 Math.max(Math.max(backward, backwardTransposed), Math.max(forward, forwardGathered)));
@@ -458,6 +505,24 @@ final class VectorConv2d {
 
     private static int forwardRowsPerChunk(Conv2dShape s) {
         return ceilDiv(PIXELS_PER_CHUNK, s.outWidth());
+    }
+
+    /** Output rows forwardDirect computes together: enough for {@link #TILES_PER_GROUP} full tiles. */
+    private static int forwardGroupRows(Conv2dShape s, Tile tile) {
+        int tilesPerRow = Math.max(1, s.outWidth() / tile.rows);
+        return Math.min(forwardRowsPerChunk(s), ceilDiv(TILES_PER_GROUP, tilesPerRow));
+    }
+
+    /** Patch columns per forward piece: the piece of the packed filter stays within {@link #FILTER_PIECE_FLOATS}. */
+    private static int depthPiece(Tile tile) {
+        return Math.max(1, FILTER_PIECE_FLOATS / tile.columns);
+    }
+
+    /** The waiting tiles of one forwardDirect group. */
+    private static int tilesFloats(Conv2dShape s) {
+        Tile tile = Tile.forColumns(s.outChannels());
+        return Checks.product("convolution forward tiles", forwardGroupRows(s, tile),
+                Math.max(1, s.outWidth() / tile.rows), TILE_FLOATS);
     }
 
     private static int partialFloats(Conv2dShape s) {
@@ -609,10 +674,20 @@ final class VectorConv2d {
                 int aSegment = aIndex + segment * aSegmentStride;
                 int bSegment = bIndex + segment * kc * columns;
                 if (this == SIX_BY_FOUR) {
-                    ConvMicroKernel6x4.run(kc, a, aSegment, lda, b, bSegment, tile, segment > 0);
+                    ConvMicroKernel6x4.run(kc, a, aSegment, lda, b, bSegment, tile, 0, segment > 0);
                 } else {
-                    ConvMicroKernel12x2.run(kc, a, aSegment, lda, b, bSegment, tile, segment > 0);
+                    ConvMicroKernel12x2.run(kc, a, aSegment, lda, b, bSegment, tile, 0, segment > 0);
                 }
+            }
+        }
+
+        /** {@code tile[tileIndex..] (+)= A x B}, raw, with A rows read in place. */
+        void piece(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile, int tileIndex,
+                   boolean accumulate) {
+            if (this == SIX_BY_FOUR) {
+                ConvMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, tile, tileIndex, accumulate);
+            } else {
+                ConvMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, tile, tileIndex, accumulate);
             }
         }
 
@@ -640,6 +715,10 @@ final class VectorConv2d {
         /** Output pixels of the forward remainder tile and their gathered patches. */
         final int[] remainderPixels = new int[ROW_ALIGN];
         private float[] remainderPatches = new float[0];
+        /** forwardDirect's waiting tiles and, per output row of its group, the first and number of filter rows. */
+        private float[] tiles = new float[0];
+        private int[] firstTaps = new int[0];
+        private int[] taps = new int[0];
 
         float[] packed(int length) {
             if (packed.length < length) {
@@ -662,6 +741,27 @@ final class VectorConv2d {
             return edge;
         }
 
+        float[] tiles(int length) {
+            if (tiles.length < length) {
+                tiles = new float[length];
+            }
+            return tiles;
+        }
+
+        int[] firstTaps(int length) {
+            if (firstTaps.length < length) {
+                firstTaps = new int[length];
+            }
+            return firstTaps;
+        }
+
+        int[] taps(int length) {
+            if (taps.length < length) {
+                taps = new int[length];
+            }
+            return taps;
+        }
+
         float[] remainderPatches(int length) {
             if (remainderPatches.length < length) {
                 remainderPatches = new float[length];
@@ -678,7 +778,7 @@ final class VectorConv2d {
 
         long floats() {
             return (long) packed.length + patches.length + edge.length + partials.length + tile.length
-                    + remainderPatches.length;
+                    + remainderPatches.length + tiles.length + firstTaps.length + taps.length;
         }
     }
 }
