@@ -8,11 +8,13 @@ package dev.vectorcnn.kernels;
  *
  * <p>The fast path ({@link VectorConv2d}) computes the convolution as a GEMM over patches: rows are
  * the output pixels, columns the {@code KH*KW*C} patch values, times the filter seen as a
- * {@code [KH*KW*C, OC]} matrix, which yields the NHWC output with no transposes. Patch rows are
- * gathered a block at a time into a per-thread buffer, so the workspace is bounded by the layer and
- * does not grow with the batch. Without {@code jdk.incubator.vector} the same calls run the direct
- * loops of {@link ScalarConv2d}. Results are bitwise identical for any thread count
- * ({@link KernelThreads}); all methods are thread-safe.
+ * {@code [KH*KW*C, OC]} matrix, which yields the NHWC output with no transposes. The patch matrix is
+ * never built whole: forward reads the patches straight from zero-padded copies of the input rows (or,
+ * for few input channels, gathers one chunk of output rows at a time), and the backward methods gather
+ * one block of output pixels at a time, so the workspace depends on the layer, never on the batch.
+ * Without {@code jdk.incubator.vector} the same calls run the direct loops of {@link ScalarConv2d}.
+ * Results are bitwise identical for any thread count ({@link KernelThreads}); all methods are
+ * thread-safe.
  */
 public final class Conv2d {
 
