@@ -192,9 +192,10 @@ final class VectorConv2d {
                         }
                     }
                 }
-                for (int outRow = group; outRow < groupEnd; outRow++) {
+                for (int g = 0; g < groupEnd - group; g++) {
                     for (int ox = fullWidth; ox < outWidth; ox++) {
-                        remainder.add(outRow * outWidth + ox, input);
+                        remainder.add((group + g) * outWidth + ox, rows, g * filterHeight * paddedRow, paddedRow,
+                                firstTaps[g], taps[g], ox);
                     }
                 }
             }
@@ -270,8 +271,10 @@ final class VectorConv2d {
             this.patchLength = s.patchLength();
         }
 
-        void add(int pixel, float[] input) {
-            PatchRows.gather(s, input, pixel, 1, scratch.remainderPatches(0), count * patchLength);
+        /** Adds output pixel {@code pixel}, column {@code ox} of the output row whose padded rows are given. */
+        void add(int pixel, float[] padded, int paddedIndex, int paddedRow, int firstTap, int taps, int ox) {
+            PatchRows.patchFromPaddedRows(s, padded, paddedIndex, paddedRow, firstTap, taps, ox,
+                    scratch.remainderPatches(0), count * patchLength);
             scratch.remainderPixels[count] = pixel;
             if (++count == tile.rows) {
                 flush();
