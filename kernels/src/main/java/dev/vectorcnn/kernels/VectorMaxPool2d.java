@@ -68,6 +68,11 @@ final class VectorMaxPool2d {
                 int first = imageRow + w0 * channels;
                 int o = (row * outW + ow) * channels;
                 int c = 0;
+                if (h1 - h0 == 2 && w1 - w0 == 2) {
+                    for (; c < vectorEnd; c += lanes) {
+                        windowMax2x2(input, first + c, rowStride, channels).intoArray(output, o + c);
+                    }
+                }
                 for (; c < vectorEnd; c += lanes) {
                     windowMax(input, first + c, h1 - h0, w1 - w0, rowStride, channels).intoArray(output, o + c);
                 }
@@ -101,6 +106,11 @@ final class VectorMaxPool2d {
                 int first = imageRow + w0 * channels;
                 int o = (row * outW + ow) * channels;
                 int c = 0;
+                if (h1 - h0 == 2 && w1 - w0 == 2 && !accumulate) {
+                    for (; c < vectorEnd; c += lanes) {
+                        windowGradient2x2(input, first + c, rowStride, channels, outputGrad, o + c, inputGrad);
+                    }
+                }
                 for (; c < vectorEnd; c += lanes) {
                     windowGradient(input, first + c, h1 - h0, w1 - w0, rowStride, channels,
                             outputGrad, o + c, inputGrad, accumulate);
@@ -158,5 +168,48 @@ final class VectorMaxPool2d {
                         .intoArray(inputGrad, cell);
             }
         }
+    }
+
+    /**
+     * {@link #windowMax} for a full 2x2 window, the common pooling layer, unrolled: the generic loop
+     * nest spends more on loop control than on its four compares.
+     */
+    private static FloatVector windowMax2x2(float[] input, int first, int rowStride, int pixelStride) {
+        FloatVector best = FloatVector.fromArray(SPECIES, input, first);
+        FloatVector v = FloatVector.fromArray(SPECIES, input, first + pixelStride);
+        best = best.blend(v, v.compare(VectorOperators.GT, best));
+        v = FloatVector.fromArray(SPECIES, input, first + rowStride);
+        best = best.blend(v, v.compare(VectorOperators.GT, best));
+        v = FloatVector.fromArray(SPECIES, input, first + rowStride + pixelStride);
+        return best.blend(v, v.compare(VectorOperators.GT, best));
+    }
+
+    /**
+     * {@link #windowGradient} for a full 2x2 window whose cells belong to no other window, unrolled, and
+     * without the second scan: the cell that wins is the last one whose strict {@code >} compare
+     * replaced the running maximum, so walking the cells backwards, each takes the gradient in the
+     * lanes its compare won and passes the rest on; the first cell keeps what is left.
+     */
+    private static void windowGradient2x2(float[] input, int first, int rowStride, int pixelStride,
+                                          float[] outputGrad, int o, float[] inputGrad) {
+        int c1 = first + pixelStride, c2 = first + rowStride, c3 = c2 + pixelStride;
+        FloatVector v0 = FloatVector.fromArray(SPECIES, input, first);
+        FloatVector v1 = FloatVector.fromArray(SPECIES, input, c1);
+        FloatVector v2 = FloatVector.fromArray(SPECIES, input, c2);
+        FloatVector v3 = FloatVector.fromArray(SPECIES, input, c3);
+        VectorMask<Float> won1 = v1.compare(VectorOperators.GT, v0);
+        FloatVector best = v0.blend(v1, won1);
+        VectorMask<Float> won2 = v2.compare(VectorOperators.GT, best);
+        best = best.blend(v2, won2);
+        VectorMask<Float> won3 = v3.compare(VectorOperators.GT, best);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        // 0 + g rather than g, so a -0.0 gradient lands as the scalar reference's 0f += -0.0 does.
+        FloatVector left = zero.add(FloatVector.fromArray(SPECIES, outputGrad, o));
+        zero.blend(left, won3).intoArray(inputGrad, c3);
+        left = left.blend(zero, won3);
+        zero.blend(left, won2).intoArray(inputGrad, c2);
+        left = left.blend(zero, won2);
+        zero.blend(left, won1).intoArray(inputGrad, c1);
+        left.blend(zero, won1).intoArray(inputGrad, first);
     }
 }
