@@ -25,7 +25,7 @@ public final class Accuracy {
     public static int top1Correct(int batch, int classes, float[] logits, int[] labels) {
         Checks.positive("batch", batch);
         Checks.positive("classes", classes);
-        ArrayLengths.atLeast("logits", logits, Checks.product("logits [batch, classes]", batch, classes));
+        ArrayLengths.atLeast("logits", logits, (long) batch * classes);
         ArrayLengths.atLeast("labels", labels, batch);
         SoftmaxCrossEntropy.checkLabels(batch, classes, labels);
         boolean vector = KernelBackend.isVectorized();

@@ -85,8 +85,5 @@ public final class Dense {
         Checks.positive("batch", batch);
         Checks.positive("inFeatures", inFeatures);
         Checks.positive("outFeatures", outFeatures);
-        Checks.product("input [batch, inFeatures]", batch, inFeatures);
-        Checks.product("weights [inFeatures, outFeatures]", inFeatures, outFeatures);
-        Checks.product("output [batch, outFeatures]", batch, outFeatures);
     }
 }

@@ -25,7 +25,8 @@ public final class Softmax {
     public static void forward(int batch, int classes, float[] logits, float[] probs) {
         Checks.positive("batch", batch);
         Checks.positive("classes", classes);
-        int length = Checks.product("logits [batch, classes]", batch, classes);
+        // A length that passes the array checks below fits an int.
+        long length = (long) batch * classes;
         ArrayLengths.atLeast("logits", logits, length);
         ArrayLengths.atLeast("probs", probs, length);
         boolean vector = KernelBackend.isVectorized();

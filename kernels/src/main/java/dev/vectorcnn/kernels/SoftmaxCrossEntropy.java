@@ -36,7 +36,8 @@ public final class SoftmaxCrossEntropy {
     public static float forwardBackward(int batch, int classes, float[] logits, int[] labels, float[] logitsGrad) {
         Checks.positive("batch", batch);
         Checks.positive("classes", classes);
-        int length = Checks.product("logits [batch, classes]", batch, classes);
+        // A length that passes the array checks below fits an int.
+        long length = (long) batch * classes;
         ArrayLengths.atLeast("logits", logits, length);
         ArrayLengths.atLeast("labels", labels, batch);
         if (logitsGrad != null) {
