@@ -16,14 +16,20 @@ final class ScalarAvgPool2d {
 
     static void forward(Pool2dShape s, float[] input, float[] output) {
         int outH = s.outHeight(), outW = s.outWidth(), channels = s.channels();
-        FixedChunks.run(s.batch(), (long) outH * outW * channels * s.windowHeight() * s.windowWidth(), (first, end) -> {
-            for (int b = first; b < end; b++) {
+        int rowStride = s.inWidth() * channels;
+        FixedChunks.run(s.batch(), (long) outH * outW * channels * s.windowHeight() * s.windowWidth(), (firstImage, endImage) -> {
+            for (int b = firstImage; b < endImage; b++) {
                 for (int oh = 0; oh < outH; oh++) {
+                    int hStart = oh * s.strideHeight() - s.padTop();
+                    int h0 = Math.max(hStart, 0), h1 = Math.min(hStart + s.windowHeight(), s.inHeight());
                     for (int ow = 0; ow < outW; ow++) {
-                        Window w = Window.of(s, b, oh, ow);
+                        int wStart = ow * s.strideWidth() - s.padLeft();
+                        int w0 = Math.max(wStart, 0), w1 = Math.min(wStart + s.windowWidth(), s.inWidth());
+                        int first = ((b * s.inHeight() + h0) * s.inWidth() + w0) * channels;
+                        int count = (h1 - h0) * (w1 - w0);
                         int o = ((b * outH + oh) * outW + ow) * channels;
                         for (int c = 0; c < channels; c++) {
-                            output[o + c] = windowSum(input, w.first + c, w.rows, w.cols, w.rowStride, channels) / w.count();
+                            output[o + c] = windowSum(input, first + c, h1 - h0, w1 - w0, rowStride, channels) / count;
                         }
                     }
                 }
@@ -33,19 +39,24 @@ final class ScalarAvgPool2d {
 
     static void backward(Pool2dShape s, float[] outputGrad, float[] inputGrad) {
         int outH = s.outHeight(), outW = s.outWidth(), channels = s.channels();
+        int rowStride = s.inWidth() * channels;
         int imageLength = s.inHeight() * s.inWidth() * channels;
-        FixedChunks.run(s.batch(), (long) outH * outW * channels * s.windowHeight() * s.windowWidth(), (first, end) -> {
-            java.util.Arrays.fill(inputGrad, first * imageLength, end * imageLength, 0f);
-            for (int b = first; b < end; b++) {
+        FixedChunks.run(s.batch(), (long) outH * outW * channels * s.windowHeight() * s.windowWidth(), (firstImage, endImage) -> {
+            java.util.Arrays.fill(inputGrad, firstImage * imageLength, endImage * imageLength, 0f);
+            for (int b = firstImage; b < endImage; b++) {
                 for (int oh = 0; oh < outH; oh++) {
+                    int hStart = oh * s.strideHeight() - s.padTop();
+                    int h0 = Math.max(hStart, 0), h1 = Math.min(hStart + s.windowHeight(), s.inHeight());
                     for (int ow = 0; ow < outW; ow++) {
-                        Window w = Window.of(s, b, oh, ow);
-                        float scale = reciprocal(w.count());
+                        int wStart = ow * s.strideWidth() - s.padLeft();
+                        int w0 = Math.max(wStart, 0), w1 = Math.min(wStart + s.windowWidth(), s.inWidth());
+                        int first = ((b * s.inHeight() + h0) * s.inWidth() + w0) * channels;
+                        float scale = reciprocal((h1 - h0) * (w1 - w0));
                         int o = ((b * outH + oh) * outW + ow) * channels;
                         for (int c = 0; c < channels; c++) {
                             float g = outputGrad[o + c] * scale;
-                            for (int i = 0; i < w.rows; i++) {
-                                for (int j = 0, cell = w.first + c + i * w.rowStride; j < w.cols; j++, cell += channels) {
+                            for (int i = h0; i < h1; i++) {
+                                for (int j = w0, cell = first + c + (i - h0) * rowStride; j < w1; j++, cell += channels) {
                                     inputGrad[cell] += g;
                                 }
                             }
@@ -74,21 +85,5 @@ final class ScalarAvgPool2d {
     /** TensorFlow's backward scale: {@code 1 / count} computed in double, then rounded to float. */
     static float reciprocal(int count) {
         return (float) (1.0 / count);
-    }
-
-    /** The real cells of one window: {@code rows x cols} from index {@code first} (channel 0). */
-    private record Window(int first, int rows, int cols, int rowStride) {
-        static Window of(Pool2dShape s, int b, int oh, int ow) {
-            int hStart = oh * s.strideHeight() - s.padTop();
-            int wStart = ow * s.strideWidth() - s.padLeft();
-            int h0 = Math.max(hStart, 0), h1 = Math.min(hStart + s.windowHeight(), s.inHeight());
-            int w0 = Math.max(wStart, 0), w1 = Math.min(wStart + s.windowWidth(), s.inWidth());
-            return new Window(((b * s.inHeight() + h0) * s.inWidth() + w0) * s.channels(), h1 - h0, w1 - w0,
-                    s.inWidth() * s.channels());
-        }
-
-        int count() {
-            return rows * cols;
-        }
     }
 }
