@@ -57,7 +57,7 @@ public final class SoftmaxCrossEntropy {
             }
             chunkSums[chunk] = sum;
         };
-        if ((long) length * 3 >= FixedChunks.PARALLEL_MIN_WORK) {
+        if (length * 3 >= FixedChunks.PARALLEL_MIN_WORK) {
             KernelThreads.parallelFor(chunks, chunkLoss);
         } else {
             for (int chunk = 0; chunk < chunks; chunk++) {
