@@ -11,12 +11,18 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link ScalarMaxPool2d#argmax}. Arguments are trusted (checked by {@link MaxPool2d}); results are
  * bitwise those of {@link ScalarMaxPool2d}.
  *
- * <p>Backward recomputes each window's maximum instead of storing argmax indices (as TensorFlow's
- * MaxPoolGrad does): one more read of the input, no index buffer to keep between the passes. The first maximum is then found by a second scan that marks, per lane, the first
- * cell equal to the maximum (the same cell the strict {@code >} scan settled on; see
- * {@link #windowGradient}). When windows are disjoint (stride &gt;= window) every input cell is written
- * by at most one window, so output rows are processed in parallel and each window overwrites its cells;
- * otherwise whole images are processed in parallel and windows accumulate into a zeroed gradient.
+ * <p>Backward recomputes each window's maximum from the input instead of keeping argmax indices from
+ * the forward pass (TensorFlow's MaxPoolGrad also recomputes): one more read of the input, no index
+ * buffer between the passes. The winning cell per lane is then found by a second scan for the first
+ * cell equal to the maximum ({@link #windowGradient}), or, for a full 2x2 window, straight from the
+ * forward compares ({@link #windowGradient2x2}). When windows are disjoint (stride &gt;= window) every
+ * input cell is written by at most one window, so chunks of output rows run in parallel and each window
+ * writes its cells; otherwise chunks of whole images run in parallel and windows accumulate into a
+ * zeroed gradient (a single image then stays on one thread).
+ *
+ * <p>Measured on the MNIST pool shape (100 x 14x14 x 64, 2x2 stride 2 VALID, 512-bit, one thread, on a
+ * shared 2-core VM under load): forward 208-218 us (23-24 GB/s read), backward 430-490 us; the backward
+ * pass moves 5 MB in, 1.25 MB in and 5 MB out, and a plain 5 MB vector copy takes 317 us here.
  */
 final class VectorMaxPool2d {
 
