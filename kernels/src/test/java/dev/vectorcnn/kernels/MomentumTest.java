@@ -5,10 +5,18 @@ import static dev.vectorcnn.kernels.TestArrays.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link Momentum} against TensorFlow's formula in double, the scalar reference, and validation. */
 class MomentumTest {
+
+    private final int originalThreads = KernelThreads.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        KernelThreads.setThreads(originalThreads);
+    }
 
     @Test
     void three_steps_match_hand_computed_double_formula() {
@@ -48,6 +56,25 @@ class MomentumTest {
             ScalarMomentum.update(p2, g, vel2, 0, n, 0.03f, 0.95f);
             TestArrays.assertBitwise(p2, p, n, "params n=" + n);
             TestArrays.assertBitwise(vel2, vel, n, "velocity n=" + n);
+        }
+    }
+
+    @Test
+    void bitwise_identical_for_any_thread_count() {
+        int n = (1 << 18) + 3;
+        SplittableRandom random = new SplittableRandom(7);
+        float[] p0 = TestArrays.uniform(random, n), g = TestArrays.uniform(random, n);
+        float[] first = null;
+        for (int threads : new int[] {1, 2, 7}) {
+            KernelThreads.setThreads(threads);
+            float[] p = p0.clone(), vel = new float[n];
+            Momentum.update(p, g, vel, n, 0.01f, 0.9f);
+            Momentum.update(p, g, vel, n, 0.01f, 0.9f);
+            if (first == null) {
+                first = p;
+            } else {
+                TestArrays.assertBitwise(first, p, n, threads + " threads");
+            }
         }
     }
 

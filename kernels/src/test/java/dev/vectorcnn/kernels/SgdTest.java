@@ -5,10 +5,18 @@ import static dev.vectorcnn.kernels.TestArrays.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link Sgd}: {@code p -= g * lr} against double, the scalar reference, and validation. */
 class SgdTest {
+
+    private final int originalThreads = KernelThreads.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        KernelThreads.setThreads(originalThreads);
+    }
 
     @Test
     void step_matches_double_and_scalar_reference() {
@@ -26,6 +34,24 @@ class SgdTest {
             for (int i = 0; i < n; i++) {
                 // g * lr and the subtraction round once each; lr = 0.05f itself is off by u.
                 assertEquals(expected[i], p[i], 2 * U * (Math.abs(expected[i]) + 0.05) + U * 0.05, "p[" + i + "]");
+            }
+        }
+    }
+
+    @Test
+    void bitwise_identical_for_any_thread_count() {
+        int n = (1 << 18) + 3;
+        SplittableRandom random = new SplittableRandom(7);
+        float[] p0 = TestArrays.uniform(random, n), g = TestArrays.uniform(random, n);
+        float[] first = null;
+        for (int threads : new int[] {1, 2, 7}) {
+            KernelThreads.setThreads(threads);
+            float[] p = p0.clone();
+            Sgd.update(p, g, n, 0.01f);
+            if (first == null) {
+                first = p;
+            } else {
+                TestArrays.assertBitwise(first, p, n, threads + " threads");
             }
         }
     }
