@@ -83,6 +83,7 @@ final class VectorGemm {
         float[] bias = epilogue.bias();
         boolean relu = epilogue.relu();
         int rows = rowEnd - rowStart;
+        float[] product = scratch.tile(tile.rows * tile.columns);
         // Where the micro-kernel reads A: in place, or a packed copy for a transposed A.
         float[] aSource = a;
         int aStart = aOffset + rowStart * lda + depthStart;
@@ -111,8 +112,9 @@ final class VectorGemm {
             for (int panel = firstPanel; panel < endPanel; panel++) {
                 int column = panel * tile.columns;
                 int bStart = panel * tile.columns * k + depthStart * tile.columns;
-                tile.run(depth, tileA, tileAStart, tileALd, packedB, bStart, c, cRow + column, ldc,
-                        tileRows, n - column, alpha, beta, bias, epilogue.biasOffset() + column, relu);
+                tile.multiply(depth, tileA, tileAStart, tileALd, packedB, bStart, product);
+                GemmWriteBack.apply(product, tile.columns, tileRows, n - column, c, cRow + column, ldc,
+                        alpha, beta, bias, epilogue.biasOffset() + column, relu);
             }
         }
     }
@@ -181,14 +183,12 @@ final class VectorGemm {
             return n <= TWELVE_BY_TWO.columns ? TWELVE_BY_TWO : SIX_BY_FOUR;
         }
 
-        void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c, int cIndex, int ldc,
-                 int rows, int cols, float alpha, float beta, float[] bias, int biasIndex, boolean relu) {
+        /** {@code tile = A[rows x kc] * B[kc x columns]}. */
+        void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile) {
             if (this == SIX_BY_FOUR) {
-                GemmMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, c, cIndex, ldc, rows, cols,
-                        alpha, beta, bias, biasIndex, relu);
+                GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, tile);
             } else {
-                GemmMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, c, cIndex, ldc, rows, cols,
-                        alpha, beta, bias, biasIndex, relu);
+                GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, tile);
             }
         }
     }
@@ -198,6 +198,14 @@ final class VectorGemm {
         private float[] packedB = new float[0];
         private float[] packedA = new float[0];
         private float[] edgeA = new float[0];
+        private float[] tile = new float[0];
+
+        float[] tile(int length) {
+            if (tile.length < length) {
+                tile = new float[length];
+            }
+            return tile;
+        }
 
         float[] packedB(int length) {
             if (packedB.length < length) {
