@@ -63,7 +63,7 @@ public class GemmBench {
         if (BenchThreads.count(threads) == 1) {
             CommonOps_FDRM.mult(ejmlA, ejmlB, ejmlC);
         } else {
-            CommonOps_MT_FDRM.mult(ejmlA, ejmlB, ejmlC, null);
+            CommonOps_MT_FDRM.mult(ejmlA, ejmlB, ejmlC);
         }
         return ejmlC;
     }
