@@ -4,18 +4,21 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The 12 x 2-vector GEMM micro-kernel: a 12-row by 2*lanes-column tile of C held in 24
- * accumulator registers while k runs, then written back once through {@link GemmWriteBack}.
+ * The 12 x 2-vector GEMM micro-kernel: {@code tile = A[12 x kc] * B[kc x 2*lanes]}, held in 24
+ * accumulator registers while k runs. Used when n <= 2*lanes (e.g. 32 output channels at 512 bits),
+ * where a 4-vector tile would multiply mostly zero padding; 12 rows keep 24 independent FMA chains
+ * in flight (at least 8 are needed to hide the 4-cycle FMA latency on two FMA ports).
  *
- * Chosen when n <= 2*lanes (e.g. 32 output channels at 512 bits), where a 4-vector tile would
- * multiply mostly zero padding: 12 rows keep 24 accumulators busy, enough to hide the FMA latency
- * (at least 8 independent chains are needed) while wasting no columns.
+ * <p>A is read in place, row {@code r} at {@code a[aIndex + r*lda + p]} (the driver copies A only
+ * when it is transposed or for a ragged last tile); B comes packed as {@code kc} rows of
+ * {@link #COLUMNS} floats, zero-padded past column n. Each step broadcasts one A value per row from
+ * memory and multiplies it into every B vector: no lane reductions in the loop.
  *
- * <p>A is read in place, row {@code r} at {@code a[aIndex + r*lda + p]} (the caller packs it only
- * when it is transposed or a ragged last tile); B comes packed as {@code kc} rows of
- * {@code 2*lanes} floats, zero-padded past column n. Each step broadcasts one A value per row and
- * multiplies it into every B vector: no lane reductions in the loop. The accumulators are explicit
- * locals so that C2 keeps them all in registers.
+ * <p>The accumulators are explicit locals and the method does nothing but multiply and store the
+ * tile: alpha, beta, bias, ReLU and the ragged edge are {@link GemmWriteBack}'s job. That split is
+ * load-bearing. With the write-back inlined here, the method outgrew C2's inlining budget
+ * (NodeCountInliningCutoff), one Vector API call stayed a real call, and C2 then boxed every
+ * accumulator in every iteration (seen in the disassembly: a heap allocation per FMA, 23% of peak).
  */
 final class GemmMicroKernel12x2 {
 
@@ -27,12 +30,10 @@ final class GemmMicroKernel12x2 {
     }
 
     /**
-     * {@code C[rows x cols] = act(alpha * A[12 x kc] * B[kc x COLUMNS] + beta * C + bias)}; only the first
-     * {@code rows} rows and {@code cols} columns of the tile are written.
+     * {@code tile[12 x COLUMNS] = A[12 x kc] * B[kc x COLUMNS]} with A row-major in place: element
+     * (r, p) at {@code a[aIndex + r*lda + p]}.
      */
-    static void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex,
-                    float[] c, int cIndex, int ldc, int rows, int cols,
-                    float alpha, float beta, float[] bias, int biasIndex, boolean relu) {
+    static void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile) {
         final int lanes = SPECIES.length();
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
@@ -88,62 +89,29 @@ final class GemmMicroKernel12x2 {
             ar = FloatVector.broadcast(SPECIES, a[a11 + p]);
             c110 = ar.fma(b0, c110); c111 = ar.fma(b1, c111);
         }
-        GemmWriteBack.store(c00, c, cIndex, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c01, c, cIndex + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        if (rows <= 1) {
-            return;
-        }
-        GemmWriteBack.store(c10, c, cIndex + 1 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c11, c, cIndex + 1 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        if (rows <= 2) {
-            return;
-        }
-        GemmWriteBack.store(c20, c, cIndex + 2 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c21, c, cIndex + 2 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        if (rows <= 3) {
-            return;
-        }
-        GemmWriteBack.store(c30, c, cIndex + 3 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c31, c, cIndex + 3 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        if (rows <= 4) {
-            return;
-        }
-        GemmWriteBack.store(c40, c, cIndex + 4 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c41, c, cIndex + 4 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        if (rows <= 5) {
-            return;
-        }
-        GemmWriteBack.store(c50, c, cIndex + 5 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c51, c, cIndex + 5 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        if (rows <= 6) {
-            return;
-        }
-        GemmWriteBack.store(c60, c, cIndex + 6 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c61, c, cIndex + 6 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        if (rows <= 7) {
-            return;
-        }
-        GemmWriteBack.store(c70, c, cIndex + 7 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c71, c, cIndex + 7 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        if (rows <= 8) {
-            return;
-        }
-        GemmWriteBack.store(c80, c, cIndex + 8 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c81, c, cIndex + 8 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        if (rows <= 9) {
-            return;
-        }
-        GemmWriteBack.store(c90, c, cIndex + 9 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c91, c, cIndex + 9 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        if (rows <= 10) {
-            return;
-        }
-        GemmWriteBack.store(c100, c, cIndex + 10 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c101, c, cIndex + 10 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        if (rows <= 11) {
-            return;
-        }
-        GemmWriteBack.store(c110, c, cIndex + 11 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c111, c, cIndex + 11 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, lanes);
+        c10.intoArray(tile, 2 * lanes);
+        c11.intoArray(tile, 3 * lanes);
+        c20.intoArray(tile, 4 * lanes);
+        c21.intoArray(tile, 5 * lanes);
+        c30.intoArray(tile, 6 * lanes);
+        c31.intoArray(tile, 7 * lanes);
+        c40.intoArray(tile, 8 * lanes);
+        c41.intoArray(tile, 9 * lanes);
+        c50.intoArray(tile, 10 * lanes);
+        c51.intoArray(tile, 11 * lanes);
+        c60.intoArray(tile, 12 * lanes);
+        c61.intoArray(tile, 13 * lanes);
+        c70.intoArray(tile, 14 * lanes);
+        c71.intoArray(tile, 15 * lanes);
+        c80.intoArray(tile, 16 * lanes);
+        c81.intoArray(tile, 17 * lanes);
+        c90.intoArray(tile, 18 * lanes);
+        c91.intoArray(tile, 19 * lanes);
+        c100.intoArray(tile, 20 * lanes);
+        c101.intoArray(tile, 21 * lanes);
+        c110.intoArray(tile, 22 * lanes);
+        c111.intoArray(tile, 23 * lanes);
     }
 }

@@ -4,19 +4,22 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The 6 x 4-vector GEMM micro-kernel: a 6-row by 4*lanes-column tile of C held in 24
- * accumulator registers while k runs, then written back once through {@link GemmWriteBack}.
+ * The 6 x 4-vector GEMM micro-kernel: {@code tile = A[6 x kc] * B[kc x 4*lanes]}, held in 24 accumulator
+ * registers while k runs. Used when n > 2*lanes (square matrices, 64-channel layers): 24 accumulators,
+ * 4 B vectors and 1 broadcast take 29 of the 32 AVX-512 registers; each loaded B vector feeds 6 FMAs
+ * and each broadcast 4. Measured here with JDK 25 at 512 bits against 12x2, 14x2, 8x3, 6x3, 6x2, 5x4
+ * and 4x4 on L1-resident data, it was the fastest for 64 columns.
  *
- * Chosen when n > 2*lanes (square matrices, 64-channel layers): 24 accumulators + 4 B vectors +
- * 1 broadcast use 29 of the 32 AVX-512 registers, and each A value feeds 4 FMAs, each B vector 6.
- * Measured on this machine kind (JDK 25, 512-bit): 6 rows x 2-4 vectors ran at ~90% of FMA peak; 14x2
- * and 4x4 were a little slower.
+ * <p>A is read in place, row {@code r} at {@code a[aIndex + r*lda + p]} (the driver copies A only
+ * when it is transposed or for a ragged last tile); B comes packed as {@code kc} rows of
+ * {@link #COLUMNS} floats, zero-padded past column n. Each step broadcasts one A value per row from
+ * memory and multiplies it into every B vector: no lane reductions in the loop.
  *
- * <p>A is read in place, row {@code r} at {@code a[aIndex + r*lda + p]} (the caller packs it only
- * when it is transposed or a ragged last tile); B comes packed as {@code kc} rows of
- * {@code 4*lanes} floats, zero-padded past column n. Each step broadcasts one A value per row and
- * multiplies it into every B vector: no lane reductions in the loop. The accumulators are explicit
- * locals so that C2 keeps them all in registers.
+ * <p>The accumulators are explicit locals and the method does nothing but multiply and store the
+ * tile: alpha, beta, bias, ReLU and the ragged edge are {@link GemmWriteBack}'s job. That split is
+ * load-bearing. With the write-back inlined here, the method outgrew C2's inlining budget
+ * (NodeCountInliningCutoff), one Vector API call stayed a real call, and C2 then boxed every
+ * accumulator in every iteration (seen in the disassembly: a heap allocation per FMA, 23% of peak).
  */
 final class GemmMicroKernel6x4 {
 
@@ -28,12 +31,10 @@ final class GemmMicroKernel6x4 {
     }
 
     /**
-     * {@code C[rows x cols] = act(alpha * A[6 x kc] * B[kc x COLUMNS] + beta * C + bias)}; only the first
-     * {@code rows} rows and {@code cols} columns of the tile are written.
+     * {@code tile[6 x COLUMNS] = A[6 x kc] * B[kc x COLUMNS]} with A row-major in place: element
+     * (r, p) at {@code a[aIndex + r*lda + p]}.
      */
-    static void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex,
-                    float[] c, int cIndex, int ldc, int rows, int cols,
-                    float alpha, float beta, float[] bias, int biasIndex, boolean relu) {
+    static void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile) {
         final int lanes = SPECIES.length();
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES), c02 = FloatVector.zero(SPECIES), c03 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES), c12 = FloatVector.zero(SPECIES), c13 = FloatVector.zero(SPECIES);
@@ -67,44 +68,29 @@ final class GemmMicroKernel6x4 {
             ar = FloatVector.broadcast(SPECIES, a[a5 + p]);
             c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51); c52 = ar.fma(b2, c52); c53 = ar.fma(b3, c53);
         }
-        GemmWriteBack.store(c00, c, cIndex, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c01, c, cIndex + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        GemmWriteBack.store(c02, c, cIndex + 2 * lanes, cols - 2 * lanes, alpha, beta, bias, biasIndex + 2 * lanes, relu);
-        GemmWriteBack.store(c03, c, cIndex + 3 * lanes, cols - 3 * lanes, alpha, beta, bias, biasIndex + 3 * lanes, relu);
-        if (rows <= 1) {
-            return;
-        }
-        GemmWriteBack.store(c10, c, cIndex + 1 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c11, c, cIndex + 1 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        GemmWriteBack.store(c12, c, cIndex + 1 * ldc + 2 * lanes, cols - 2 * lanes, alpha, beta, bias, biasIndex + 2 * lanes, relu);
-        GemmWriteBack.store(c13, c, cIndex + 1 * ldc + 3 * lanes, cols - 3 * lanes, alpha, beta, bias, biasIndex + 3 * lanes, relu);
-        if (rows <= 2) {
-            return;
-        }
-        GemmWriteBack.store(c20, c, cIndex + 2 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c21, c, cIndex + 2 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        GemmWriteBack.store(c22, c, cIndex + 2 * ldc + 2 * lanes, cols - 2 * lanes, alpha, beta, bias, biasIndex + 2 * lanes, relu);
-        GemmWriteBack.store(c23, c, cIndex + 2 * ldc + 3 * lanes, cols - 3 * lanes, alpha, beta, bias, biasIndex + 3 * lanes, relu);
-        if (rows <= 3) {
-            return;
-        }
-        GemmWriteBack.store(c30, c, cIndex + 3 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c31, c, cIndex + 3 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        GemmWriteBack.store(c32, c, cIndex + 3 * ldc + 2 * lanes, cols - 2 * lanes, alpha, beta, bias, biasIndex + 2 * lanes, relu);
-        GemmWriteBack.store(c33, c, cIndex + 3 * ldc + 3 * lanes, cols - 3 * lanes, alpha, beta, bias, biasIndex + 3 * lanes, relu);
-        if (rows <= 4) {
-            return;
-        }
-        GemmWriteBack.store(c40, c, cIndex + 4 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c41, c, cIndex + 4 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        GemmWriteBack.store(c42, c, cIndex + 4 * ldc + 2 * lanes, cols - 2 * lanes, alpha, beta, bias, biasIndex + 2 * lanes, relu);
-        GemmWriteBack.store(c43, c, cIndex + 4 * ldc + 3 * lanes, cols - 3 * lanes, alpha, beta, bias, biasIndex + 3 * lanes, relu);
-        if (rows <= 5) {
-            return;
-        }
-        GemmWriteBack.store(c50, c, cIndex + 5 * ldc, cols, alpha, beta, bias, biasIndex, relu);
-        GemmWriteBack.store(c51, c, cIndex + 5 * ldc + lanes, cols - lanes, alpha, beta, bias, biasIndex + lanes, relu);
-        GemmWriteBack.store(c52, c, cIndex + 5 * ldc + 2 * lanes, cols - 2 * lanes, alpha, beta, bias, biasIndex + 2 * lanes, relu);
-        GemmWriteBack.store(c53, c, cIndex + 5 * ldc + 3 * lanes, cols - 3 * lanes, alpha, beta, bias, biasIndex + 3 * lanes, relu);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, lanes);
+        c02.intoArray(tile, 2 * lanes);
+        c03.intoArray(tile, 3 * lanes);
+        c10.intoArray(tile, 4 * lanes);
+        c11.intoArray(tile, 5 * lanes);
+        c12.intoArray(tile, 6 * lanes);
+        c13.intoArray(tile, 7 * lanes);
+        c20.intoArray(tile, 8 * lanes);
+        c21.intoArray(tile, 9 * lanes);
+        c22.intoArray(tile, 10 * lanes);
+        c23.intoArray(tile, 11 * lanes);
+        c30.intoArray(tile, 12 * lanes);
+        c31.intoArray(tile, 13 * lanes);
+        c32.intoArray(tile, 14 * lanes);
+        c33.intoArray(tile, 15 * lanes);
+        c40.intoArray(tile, 16 * lanes);
+        c41.intoArray(tile, 17 * lanes);
+        c42.intoArray(tile, 18 * lanes);
+        c43.intoArray(tile, 19 * lanes);
+        c50.intoArray(tile, 20 * lanes);
+        c51.intoArray(tile, 21 * lanes);
+        c52.intoArray(tile, 22 * lanes);
+        c53.intoArray(tile, 23 * lanes);
     }
 }

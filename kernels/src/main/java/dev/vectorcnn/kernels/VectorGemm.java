@@ -9,8 +9,8 @@ package dev.vectorcnn.kernels;
  *   <li>B is packed once per call into column panels of the micro-kernel's width, {@code k} rows
  *       each, zero-padded past column n (so no tile sees a ragged edge). The transpose of B is
  *       absorbed here. Panels are packed in parallel.</li>
- *   <li>The rows of C are cut into chunks of {@link #ROWS_PER_CHUNK}; chunks run in parallel, in one
- *       fork per call. Chunk boundaries depend only on m, so results do not depend on thread count.</li>
+ *   <li>The rows of C are cut into chunks of {@link #rowsPerChunk(int)} rows; chunks run in parallel, in
+ *       one fork per call. Chunk boundaries depend only on m, so results do not depend on thread count.</li>
  *   <li>Inside a chunk: column blocks of about {@code L2_BLOCK_BYTES} of packed B, then k blocks of at
  *       most {@link #MAX_DEPTH_BLOCK}, then micro-panels of A rows (held in L1 across the B panels),
  *       then B panels (streamed from L2).</li>
@@ -27,8 +27,14 @@ final class VectorGemm {
      */
     static final int MAX_DEPTH_BLOCK = 640;
 
-    /** Rows of C per parallel chunk: a multiple of both tile heights, ~120 x 640 A rows fit in L2. */
-    static final int ROWS_PER_CHUNK = 120;
+    /** The most rows of C per parallel chunk: a multiple of both tile heights; 120 x 640 A rows fit in L2. */
+    static final int MAX_ROWS_PER_CHUNK = 120;
+
+    /**
+     * Chunks a call aims for, so that 2 to 8 threads get near-equal shares: with 120-row chunks square
+     * 1024 had 9 chunks, and 2 threads split them 5/4.
+     */
+    private static final int TARGET_CHUNKS = 24;
 
     /** Target size of the block of packed B reused by every row micro-panel of a chunk (half of L2). */
     private static final int L2_BLOCK_BYTES = 1 << 20;
@@ -55,10 +61,11 @@ final class VectorGemm {
         int depthBlocks = (k + MAX_DEPTH_BLOCK - 1) / MAX_DEPTH_BLOCK;
         int depthBlock = (k + depthBlocks - 1) / depthBlocks;
         int panelsPerColumnBlock = Math.max(1, L2_BLOCK_BYTES / (Float.BYTES * depthBlock * tile.columns));
-        int chunks = (m + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
+        int rowsPerChunk = rowsPerChunk(m);
+        int chunks = (m + rowsPerChunk - 1) / rowsPerChunk;
         forChunks(parallel, chunks, chunk -> {
-            int rowStart = chunk * ROWS_PER_CHUNK;
-            int rowEnd = Math.min(m, rowStart + ROWS_PER_CHUNK);
+            int rowStart = chunk * rowsPerChunk;
+            int rowEnd = Math.min(m, rowStart + rowsPerChunk);
             Scratch scratch = SCRATCH.get();
             for (int firstPanel = 0; firstPanel < panels; firstPanel += panelsPerColumnBlock) {
                 int endPanel = Math.min(panels, firstPanel + panelsPerColumnBlock);
@@ -74,6 +81,18 @@ final class VectorGemm {
         });
     }
 
+    /**
+     * Rows per parallel chunk for an m-row product: about m / {@link #TARGET_CHUNKS}, rounded up to a
+     * multiple of 12 (both tile heights), at most {@link #MAX_ROWS_PER_CHUNK}. It depends on m only,
+     * never on the thread count, which keeps results bitwise identical for any number of threads.
+     */
+    static int rowsPerChunk(int m) {
+        int tileMultiple = 12;
+        int rows = (m + TARGET_CHUNKS - 1) / TARGET_CHUNKS;
+        rows = (rows + tileMultiple - 1) / tileMultiple * tileMultiple;
+        return Math.min(MAX_ROWS_PER_CHUNK, rows);
+    }
+
     /** One (row chunk, column block, depth block) of C, micro-panel by micro-panel. */
     private static void multiplyBlock(Tile tile, boolean transA, float[] a, int aOffset, int lda,
                                       float[] packedB, int k, float[] c, int cOffset, int ldc, int n,
@@ -83,6 +102,7 @@ final class VectorGemm {
         float[] bias = epilogue.bias();
         boolean relu = epilogue.relu();
         int rows = rowEnd - rowStart;
+        float[] product = scratch.tile(tile.rows * tile.columns);
         // Where the micro-kernel reads A: in place, or a packed copy for a transposed A.
         float[] aSource = a;
         int aStart = aOffset + rowStart * lda + depthStart;
@@ -111,8 +131,9 @@ final class VectorGemm {
             for (int panel = firstPanel; panel < endPanel; panel++) {
                 int column = panel * tile.columns;
                 int bStart = panel * tile.columns * k + depthStart * tile.columns;
-                tile.run(depth, tileA, tileAStart, tileALd, packedB, bStart, c, cRow + column, ldc,
-                        tileRows, n - column, alpha, beta, bias, epilogue.biasOffset() + column, relu);
+                tile.multiply(depth, tileA, tileAStart, tileALd, packedB, bStart, product);
+                GemmWriteBack.apply(product, tile.columns, tileRows, n - column, c, cRow + column, ldc,
+                        alpha, beta, bias, epilogue.biasOffset() + column, relu);
             }
         }
     }
@@ -181,14 +202,12 @@ final class VectorGemm {
             return n <= TWELVE_BY_TWO.columns ? TWELVE_BY_TWO : SIX_BY_FOUR;
         }
 
-        void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c, int cIndex, int ldc,
-                 int rows, int cols, float alpha, float beta, float[] bias, int biasIndex, boolean relu) {
+        /** {@code tile = A[rows x kc] * B[kc x columns]}. */
+        void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile) {
             if (this == SIX_BY_FOUR) {
-                GemmMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, c, cIndex, ldc, rows, cols,
-                        alpha, beta, bias, biasIndex, relu);
+                GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, tile);
             } else {
-                GemmMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, c, cIndex, ldc, rows, cols,
-                        alpha, beta, bias, biasIndex, relu);
+                GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, tile);
             }
         }
     }
@@ -198,6 +217,14 @@ final class VectorGemm {
         private float[] packedB = new float[0];
         private float[] packedA = new float[0];
         private float[] edgeA = new float[0];
+        private float[] tile = new float[0];
+
+        float[] tile(int length) {
+            if (tile.length < length) {
+                tile = new float[length];
+            }
+            return tile;
+        }
 
         float[] packedB(int length) {
             if (packedB.length < length) {

@@ -120,8 +120,19 @@ class GemmTest {
     @Test
     void m_spanning_several_parallel_chunks() {
         SplittableRandom random = new SplittableRandom(5);
-        check(random, false, false, 2 * VectorGemm.ROWS_PER_CHUNK + 7, 40, 30, 1f, 0f, true, true);
-        check(random, true, false, VectorGemm.ROWS_PER_CHUNK + 1, 70, 64, 1f, 1f, false, false);
+        check(random, false, false, 2 * VectorGemm.MAX_ROWS_PER_CHUNK + 7, 40, 30, 1f, 0f, true, true);
+        check(random, true, false, VectorGemm.MAX_ROWS_PER_CHUNK + 1, 70, 64, 1f, 1f, false, false);
+    }
+
+    @Test
+    void row_chunks_are_tile_multiples_and_balance_two_threads() {
+        for (int m : new int[] {1, 12, 100, 256, 512, 1024, 19_600, 100_352}) {
+            int rows = VectorGemm.rowsPerChunk(m);
+            int chunks = (m + rows - 1) / rows;
+            assertEquals(0, rows % 12, "m=" + m);
+            assertTrue(rows <= VectorGemm.MAX_ROWS_PER_CHUNK, "m=" + m);
+            assertTrue(m < 24 * 12 || chunks >= 16, "m=" + m + " gives only " + chunks + " chunks");
+        }
     }
 
     @ParameterizedTest
@@ -220,7 +231,7 @@ class GemmTest {
     @Test
     void bitwise_identical_for_any_thread_count() {
         SplittableRandom random = new SplittableRandom(11);
-        int m = 3 * VectorGemm.ROWS_PER_CHUNK + 5, n = 70, k = VectorGemm.MAX_DEPTH_BLOCK + 3;
+        int m = 3 * VectorGemm.MAX_ROWS_PER_CHUNK + 5, n = 70, k = VectorGemm.MAX_DEPTH_BLOCK + 3;
         float[] a = randomArray(random, m * k);
         float[] b = randomArray(random, k * n);
         float[] bias = randomArray(random, n);

@@ -1,0 +1,229 @@
+package dev.vectorcnn.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs a chosen set of benchmarks together with the FMA peak benchmark, in one JMH run, and writes a
+ * Markdown report: rate per kernel and shape (mean and 99.9% error), fraction of the peak measured in
+ * the same run, and speed-up over each baseline measured in the same run.
+ *
+ * <p>Usage: {@code BenchReport [--include REGEX] [--output DIR] [--forks N] [--warmup N]
+ * [--iterations N] [--seconds S]}. Writes {@code DIR/report.md} and {@code DIR/jmh-result.json}.
+ */
+public final class BenchReport {
+
+    /** Method-name prefixes of the implementations; the first is the subject, the rest baselines. */
+    static final List<String> IMPLEMENTATIONS = List.of("vectorcnn", "ejml", "im2colEjml", "scalarReference",
+            "naiveLoop");
+
+    private BenchReport() {
+    }
+
+    public static void main(String[] args) throws RunnerException, IOException {
+        Map<String, String> options = parse(args);
+        String include = options.getOrDefault("include", ".*");
+        Path output = Path.of(options.getOrDefault("output", "bench-results"));
+        int forks = Integer.parseInt(options.getOrDefault("forks", "3"));
+        int warmup = Integer.parseInt(options.getOrDefault("warmup", "3"));
+        int iterations = Integer.parseInt(options.getOrDefault("iterations", "5"));
+        int seconds = Integer.parseInt(options.getOrDefault("seconds", "1"));
+        Files.createDirectories(output);
+        Path json = output.resolve("jmh-result.json");
+
+        String loadBefore = loadAverage();
+        Options jmh = new OptionsBuilder()
+                .include(FmaPeakBench.class.getName())
+                .include(include)
+                .forks(forks)
+                .warmupIterations(warmup)
+                .warmupTime(TimeValue.seconds(seconds))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.seconds(seconds))
+                .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "-Xmx4g")
+                .resultFormat(ResultFormatType.JSON)
+                .result(json.toString())
+                .build();
+        Collection<RunResult> results = new Runner(jmh).run();
+        String loadAfter = loadAverage();
+
+        String header = "Forks " + forks + ", warm-up " + warmup + " x " + seconds + " s, measurement " + iterations
+                + " x " + seconds + " s; include `" + include + "`.";
+        String markdown = render(results, header, loadBefore, loadAfter);
+        Path report = output.resolve("report.md");
+        Path temporary = output.resolve("report.md.tmp");
+        Files.writeString(temporary, markdown, StandardCharsets.UTF_8);
+        Files.move(temporary, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        System.out.println(markdown);
+        System.out.println("Report written to " + report.toAbsolutePath());
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("usage: BenchReport [--include REGEX] [--output DIR] [--forks N]"
+                        + " [--warmup N] [--iterations N] [--seconds S]; got '" + arg + "'");
+            }
+            options.put(arg.substring(2), args[++i]);
+        }
+        return options;
+    }
+
+    /** One measured benchmark: class, implementation, operation, parameters, rate and error. */
+    record Row(String benchmarkClass, String implementation, String operation, Map<String, String> params,
+               double rate, double error, String unit) {
+    }
+
+    static String render(Collection<RunResult> results, String settings, String loadBefore, String loadAfter) {
+        List<Row> rows = new ArrayList<>();
+        for (RunResult result : results) {
+            String label = result.getParams().getBenchmark();
+            String simpleClass = label.substring(0, label.lastIndexOf('.'));
+            simpleClass = simpleClass.substring(simpleClass.lastIndexOf('.') + 1);
+            String method = label.substring(label.lastIndexOf('.') + 1);
+            String implementation = IMPLEMENTATIONS.stream().filter(method::startsWith).findFirst().orElse(method);
+            String operation = uncapitalize(method.substring(implementation.length()));
+            Map<String, String> params = new TreeMap<>();
+            for (String key : result.getParams().getParamsKeys()) {
+                params.put(key, result.getParams().getParam(key));
+            }
+            Workloads.Work work = Workloads.of(simpleClass, operation, params);
+            double score = result.getPrimaryResult().getScore();
+            double error = result.getPrimaryResult().getScoreError();
+            if (simpleClass.equals("FmaPeakBench")) {
+                params.put("threads", method.equals("oneThread") ? "1" : "0");
+                implementation = "vectorcnn";
+                operation = "";
+            }
+            rows.add(new Row(simpleClass, implementation, operation, params, work.rate(score),
+                    Double.isNaN(error) ? 0 : work.rate(error), work.unit()));
+        }
+        double peakOne = peak(rows, "1");
+        double peakAll = peak(rows, "0");
+
+        StringBuilder out = new StringBuilder();
+        out.append("# vectorcnn benchmark report\n\n");
+        out.append("- Date: ").append(ZonedDateTime.now()).append('\n');
+        out.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.version")).append(", ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" processors\n");
+        out.append("- CPU: ").append(cpuModel()).append('\n');
+        out.append("- JMH: ").append(settings).append('\n');
+        out.append("- Load average (1, 5, 15 min) before: ").append(loadBefore).append("; after: ")
+                .append(loadAfter).append('\n');
+        out.append("- Threads: `threads = 0` means every available processor. Rates are mean ± 99.9% error;"
+                + " % of peak divides by the FMA peak of the same thread count measured in this run.\n\n");
+        out.append(String.format(Locale.ROOT, "FMA peak: %.1f ± %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on all threads.%n%n",
+                peakOne, errorOf(rows, "1"), peakAll));
+
+        Map<String, List<Row>> byClass = new LinkedHashMap<>();
+        for (Row row : rows) {
+            if (!row.benchmarkClass().equals("FmaPeakBench")) {
+                byClass.computeIfAbsent(row.benchmarkClass(), key -> new ArrayList<>()).add(row);
+            }
+        }
+        for (Map.Entry<String, List<Row>> entry : byClass.entrySet()) {
+            renderClass(out, entry.getKey(), entry.getValue(), peakOne, peakAll);
+        }
+        return out.toString();
+    }
+
+    private static void renderClass(StringBuilder out, String benchmarkClass, List<Row> rows, double peakOne,
+                                    double peakAll) {
+        List<String> baselines = rows.stream().map(Row::implementation).filter(i -> !i.equals("vectorcnn"))
+                .distinct().toList();
+        out.append("## ").append(benchmarkClass).append("\n\n| operation | parameters | vectorcnn | % of peak |");
+        for (String baseline : baselines) {
+            out.append(' ').append(baseline).append(" | speed-up |");
+        }
+        out.append('\n').append("|---|---|---|---|");
+        out.append("---|---|".repeat(baselines.size())).append('\n');
+        Map<String, Map<String, Row>> cases = new LinkedHashMap<>();
+        for (Row row : rows) {
+            cases.computeIfAbsent(row.operation() + '\u0000' + row.params(), key -> new LinkedHashMap<>())
+                    .put(row.implementation(), row);
+        }
+        for (Map<String, Row> byImplementation : cases.values()) {
+            Row subject = byImplementation.get("vectorcnn");
+            Row any = byImplementation.values().iterator().next();
+            out.append("| ").append(any.operation().isEmpty() ? "-" : any.operation()).append(" | ")
+                    .append(any.params().toString().replaceAll("[{}]", "")).append(" | ");
+            if (subject == null) {
+                out.append("- | - |");
+            } else {
+                out.append(format(subject)).append(" | ");
+                double peak = "1".equals(subject.params().get("threads")) ? peakOne : peakAll;
+                out.append(subject.unit().equals("GFLOP/s") && peak > 0
+                        ? String.format(Locale.ROOT, "%.0f%%", 100 * subject.rate() / peak) : "-").append(" |");
+            }
+            for (String baseline : baselines) {
+                Row other = byImplementation.get(baseline);
+                if (other == null) {
+                    out.append(" - | - |");
+                } else {
+                    out.append(' ').append(format(other)).append(" | ").append(subject == null ? "-"
+                            : String.format(Locale.ROOT, "%.1fx", subject.rate() / other.rate())).append(" |");
+                }
+            }
+            out.append('\n');
+        }
+        out.append('\n');
+    }
+
+    private static String format(Row row) {
+        return String.format(Locale.ROOT, "%.1f ± %.1f %s", row.rate(), row.error(), row.unit());
+    }
+
+    private static double peak(List<Row> rows, String threads) {
+        return rows.stream().filter(r -> r.benchmarkClass().equals("FmaPeakBench")
+                && threads.equals(r.params().get("threads"))).mapToDouble(Row::rate).findFirst().orElse(0);
+    }
+
+    private static double errorOf(List<Row> rows, String threads) {
+        return rows.stream().filter(r -> r.benchmarkClass().equals("FmaPeakBench")
+                && threads.equals(r.params().get("threads"))).mapToDouble(Row::error).findFirst().orElse(0);
+    }
+
+    private static String uncapitalize(String s) {
+        return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        } catch (IOException | UncheckedIOException e) {
+            return System.getProperty("os.arch");
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + ", " + fields[1] + ", " + fields[2];
+        } catch (IOException | UncheckedIOException e) {
+            return "unknown";
+        }
+    }
+}

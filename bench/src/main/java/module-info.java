@@ -1,0 +1,15 @@
+/**
+ * JMH benchmarks of the vectorcnn kernels, their baselines, and the Markdown report. JMH and EJML
+ * are automatic modules (their jars name none).
+ */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+module dev.vectorcnn.bench {
+    requires dev.vectorcnn.kernels;
+    requires jdk.incubator.vector;
+    requires jmh.core;
+    requires ejml.core;
+    requires ejml.fdense;
+
+    exports dev.vectorcnn.bench;
+    exports dev.vectorcnn.bench.jmh_generated;
+}
