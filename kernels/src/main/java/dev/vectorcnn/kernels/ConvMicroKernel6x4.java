@@ -1,0 +1,91 @@
+package dev.vectorcnn.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The 6 x 4-vector convolution micro-kernel: {@code tile = A[6 x kc] x B[kc x COLUMNS]}, a
+ * 6-row by 4*lanes-column block held in 24 accumulator registers while k runs. It is the
+ * tile of {@link GemmMicroKernel6x4}, but it stores its accumulators raw into a small
+ * {@code tile} array and leaves bias, ReLU, accumulation and ragged edges to {@link TileWriteBack}:
+ * measured with {@code -XX:+PrintInlining}, C2 does not inline a write-back helper called with vector
+ * arguments from a kernel this large ("callee is too large"), so every accumulator was boxed on the
+ * way out, which made a K=9 layer (MNIST conv1) run at 18 GFLOP/s. {@code intoArray} is an intrinsic.
+ *
+ * <p>A is read in place, row {@code r} at {@code a[aIndex + r*lda + p]} (gathered patch rows, or
+ * output-gradient rows); the caller guarantees all rows are readable, even for a ragged last tile
+ * (those rows are computed, never written). B comes packed as {@code kc} rows of {@code COLUMNS} floats, zero-padded past the
+ * last real column. Each step broadcasts one A value per row and multiplies it into every B vector:
+ * no lane reductions in the loop. The accumulators are explicit locals so that C2 keeps them in
+ * registers.
+ */
+final class ConvMicroKernel6x4 {
+
+    static final VectorSpecies<Float> SPECIES = VectorSpeciesChoice.FLOAT;
+    static final int ROWS = 6;
+    static final int COLUMNS = 4 * SPECIES.length();
+
+    private ConvMicroKernel6x4() {
+    }
+
+    /** Writes {@code A[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} as ROWS rows of COLUMNS floats. */
+    static void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile) {
+        final int lanes = SPECIES.length();
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES), c02 = FloatVector.zero(SPECIES), c03 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES), c12 = FloatVector.zero(SPECIES), c13 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES), c22 = FloatVector.zero(SPECIES), c23 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES), c32 = FloatVector.zero(SPECIES), c33 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES), c42 = FloatVector.zero(SPECIES), c43 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES), c52 = FloatVector.zero(SPECIES), c53 = FloatVector.zero(SPECIES);
+        final int a0 = aIndex;
+        final int a1 = aIndex + 1 * lda;
+        final int a2 = aIndex + 2 * lda;
+        final int a3 = aIndex + 3 * lda;
+        final int a4 = aIndex + 4 * lda;
+        final int a5 = aIndex + 5 * lda;
+        for (int p = 0; p < kc; p++) {
+            final int bRow = bIndex + p * COLUMNS;
+            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
+            final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
+            final FloatVector b2 = FloatVector.fromArray(SPECIES, b, bRow + 2 * lanes);
+            final FloatVector b3 = FloatVector.fromArray(SPECIES, b, bRow + 3 * lanes);
+            FloatVector ar;
+            ar = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01); c02 = ar.fma(b2, c02); c03 = ar.fma(b3, c03);
+            ar = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11); c12 = ar.fma(b2, c12); c13 = ar.fma(b3, c13);
+            ar = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21); c22 = ar.fma(b2, c22); c23 = ar.fma(b3, c23);
+            ar = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31); c32 = ar.fma(b2, c32); c33 = ar.fma(b3, c33);
+            ar = FloatVector.broadcast(SPECIES, a[a4 + p]);
+            c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41); c42 = ar.fma(b2, c42); c43 = ar.fma(b3, c43);
+            ar = FloatVector.broadcast(SPECIES, a[a5 + p]);
+            c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51); c52 = ar.fma(b2, c52); c53 = ar.fma(b3, c53);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, lanes);
+        c02.intoArray(tile, 2 * lanes);
+        c03.intoArray(tile, 3 * lanes);
+        c10.intoArray(tile, 4 * lanes);
+        c11.intoArray(tile, 5 * lanes);
+        c12.intoArray(tile, 6 * lanes);
+        c13.intoArray(tile, 7 * lanes);
+        c20.intoArray(tile, 8 * lanes);
+        c21.intoArray(tile, 9 * lanes);
+        c22.intoArray(tile, 10 * lanes);
+        c23.intoArray(tile, 11 * lanes);
+        c30.intoArray(tile, 12 * lanes);
+        c31.intoArray(tile, 13 * lanes);
+        c32.intoArray(tile, 14 * lanes);
+        c33.intoArray(tile, 15 * lanes);
+        c40.intoArray(tile, 16 * lanes);
+        c41.intoArray(tile, 17 * lanes);
+        c42.intoArray(tile, 18 * lanes);
+        c43.intoArray(tile, 19 * lanes);
+        c50.intoArray(tile, 20 * lanes);
+        c51.intoArray(tile, 21 * lanes);
+        c52.intoArray(tile, 22 * lanes);
+        c53.intoArray(tile, 23 * lanes);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.vectorcnn.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The 12 x 2-vector convolution micro-kernel: {@code tile = A^T[12 x kc] x B[kc x COLUMNS]}, a
+ * 12-row by 2*lanes-column block held in 24 accumulator registers while k runs. It is the
+ * tile of {@link GemmMicroKernel12x2}, but it stores its accumulators raw into a small
+ * {@code tile} array and leaves bias, ReLU, accumulation and ragged edges to {@link TileWriteBack}:
+ * measured with {@code -XX:+PrintInlining}, C2 does not inline a write-back helper called with vector
+ * arguments from a kernel this large ("callee is too large"), so every accumulator was boxed on the
+ * way out, which made a K=9 layer (MNIST conv1) run at 18 GFLOP/s. {@code intoArray} is an intrinsic.
+ *
+ * <p>A is read transposed in place: its element (row r, depth p) is {@code a[aIndex + p*lda + r]}.
+ * That is how the filter gradient {@code patches^T x outputGrad} reads the gathered patch rows
+ * directly: a patch row (one output pixel) is the depth step p, and 12 adjacent patch columns
+ * (filter taps and channels) are the tile's rows, so the values broadcast per step are contiguous
+ * and no transposed copy of the patches is ever made. The caller guarantees 12 readable values at
+ * every {@code aIndex + p*lda}, even for a ragged last tile (those rows are computed, never written). B comes packed as {@code kc} rows of {@code COLUMNS} floats, zero-padded past the
+ * last real column. Each step broadcasts one A value per row and multiplies it into every B vector:
+ * no lane reductions in the loop. The accumulators are explicit locals so that C2 keeps them in
+ * registers.
+ */
+final class ConvTnMicroKernel12x2 {
+
+    static final VectorSpecies<Float> SPECIES = VectorSpeciesChoice.FLOAT;
+    static final int ROWS = 12;
+    static final int COLUMNS = 2 * SPECIES.length();
+
+    private ConvTnMicroKernel12x2() {
+    }
+
+    /** Writes {@code A^T[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} as ROWS rows of COLUMNS floats. */
+    static void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile) {
+        final int lanes = SPECIES.length();
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
+        FloatVector c60 = FloatVector.zero(SPECIES), c61 = FloatVector.zero(SPECIES);
+        FloatVector c70 = FloatVector.zero(SPECIES), c71 = FloatVector.zero(SPECIES);
+        FloatVector c80 = FloatVector.zero(SPECIES), c81 = FloatVector.zero(SPECIES);
+        FloatVector c90 = FloatVector.zero(SPECIES), c91 = FloatVector.zero(SPECIES);
+        FloatVector c100 = FloatVector.zero(SPECIES), c101 = FloatVector.zero(SPECIES);
+        FloatVector c110 = FloatVector.zero(SPECIES), c111 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            final int bRow = bIndex + p * COLUMNS;
+            final int aColumn = aIndex + p * lda;
+            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
+            final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
+            FloatVector ar;
+            ar = FloatVector.broadcast(SPECIES, a[aColumn]);
+            c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 1]);
+            c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 2]);
+            c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 3]);
+            c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 4]);
+            c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 5]);
+            c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 6]);
+            c60 = ar.fma(b0, c60); c61 = ar.fma(b1, c61);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 7]);
+            c70 = ar.fma(b0, c70); c71 = ar.fma(b1, c71);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 8]);
+            c80 = ar.fma(b0, c80); c81 = ar.fma(b1, c81);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 9]);
+            c90 = ar.fma(b0, c90); c91 = ar.fma(b1, c91);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 10]);
+            c100 = ar.fma(b0, c100); c101 = ar.fma(b1, c101);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 11]);
+            c110 = ar.fma(b0, c110); c111 = ar.fma(b1, c111);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, lanes);
+        c10.intoArray(tile, 2 * lanes);
+        c11.intoArray(tile, 3 * lanes);
+        c20.intoArray(tile, 4 * lanes);
+        c21.intoArray(tile, 5 * lanes);
+        c30.intoArray(tile, 6 * lanes);
+        c31.intoArray(tile, 7 * lanes);
+        c40.intoArray(tile, 8 * lanes);
+        c41.intoArray(tile, 9 * lanes);
+        c50.intoArray(tile, 10 * lanes);
+        c51.intoArray(tile, 11 * lanes);
+        c60.intoArray(tile, 12 * lanes);
+        c61.intoArray(tile, 13 * lanes);
+        c70.intoArray(tile, 14 * lanes);
+        c71.intoArray(tile, 15 * lanes);
+        c80.intoArray(tile, 16 * lanes);
+        c81.intoArray(tile, 17 * lanes);
+        c90.intoArray(tile, 18 * lanes);
+        c91.intoArray(tile, 19 * lanes);
+        c100.intoArray(tile, 20 * lanes);
+        c101.intoArray(tile, 21 * lanes);
+        c110.intoArray(tile, 22 * lanes);
+        c111.intoArray(tile, 23 * lanes);
+    }
+}

@@ -1,0 +1,364 @@
+package dev.vectorcnn.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Differential tests of {@link Gemm} against a double-precision triple loop and against EJML, over
+ * the edges that matter for a blocked GEMM: every size from 1 to past the tile in each dimension,
+ * all transposes, alpha/beta, offsets and leading dimensions, fused epilogues and thread counts.
+ */
+class GemmTest {
+
+    /** Wider than the widest tile (6x4 vectors of 16 lanes = 64 columns; 12 rows) plus a few. */
+    private static final int EDGE_SWEEP = 70;
+
+    private final int originalThreads = KernelThreads.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        KernelThreads.setThreads(originalThreads);
+    }
+
+    /** Runs one random case with the given shape and checks every element against the reference. */
+    private static void check(SplittableRandom random, boolean ta, boolean tb, int m, int n, int k,
+                              float alpha, float beta, boolean withBias, boolean relu) {
+        int aOff = random.nextInt(4), bOff = random.nextInt(4), cOff = random.nextInt(4), biasOff = random.nextInt(3);
+        int lda = Math.max(1, ta ? m : k) + random.nextInt(3);
+        int ldb = Math.max(1, tb ? k : n) + random.nextInt(3);
+        int ldc = n + random.nextInt(3);
+        float[] a = randomArray(random, aOff + (ta ? k : m) * lda + 3);
+        float[] b = randomArray(random, bOff + (tb ? n : k) * ldb + 3);
+        float[] c = randomArray(random, cOff + m * ldc + 3);
+        if (beta == 0f) {
+            Arrays.fill(c, Float.NaN); // beta == 0 must not read C
+        }
+        float[] bias = withBias ? randomArray(random, biasOff + n) : null;
+        float[] before = c.clone();
+        double[] expected = GemmReference.multiply(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
+                c, cOff, ldc, bias, biasOff, relu);
+        Epilogue epilogue = withBias ? Epilogue.bias(bias, biasOff, relu) : (relu ? Epilogue.RELU : Epilogue.NONE);
+        Gemm.multiply(ta ? Transpose.YES : Transpose.NO, tb ? Transpose.YES : Transpose.NO, m, n, k,
+                alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, epilogue);
+        String shape = "ta=" + ta + " tb=" + tb + " m=" + m + " n=" + n + " k=" + k + " alpha=" + alpha
+                + " beta=" + beta + " bias=" + withBias + " relu=" + relu;
+        for (int i = 0; i < c.length; i++) {
+            int row = (i - cOff) / ldc;
+            int col = (i - cOff) % ldc;
+            boolean inside = i >= cOff && row < m && col < n;
+            if (!inside) {
+                if (Float.floatToRawIntBits(c[i]) != Float.floatToRawIntBits(before[i])) {
+                    fail("wrote outside C at index " + i + " for " + shape);
+                }
+                continue;
+            }
+            double tolerance = GemmReference.tolerance(ta, tb, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
+                    before, cOff, ldc, bias, biasOff, row, col);
+            double error = Math.abs(c[i] - expected[row * n + col]);
+            if (!(error <= tolerance)) {
+                fail("C[" + row + "][" + col + "] = " + c[i] + ", expected " + expected[row * n + col]
+                        + " (error " + error + " > tolerance " + tolerance + ") for " + shape);
+            }
+        }
+    }
+
+    private static float[] randomArray(SplittableRandom random, int length) {
+        float[] array = new float[length];
+        for (int i = 0; i < length; i++) {
+            array[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return array;
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransposeCase.class)
+    void m_sweep_from_1_past_tile_height(TransposeCase t) {
+        SplittableRandom random = new SplittableRandom(1);
+        for (int m = 1; m <= 30; m++) {
+            check(random, t.a, t.b, m, 1 + random.nextInt(40), 1 + random.nextInt(20), 1f, 0f, false, false);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransposeCase.class)
+    void n_sweep_from_1_past_tile_width(TransposeCase t) {
+        SplittableRandom random = new SplittableRandom(2);
+        for (int n = 1; n <= EDGE_SWEEP; n++) {
+            check(random, t.a, t.b, 1 + random.nextInt(14), n, 1 + random.nextInt(20), 1f, 0f, false, false);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransposeCase.class)
+    void k_sweep_from_1_past_vector_length(TransposeCase t) {
+        SplittableRandom random = new SplittableRandom(3);
+        for (int k = 1; k <= 40; k++) {
+            check(random, t.a, t.b, 1 + random.nextInt(14), 1 + random.nextInt(70), k, 1f, 0f, false, false);
+        }
+    }
+
+    @Test
+    void k_spanning_several_depth_blocks_accumulates_beta_and_epilogue_once() {
+        SplittableRandom random = new SplittableRandom(4);
+        int k = 2 * VectorGemm.MAX_DEPTH_BLOCK + 37;
+        check(random, false, false, 13, 70, k, 0.5f, 1.5f, true, true);
+        check(random, true, true, 7, 33, k, -1f, 0f, true, false);
+    }
+
+    @Test
+    void m_spanning_several_parallel_chunks() {
+        SplittableRandom random = new SplittableRandom(5);
+        check(random, false, false, 2 * VectorGemm.ROWS_PER_CHUNK + 7, 40, 30, 1f, 0f, true, true);
+        check(random, true, false, VectorGemm.ROWS_PER_CHUNK + 1, 70, 64, 1f, 1f, false, false);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransposeCase.class)
+    void alpha_and_beta_values(TransposeCase t) {
+        SplittableRandom random = new SplittableRandom(6);
+        float[] values = {0f, 1f, -1f, 0.75f, 3f};
+        for (float alpha : values) {
+            for (float beta : values) {
+                check(random, t.a, t.b, 1 + random.nextInt(20), 1 + random.nextInt(70), 1 + random.nextInt(30),
+                        alpha, beta, false, false);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransposeCase.class)
+    void fused_bias_and_relu(TransposeCase t) {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int trial = 0; trial < 20; trial++) {
+            check(random, t.a, t.b, 1 + random.nextInt(20), 1 + random.nextInt(70), 1 + random.nextInt(30),
+                    1f, trial % 2, trial % 3 != 0, trial % 2 == 0);
+        }
+    }
+
+    @Test
+    void random_shapes_all_options() {
+        SplittableRandom random = new SplittableRandom(8);
+        for (int trial = 0; trial < 60; trial++) {
+            check(random, random.nextBoolean(), random.nextBoolean(), 1 + random.nextInt(50),
+                    1 + random.nextInt(150), 1 + random.nextInt(80), (float) random.nextDouble(-2, 2),
+                    random.nextBoolean() ? 0f : (float) random.nextDouble(-2, 2), random.nextBoolean(),
+                    random.nextBoolean());
+        }
+    }
+
+    @Test
+    void k_zero_scales_c_by_beta_and_applies_epilogue() {
+        SplittableRandom random = new SplittableRandom(9);
+        check(random, false, false, 5, 9, 0, 1f, 2f, true, true);
+        check(random, true, true, 5, 9, 0, 1f, 0f, false, false);
+    }
+
+    @Test
+    void alpha_zero_does_not_read_a_or_b() {
+        float[] a = {Float.NaN, Float.NaN};
+        float[] b = {Float.POSITIVE_INFINITY, Float.NaN};
+        float[] c = {1f, 2f};
+        Gemm.multiply(Transpose.NO, Transpose.NO, 1, 2, 1, 0f, a, 0, 1, b, 0, 2, 2f, c, 0, 2);
+        assertArrayEquals(new float[] {2f, 4f}, c);
+    }
+
+    @Test
+    void zero_sized_products_are_no_ops() {
+        float[] c = {7f};
+        Gemm.multiply(Transpose.NO, Transpose.NO, 0, 1, 3, 1f, new float[0], 0, 3, new float[3], 0, 1, 0f, c, 0, 1);
+        Gemm.multiply(Transpose.NO, Transpose.NO, 1, 0, 3, 1f, new float[3], 0, 3, new float[0], 0, 1, 0f, c, 0, 1);
+        assertArrayEquals(new float[] {7f}, c);
+    }
+
+    /** EJML as a second, independent oracle, on the shapes that stress the blocking. */
+    @ParameterizedTest
+    @EnumSource(TransposeCase.class)
+    void agrees_with_ejml(TransposeCase t) {
+        SplittableRandom random = new SplittableRandom(10);
+        int[][] shapes = {{1, 1, 1}, {6, 64, 9}, {12, 32, 9}, {13, 65, 17}, {97, 129, 700}, {121, 31, 288}};
+        for (int[] shape : shapes) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            FMatrixRMaj a = new FMatrixRMaj(t.a ? k : m, t.a ? m : k, true, randomArray(random, m * k));
+            FMatrixRMaj b = new FMatrixRMaj(t.b ? n : k, t.b ? k : n, true, randomArray(random, k * n));
+            FMatrixRMaj expected = new FMatrixRMaj(m, n);
+            if (t.a && t.b) {
+                CommonOps_FDRM.multTransAB(a, b, expected);
+            } else if (t.a) {
+                CommonOps_FDRM.multTransA(a, b, expected);
+            } else if (t.b) {
+                CommonOps_FDRM.multTransB(a, b, expected);
+            } else {
+                CommonOps_FDRM.mult(a, b, expected);
+            }
+            float[] c = new float[m * n];
+            Gemm.multiply(t.a ? Transpose.YES : Transpose.NO, t.b ? Transpose.YES : Transpose.NO, m, n, k, 1f,
+                    a.data, 0, a.numCols, b.data, 0, b.numCols, 0f, c, 0, n);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    // Both sides are float sums of k terms: twice the one-sided bound.
+                    double tolerance = 2 * GemmReference.tolerance(t.a, t.b, k, 1f, a.data, 0, a.numCols,
+                            b.data, 0, b.numCols, 0f, c, 0, n, null, 0, i, j);
+                    assertEquals(expected.get(i, j), c[i * n + j], tolerance,
+                            "C[" + i + "][" + j + "] for m=" + m + " n=" + n + " k=" + k + " " + t);
+                }
+            }
+        }
+    }
+
+    @Test
+    void bitwise_identical_for_any_thread_count() {
+        SplittableRandom random = new SplittableRandom(11);
+        int m = 3 * VectorGemm.ROWS_PER_CHUNK + 5, n = 70, k = VectorGemm.MAX_DEPTH_BLOCK + 3;
+        float[] a = randomArray(random, m * k);
+        float[] b = randomArray(random, k * n);
+        float[] bias = randomArray(random, n);
+        float[] reference = null;
+        for (int threads : new int[] {1, 2, 16}) {
+            KernelThreads.setThreads(threads);
+            float[] c = new float[m * n];
+            Gemm.multiply(Transpose.NO, Transpose.YES, m, n, k, 1f, a, 0, k, transposeCopy(b, k, n), 0, k, 0f, c, 0, n,
+                    Epilogue.bias(bias, 0, true));
+            if (reference == null) {
+                reference = c;
+            } else {
+                assertArrayEquals(reference, c, "threads=" + threads);
+            }
+        }
+    }
+
+    private static float[] transposeCopy(float[] b, int rows, int cols) {
+        float[] t = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = b[i * cols + j];
+            }
+        }
+        return t;
+    }
+
+    @Test
+    void backend_is_vector_exactly_when_the_module_is_present() {
+        boolean modulePresent = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        boolean forcedScalar = "scalar".equals(System.getProperty(KernelBackend.SPECIES_PROPERTY));
+        assertEquals(modulePresent && !forcedScalar, KernelBackend.isVectorized(), KernelBackend.describe());
+        String requested = System.getProperty(KernelBackend.SPECIES_PROPERTY, "preferred");
+        if (KernelBackend.isVectorized() && !requested.equals("preferred")) {
+            assertEquals("vector " + requested + "-bit", KernelBackend.describe());
+        }
+    }
+
+    // ---- bad input: every rule, before any write ----
+
+    private static IllegalArgumentException rejects(Runnable call) {
+        return assertThrows(IllegalArgumentException.class, call::run);
+    }
+
+    @Test
+    void rejects_negative_sizes() {
+        float[] x = new float[16];
+        assertTrue(rejects(() -> Gemm.multiply(Transpose.NO, Transpose.NO, -1, 2, 2, 1f, x, 0, 2, x, 0, 2, 0f, x, 0, 2))
+                .getMessage().contains("m must be >= 0, got -1"));
+        assertTrue(rejects(() -> Gemm.multiply(Transpose.NO, Transpose.NO, 2, -3, 2, 1f, x, 0, 2, x, 0, 2, 0f, x, 0, 2))
+                .getMessage().contains("n must be >= 0, got -3"));
+        assertTrue(rejects(() -> Gemm.multiply(Transpose.NO, Transpose.NO, 2, 2, -4, 1f, x, 0, 2, x, 0, 2, 0f, x, 0, 2))
+                .getMessage().contains("k must be >= 0, got -4"));
+    }
+
+    @Test
+    void rejects_leading_dimension_below_row_length() {
+        float[] x = new float[64];
+        String message = rejects(() -> Gemm.multiply(Transpose.NO, Transpose.NO, 2, 3, 4, 1f, x, 0, 3, x, 0, 3, 0f,
+                x, 0, 3)).getMessage();
+        assertTrue(message.contains("leading dimension of A") && message.contains("got 3"), message);
+        message = rejects(() -> Gemm.multiply(Transpose.YES, Transpose.NO, 2, 3, 4, 1f, x, 0, 1, x, 0, 3, 0f,
+                x, 0, 3)).getMessage();
+        assertTrue(message.contains("leading dimension of A") && message.contains("4x2"), message);
+        message = rejects(() -> Gemm.multiply(Transpose.NO, Transpose.YES, 2, 3, 4, 1f, x, 0, 4, x, 0, 3, 0f,
+                x, 0, 3)).getMessage();
+        assertTrue(message.contains("leading dimension of B"), message);
+        message = rejects(() -> Gemm.multiply(Transpose.NO, Transpose.NO, 2, 3, 4, 1f, x, 0, 4, x, 0, 3, 0f,
+                x, 0, 2)).getMessage();
+        assertTrue(message.contains("leading dimension of C"), message);
+    }
+
+    @Test
+    void rejects_arrays_too_short_and_writes_nothing() {
+        float[] a = new float[6];
+        float[] b = new float[6];
+        float[] c = {1f, 2f, 3f, 4f};
+        float[] before = c.clone();
+        String message = rejects(() -> Gemm.multiply(Transpose.NO, Transpose.NO, 2, 2, 3, 1f, a, 1, 3, b, 0, 2,
+                0f, c, 0, 2)).getMessage();
+        assertTrue(message.contains("A too short") && message.contains("needs length 7, got 6"), message);
+        message = rejects(() -> Gemm.multiply(Transpose.NO, Transpose.NO, 2, 2, 3, 1f, a, 0, 3, b, 2, 2,
+                0f, c, 0, 2)).getMessage();
+        assertTrue(message.contains("B too short"), message);
+        message = rejects(() -> Gemm.multiply(Transpose.NO, Transpose.NO, 2, 2, 3, 1f, a, 0, 3, b, 0, 2,
+                0f, c, 1, 2)).getMessage();
+        assertTrue(message.contains("C too short"), message);
+        message = rejects(() -> Gemm.multiply(Transpose.NO, Transpose.NO, 2, 2, 3, 1f, a, 0, 3, b, 0, 2,
+                0f, c, 0, 2, Epilogue.bias(new float[2], 1, false))).getMessage();
+        assertTrue(message.contains("bias too short"), message);
+        assertArrayEquals(before, c);
+    }
+
+    @Test
+    void rejects_negative_offsets() {
+        float[] x = new float[16];
+        assertTrue(rejects(() -> Gemm.multiply(Transpose.NO, Transpose.NO, 1, 1, 1, 1f, x, -1, 1, x, 0, 1, 0f, x, 0, 1))
+                .getMessage().contains("A offset must be >= 0, got -1"));
+        assertTrue(rejects(() -> new Epilogue(null, 2, false)).getMessage().contains("biasOffset is 2"));
+    }
+
+    @Test
+    void sizes_near_int_max_are_rejected_not_wrapped() {
+        float[] x = new float[16];
+        // (rows - 1) * ld overflows an int: must be reported, not wrapped to a small index.
+        String message = rejects(() -> Gemm.multiply(Transpose.NO, Transpose.NO, 3, 1, 1, 1f, x, 0, 1 << 30, x, 0, 1,
+                0f, x, 0, 1)).getMessage();
+        assertTrue(message.contains("A too short") && message.contains("needs length 2147483649"), message);
+        message = rejects(() -> Gemm.multiply(Transpose.NO, Transpose.NO, 1, 1, 1, 1f, x, Integer.MAX_VALUE, 1, x,
+                0, 1, 0f, x, 0, 1)).getMessage();
+        assertTrue(message.contains("needs length 2147483648"), message);
+    }
+
+    @Test
+    void rejects_nulls_by_name() {
+        float[] x = new float[4];
+        NullPointerException e = assertThrows(NullPointerException.class,
+                () -> Gemm.multiply(Transpose.NO, Transpose.NO, 1, 1, 1, 1f, null, 0, 1, x, 0, 1, 0f, x, 0, 1));
+        assertTrue(e.getMessage().contains("A must not be null"));
+        e = assertThrows(NullPointerException.class,
+                () -> Gemm.multiply(null, Transpose.NO, 1, 1, 1, 1f, x, 0, 1, x, 0, 1, 0f, x, 0, 1));
+        assertTrue(e.getMessage().contains("transA"));
+    }
+
+    @Test
+    void rejects_non_positive_thread_count() {
+        assertTrue(rejects(() -> KernelThreads.setThreads(0)).getMessage().contains("threads must be >= 1, got 0"));
+    }
+
+    enum TransposeCase {
+        NN(false, false), NT(false, true), TN(true, false), TT(true, true);
+
+        final boolean a;
+        final boolean b;
+
+        TransposeCase(boolean a, boolean b) {
+            this.a = a;
+            this.b = b;
+        }
+    }
+}
