@@ -13,6 +13,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -136,19 +137,20 @@ final class MnistDownloader {
             URI uri = mirror.resolve(file.gzName());
             progress.accept("downloading " + uri);
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build();
-            byte[] gz;
+            HttpResponse<byte[]> response;
             try {
-                HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                if (response.statusCode() != 200) {
-                    throw new IOException("HTTP " + response.statusCode() + " for " + uri);
-                }
-                gz = response.body();
+                response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while downloading " + uri, e);
+            } catch (IOException e) {
+                throw new IOException("cannot download " + uri + ": " + describe(e), e);
+            }
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode() + " for " + uri);
             }
             byte[] content;
-            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
                 content = in.readAllBytes();
             } catch (IOException e) {
                 throw new IOException(uri + " is not valid gzip data (" + e.getMessage() + ")", e);
@@ -236,6 +238,7 @@ final class MnistDownloader {
         Path temporary = Files.createTempFile(directory, file.rawName() + ".", ".part");
         try {
             Files.write(temporary, content);
+            readableByAll(temporary);
             try {
                 Files.move(temporary, directory.resolve(file.rawName()), StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -243,6 +246,22 @@ final class MnistDownloader {
             }
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** The message of {@code e} and its causes; connection failures often carry none of their own. */
+    private static String describe(Throwable e) {
+        String text = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        Throwable cause = e.getCause();
+        return cause == null || cause == e ? text : text + " (" + describe(cause) + ")";
+    }
+
+    /** createTempFile makes owner-only files; a shared cache should be readable like any download. */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: the platform's defaults apply.
         }
     }
 
