@@ -1,0 +1,105 @@
+package dev.vectorcnn.kernels;
+
+/**
+ * 2-D convolution, forward and backward, with exactly TensorFlow's semantics ({@code tf.nn.conv2d},
+ * {@code conv2d_backprop_input}, {@code conv2d_backprop_filter}): NHWC activations, HWIO filters,
+ * per-axis strides and the {@link Padding} rule, all described by a {@link Conv2dShape}. Every array
+ * starts at index 0 and may be longer than the shape needs.
+ *
+ * <p>The fast path ({@link VectorConv2d}) computes the convolution as a GEMM over patches: rows are
+ * the output pixels, columns the {@code KH*KW*C} patch values, times the filter seen as a
+ * {@code [KH*KW*C, OC]} matrix, which yields the NHWC output with no transposes. Patch rows are
+ * gathered a block at a time into a per-thread buffer, so the workspace is bounded by the layer and
+ * does not grow with the batch. Without {@code jdk.incubator.vector} the same calls run the direct
+ * loops of {@link ScalarConv2d}. Results are bitwise identical for any thread count
+ * ({@link KernelThreads}); all methods are thread-safe.
+ */
+public final class Conv2d {
+
+    private Conv2d() {
+    }
+
+    /**
+     * {@code output[N,OH,OW,OC] = act(conv(input[N,H,W,C], filter[KH,KW,C,OC]) + bias[OC])}; {@code bias}
+     * may be null (no bias) and act is ReLU when {@code relu} is true, the identity otherwise.
+     *
+     * @throws NullPointerException     if the shape, input, filter or output is null
+     * @throws IllegalArgumentException if an array is shorter than the shape needs; nothing is written then
+     */
+    public static void forward(Conv2dShape s, float[] input, float[] filter, float[] bias, boolean relu,
+                               float[] output) {
+        Checks.notNull("shape", s);
+        requireLength("input", input, s.inputLength());
+        requireLength("filter", filter, s.filterLength());
+        if (bias != null) {
+            requireLength("bias", bias, s.outChannels());
+        }
+        requireLength("output", output, s.outputLength());
+        if (KernelBackend.isVectorized()) {
+            VectorConv2d.forward(s, input, filter, bias, relu, output);
+        } else {
+            ScalarConv2d.forward(s, input, filter, bias, relu, output);
+        }
+    }
+
+    /**
+     * {@code inputGrad[N,H,W,C] = conv2d_backprop_input(filter[KH,KW,C,OC], outputGrad[N,OH,OW,OC])},
+     * overwriting {@code inputGrad} (input pixels no window touches get 0). {@code outputGrad} is the
+     * gradient after the activation, already masked by the caller when the forward used ReLU.
+     *
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if an array is shorter than the shape needs; nothing is written then
+     */
+    public static void backwardInput(Conv2dShape s, float[] filter, float[] outputGrad, float[] inputGrad) {
+        Checks.notNull("shape", s);
+        requireLength("filter", filter, s.filterLength());
+        requireLength("outputGrad", outputGrad, s.outputLength());
+        requireLength("inputGrad", inputGrad, s.inputLength());
+        if (KernelBackend.isVectorized()) {
+            VectorConv2d.backwardInput(s, filter, outputGrad, inputGrad);
+        } else {
+            ScalarConv2d.backwardInput(s, filter, outputGrad, inputGrad);
+        }
+    }
+
+    /**
+     * {@code filterGrad[KH,KW,C,OC] = conv2d_backprop_filter(input[N,H,W,C], outputGrad[N,OH,OW,OC])} and,
+     * when {@code biasGrad} is not null, {@code biasGrad[OC] = sum of outputGrad over N, OH, OW}; both are
+     * overwritten. {@code outputGrad} is already masked by the caller when the forward used ReLU.
+     *
+     * @throws NullPointerException     if the shape, input, outputGrad or filterGrad is null
+     * @throws IllegalArgumentException if an array is shorter than the shape needs; nothing is written then
+     */
+    public static void backwardFilter(Conv2dShape s, float[] input, float[] outputGrad, float[] filterGrad,
+                                      float[] biasGrad) {
+        Checks.notNull("shape", s);
+        requireLength("input", input, s.inputLength());
+        requireLength("outputGrad", outputGrad, s.outputLength());
+        requireLength("filterGrad", filterGrad, s.filterLength());
+        if (biasGrad != null) {
+            requireLength("biasGrad", biasGrad, s.outChannels());
+        }
+        if (KernelBackend.isVectorized()) {
+            VectorConv2d.backwardFilter(s, input, outputGrad, filterGrad, biasGrad);
+        } else {
+            ScalarConv2d.backwardFilter(s, input, outputGrad, filterGrad, biasGrad);
+        }
+    }
+
+    /**
+     * The most floats of per-thread scratch any of the three methods uses for shape {@code s}: 0 on the
+     * scalar path, otherwise {@link VectorConv2d#workspaceFloats}. It depends on the layer (filter size,
+     * channels, output width) but never on the batch.
+     */
+    static long workspaceFloats(Conv2dShape s) {
+        return KernelBackend.isVectorized() ? VectorConv2d.workspaceFloats(s) : 0L;
+    }
+
+    private static void requireLength(String name, float[] array, int needed) {
+        Checks.notNull(name, array);
+        if (array.length < needed) {
+            throw new IllegalArgumentException(name + " too short: needs " + needed + " elements, got "
+                    + array.length);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.vectorcnn.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Rows of the implicit im2col matrix of a convolution, a block at a time: {@link #gather} copies
+ * the patches of some output pixels into a row-major {@code [rows, KH*KW*C]} buffer (zeros where the
+ * window hangs over the padding), and {@link #scatterAdd} is its adjoint (col2im), adding such a
+ * buffer of patch gradients back onto the input pixels they came from.
+ *
+ * <p>Patch column {@code (kh*KW + kw)*C + c} matches the HWIO filter row of the same index. In NHWC
+ * the {@code KW} pixels of one window row are adjacent, so each window row is one contiguous run of
+ * up to {@code KW*C} floats: copied (or added) with vectors, its padded ends zero-filled.
+ */
+final class PatchRows {
+
+    private static final VectorSpecies<Float> SPECIES = VectorSpeciesChoice.FLOAT;
+
+    private PatchRows() {
+    }
+
+    /**
+     * Writes the patches of output pixels {@code [firstRow, firstRow + rows)} (pixel index over
+     * {@code N*OH*OW}) to {@code patches}, row {@code r} at {@code r * KH*KW*C}.
+     */
+    static void gather(Conv2dShape s, float[] input, int firstRow, int rows, float[] patches) {
+        Window w = new Window(s);
+        int rowLength = s.filterWidth() * s.inChannels();
+        for (int r = 0; r < rows; r++) {
+            w.moveTo(firstRow + r);
+            int dst = r * w.patchLength;
+            for (int kh = 0; kh < s.filterHeight(); kh++, dst += rowLength) {
+                int ih = w.topRow + kh;
+                if (ih < 0 || ih >= s.inHeight() || w.runLength == 0) {
+                    fill(patches, dst, rowLength);
+                    continue;
+                }
+                fill(patches, dst, w.runStart);
+                copy(input, w.pixelIndex(ih), patches, dst + w.runStart, w.runLength);
+                fill(patches, dst + w.runStart + w.runLength, rowLength - w.runStart - w.runLength);
+            }
+        }
+    }
+
+    /**
+     * Adds row {@code r} of {@code patchGrads} (at {@code r * KH*KW*C}) onto the input pixels of the
+     * window of output pixel {@code firstRow + r}, for {@code r} in {@code [0, rows)}, in that order;
+     * values that fall on padding are dropped.
+     */
+    static void scatterAdd(Conv2dShape s, float[] patchGrads, int firstRow, int rows, float[] inputGrad) {
+        Window w = new Window(s);
+        int rowLength = s.filterWidth() * s.inChannels();
+        for (int r = 0; r < rows; r++) {
+            w.moveTo(firstRow + r);
+            int src = r * w.patchLength;
+            for (int kh = 0; kh < s.filterHeight(); kh++, src += rowLength) {
+                int ih = w.topRow + kh;
+                if (ih < 0 || ih >= s.inHeight() || w.runLength == 0) {
+                    continue;
+                }
+                add(patchGrads, src + w.runStart, inputGrad, w.pixelIndex(ih), w.runLength);
+            }
+        }
+    }
+
+    /**
+     * Where the window of one output pixel lies in the input: its top input row and, within every
+     * window row, the in-image run of floats (the same for all rows of one window).
+     */
+    private static final class Window {
+        final int patchLength;
+        private final int outHeight;
+        private final int outWidth;
+        private final int inHeight;
+        private final int inWidth;
+        private final int channels;
+        private final int filterWidth;
+        private final int strideHeight;
+        private final int strideWidth;
+        private final int padTop;
+        private final int padLeft;
+        private int image;
+        private int firstInputColumn;
+        int topRow;
+        /** Offset of the in-image run within a window row, in floats. */
+        int runStart;
+        /** Length of the in-image run in floats; 0 when the window misses the image horizontally. */
+        int runLength;
+
+        Window(Conv2dShape s) {
+            patchLength = s.patchLength();
+            outHeight = s.outHeight();
+            outWidth = s.outWidth();
+            inHeight = s.inHeight();
+            inWidth = s.inWidth();
+            channels = s.inChannels();
+            filterWidth = s.filterWidth();
+            strideHeight = s.strideHeight();
+            strideWidth = s.strideWidth();
+            padTop = s.padTop();
+            padLeft = s.padLeft();
+        }
+
+        void moveTo(int pixel) {
+            int perImage = outHeight * outWidth;
+            image = pixel / perImage;
+            int rest = pixel - image * perImage;
+            int oy = rest / outWidth;
+            int ox = rest - oy * outWidth;
+            topRow = oy * strideHeight - padTop;
+            int left = ox * strideWidth - padLeft;
+            int firstTap = Math.max(0, -left);
+            int endTap = Math.min(filterWidth, inWidth - left);
+            firstInputColumn = left + firstTap;
+            runStart = firstTap * channels;
+            runLength = Math.max(0, endTap - firstTap) * channels;
+        }
+
+        /** Index of the first in-image pixel of window row {@code ih} in an NHWC array. */
+        int pixelIndex(int ih) {
+            return ((image * inHeight + ih) * inWidth + firstInputColumn) * channels;
+        }
+    }
+
+    private static void fill(float[] a, int from, int length) {
+        for (int i = from, end = from + length; i < end; i++) {
+            a[i] = 0f;
+        }
+    }
+
+    private static void copy(float[] src, int srcIndex, float[] dst, int dstIndex, int length) {
+        int lanes = SPECIES.length();
+        int i = 0;
+        for (; i <= length - lanes; i += lanes) {
+            FloatVector.fromArray(SPECIES, src, srcIndex + i).intoArray(dst, dstIndex + i);
+        }
+        for (; i < length; i++) {
+            dst[dstIndex + i] = src[srcIndex + i];
+        }
+    }
+
+    private static void add(float[] src, int srcIndex, float[] dst, int dstIndex, int length) {
+        int lanes = SPECIES.length();
+        int i = 0;
+        for (; i <= length - lanes; i += lanes) {
+            FloatVector.fromArray(SPECIES, dst, dstIndex + i)
+                    .add(FloatVector.fromArray(SPECIES, src, srcIndex + i))
+                    .intoArray(dst, dstIndex + i);
+        }
+        for (; i < length; i++) {
+            dst[dstIndex + i] += src[srcIndex + i];
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.vectorcnn.kernels;
+
+import static dev.vectorcnn.kernels.Conv2dTestData.FLOAT_UNIT_ROUNDOFF;
+import static dev.vectorcnn.kernels.Conv2dTestData.abs;
+import static dev.vectorcnn.kernels.Conv2dTestData.shape;
+import static dev.vectorcnn.kernels.Conv2dTestData.twoSumBound;
+import static dev.vectorcnn.kernels.Conv2dTestData.uniform;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The convolution against numbers that do not come from this code: TensorFlow's published padding
+ * example, a hand-computed line filter, and finite differences of the forward pass, which check
+ * both backward methods of the scalar reference and of the dispatching entry.
+ */
+class Conv2dReferenceTest {
+
+    private final Random random = new Random(7L);
+
+    /** The 1x13 example of TensorFlow's padding documentation: input 1..13, filter [2,3,5,7,11,13], stride 5. */
+    @Test
+    void tensorflow_padding_example() {
+        float[] input = new float[13];
+        for (int i = 0; i < 13; i++) {
+            input[i] = i + 1;
+        }
+        float[] filter = {2, 3, 5, 7, 11, 13};
+        Conv2dShape valid = shape(1, 1, 13, 1, 1, 6, 1, 5, 5, Padding.VALID);
+        Conv2dShape same = shape(1, 1, 13, 1, 1, 6, 1, 5, 5, Padding.SAME);
+        assertEquals(2, valid.outWidth());
+        assertEquals(3, same.outWidth());
+        // Integers below 2^24 are exact in float whatever the summation order.
+        float[] out = new float[2];
+        ScalarConv2d.forward(valid, input, filter, null, false, out);
+        assertArrayEquals(new float[] {184, 389}, out);
+        Conv2d.forward(valid, input, filter, null, false, out);
+        assertArrayEquals(new float[] {184, 389}, out);
+        out = new float[3];
+        ScalarConv2d.forward(same, input, filter, null, false, out);
+        assertArrayEquals(new float[] {143, 348, 204}, out);
+        Conv2d.forward(same, input, filter, null, false, out);
+        assertArrayEquals(new float[] {143, 348, 204}, out);
+    }
+
+    /**
+     * A 7x7 SAME filter whose only ones are in column 3 sums, at every pixel, the pixel's column
+     * neighbourhood from row -3 to row +3 that lies inside the image.
+     */
+    @Test
+    void vertical_line_filter_sums_column_neighbourhood() {
+        int batch = 2;
+        int height = 9;
+        int width = 8;
+        Conv2dShape s = shape(batch, height, width, 1, 7, 7, 1, 1, 1, Padding.SAME);
+        float[] filter = new float[49];
+        for (int kh = 0; kh < 7; kh++) {
+            filter[kh * 7 + 3] = 1f;
+        }
+        float[] input = new float[s.inputLength()];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = random.nextInt(200) - 100;
+        }
+        float[] expected = new float[s.outputLength()];
+        for (int n = 0; n < batch; n++) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    float sum = 0;
+                    for (int dy = -3; dy <= 3; dy++) {
+                        if (y + dy >= 0 && y + dy < height) {
+                            sum += input[(n * height + y + dy) * width + x];
+                        }
+                    }
+                    expected[(n * height + y) * width + x] = sum;
+                }
+            }
+        }
+        float[] out = new float[s.outputLength()];
+        ScalarConv2d.forward(s, input, filter, null, false, out);
+        assertArrayEquals(expected, out, "scalar reference");
+        out = new float[s.outputLength()];
+        Conv2d.forward(s, input, filter, null, false, out);
+        assertArrayEquals(expected, out, "Conv2d.forward");
+    }
+
+    @Test
+    void hand_computed_2x2_valid_with_bias_and_relu() {
+        // input 3x3x1 = 1..9, filter 2x2x1x2: channel 0 = [1,0,0,1] (diagonal), channel 1 = [-1,-1,-1,-1].
+        float[] input = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+        float[] filter = {1, -1, 0, -1, 0, -1, 1, -1};
+        float[] bias = {0.5f, 20f};
+        Conv2dShape s = shape(1, 3, 3, 1, 2, 2, 2, 1, 1, Padding.VALID);
+        float[] expected = {6.5f, 8f, 8.5f, 4f, 12.5f, 0f, 14.5f, 0f};
+        for (boolean fast : new boolean[] {false, true}) {
+            float[] out = new float[8];
+            if (fast) {
+                Conv2d.forward(s, input, filter, bias, true, out);
+            } else {
+                ScalarConv2d.forward(s, input, filter, bias, true, out);
+            }
+            assertArrayEquals(expected, out, fast ? "Conv2d" : "ScalarConv2d");
+        }
+    }
+
+    @Test
+    void gradients_match_finite_differences_same_strided() {
+        checkGradients(shape(2, 5, 6, 3, 3, 2, 4, 2, 1, Padding.SAME));
+    }
+
+    @Test
+    void gradients_match_finite_differences_valid() {
+        checkGradients(shape(1, 6, 5, 2, 3, 3, 3, 1, 2, Padding.VALID));
+    }
+
+    @Test
+    void gradients_match_finite_differences_filter_larger_than_input() {
+        checkGradients(shape(1, 2, 3, 2, 5, 4, 3, 1, 1, Padding.SAME));
+    }
+
+    @Test
+    void gradients_match_finite_differences_stride_gt_kernel() {
+        checkGradients(shape(2, 7, 7, 2, 2, 1, 3, 3, 3, Padding.SAME));
+    }
+
+    /**
+     * With {@code L = sum over outputs of r * y} (r random, y the forward without activation), the
+     * backward methods given {@code outputGrad = r} must return dL/dinput, dL/dfilter and dL/dbias.
+     * L is linear in every operand, so a central difference with a large step h = 0.5 is exact
+     * in exact arithmetic; L is accumulated in double from the float outputs. Each forward output
+     * carries a rounding error of at most gamma_(K+1) * sum|products|, and the perturbed element adds at
+     * most h * max|other operand| to that sum, so the difference quotient is off by at most
+     * {@code 2 * gamma * sum|r| * (max sum|products| + h*max|operand|) / (2h)}, plus the backward
+     * method's own rounding ({@link Conv2dTestData#twoSumBound}).
+     */
+    private void checkGradients(Conv2dShape s) {
+        float[] input = uniform(random, s.inputLength());
+        float[] filter = uniform(random, s.filterLength());
+        float[] bias = uniform(random, s.outChannels());
+        float[] r = uniform(random, s.outputLength());
+
+        float[] magnitude = new float[s.outputLength()];
+        ScalarConv2d.forward(s, abs(input), abs(filter), abs(bias), false, magnitude);
+        double maxMagnitude = 0;
+        double sumAbsR = 0;
+        for (int i = 0; i < magnitude.length; i++) {
+            maxMagnitude = Math.max(maxMagnitude, magnitude[i]);
+            sumAbsR += Math.abs(r[i]);
+        }
+        double h = 0.5;
+        double nu = (s.patchLength() + 2) * FLOAT_UNIT_ROUNDOFF;
+        double forwardError = nu / (1 - nu) * sumAbsR * (maxMagnitude + h);
+        double differenceError = 2 * forwardError / (2 * h);
+        long pixels = s.outputPixels();
+
+        for (boolean fast : new boolean[] {false, true}) {
+            float[] inputGrad = new float[s.inputLength()];
+            float[] filterGrad = new float[s.filterLength()];
+            float[] biasGrad = new float[s.outChannels()];
+            if (fast) {
+                Conv2d.backwardInput(s, filter, r, inputGrad);
+                Conv2d.backwardFilter(s, input, r, filterGrad, biasGrad);
+            } else {
+                ScalarConv2d.backwardInput(s, filter, r, inputGrad);
+                ScalarConv2d.backwardFilter(s, input, r, filterGrad, biasGrad);
+            }
+            String who = fast ? "Conv2d" : "ScalarConv2d";
+            for (int i = 0; i < input.length; i++) {
+                double numeric = difference(s, input, i, h, input, filter, bias, r);
+                double tolerance = differenceError + twoSumBound((long) s.filterHeight() * s.filterWidth()
+                        * s.outChannels(), s.filterHeight() * s.filterWidth() * s.outChannels());
+                assertEquals(numeric, inputGrad[i], tolerance, who + " inputGrad[" + i + "] of " + s);
+            }
+            for (int i = 0; i < filter.length; i++) {
+                double numeric = difference(s, filter, i, h, input, filter, bias, r);
+                double tolerance = differenceError + twoSumBound(pixels, pixels);
+                assertEquals(numeric, filterGrad[i], tolerance, who + " filterGrad[" + i + "] of " + s);
+            }
+            for (int i = 0; i < bias.length; i++) {
+                double numeric = difference(s, bias, i, h, input, filter, bias, r);
+                double tolerance = differenceError + twoSumBound(pixels, pixels);
+                assertEquals(numeric, biasGrad[i], tolerance, who + " biasGrad[" + i + "] of " + s);
+            }
+        }
+    }
+
+    /** Central difference of L along element i of {@code operand} (one of input, filter, bias). */
+    private static double difference(Conv2dShape s, float[] operand, int i, double h,
+                                     float[] input, float[] filter, float[] bias, float[] r) {
+        float saved = operand[i];
+        float plus = (float) (saved + h);
+        float minus = (float) (saved - h);
+        operand[i] = plus;
+        double lossPlus = loss(s, input, filter, bias, r);
+        operand[i] = minus;
+        double lossMinus = loss(s, input, filter, bias, r);
+        operand[i] = saved;
+        // Divide by the step actually taken, which float rounding may have changed.
+        return (lossPlus - lossMinus) / ((double) plus - minus);
+    }
+
+    private static double loss(Conv2dShape s, float[] input, float[] filter, float[] bias, float[] r) {
+        float[] y = new float[s.outputLength()];
+        ScalarConv2d.forward(s, input, filter, bias, false, y);
+        double sum = 0;
+        for (int i = 0; i < y.length; i++) {
+            sum += (double) r[i] * y[i];
+        }
+        return sum;
+    }
+}

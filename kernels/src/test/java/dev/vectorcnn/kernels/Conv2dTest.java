@@ -1,0 +1,344 @@
+package dev.vectorcnn.kernels;
+
+import static dev.vectorcnn.kernels.Conv2dTestData.abs;
+import static dev.vectorcnn.kernels.Conv2dTestData.shape;
+import static dev.vectorcnn.kernels.Conv2dTestData.twoSumBound;
+import static dev.vectorcnn.kernels.Conv2dTestData.uniform;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Conv2d} (the dispatching entry: the Vector API path, or the scalar one when the suite runs
+ * without the incubator module) against the direct loops of {@link ScalarConv2d}, forward and both
+ * backwards, over named edge cases and random shapes.
+ *
+ * <p>Tolerance: both sides sum the same products in different orders, so each element differs by at
+ * most {@code 2 * gamma_n * sum|products|} (n = number of products, gamma_n ~ n * 2^-24); the sum of
+ * absolute products is computed by running the reference on |operands|.
+ */
+class Conv2dTest {
+
+    private static final Padding[] PADDINGS = Padding.values();
+
+    private final Random random = new Random(20261125L);
+    private int checked;
+
+    @Test
+    void strides_1_to_3_per_axis() {
+        for (Padding padding : PADDINGS) {
+            for (int sh = 1; sh <= 3; sh++) {
+                for (int sw = 1; sw <= 3; sw++) {
+                    check(shape(2, 7, 8, 3, 3, 3, 5, sh, sw, padding), true, false);
+                }
+            }
+        }
+        assertEquals(18, checked);
+    }
+
+    @Test
+    void kernel_sizes_1_to_7() {
+        for (Padding padding : PADDINGS) {
+            for (int k = 1; k <= 7; k++) {
+                check(shape(1, 9, 8, 2, k, k, 3, 1, 1, padding), false, false);
+                check(shape(2, 9, 8, 2, k, 8 - k, 3, 2, 1, padding), true, true);
+            }
+        }
+        assertEquals(28, checked);
+    }
+
+    @Test
+    void filter_larger_than_input_same() {
+        check(shape(2, 3, 2, 3, 7, 5, 4, 1, 1, Padding.SAME), true, false);
+        check(shape(1, 1, 1, 2, 3, 3, 3, 1, 1, Padding.SAME), true, true);
+        check(shape(1, 2, 4, 17, 5, 6, 33, 2, 3, Padding.SAME), false, false);
+    }
+
+    @Test
+    void stride_gt_kernel() {
+        for (Padding padding : PADDINGS) {
+            check(shape(2, 10, 11, 3, 2, 2, 4, 3, 3, padding), true, false);
+            check(shape(1, 9, 9, 2, 1, 1, 5, 3, 2, padding), false, false);
+            check(shape(1, 8, 13, 2, 1, 2, 3, 2, 5, padding), true, true);
+        }
+    }
+
+    @Test
+    void odd_and_even_spatial_sizes() {
+        for (Padding padding : PADDINGS) {
+            for (int h = 4; h <= 7; h++) {
+                check(shape(1, h, 11 - h, 2, 3, 3, 4, 2, 2, padding), true, false);
+            }
+        }
+    }
+
+    @Test
+    void channels_below_at_and_above_vector_length() {
+        int[] sizes = {1, 3, 16, 17, 33, 64};
+        for (int c : sizes) {
+            for (int oc : sizes) {
+                check(shape(1, 5, 4, c, 3, 2, oc, 1, 2, Padding.SAME), oc % 2 == 0, c % 2 == 1);
+            }
+        }
+        assertEquals(36, checked);
+    }
+
+    @Test
+    void single_input_and_output_channel() {
+        check(shape(3, 6, 7, 1, 3, 3, 1, 1, 1, Padding.SAME), true, true);
+        check(shape(3, 6, 7, 1, 3, 3, 1, 2, 2, Padding.VALID), false, false);
+    }
+
+    @Test
+    void batch_1_and_gt_1() {
+        check(shape(1, 6, 6, 4, 3, 3, 8, 1, 1, Padding.SAME), true, false);
+        check(shape(5, 6, 6, 4, 3, 3, 8, 1, 1, Padding.SAME), true, false);
+    }
+
+    @Test
+    void with_and_without_bias_and_relu() {
+        for (boolean bias : new boolean[] {false, true}) {
+            for (boolean relu : new boolean[] {false, true}) {
+                check(shape(2, 5, 6, 3, 3, 3, 20, 1, 1, Padding.SAME), bias, relu);
+            }
+        }
+    }
+
+    @Test
+    void pointwise_1x1_stride_1_is_a_gemm() {
+        for (Padding padding : PADDINGS) {
+            check(shape(2, 5, 7, 6, 1, 1, 9, 1, 1, padding), true, true);
+            check(shape(1, 3, 3, 40, 1, 1, 70, 1, 1, padding), false, false);
+        }
+    }
+
+    @Test
+    void pointwise_1x1_strided() {
+        check(shape(2, 5, 7, 6, 1, 1, 9, 2, 3, Padding.SAME), true, false);
+        check(shape(2, 5, 7, 6, 1, 1, 9, 2, 2, Padding.VALID), false, true);
+    }
+
+    @Test
+    void many_blocks_and_filter_gradient_groups() {
+        // 3 x 20 x 20 = 1200 output pixels: several forward blocks, several filter-gradient groups,
+        // a ragged last block and a ragged last tile.
+        check(shape(3, 20, 20, 4, 3, 3, 64, 1, 1, Padding.SAME), true, true);
+        check(shape(3, 20, 21, 5, 2, 3, 24, 1, 1, Padding.VALID), true, false);
+    }
+
+    @Test
+    void mnist_conv1_small_batch() {
+        check(shape(2, 28, 28, 1, 3, 3, 32, 1, 1, Padding.SAME), true, true);
+    }
+
+    @Test
+    void mnist_conv2_small_batch() {
+        check(shape(2, 28, 28, 32, 3, 3, 64, 2, 2, Padding.SAME), true, true);
+    }
+
+    @Test
+    void random_shapes() {
+        for (int i = 0; i < 40; i++) {
+            Padding padding = PADDINGS[random.nextInt(2)];
+            int kh = 1 + random.nextInt(5);
+            int kw = 1 + random.nextInt(5);
+            int h = (padding == Padding.VALID ? kh : 1) + random.nextInt(8);
+            int w = (padding == Padding.VALID ? kw : 1) + random.nextInt(8);
+            check(shape(1 + random.nextInt(3), h, w, 1 + random.nextInt(20), kh, kw, 1 + random.nextInt(40),
+                    1 + random.nextInt(3), 1 + random.nextInt(3), padding), random.nextBoolean(), random.nextBoolean());
+        }
+        assertEquals(40, checked);
+    }
+
+    @Test
+    void arrays_longer_than_needed_keep_their_tails() {
+        Conv2dShape s = shape(2, 6, 5, 3, 3, 3, 7, 2, 1, Padding.SAME);
+        float[] input = uniform(random, s.inputLength() + 5);
+        float[] filter = uniform(random, s.filterLength() + 5);
+        float[] bias = uniform(random, s.outChannels() + 5);
+        float[] outputGrad = uniform(random, s.outputLength() + 5);
+        float[] output = filled(s.outputLength() + 5, 42f);
+        float[] inputGrad = filled(s.inputLength() + 5, 42f);
+        float[] filterGrad = filled(s.filterLength() + 5, 42f);
+        float[] biasGrad = filled(s.outChannels() + 5, 42f);
+        Conv2d.forward(s, input, filter, bias, false, output);
+        Conv2d.backwardInput(s, filter, outputGrad, inputGrad);
+        Conv2d.backwardFilter(s, input, outputGrad, filterGrad, biasGrad);
+        assertTail(output, s.outputLength());
+        assertTail(inputGrad, s.inputLength());
+        assertTail(filterGrad, s.filterLength());
+        assertTail(biasGrad, s.outChannels());
+        float[] expected = new float[s.outputLength()];
+        ScalarConv2d.forward(s, input, filter, bias, false, expected);
+        assertClose("output", expected, Arrays.copyOf(output, s.outputLength()),
+                forwardBound(s, input, filter, bias));
+    }
+
+    @Test
+    void outputs_are_overwritten_not_accumulated() {
+        Conv2dShape s = shape(2, 6, 5, 3, 3, 3, 7, 1, 1, Padding.SAME);
+        float[] input = uniform(random, s.inputLength());
+        float[] filter = uniform(random, s.filterLength());
+        float[] outputGrad = uniform(random, s.outputLength());
+        float[] output = filled(s.outputLength(), Float.NaN);
+        float[] inputGrad = filled(s.inputLength(), Float.NaN);
+        float[] filterGrad = filled(s.filterLength(), Float.NaN);
+        float[] biasGrad = filled(s.outChannels(), Float.NaN);
+        Conv2d.forward(s, input, filter, null, false, output);
+        Conv2d.backwardInput(s, filter, outputGrad, inputGrad);
+        Conv2d.backwardFilter(s, input, outputGrad, filterGrad, biasGrad);
+        for (float[] a : new float[][] {output, inputGrad, filterGrad, biasGrad}) {
+            for (float v : a) {
+                assertTrue(Float.isFinite(v), "a stale NaN survived");
+            }
+        }
+    }
+
+    @Test
+    void results_do_not_depend_on_thread_count() {
+        // Large enough to fork: 6 images, several blocks and filter-gradient groups per call.
+        Conv2dShape s = shape(6, 12, 12, 8, 3, 3, 64, 1, 1, Padding.SAME);
+        float[] input = uniform(random, s.inputLength());
+        float[] filter = uniform(random, s.filterLength());
+        float[] bias = uniform(random, s.outChannels());
+        float[] outputGrad = uniform(random, s.outputLength());
+        int before = KernelThreads.threads();
+        float[][] first = null;
+        try {
+            for (int threads : new int[] {1, 2, 5}) {
+                KernelThreads.setThreads(threads);
+                float[][] results = {new float[s.outputLength()], new float[s.inputLength()],
+                        new float[s.filterLength()], new float[s.outChannels()]};
+                Conv2d.forward(s, input, filter, bias, true, results[0]);
+                Conv2d.backwardInput(s, filter, outputGrad, results[1]);
+                Conv2d.backwardFilter(s, input, outputGrad, results[2], results[3]);
+                if (first == null) {
+                    first = results;
+                } else {
+                    for (int i = 0; i < results.length; i++) {
+                        assertArrayEquals(first[i], results[i], 0f, "result " + i + " with " + threads + " threads");
+                    }
+                }
+            }
+        } finally {
+            KernelThreads.setThreads(before);
+        }
+    }
+
+    @Test
+    void workspace_does_not_grow_with_batch() throws Exception {
+        Conv2dShape one = shape(1, 14, 14, 8, 3, 3, 16, 1, 1, Padding.SAME);
+        Conv2dShape many = shape(9, 14, 14, 8, 3, 3, 16, 1, 1, Padding.SAME);
+        assertEquals(Conv2d.workspaceFloats(one), Conv2d.workspaceFloats(many));
+        assertEquals(Conv2d.workspaceFloats(one),
+                Conv2d.workspaceFloats(shape(100_000, 14, 14, 8, 3, 3, 16, 1, 1, Padding.SAME)));
+        if (!KernelBackend.isVectorized()) {
+            assertEquals(0L, Conv2d.workspaceFloats(one));
+            return;
+        }
+        // A fresh thread starts with empty scratch, so what it holds afterwards is what the calls used.
+        long[] used = new long[1];
+        Throwable[] failure = new Throwable[1];
+        Thread thread = new Thread(() -> {
+            try {
+                float[] input = uniform(new Random(1), many.inputLength());
+                float[] filter = uniform(new Random(2), many.filterLength());
+                float[] outputGrad = uniform(new Random(3), many.outputLength());
+                Conv2d.forward(many, input, filter, null, false, new float[many.outputLength()]);
+                Conv2d.backwardInput(many, filter, outputGrad, new float[many.inputLength()]);
+                Conv2d.backwardFilter(many, input, outputGrad, new float[many.filterLength()],
+                        new float[many.outChannels()]);
+                used[0] = VectorConv2d.scratchFloatsOfCurrentThread();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        thread.start();
+        thread.join();
+        if (failure[0] != null) {
+            throw new AssertionError(failure[0]);
+        }
+        assertTrue(used[0] > 0, "the calls used no scratch at all");
+        assertTrue(used[0] <= Conv2d.workspaceFloats(one),
+                "scratch " + used[0] + " floats > bound " + Conv2d.workspaceFloats(one));
+    }
+
+    /** Runs forward, backwardInput and backwardFilter through {@link Conv2d} and the reference. */
+    private void check(Conv2dShape s, boolean withBias, boolean relu) {
+        checked++;
+        float[] input = uniform(random, s.inputLength());
+        float[] filter = uniform(random, s.filterLength());
+        float[] bias = withBias ? uniform(random, s.outChannels()) : null;
+        float[] outputGrad = uniform(random, s.outputLength());
+
+        float[] expected = new float[s.outputLength()];
+        float[] actual = filled(s.outputLength(), Float.NaN);
+        ScalarConv2d.forward(s, input, filter, bias, relu, expected);
+        Conv2d.forward(s, input, filter, bias, relu, actual);
+        assertClose(s + " forward", expected, actual, forwardBound(s, input, filter, bias));
+
+        float[] expectedInputGrad = new float[s.inputLength()];
+        float[] actualInputGrad = filled(s.inputLength(), Float.NaN);
+        ScalarConv2d.backwardInput(s, filter, outputGrad, expectedInputGrad);
+        Conv2d.backwardInput(s, filter, outputGrad, actualInputGrad);
+        float[] inputGradMagnitude = new float[s.inputLength()];
+        ScalarConv2d.backwardInput(s, abs(filter), abs(outputGrad), inputGradMagnitude);
+        long inputTerms = (long) s.filterHeight() * s.filterWidth() * s.outChannels();
+        assertClose(s + " backwardInput", expectedInputGrad, actualInputGrad, bound(inputTerms, inputGradMagnitude));
+
+        float[] expectedFilterGrad = new float[s.filterLength()];
+        float[] expectedBiasGrad = new float[s.outChannels()];
+        float[] actualFilterGrad = filled(s.filterLength(), Float.NaN);
+        float[] actualBiasGrad = filled(s.outChannels(), Float.NaN);
+        ScalarConv2d.backwardFilter(s, input, outputGrad, expectedFilterGrad, expectedBiasGrad);
+        Conv2d.backwardFilter(s, input, outputGrad, actualFilterGrad, withBias ? actualBiasGrad : null);
+        float[] filterGradMagnitude = new float[s.filterLength()];
+        float[] biasGradMagnitude = new float[s.outChannels()];
+        ScalarConv2d.backwardFilter(s, abs(input), abs(outputGrad), filterGradMagnitude, biasGradMagnitude);
+        long pixels = s.outputPixels();
+        assertClose(s + " backwardFilter", expectedFilterGrad, actualFilterGrad, bound(pixels, filterGradMagnitude));
+        if (withBias) {
+            assertClose(s + " bias gradient", expectedBiasGrad, actualBiasGrad, bound(pixels, biasGradMagnitude));
+        }
+    }
+
+    private static double[] forwardBound(Conv2dShape s, float[] input, float[] filter, float[] bias) {
+        float[] magnitude = new float[s.outputLength()];
+        ScalarConv2d.forward(s, abs(input), abs(filter), bias == null ? null : abs(bias), false, magnitude);
+        return bound(s.patchLength() + 1L, magnitude);
+    }
+
+    private static double[] bound(long terms, float[] magnitude) {
+        double[] tolerance = new double[magnitude.length];
+        for (int i = 0; i < magnitude.length; i++) {
+            tolerance[i] = twoSumBound(terms, magnitude[i]);
+        }
+        return tolerance;
+    }
+
+    private static void assertClose(String what, float[] expected, float[] actual, double[] tolerance) {
+        for (int i = 0; i < expected.length; i++) {
+            double error = Math.abs((double) expected[i] - actual[i]);
+            if (!(error <= tolerance[i])) {
+                throw new AssertionError(what + ": element " + i + " expected " + expected[i] + " but was "
+                        + actual[i] + " (tolerance " + tolerance[i] + ")");
+            }
+        }
+    }
+
+    private static float[] filled(int length, float value) {
+        float[] a = new float[length];
+        Arrays.fill(a, value);
+        return a;
+    }
+
+    private static void assertTail(float[] a, int from) {
+        for (int i = from; i < a.length; i++) {
+            assertEquals(42f, a[i], "element " + i + " past the shape's length was written");
+        }
+    }
+}
