@@ -31,14 +31,17 @@ record DemoArguments(List<Path> images, Path outputDir, long seed, boolean help)
      * @throws IllegalArgumentException with a message for the user when the arguments make no sense
      */
     static DemoArguments parse(String[] args, boolean acceptsSeed) {
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return new DemoArguments(List.of(), DEFAULT_OUTPUT_DIR, DEFAULT_SEED, true);
+            }
+        }
         List<Path> images = new ArrayList<>();
         Path outputDir = null;
         long seed = DEFAULT_SEED;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                return new DemoArguments(List.of(), DEFAULT_OUTPUT_DIR, seed, true);
-            } else if (arg.equals("--seed") && acceptsSeed) {
+            if (arg.equals("--seed") && acceptsSeed) {
                 if (i + 1 == args.length) {
                     throw new IllegalArgumentException("--seed needs a number");
                 }

@@ -19,6 +19,7 @@ public final class FilterDemo {
     /** Filter height and width, as in the tutorial. */
     static final int FILTER_SIZE = 7;
 
+    /** The {@code --help} text, also printed after an argument error. */
     static final String USAGE = """
             Usage: FilterDemo [--help] [IMAGE...] [OUTPUT_DIR]
 

@@ -25,6 +25,7 @@ public final class PaddingDemo {
     /** Horizontal stride. */
     static final int STRIDE = 5;
 
+    /** The {@code --help} text, also printed after an argument error. */
     static final String USAGE = """
             Usage: PaddingDemo [--help]
 

@@ -15,6 +15,7 @@ import java.io.PrintStream;
  */
 public final class PoolingDemo {
 
+    /** The {@code --help} text, also printed after an argument error. */
     static final String USAGE = """
             Usage: PoolingDemo [--help] [IMAGE...] [OUTPUT_DIR]
 

@@ -32,6 +32,7 @@ public final class TrainableConvDemo {
     /** Colour input channels. */
     static final int CHANNELS = 3;
 
+    /** The {@code --help} text, also printed after an argument error. */
     static final String USAGE = """
             Usage: TrainableConvDemo [--help] [--seed N] [IMAGE...] [OUTPUT_DIR]
 
