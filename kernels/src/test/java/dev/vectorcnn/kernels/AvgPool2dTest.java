@@ -1,7 +1,7 @@
 package dev.vectorcnn.kernels;
 
-import static dev.vectorcnn.kernels.MaxPool2dTest.assertMessage;
-import static dev.vectorcnn.kernels.PoolCases.U;
+import static dev.vectorcnn.kernels.TestArrays.assertMessage;
+import static dev.vectorcnn.kernels.TestArrays.U;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -30,20 +30,20 @@ class AvgPool2dTest {
         SplittableRandom random = new SplittableRandom(21);
         int checked = 0;
         for (Pool2dShape s : PoolCases.randomShapes(22, 280)) {
-            float[] x = PoolCases.uniform(random, s.inputLength());
-            float[] dy = PoolCases.uniform(random, s.outputLength());
-            float[] y = PoolCases.filled(s.outputLength() + 3, SENTINEL);
+            float[] x = TestArrays.uniform(random, s.inputLength());
+            float[] dy = TestArrays.uniform(random, s.outputLength());
+            float[] y = TestArrays.filled(s.outputLength() + 3, SENTINEL);
             float[] yRef = new float[s.outputLength()];
-            float[] dx = PoolCases.filled(s.inputLength() + 3, Float.NaN);
+            float[] dx = TestArrays.filled(s.inputLength() + 3, Float.NaN);
             float[] dxRef = new float[s.inputLength()];
             AvgPool2d.forward(s, x, y);
             ScalarAvgPool2d.forward(s, x, yRef);
             AvgPool2d.backward(s, dy, dx);
             ScalarAvgPool2d.backward(s, dy, dxRef);
-            PoolCases.assertBitwise(yRef, y, s.outputLength(), "forward " + s);
-            PoolCases.assertBitwise(dxRef, dx, s.inputLength(), "backward " + s);
-            PoolCases.assertUntouchedFrom(y, s.outputLength(), SENTINEL, "forward " + s);
-            PoolCases.assertUntouchedFrom(dx, s.inputLength(), Float.NaN, "backward " + s);
+            TestArrays.assertBitwise(yRef, y, s.outputLength(), "forward " + s);
+            TestArrays.assertBitwise(dxRef, dx, s.inputLength(), "backward " + s);
+            TestArrays.assertUntouchedFrom(y, s.outputLength(), SENTINEL, "forward " + s);
+            TestArrays.assertUntouchedFrom(dx, s.inputLength(), Float.NaN, "backward " + s);
             checked++;
         }
         assertEquals(280, checked);
@@ -53,10 +53,10 @@ class AvgPool2dTest {
     void forward_matches_double_reference_within_summation_bound() {
         SplittableRandom random = new SplittableRandom(23);
         for (Pool2dShape s : PoolCases.randomShapes(24, 140)) {
-            float[] x = PoolCases.uniform(random, s.inputLength());
+            float[] x = TestArrays.uniform(random, s.inputLength());
             float[] y = new float[s.outputLength()];
             AvgPool2d.forward(s, x, y);
-            double[] xd = PoolCases.toDouble(x);
+            double[] xd = TestArrays.toDouble(x);
             double[] expected = PoolCases.avgForward(s, xd);
             double[] magnitude = PoolCases.avgForward(s, abs(xd));
             int window = s.windowHeight() * s.windowWidth();
@@ -78,11 +78,11 @@ class AvgPool2dTest {
             if (s.inputLength() > 400) {
                 continue;
             }
-            float[] x = PoolCases.uniform(random, s.inputLength());
-            float[] dy = PoolCases.uniform(random, s.outputLength());
+            float[] x = TestArrays.uniform(random, s.inputLength());
+            float[] dy = TestArrays.uniform(random, s.outputLength());
             float[] dx = new float[s.inputLength()];
             AvgPool2d.backward(s, dy, dx);
-            double[] xd = PoolCases.toDouble(x);
+            double[] xd = TestArrays.toDouble(x);
             double h = 1e-3;
             int window = s.windowHeight() * s.windowWidth();
             for (int i = 0; i < xd.length; i++) {
@@ -125,8 +125,8 @@ class AvgPool2dTest {
     @Test
     void stride_greater_than_window_leaves_skipped_cells_zero() {
         Pool2dShape s = new Pool2dShape(2, 5, 4, 16, 2, 1, 3, 2, Padding.VALID);
-        float[] dy = PoolCases.filled(s.outputLength(), 1f);
-        float[] dx = PoolCases.filled(s.inputLength(), Float.NaN);
+        float[] dy = TestArrays.filled(s.outputLength(), 1f);
+        float[] dx = TestArrays.filled(s.inputLength(), Float.NaN);
         AvgPool2d.backward(s, dy, dx);
         for (int b = 0; b < 2; b++) {
             for (int h = 0; h < 5; h++) {
@@ -149,21 +149,21 @@ class AvgPool2dTest {
                 new Pool2dShape(8, 17, 17, 32, 2, 3, 3, 3, Padding.SAME)};
         SplittableRandom random = new SplittableRandom(27);
         for (Pool2dShape s : shapes) {
-            float[] x = PoolCases.uniform(random, s.inputLength());
-            float[] dy = PoolCases.uniform(random, s.outputLength());
+            float[] x = TestArrays.uniform(random, s.inputLength());
+            float[] dy = TestArrays.uniform(random, s.outputLength());
             float[] y1 = null, dx1 = null;
             for (int threads : new int[] {1, 2, 7}) {
                 KernelThreads.setThreads(threads);
                 float[] y = new float[s.outputLength()];
-                float[] dx = PoolCases.filled(s.inputLength(), Float.NaN);
+                float[] dx = TestArrays.filled(s.inputLength(), Float.NaN);
                 AvgPool2d.forward(s, x, y);
                 AvgPool2d.backward(s, dy, dx);
                 if (y1 == null) {
                     y1 = y;
                     dx1 = dx;
                 } else {
-                    PoolCases.assertBitwise(y1, y, y.length, threads + " threads forward " + s);
-                    PoolCases.assertBitwise(dx1, dx, dx.length, threads + " threads backward " + s);
+                    TestArrays.assertBitwise(y1, y, y.length, threads + " threads forward " + s);
+                    TestArrays.assertBitwise(dx1, dx, dx.length, threads + " threads backward " + s);
                 }
             }
         }
@@ -172,8 +172,8 @@ class AvgPool2dTest {
     @Test
     void rejects_bad_arguments_by_name_and_writes_nothing() {
         Pool2dShape s = new Pool2dShape(2, 4, 4, 3, 2, 2, 2, 2, Padding.VALID); // input 96, output 24
-        float[] out = PoolCases.filled(24, SENTINEL);
-        float[] grad = PoolCases.filled(96, SENTINEL);
+        float[] out = TestArrays.filled(24, SENTINEL);
+        float[] grad = TestArrays.filled(96, SENTINEL);
         assertMessage(NullPointerException.class, "shape", () -> AvgPool2d.forward(null, new float[96], out));
         assertMessage(NullPointerException.class, "input", () -> AvgPool2d.forward(s, null, out));
         assertMessage(NullPointerException.class, "output", () -> AvgPool2d.forward(s, new float[96], null));
@@ -182,13 +182,13 @@ class AvgPool2dTest {
         assertMessage(IllegalArgumentException.class, "input too short: needs 96 elements, got 95",
                 () -> AvgPool2d.forward(s, new float[95], out));
         assertMessage(IllegalArgumentException.class, "output too short: needs 24 elements, got 23",
-                () -> AvgPool2d.forward(s, new float[96], PoolCases.filled(23, SENTINEL)));
+                () -> AvgPool2d.forward(s, new float[96], TestArrays.filled(23, SENTINEL)));
         assertMessage(IllegalArgumentException.class, "outputGrad too short: needs 24 elements, got 3",
                 () -> AvgPool2d.backward(s, new float[3], grad));
         assertMessage(IllegalArgumentException.class, "inputGrad too short: needs 96 elements, got 95",
-                () -> AvgPool2d.backward(s, new float[24], PoolCases.filled(95, SENTINEL)));
-        PoolCases.assertUntouchedFrom(out, 0, SENTINEL, "output");
-        PoolCases.assertUntouchedFrom(grad, 0, SENTINEL, "inputGrad");
+                () -> AvgPool2d.backward(s, new float[24], TestArrays.filled(95, SENTINEL)));
+        TestArrays.assertUntouchedFrom(out, 0, SENTINEL, "output");
+        TestArrays.assertUntouchedFrom(grad, 0, SENTINEL, "inputGrad");
     }
 
     private static double[] abs(double[] values) {

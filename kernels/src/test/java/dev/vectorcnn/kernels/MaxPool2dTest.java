@@ -1,9 +1,9 @@
 package dev.vectorcnn.kernels;
 
-import static dev.vectorcnn.kernels.PoolCases.U;
+import static dev.vectorcnn.kernels.TestArrays.U;
+import static dev.vectorcnn.kernels.TestArrays.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -35,20 +35,20 @@ class MaxPool2dTest {
         int checked = 0;
         for (Pool2dShape s : shapes) {
             float[] x = PoolCases.tieHeavy(random, s.inputLength());
-            float[] dy = PoolCases.uniform(random, s.outputLength());
-            float[] y = PoolCases.filled(s.outputLength() + 3, SENTINEL);
+            float[] dy = TestArrays.uniform(random, s.outputLength());
+            float[] y = TestArrays.filled(s.outputLength() + 3, SENTINEL);
             float[] yRef = new float[s.outputLength()];
             // NaN garbage: the backward pass must overwrite every cell, including cells in no window.
-            float[] dx = PoolCases.filled(s.inputLength() + 3, Float.NaN);
+            float[] dx = TestArrays.filled(s.inputLength() + 3, Float.NaN);
             float[] dxRef = new float[s.inputLength()];
             MaxPool2d.forward(s, x, y);
             ScalarMaxPool2d.forward(s, x, yRef);
             MaxPool2d.backward(s, x, dy, dx);
             ScalarMaxPool2d.backward(s, x, dy, dxRef);
-            PoolCases.assertBitwise(yRef, y, s.outputLength(), "forward " + s);
-            PoolCases.assertBitwise(dxRef, dx, s.inputLength(), "backward " + s);
-            PoolCases.assertUntouchedFrom(y, s.outputLength(), SENTINEL, "forward " + s);
-            PoolCases.assertUntouchedFrom(dx, s.inputLength(), Float.NaN, "backward " + s);
+            TestArrays.assertBitwise(yRef, y, s.outputLength(), "forward " + s);
+            TestArrays.assertBitwise(dxRef, dx, s.inputLength(), "backward " + s);
+            TestArrays.assertUntouchedFrom(y, s.outputLength(), SENTINEL, "forward " + s);
+            TestArrays.assertUntouchedFrom(dx, s.inputLength(), Float.NaN, "backward " + s);
             checked++;
         }
         assertEquals(280, checked);
@@ -58,10 +58,10 @@ class MaxPool2dTest {
     void forward_equals_max_of_real_cells_from_independent_reference() {
         SplittableRandom random = new SplittableRandom(3);
         for (Pool2dShape s : PoolCases.randomShapes(4, 140)) {
-            float[] x = PoolCases.uniform(random, s.inputLength());
+            float[] x = TestArrays.uniform(random, s.inputLength());
             float[] y = new float[s.outputLength()];
             MaxPool2d.forward(s, x, y);
-            double[] expected = PoolCases.maxForward(s, PoolCases.toDouble(x));
+            double[] expected = PoolCases.maxForward(s, TestArrays.toDouble(x));
             for (int i = 0; i < y.length; i++) {
                 // A max selects one input value: exact.
                 assertEquals(expected[i], y[i], 0.0, () -> "output differs for " + s);
@@ -74,7 +74,7 @@ class MaxPool2dTest {
         SplittableRandom random = new SplittableRandom(5);
         for (Pool2dShape s : PoolCases.randomShapes(6, 140)) {
             float[] x = PoolCases.tieHeavy(random, s.inputLength());
-            float[] dy = PoolCases.uniform(random, s.outputLength());
+            float[] dy = TestArrays.uniform(random, s.outputLength());
             double[] expected = new double[s.inputLength()];
             double[] magnitude = new double[s.inputLength()];
             PoolCases.forEachWindow(s, (o, cells, count) -> {
@@ -110,10 +110,10 @@ class MaxPool2dTest {
             // Distinct values 0.01 apart and h = 1e-3: no perturbation changes an argmax, so the
             // central difference of the piecewise-linear loss is exact up to double rounding.
             float[] x = PoolCases.distinct(random, s.inputLength());
-            float[] dy = PoolCases.uniform(random, s.outputLength());
+            float[] dy = TestArrays.uniform(random, s.outputLength());
             float[] dx = new float[s.inputLength()];
             MaxPool2d.backward(s, x, dy, dx);
-            double[] xd = PoolCases.toDouble(x);
+            double[] xd = TestArrays.toDouble(x);
             double h = 1e-3;
             for (int i = 0; i < xd.length; i++) {
                 double saved = xd[i];
@@ -199,9 +199,9 @@ class MaxPool2dTest {
     void stride_greater_than_window_leaves_skipped_cells_zero() {
         Pool2dShape s = new Pool2dShape(1, 5, 5, 17, 1, 2, 3, 3, Padding.VALID);
         SplittableRandom random = new SplittableRandom(9);
-        float[] x = PoolCases.uniform(random, s.inputLength());
-        float[] dy = PoolCases.uniform(random, s.outputLength());
-        float[] dx = PoolCases.filled(s.inputLength(), Float.NaN);
+        float[] x = TestArrays.uniform(random, s.inputLength());
+        float[] dy = TestArrays.uniform(random, s.outputLength());
+        float[] dx = TestArrays.filled(s.inputLength(), Float.NaN);
         MaxPool2d.backward(s, x, dy, dx);
         for (int h = 0; h < 5; h++) {
             for (int w = 0; w < 5; w++) {
@@ -234,15 +234,15 @@ class MaxPool2dTest {
         for (int i = 0; i < x.length; i += 7) {
             x[i] = Float.NaN;
         }
-        float[] dy = PoolCases.uniform(random, s.outputLength());
+        float[] dy = TestArrays.uniform(random, s.outputLength());
         float[] y = new float[s.outputLength()], yRef = new float[s.outputLength()];
         float[] dx = new float[s.inputLength()], dxRef = new float[s.inputLength()];
         MaxPool2d.forward(s, x, y);
         ScalarMaxPool2d.forward(s, x, yRef);
         MaxPool2d.backward(s, x, dy, dx);
         ScalarMaxPool2d.backward(s, x, dy, dxRef);
-        PoolCases.assertBitwise(yRef, y, y.length, "forward " + s);
-        PoolCases.assertBitwise(dxRef, dx, dx.length, "backward " + s);
+        TestArrays.assertBitwise(yRef, y, y.length, "forward " + s);
+        TestArrays.assertBitwise(dxRef, dx, dx.length, "backward " + s);
     }
 
     @Test
@@ -255,20 +255,20 @@ class MaxPool2dTest {
         SplittableRandom random = new SplittableRandom(11);
         for (Pool2dShape s : shapes) {
             float[] x = PoolCases.tieHeavy(random, s.inputLength());
-            float[] dy = PoolCases.uniform(random, s.outputLength());
+            float[] dy = TestArrays.uniform(random, s.outputLength());
             float[] y1 = null, dx1 = null;
             for (int threads : new int[] {1, 2, 7}) {
                 KernelThreads.setThreads(threads);
                 float[] y = new float[s.outputLength()];
-                float[] dx = PoolCases.filled(s.inputLength(), Float.NaN);
+                float[] dx = TestArrays.filled(s.inputLength(), Float.NaN);
                 MaxPool2d.forward(s, x, y);
                 MaxPool2d.backward(s, x, dy, dx);
                 if (y1 == null) {
                     y1 = y;
                     dx1 = dx;
                 } else {
-                    PoolCases.assertBitwise(y1, y, y.length, threads + " threads forward " + s);
-                    PoolCases.assertBitwise(dx1, dx, dx.length, threads + " threads backward " + s);
+                    TestArrays.assertBitwise(y1, y, y.length, threads + " threads forward " + s);
+                    TestArrays.assertBitwise(dx1, dx, dx.length, threads + " threads backward " + s);
                 }
             }
         }
@@ -289,8 +289,8 @@ class MaxPool2dTest {
     @Test
     void rejects_short_arrays_naming_lengths_and_writes_nothing() {
         Pool2dShape s = new Pool2dShape(2, 4, 4, 3, 2, 2, 2, 2, Padding.VALID); // input 96, output 24
-        float[] out = PoolCases.filled(24, SENTINEL);
-        float[] grad = PoolCases.filled(96, SENTINEL);
+        float[] out = TestArrays.filled(24, SENTINEL);
+        float[] grad = TestArrays.filled(96, SENTINEL);
         assertMessage(IllegalArgumentException.class, "input too short: needs 96 elements, got 95",
                 () -> MaxPool2d.forward(s, new float[95], out));
         assertMessage(IllegalArgumentException.class, "output too short: needs 24 elements, got 23",
@@ -300,14 +300,9 @@ class MaxPool2dTest {
         assertMessage(IllegalArgumentException.class, "outputGrad too short: needs 24 elements, got 3",
                 () -> MaxPool2d.backward(s, new float[96], new float[3], grad));
         assertMessage(IllegalArgumentException.class, "inputGrad too short: needs 96 elements, got 95",
-                () -> MaxPool2d.backward(s, new float[96], new float[24], PoolCases.filled(95, SENTINEL)));
-        PoolCases.assertUntouchedFrom(out, 0, SENTINEL, "output");
-        PoolCases.assertUntouchedFrom(grad, 0, SENTINEL, "inputGrad");
-    }
-
-    static void assertMessage(Class<? extends RuntimeException> type, String fragment, Runnable call) {
-        RuntimeException e = assertThrows(type, call::run);
-        assertTrue(e.getMessage().contains(fragment), () -> "message '" + e.getMessage() + "' lacks '" + fragment + "'");
+                () -> MaxPool2d.backward(s, new float[96], new float[24], TestArrays.filled(95, SENTINEL)));
+        TestArrays.assertUntouchedFrom(out, 0, SENTINEL, "output");
+        TestArrays.assertUntouchedFrom(grad, 0, SENTINEL, "inputGrad");
     }
 
     private static double dot(float[] a, double[] b) {

@@ -1,6 +1,6 @@
 package dev.vectorcnn.kernels;
 
-import static dev.vectorcnn.kernels.MaxPool2dTest.assertMessage;
+import static dev.vectorcnn.kernels.TestArrays.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;

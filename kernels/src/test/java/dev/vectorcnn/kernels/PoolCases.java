@@ -1,7 +1,5 @@
 package dev.vectorcnn.kernels;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -15,9 +13,6 @@ final class PoolCases {
 
     /** Channel counts below, at and above every vector length (4, 8 or 16 floats), plus MNIST's 64. */
     static final int[] CHANNELS = {1, 3, 15, 16, 17, 33, 64};
-
-    /** Float unit roundoff, 2^-24. */
-    static final double U = Math.ulp(1f) / 2;
 
     private PoolCases() {
     }
@@ -56,15 +51,6 @@ final class PoolCases {
         return values;
     }
 
-    /** Uniform in [-1, 1). */
-    static float[] uniform(SplittableRandom random, int length) {
-        float[] values = new float[length];
-        for (int i = 0; i < length; i++) {
-            values[i] = (float) (random.nextDouble() * 2 - 1);
-        }
-        return values;
-    }
-
     /** A shuffled 0.01-spaced grid: all distinct, any two at least 0.01 apart. */
     static float[] distinct(SplittableRandom random, int length) {
         float[] values = new float[length];
@@ -78,20 +64,6 @@ final class PoolCases {
             values[j] = t;
         }
         return values;
-    }
-
-    static float[] filled(int length, float value) {
-        float[] array = new float[length];
-        java.util.Arrays.fill(array, value);
-        return array;
-    }
-
-    static double[] toDouble(float[] values) {
-        double[] result = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = values[i];
-        }
-        return result;
     }
 
     /** TensorFlow's leading padding, from its definition: SAME out = ceil(in/s), pad = (out-1)s + k - in. */
@@ -163,21 +135,4 @@ final class PoolCases {
         return y;
     }
 
-    /** Fails unless the arrays agree bitwise (NaNs canonicalised) over the first {@code length} elements. */
-    static void assertBitwise(float[] expected, float[] actual, int length, String what) {
-        for (int i = 0; i < length; i++) {
-            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
-                fail(what + ": element " + i + " is " + actual[i] + ", expected bitwise " + expected[i]);
-            }
-        }
-    }
-
-    /** Fails unless the array beyond {@code length} still holds {@code sentinel}. */
-    static void assertUntouchedFrom(float[] array, int length, float sentinel, String what) {
-        for (int i = length; i < array.length; i++) {
-            if (Float.floatToIntBits(array[i]) != Float.floatToIntBits(sentinel)) {
-                fail(what + ": wrote past the end at " + i);
-            }
-        }
-    }
 }

@@ -1,0 +1,46 @@
+package dev.vectorcnn.kernels;
+
+/**
+ * Top-1 accuracy count: logits {@code [batch, classes]}, labels {@code [batch]}, returns how many rows
+ * have their label in the top 1, with the semantics of {@code tf.nn.in_top_k(predictions, targets, k=1)}:
+ * a row counts when its label's logit is finite and no logit is strictly greater, so a tie with the
+ * maximum counts as correct; NaN logits elsewhere in the row are never greater.
+ *
+ * <p>Unlike {@code in_top_k}, which answers false for a target outside {@code [0, classes)}, such a label
+ * is rejected, as {@link SoftmaxCrossEntropy} rejects it: it is a bug in the caller's data.
+ */
+public final class Accuracy {
+
+    private Accuracy() {
+    }
+
+    /**
+     * The number of rows {@code b} with {@code logits[b, labels[b]]} finite and no
+     * {@code logits[b, j] > logits[b, labels[b]]}.
+     *
+     * @throws IllegalArgumentException if batch or classes is not positive, an array is too short, or a
+     *                                  label is outside {@code [0, classes)}
+     * @throws NullPointerException     if an array is null
+     */
+    public static int top1Correct(int batch, int classes, float[] logits, int[] labels) {
+        Checks.positive("batch", batch);
+        Checks.positive("classes", classes);
+        ArrayLengths.atLeast("logits", logits, (long) batch * classes);
+        ArrayLengths.atLeast("labels", labels, batch);
+        SoftmaxCrossEntropy.checkLabels(batch, classes, labels);
+        boolean vector = KernelBackend.isVectorized();
+        int correct = 0;
+        for (int b = 0; b < batch; b++) {
+            float target = logits[b * classes + labels[b]];
+            if (Float.isFinite(target)) {
+                int greater = vector
+                        ? VectorAccuracy.countGreater(logits, b * classes, classes, target)
+                        : ScalarAccuracy.countGreater(logits, b * classes, classes, target);
+                if (greater == 0) {
+                    correct++;
+                }
+            }
+        }
+        return correct;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.vectorcnn.kernels;
+
+/**
+ * The rectified linear unit on flat arrays of {@code n} elements (any shape), forward and backward.
+ *
+ * <p>As {@code tf.nn.relu}: {@code max(x, 0)}, a NaN input stays NaN, and the gradient at exactly 0 is 0.
+ * The fast path ({@link VectorRelu}) gives results bitwise identical to {@link ScalarRelu}.
+ */
+public final class Relu {
+
+    private Relu() {
+    }
+
+    /**
+     * {@code y[i] = max(x[i], 0)} for {@code i < n}. {@code x} and {@code y} may be the same array.
+     *
+     * @throws IllegalArgumentException if n is negative or an array is shorter than n; nothing is written then
+     * @throws NullPointerException     if an array is null
+     */
+    public static void forward(float[] x, float[] y, int n) {
+        Checks.nonNegative("n", n);
+        ArrayLengths.atLeast("x", x, n);
+        ArrayLengths.atLeast("y", y, n);
+        FixedChunks.run(n, 1, KernelBackend.isVectorized()
+                ? (start, end) -> VectorRelu.forward(x, y, start, end)
+                : (start, end) -> ScalarRelu.forward(x, y, start, end));
+    }
+
+    /**
+     * {@code dx[i] = y[i] > 0 ? dy[i] : 0} for {@code i < n}, where {@code y} is the forward
+     * <em>output</em> ({@code y > 0} exactly when {@code x > 0}). {@code dx} and {@code dy} may be the
+     * same array.
+     *
+     * @throws IllegalArgumentException if n is negative or an array is shorter than n; nothing is written then
+     * @throws NullPointerException     if an array is null
+     */
+    public static void backward(float[] y, float[] dy, float[] dx, int n) {
+        Checks.nonNegative("n", n);
+        ArrayLengths.atLeast("y", y, n);
+        ArrayLengths.atLeast("dy", dy, n);
+        ArrayLengths.atLeast("dx", dx, n);
+        FixedChunks.run(n, 1, KernelBackend.isVectorized()
+                ? (start, end) -> VectorRelu.backward(y, dy, dx, start, end)
+                : (start, end) -> ScalarRelu.backward(y, dy, dx, start, end));
+    }
+}

@@ -1,0 +1,23 @@
+package dev.vectorcnn.kernels;
+
+/**
+ * ReLU written plainly: the fallback without the Vector API and the reference for {@link VectorRelu}.
+ * Works on {@code [start, end)}; arguments are trusted (checked by {@link Relu}).
+ */
+final class ScalarRelu {
+
+    private ScalarRelu() {
+    }
+
+    static void forward(float[] x, float[] y, int start, int end) {
+        for (int i = start; i < end; i++) {
+            y[i] = Math.max(x[i], 0f);
+        }
+    }
+
+    static void backward(float[] y, float[] dy, float[] dx, int start, int end) {
+        for (int i = start; i < end; i++) {
+            dx[i] = y[i] > 0f ? dy[i] : 0f;
+        }
+    }
+}

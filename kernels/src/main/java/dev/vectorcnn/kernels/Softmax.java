@@ -1,0 +1,43 @@
+package dev.vectorcnn.kernels;
+
+/**
+ * Row-wise softmax: logits {@code [batch, classes]} to probabilities {@code [batch, classes]}, as
+ * {@code tf.nn.softmax} over the last axis.
+ *
+ * <p>Numerically stable: each row's maximum is subtracted before {@code exp}, so large logits (1e4)
+ * neither overflow nor lose the distribution. The fast path ({@link VectorSoftmax}) agrees with
+ * {@link ScalarSoftmax} to a few ulps. Rows are independent, so the result does not depend on the
+ * thread count.
+ */
+public final class Softmax {
+
+    private Softmax() {
+    }
+
+    /**
+     * {@code probs[b, j] = exp(logits[b, j] - max_b) / sum_k exp(logits[b, k] - max_b)}.
+     * {@code logits} and {@code probs} may be the same array.
+     *
+     * @throws IllegalArgumentException if batch or classes is not positive or an array is shorter than
+     *                                  {@code batch * classes}; nothing is written then
+     * @throws NullPointerException     if an array is null
+     */
+    public static void forward(int batch, int classes, float[] logits, float[] probs) {
+        Checks.positive("batch", batch);
+        Checks.positive("classes", classes);
+        // A length that passes the array checks below fits an int.
+        long length = (long) batch * classes;
+        ArrayLengths.atLeast("logits", logits, length);
+        ArrayLengths.atLeast("probs", probs, length);
+        boolean vector = KernelBackend.isVectorized();
+        FixedChunks.run(batch, 3L * classes, (first, end) -> {
+            for (int b = first; b < end; b++) {
+                if (vector) {
+                    VectorSoftmax.softmaxRow(classes, logits, b * classes, probs, b * classes);
+                } else {
+                    ScalarSoftmax.softmaxRow(classes, logits, b * classes, probs, b * classes);
+                }
+            }
+        });
+    }
+}

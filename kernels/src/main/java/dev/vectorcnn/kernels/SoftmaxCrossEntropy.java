@@ -1,0 +1,82 @@
+package dev.vectorcnn.kernels;
+
+/**
+ * Fused softmax and sparse cross-entropy with integer labels, forward and backward in one pass:
+ * logits {@code [batch, classes]}, labels {@code [batch]}, returns the mean loss, as
+ * {@code tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits))}.
+ *
+ * <p>Numerically stable by log-sum-exp: {@code loss_b = log(sum_j exp(x_bj - max_b)) - (x_b,label - max_b)},
+ * finite for logits of any finite size (1e4 included). The gradient of the mean loss is
+ * {@code (softmax - onehot) * (1 / batch)}, scaled by the float {@code 1 / batch} as TensorFlow's
+ * reduce_mean gradient does.
+ *
+ * <p>The mean is summed in double over fixed chunks of {@link #ROWS_PER_CHUNK} rows, chunk sums then
+ * added in chunk order: the chunking depends only on the batch, so the loss is bitwise identical for
+ * any thread count. The fast path ({@link VectorSoftmax}) agrees with {@link ScalarSoftmax} to a few ulps.
+ */
+public final class SoftmaxCrossEntropy {
+
+    /** Rows per chunk of the loss reduction (fixed, so results do not depend on the thread count). */
+    static final int ROWS_PER_CHUNK = 64;
+
+    private SoftmaxCrossEntropy() {
+    }
+
+    /**
+     * Mean cross-entropy over the batch; if {@code logitsGrad} is not null it is overwritten with the
+     * gradient of that mean with respect to the logits. {@code logitsGrad} may be {@code logits} itself.
+     *
+     * @param logits     {@code [batch, classes]}, at least {@code batch * classes} elements
+     * @param labels     {@code [batch]} class indices in {@code [0, classes)}
+     * @param logitsGrad null, or at least {@code batch * classes} elements
+     * @throws IllegalArgumentException if batch or classes is not positive, an array is too short, or a
+     *                                  label is outside {@code [0, classes)}; nothing is written then
+     * @throws NullPointerException     if logits or labels is null
+     */
+    public static float forwardBackward(int batch, int classes, float[] logits, int[] labels, float[] logitsGrad) {
+        Checks.positive("batch", batch);
+        Checks.positive("classes", classes);
+        // A length that passes the array checks below fits an int.
+        long length = (long) batch * classes;
+        ArrayLengths.atLeast("logits", logits, length);
+        ArrayLengths.atLeast("labels", labels, batch);
+        if (logitsGrad != null) {
+            ArrayLengths.atLeast("logitsGrad", logitsGrad, length);
+        }
+        checkLabels(batch, classes, labels);
+        boolean vector = KernelBackend.isVectorized();
+        float gradScale = 1f / batch;
+        int chunks = (batch + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
+        double[] chunkSums = new double[chunks];
+        java.util.function.IntConsumer chunkLoss = chunk -> {
+            double sum = 0;
+            for (int b = chunk * ROWS_PER_CHUNK, end = Math.min(batch, b + ROWS_PER_CHUNK); b < end; b++) {
+                sum += vector
+                        ? VectorSoftmax.crossEntropyRow(classes, logits, b * classes, labels[b], logitsGrad, b * classes, gradScale)
+                        : ScalarSoftmax.crossEntropyRow(classes, logits, b * classes, labels[b], logitsGrad, b * classes, gradScale);
+            }
+            chunkSums[chunk] = sum;
+        };
+        if ((long) length * 3 >= FixedChunks.PARALLEL_MIN_WORK) {
+            KernelThreads.parallelFor(chunks, chunkLoss);
+        } else {
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                chunkLoss.accept(chunk);
+            }
+        }
+        double total = 0;
+        for (double chunkSum : chunkSums) {
+            total += chunkSum;
+        }
+        return (float) (total / batch);
+    }
+
+    /** Every label in {@code [0, classes)}, checked before anything is written. */
+    static void checkLabels(int batch, int classes, int[] labels) {
+        for (int b = 0; b < batch; b++) {
+            if (labels[b] < 0 || labels[b] >= classes) {
+                throw new IllegalArgumentException("labels[" + b + "] = " + labels[b] + " is outside [0, " + classes + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.vectorcnn.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link ScalarSoftmax}'s row kernels on the Vector API: maximum, {@code exp} and sum over full
+ * vectors of classes, scalar tails. Lane-wise {@code exp} may differ from {@link Math#exp} in the last
+ * place and the sum is taken in another order, so results agree with the scalar reference to a few
+ * ulps, not bitwise. Arguments are trusted.
+ */
+final class VectorSoftmax {
+
+    private static final VectorSpecies<Float> SPECIES = VectorSpeciesChoice.FLOAT;
+
+    private VectorSoftmax() {
+    }
+
+    /** See {@link ScalarSoftmax#softmaxRow}. */
+    static void softmaxRow(int classes, float[] logits, int x, float[] probs, int p) {
+        int vectorEnd = SPECIES.loopBound(classes);
+        float max = max(logits, x, classes, vectorEnd);
+        float sum = exponentials(logits, x, classes, vectorEnd, max, probs, p);
+        float inverse = 1f / sum;
+        int j = 0;
+        for (; j < vectorEnd; j += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, probs, p + j).mul(inverse).intoArray(probs, p + j);
+        }
+        for (; j < classes; j++) {
+            probs[p + j] *= inverse;
+        }
+    }
+
+    /** See {@link ScalarSoftmax#crossEntropyRow}. */
+    static float crossEntropyRow(int classes, float[] logits, int x, int label, float[] grad, int g, float gradScale) {
+        int vectorEnd = SPECIES.loopBound(classes);
+        float max = max(logits, x, classes, vectorEnd);
+        float shiftedLabel = logits[x + label] - max;
+        float sum = exponentials(logits, x, classes, vectorEnd, max, grad, g);
+        if (grad != null) {
+            float labelExp = grad[g + label];
+            int j = 0;
+            for (; j < vectorEnd; j += SPECIES.length()) {
+                FloatVector.fromArray(SPECIES, grad, g + j).div(sum).mul(gradScale).intoArray(grad, g + j);
+            }
+            for (; j < classes; j++) {
+                grad[g + j] = grad[g + j] / sum * gradScale;
+            }
+            grad[g + label] = (labelExp / sum - 1f) * gradScale;
+        }
+        return (float) Math.log(sum) - shiftedLabel;
+    }
+
+    private static float max(float[] logits, int x, int classes, int vectorEnd) {
+        float max = Float.NEGATIVE_INFINITY;
+        if (vectorEnd > 0) {
+            FloatVector m = FloatVector.fromArray(SPECIES, logits, x);
+            for (int j = SPECIES.length(); j < vectorEnd; j += SPECIES.length()) {
+                m = m.max(FloatVector.fromArray(SPECIES, logits, x + j));
+            }
+            max = m.reduceLanes(VectorOperators.MAX);
+        }
+        return Math.max(max, ScalarSoftmax.max(logits, x + vectorEnd, x + classes));
+    }
+
+    /** Writes {@code exp(logits - max)} to {@code out[o ..]} unless out is null; returns their float sum. */
+    private static float exponentials(float[] logits, int x, int classes, int vectorEnd, float max, float[] out, int o) {
+        float sum = 0f;
+        if (vectorEnd > 0) {
+            FloatVector s = FloatVector.zero(SPECIES);
+            for (int j = 0; j < vectorEnd; j += SPECIES.length()) {
+                FloatVector e = FloatVector.fromArray(SPECIES, logits, x + j).sub(max).lanewise(VectorOperators.EXP);
+                if (out != null) {
+                    e.intoArray(out, o + j);
+                }
+                s = s.add(e);
+            }
+            sum = s.reduceLanes(VectorOperators.ADD);
+        }
+        for (int j = vectorEnd; j < classes; j++) {
+            float e = (float) Math.exp(logits[x + j] - max);
+            if (out != null) {
+                out[o + j] = e;
+            }
+            sum += e;
+        }
+        return sum;
+    }
+}

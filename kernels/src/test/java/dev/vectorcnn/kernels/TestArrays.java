@@ -1,0 +1,65 @@
+package dev.vectorcnn.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.SplittableRandom;
+
+/** Data and assertions shared by the kernel tests. */
+final class TestArrays {
+
+    /** Float unit roundoff, 2^-24: the relative error bound of one correctly rounded float operation. */
+    static final double U = Math.ulp(1f) / 2;
+
+    private TestArrays() {
+    }
+
+    /** Uniform in [-1, 1). */
+    static float[] uniform(SplittableRandom random, int length) {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return values;
+    }
+
+    static float[] filled(int length, float value) {
+        float[] array = new float[length];
+        java.util.Arrays.fill(array, value);
+        return array;
+    }
+
+    static double[] toDouble(float[] values) {
+        double[] result = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            result[i] = values[i];
+        }
+        return result;
+    }
+
+    /** Fails unless the arrays agree bitwise (NaNs canonicalised) over the first {@code length} elements. */
+    static void assertBitwise(float[] expected, float[] actual, int length, String what) {
+        for (int i = 0; i < length; i++) {
+            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
+                fail(what + ": element " + i + " is " + actual[i] + ", expected bitwise " + expected[i]);
+            }
+        }
+    }
+
+    /** Fails unless the array beyond {@code length} still holds {@code sentinel}. */
+    static void assertUntouchedFrom(float[] array, int length, float sentinel, String what) {
+        for (int i = length; i < array.length; i++) {
+            if (Float.floatToIntBits(array[i]) != Float.floatToIntBits(sentinel)) {
+                fail(what + ": wrote past the end at " + i);
+            }
+        }
+    }
+
+    /** Asserts that {@code call} throws {@code type} with a message containing {@code fragment}. */
+    static void assertMessage(Class<? extends RuntimeException> type, String fragment, Runnable call) {
+        RuntimeException e = assertThrows(type, call::run);
+        assertTrue(e.getMessage() != null && e.getMessage().contains(fragment),
+                () -> "message '" + e.getMessage() + "' lacks '" + fragment + "'");
+    }
+}
