@@ -3,20 +3,21 @@ package dev.vectorcnn.model;
 import java.util.List;
 
 /**
- * Adam with bias correction, as {@code tf.keras.optimizers.Adam}: defaults learning rate 0.001,
- * beta1 0.9, beta2 0.999, epsilon 1e-7. State per parameter: first moment {@code m}, second
- * moment {@code v}.
+ * Adam with bias correction, as TensorFlow's {@code AdamOptimizer} (the tutorial's optimizer):
+ * defaults learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-8, with epsilon added after the
+ * bias correction (TensorFlow's "epsilon hat"). State per parameter: first moment {@code m},
+ * second moment {@code v}.
  */
 public final class Adam extends Optimizer {
 
-    /** TensorFlow's default learning rate. */
-    public static final float DEFAULT_LEARNING_RATE = 0.001f;
-    /** TensorFlow's default decay of the first moment. */
-    public static final float DEFAULT_BETA1 = 0.9f;
-    /** TensorFlow's default decay of the second moment. */
-    public static final float DEFAULT_BETA2 = 0.999f;
-    /** TensorFlow's default epsilon (Keras uses 1e-7, not the paper's 1e-8). */
-    public static final float DEFAULT_EPSILON = 1e-7f;
+    /** TensorFlow's default learning rate, 0.001. */
+    public static final float DEFAULT_LEARNING_RATE = dev.vectorcnn.kernels.Adam.DEFAULT_LEARNING_RATE;
+    /** TensorFlow's default decay of the first moment, 0.9. */
+    public static final float DEFAULT_BETA1 = dev.vectorcnn.kernels.Adam.DEFAULT_BETA1;
+    /** TensorFlow's default decay of the second moment, 0.999. */
+    public static final float DEFAULT_BETA2 = dev.vectorcnn.kernels.Adam.DEFAULT_BETA2;
+    /** TensorFlow's {@code AdamOptimizer} default epsilon, 1e-8 (Keras' {@code Adam} uses 1e-7). */
+    public static final float DEFAULT_EPSILON = dev.vectorcnn.kernels.Adam.DEFAULT_EPSILON;
 
     private final float learningRate;
     private final float beta1;

@@ -3,9 +3,9 @@ package dev.vectorcnn.model;
 import java.util.List;
 
 /**
- * SGD with momentum as {@code tf.keras.optimizers.SGD(momentum=...)}:
- * {@code velocity = momentum * velocity - learningRate * g; p += velocity}. State per parameter:
- * {@code velocity}.
+ * SGD with momentum as TensorFlow's {@code MomentumOptimizer}:
+ * {@code velocity = momentum * velocity + g; p -= learningRate * velocity} (the same steps as Keras'
+ * {@code SGD(momentum=...)} with a constant learning rate). State per parameter: {@code velocity}.
  */
 public final class Momentum extends Optimizer {
 

@@ -104,7 +104,7 @@ class TrainingTest {
         float[] gradient = grads[0].clone();
         model.fit(data.images, data.labels, new TrainingOptions(8, 1, 0), new Adam(0.01f), TrainingListener.NONE);
         float[] after = model.parameters().get(0).values;
-        double epsilonHat = 1e-7 / Math.sqrt(1 - 0.999);
+        double epsilonHat = Adam.DEFAULT_EPSILON / Math.sqrt(1 - 0.999);
         for (int i = 0; i < before.length; i++) {
             double expected = -0.01 * gradient[i] / (Math.abs(gradient[i]) + epsilonHat);
             // float parameters of magnitude < 1 round the result by at most 6e-8; gradients and moments
