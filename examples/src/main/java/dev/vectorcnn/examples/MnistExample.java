@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * mvn -B -pl examples -am package -DskipTests -Pmnist -Dmnist.args="--epochs 10"
  * </pre>
  */
-@Command(name = "MnistExample", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "MnistExample", mixinStandardHelpOptions = true, sortOptions = false, version = "vectorcnn 0.1.0",
         description = "Trains the TensorFlow tutorial's CNN on MNIST with the vectorcnn kernels.")
 public final class MnistExample implements Callable<Integer> {
 

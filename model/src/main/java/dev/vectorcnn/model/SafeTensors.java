@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -82,6 +83,7 @@ public final class SafeTensors {
         Path temporary = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".tmp");
         boolean done = false;
         try {
+            readableByOthers(temporary);
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 OutputStream out = filter.apply(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16));
                 ByteBuffer length = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -108,6 +110,16 @@ public final class SafeTensors {
             }
         }
         forceDirectory(directory);
+    }
+
+    /**
+     * Temporary files are created owner-only (0600); a checkpoint is an ordinary file, so give it
+     * the usual 0644 where the file system has POSIX permissions.
+     */
+    private static void readableByOthers(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 
     /** Makes the rename itself durable; not every platform lets a directory be opened, so failures are ignored. */
