@@ -54,7 +54,7 @@ final class DemoOutput {
         Path file = directory.resolve(fileName);
         PngFiles.write(image, file);
         written.add(file);
-        out.println("  wrote " + file + " (" + image.getWidth() + " wide, " + image.getHeight() + " high)");
+        out.println("  wrote " + file.toAbsolutePath().normalize() + " (" + image.getWidth() + " wide, " + image.getHeight() + " high)");
     }
 
     /** Every file written so far, in order. */

@@ -3,8 +3,11 @@ package dev.vectorcnn.examples;
 import dev.vectorcnn.kernels.Conv2d;
 import dev.vectorcnn.kernels.Conv2dShape;
 import dev.vectorcnn.kernels.Padding;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The tutorial's fixed filters: a 7x7 vertical-line filter (ones in column 3) and a 7x7
@@ -29,6 +32,7 @@ public final class FilterDemo {
               NAME-gray.png                                each input in grayscale
               NAME-vertical-lines.png                      feature map of the vertical filter
               NAME-horizontal-lines.png                    feature map of the horizontal filter
+              filters-overview.png                         all of the above side by side
             Feature maps are stretched so that their smallest value is black and their largest white.
 
               IMAGE        PNG, JPEG, GIF or BMP files (by extension); none: a built-in temple and flower
@@ -66,17 +70,23 @@ public final class FilterDemo {
             out.println("Filters (7x7, HWIO [7, 7, 1, 2]): channel 0 has ones in column 3, channel 1 ones in row 3");
             output.write(FeatureMaps.filter(filters, FILTER_SIZE, FILTER_SIZE, 1, 2, 0, 0, 24), "filter-vertical.png");
             output.write(FeatureMaps.filter(filters, FILTER_SIZE, FILTER_SIZE, 1, 2, 0, 1, 24), "filter-horizontal.png");
+            List<List<ContactSheet.Cell>> rows = new ArrayList<>();
             for (FloatImage image : DemoOutput.inputs(arguments.images())) {
                 FloatImage gray = image.grayscale();
                 out.println(image.name() + ": " + gray.height() + "x" + gray.width()
                         + " grayscale, conv2d SAME stride 1 -> feature maps " + gray.height() + "x" + gray.width() + "x2");
                 float[] maps = applyLineFilters(gray);
-                output.write(gray.toBufferedImage(), image.name() + "-gray.png");
-                output.write(FeatureMaps.channel(maps, 0, gray.height(), gray.width(), 2, 0),
-                        image.name() + "-vertical-lines.png");
-                output.write(FeatureMaps.channel(maps, 0, gray.height(), gray.width(), 2, 1),
-                        image.name() + "-horizontal-lines.png");
+                BufferedImage grayImage = gray.toBufferedImage();
+                BufferedImage vertical = FeatureMaps.channel(maps, 0, gray.height(), gray.width(), 2, 0);
+                BufferedImage horizontal = FeatureMaps.channel(maps, 0, gray.height(), gray.width(), 2, 1);
+                output.write(grayImage, image.name() + "-gray.png");
+                output.write(vertical, image.name() + "-vertical-lines.png");
+                output.write(horizontal, image.name() + "-horizontal-lines.png");
+                rows.add(List.of(new ContactSheet.Cell(image.name() + " (grayscale input)", grayImage),
+                        new ContactSheet.Cell("vertical-line filter", vertical),
+                        new ContactSheet.Cell("horizontal-line filter", horizontal)));
             }
+            output.write(ContactSheet.render("7x7 line filters, conv2d SAME stride 1", rows), "filters-overview.png");
             return 0;
         } catch (IOException e) {
             err.println("FilterDemo: " + e.getMessage());

@@ -41,7 +41,8 @@ record FloatImage(String name, int height, int width, int channels, float[] pixe
     static FloatImage read(Path file) throws IOException {
         PngFiles.useHeadlessAwt();
         if (!Files.isRegularFile(file)) {
-            throw new IOException("image not found: " + file);
+            // Say where we looked: under Maven's exec plugin relative paths resolve against examples/.
+            throw new IOException("image not found: " + file + " (looked for " + file.toAbsolutePath().normalize() + ")");
         }
         BufferedImage image = ImageIO.read(file.toFile());
         if (image == null) {

@@ -129,35 +129,41 @@ final class MnistDownloader {
 
     /** Downloads each missing file from {@code mirror}; removes from {@code missing} what arrived. */
     private void fetchFromMirror(URI mirror, Set<MnistFile> missing, Path directory) throws IOException {
-        HttpClient client = HttpClient.newBuilder()
+        try (HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
-        for (MnistFile file : List.copyOf(missing)) {
-            URI uri = mirror.resolve(file.gzName());
-            progress.accept("downloading " + uri);
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build();
-            HttpResponse<byte[]> response;
-            try {
-                response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while downloading " + uri, e);
-            } catch (IOException e) {
-                throw new IOException("cannot download " + uri + ": " + describe(e), e);
+                .build()) {
+            for (MnistFile file : List.copyOf(missing)) {
+                fetchOneFromMirror(client, mirror, file, directory);
+                missing.remove(file);
             }
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP " + response.statusCode() + " for " + uri);
-            }
-            byte[] content;
-            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
-                content = in.readAllBytes();
-            } catch (IOException e) {
-                throw new IOException(uri + " is not valid gzip data (" + e.getMessage() + ")", e);
-            }
-            store(directory, file, content, uri.toString());
-            missing.remove(file);
         }
+    }
+
+    /** Downloads one {@code .gz} from {@code mirror}, decompresses, verifies and stores it. */
+    private void fetchOneFromMirror(HttpClient client, URI mirror, MnistFile file, Path directory) throws IOException {
+        URI uri = mirror.resolve(file.gzName());
+        progress.accept("downloading " + uri);
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build();
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while downloading " + uri, e);
+        } catch (IOException e) {
+            throw new IOException("cannot download " + uri + ": " + describe(e), e);
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("HTTP " + response.statusCode() + " for " + uri);
+        }
+        byte[] content;
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
+            content = in.readAllBytes();
+        } catch (IOException e) {
+            throw new IOException(uri + " is not valid gzip data (" + e.getMessage() + ")", e);
+        }
+        store(directory, file, content, uri.toString());
     }
 
     /** Runs {@code npm pack} in a temporary directory and unpacks the missing files from the tarball. */

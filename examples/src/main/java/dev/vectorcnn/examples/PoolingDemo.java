@@ -3,8 +3,11 @@ package dev.vectorcnn.examples;
 import dev.vectorcnn.kernels.MaxPool2d;
 import dev.vectorcnn.kernels.Padding;
 import dev.vectorcnn.kernels.Pool2dShape;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The tutorial's pooling example: colour images (3 channels) max-pooled with a 2x2 window, stride 2
@@ -23,6 +26,7 @@ public final class PoolingDemo {
             tf.nn.max_pool example) and writes PNG files:
               NAME.png           each input
               NAME-maxpool.png   the pooled image, half the height and width
+              pooling-overview.png   both side by side, at their real sizes
 
               IMAGE        PNG, JPEG, GIF or BMP files (by extension); none: a built-in temple and flower
               OUTPUT_DIR   where the PNG files go (default: demo-output)
@@ -55,6 +59,7 @@ public final class PoolingDemo {
         }
         try {
             DemoOutput output = new DemoOutput(arguments.outputDir(), out);
+            List<List<ContactSheet.Cell>> rows = new ArrayList<>();
             for (FloatImage image : DemoOutput.inputs(arguments.images())) {
                 if (image.height() < 2 || image.width() < 2) {
                     err.println("PoolingDemo: " + image.name() + " is " + image.height() + "x" + image.width()
@@ -64,8 +69,15 @@ public final class PoolingDemo {
                 FloatImage pooled = maxPool(image);
                 out.println(image.name() + ": " + image.height() + "x" + image.width() + "x3, max pool 2x2 stride 2 VALID -> "
                         + pooled.height() + "x" + pooled.width() + "x3");
-                output.write(image.toBufferedImage(), image.name() + ".png");
-                output.write(pooled.toBufferedImage(), image.name() + "-maxpool.png");
+                BufferedImage before = image.toBufferedImage();
+                BufferedImage after = pooled.toBufferedImage();
+                output.write(before, image.name() + ".png");
+                output.write(after, image.name() + "-maxpool.png");
+                rows.add(List.of(new ContactSheet.Cell(image.name() + " " + image.height() + "x" + image.width(), before),
+                        new ContactSheet.Cell("max pool -> " + pooled.height() + "x" + pooled.width(), after)));
+            }
+            if (!rows.isEmpty()) {
+                output.write(ContactSheet.render("2x2 max pooling, stride 2, VALID", rows), "pooling-overview.png");
             }
             return 0;
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.vectorcnn.examples;
 import dev.vectorcnn.kernels.Conv2d;
 import dev.vectorcnn.kernels.Conv2dShape;
 import dev.vectorcnn.kernels.Padding;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ public final class TrainableConvDemo {
               NAME.png                  each input (cropped to the batch's common size)
               NAME-feature-map-0.png    output channel 0, half the height and width
               NAME-feature-map-1.png    output channel 1
+              conv-overview.png         all of the above side by side
             Untrained random filters give blurred, partly inverted or edge-like versions of the input.
 
               --seed N     seed of the random filters (default 42): the same seed gives the same filters
@@ -87,14 +89,22 @@ public final class TrainableConvDemo {
             out.printf(Locale.ROOT, "Glorot-uniform filters, seed %d: limit %.5f, drawn values in [%.5f, %.5f]; bias 0%n",
                     arguments.seed(), glorotLimit(), min(filters), max(filters));
             DemoOutput output = new DemoOutput(arguments.outputDir(), out);
+            List<List<ContactSheet.Cell>> rows = new ArrayList<>();
             for (int n = 0; n < batch.size(); n++) {
                 FloatImage image = batch.get(n);
-                output.write(image.toBufferedImage(), image.name() + ".png");
+                BufferedImage input = image.toBufferedImage();
+                output.write(input, image.name() + ".png");
+                List<ContactSheet.Cell> row = new ArrayList<>();
+                row.add(new ContactSheet.Cell(image.name() + " " + image.height() + "x" + image.width(), input));
                 for (int c = 0; c < FILTERS; c++) {
-                    output.write(FeatureMaps.channel(maps, n, outHeight, outWidth, FILTERS, c),
-                            image.name() + "-feature-map-" + c + ".png");
+                    BufferedImage map = FeatureMaps.channel(maps, n, outHeight, outWidth, FILTERS, c);
+                    output.write(map, image.name() + "-feature-map-" + c + ".png");
+                    row.add(new ContactSheet.Cell("feature map " + c + " (" + outHeight + "x" + outWidth + ")", map));
                 }
+                rows.add(row);
             }
+            output.write(ContactSheet.render("conv2d, 2 random 7x7x3 filters (Glorot uniform, seed " + arguments.seed()
+                    + "), stride 2, SAME", rows), "conv-overview.png");
             return 0;
         } catch (IOException e) {
             err.println("TrainableConvDemo: " + e.getMessage());

@@ -78,6 +78,9 @@ class FilterDemoTest {
                 assertEquals(SampleImages.HEIGHT, image.getHeight());
             }
         }
+        BufferedImage overview = DemoTestSupport.png(out.resolve("filters-overview.png"));
+        assertTrue(overview.getWidth() > 3 * SampleImages.WIDTH && overview.getHeight() > 2 * SampleImages.HEIGHT,
+                "three columns and two rows of images: " + overview.getWidth() + "x" + overview.getHeight());
     }
 
     @Test

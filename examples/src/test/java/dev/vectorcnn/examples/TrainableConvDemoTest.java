@@ -108,6 +108,9 @@ class TrainableConvDemoTest {
                 assertEquals((SampleImages.HEIGHT + 1) / 2, map.getHeight());
             }
         }
+        BufferedImage overview = DemoTestSupport.png(out.resolve("conv-overview.png"));
+        assertTrue(overview.getWidth() > 2 * SampleImages.WIDTH && overview.getHeight() > 2 * SampleImages.HEIGHT,
+                overview.getWidth() + "x" + overview.getHeight());
     }
 
     @Test

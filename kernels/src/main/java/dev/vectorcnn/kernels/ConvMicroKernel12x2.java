@@ -4,20 +4,26 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The 12 x 2-vector convolution micro-kernel: {@code tile = A[12 x kc] x B[kc x COLUMNS]}, a
- * 12-row by 2*lanes-column block held in 24 accumulator registers while k runs. It is the
- * tile of {@link GemmMicroKernel12x2}, but it stores its accumulators raw into a small
- * {@code tile} array and leaves bias, ReLU, accumulation and ragged edges to {@link TileWriteBack}:
- * measured with {@code -XX:+PrintInlining}, C2 does not inline a write-back helper called with vector
- * arguments from a kernel this large ("callee is too large"), so every accumulator was boxed on the
- * way out, which made a K=9 layer (MNIST conv1) run at 18 GFLOP/s. {@code intoArray} is an intrinsic.
+ * The 12 x 2-vector convolution micro-kernel: {@code tile (+)= A[12 x kc] x B[kc x COLUMNS]}, the
+ * accumulators held in registers while k runs.
  *
- * <p>A is read in place, row {@code r} at {@code a[aIndex + r*lda + p]} (gathered patch rows, or
- * output-gradient rows); the caller guarantees all rows are readable, even for a ragged last tile
- * (those rows are computed, never written). B comes packed as {@code kc} rows of {@code COLUMNS} floats, zero-padded past the
- * last real column. Each step broadcasts one A value per row and multiplies it into every B vector:
- * no lane reductions in the loop. The accumulators are explicit locals so that C2 keeps them in
- * registers.
+ * <p>Row r of A is read in place at {@code a[aIndex + r*lda + p]}; B comes packed as {@code kc} rows of
+ * {@code COLUMNS} floats, zero-padded past the last real column. A can be gathered patch rows, or, for
+ * forward, zero-padded input rows read directly: for 12 horizontally adjacent output pixels the
+ * {@code KW*C} patch values of one filter row are a contiguous run of one input row, and pixel r's
+ * run starts {@code r * strideWidth * C} floats after pixel 0's, so with {@code lda = strideWidth * C}
+ * one call per filter row ({@code accumulate} after the first) computes the tile with no gathering.
+ * (Looping over the filter rows inside this method measured 2x slower: C2 compiled the nested loop
+ * worse.) The caller guarantees all 12 rows are readable, even for a ragged last tile (those rows
+ * are computed, never written). Each step broadcasts one A value per row into every B vector: no
+ * lane reductions in the loop.
+ *
+ * <p>It is the tile of {@link GemmMicroKernel12x2}, but it stores its accumulators raw into a small
+ * {@code tile} array and leaves bias, ReLU, accumulation and ragged edges to {@link TileWriteBack}:
+ * measured with {@code -XX:+PrintInlining}, C2 does not inline a write-back helper that takes vector
+ * arguments into a kernel this large ("callee is too large"), so every accumulator was boxed on the
+ * way out, which halved conv2's rate and held a K=9 layer (MNIST conv1) to 18 GFLOP/s.
+ * {@code intoArray} is an intrinsic.
  */
 final class ConvMicroKernel12x2 {
 
@@ -28,23 +34,38 @@ final class ConvMicroKernel12x2 {
     private ConvMicroKernel12x2() {
     }
 
-    /** Writes {@code A[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} as ROWS rows of COLUMNS floats. */
-    static void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile) {
+    /**
+     * Writes {@code A[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} (ROWS rows of COLUMNS floats), or adds it to
+     * what {@code tile} holds when {@code accumulate}: one segment of a convolution at a time.
+     */
+    static void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile, boolean accumulate) {
         final int lanes = SPECIES.length();
-        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
-        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
-        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
-        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
-        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
-        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
-        FloatVector c60 = FloatVector.zero(SPECIES), c61 = FloatVector.zero(SPECIES);
-        FloatVector c70 = FloatVector.zero(SPECIES), c71 = FloatVector.zero(SPECIES);
-        FloatVector c80 = FloatVector.zero(SPECIES), c81 = FloatVector.zero(SPECIES);
-        FloatVector c90 = FloatVector.zero(SPECIES), c91 = FloatVector.zero(SPECIES);
-        FloatVector c100 = FloatVector.zero(SPECIES), c101 = FloatVector.zero(SPECIES);
-        FloatVector c110 = FloatVector.zero(SPECIES), c111 = FloatVector.zero(SPECIES);
+        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, 0) : FloatVector.zero(SPECIES);
+        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, lanes) : FloatVector.zero(SPECIES);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, 4 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, 5 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, 6 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, 7 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, 8 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, 9 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, 10 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, 11 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c60 = accumulate ? FloatVector.fromArray(SPECIES, tile, 12 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c61 = accumulate ? FloatVector.fromArray(SPECIES, tile, 13 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c70 = accumulate ? FloatVector.fromArray(SPECIES, tile, 14 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c71 = accumulate ? FloatVector.fromArray(SPECIES, tile, 15 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c80 = accumulate ? FloatVector.fromArray(SPECIES, tile, 16 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c81 = accumulate ? FloatVector.fromArray(SPECIES, tile, 17 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c90 = accumulate ? FloatVector.fromArray(SPECIES, tile, 18 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c91 = accumulate ? FloatVector.fromArray(SPECIES, tile, 19 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c100 = accumulate ? FloatVector.fromArray(SPECIES, tile, 20 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c101 = accumulate ? FloatVector.fromArray(SPECIES, tile, 21 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c110 = accumulate ? FloatVector.fromArray(SPECIES, tile, 22 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c111 = accumulate ? FloatVector.fromArray(SPECIES, tile, 23 * lanes) : FloatVector.zero(SPECIES);
         final int a0 = aIndex;
-        final int a1 = aIndex + 1 * lda;
+        final int a1 = aIndex + lda;
         final int a2 = aIndex + 2 * lda;
         final int a3 = aIndex + 3 * lda;
         final int a4 = aIndex + 4 * lda;

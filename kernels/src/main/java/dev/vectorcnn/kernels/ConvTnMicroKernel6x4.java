@@ -4,23 +4,23 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The 6 x 4-vector convolution micro-kernel: {@code tile = A^T[6 x kc] x B[kc x COLUMNS]}, a
- * 6-row by 4*lanes-column block held in 24 accumulator registers while k runs. It is the
- * tile of {@link GemmMicroKernel6x4}, but it stores its accumulators raw into a small
- * {@code tile} array and leaves bias, ReLU, accumulation and ragged edges to {@link TileWriteBack}:
- * measured with {@code -XX:+PrintInlining}, C2 does not inline a write-back helper called with vector
- * arguments from a kernel this large ("callee is too large"), so every accumulator was boxed on the
- * way out, which made a K=9 layer (MNIST conv1) run at 18 GFLOP/s. {@code intoArray} is an intrinsic.
+ * The 6 x 4-vector micro-kernel for a transposed A read in place:
+ * {@code tile = A^T[6 x kc] x B[kc x COLUMNS]} with A's element (row r, depth p) at
+ * {@code a[aIndex + p*lda + r]}, 24 accumulators held in registers while p runs.
  *
- * <p>A is read transposed in place: its element (row r, depth p) is {@code a[aIndex + p*lda + r]}.
- * That is how the filter gradient {@code patches^T x outputGrad} reads the gathered patch rows
+ * <p>This is how the filter gradient {@code patches^T x outputGrad} reads the gathered patch rows
  * directly: a patch row (one output pixel) is the depth step p, and 6 adjacent patch columns
  * (filter taps and channels) are the tile's rows, so the values broadcast per step are contiguous
- * and no transposed copy of the patches is ever made. The caller guarantees 6 readable values at
- * every {@code aIndex + p*lda}, even for a ragged last tile (those rows are computed, never written). B comes packed as {@code kc} rows of {@code COLUMNS} floats, zero-padded past the
- * last real column. Each step broadcasts one A value per row and multiplies it into every B vector:
- * no lane reductions in the loop. The accumulators are explicit locals so that C2 keeps them in
- * registers.
+ * and no transposed copy of the patches is made. The caller guarantees 6 readable values at
+ * every {@code aIndex + p*lda}, even for a ragged last tile (those rows are computed, never written).
+ * B comes packed as {@code kc} rows of {@code COLUMNS} floats, zero-padded past the last real column.
+ *
+ * <p>It is the tile of {@link GemmMicroKernel6x4}, but it stores its accumulators raw into a small
+ * {@code tile} array and leaves bias, ReLU, accumulation and ragged edges to {@link TileWriteBack}:
+ * measured with {@code -XX:+PrintInlining}, C2 does not inline a write-back helper that takes vector
+ * arguments into a kernel this large ("callee is too large"), so every accumulator was boxed on the
+ * way out, which halved conv2's rate and held a K=9 layer (MNIST conv1) to 18 GFLOP/s.
+ * {@code intoArray} is an intrinsic.
  */
 final class ConvTnMicroKernel6x4 {
 

@@ -18,19 +18,19 @@ final class TileWriteBack {
     }
 
     /**
-     * @param tile        the micro-kernel's output, rows of {@code tileColumns} floats
+     * @param tile        the micro-kernel's output, rows of {@code tileColumns} floats from {@code tileIndex}
      * @param cols        columns of C left from {@code cIndex}; only {@code min(cols, tileColumns)} are written
      * @param accumulate  whether to add to C (a later block of a reduction) rather than overwrite it
      * @param bias        per-column bias from {@code biasIndex}, or null
      */
-    static void write(float[] tile, int tileColumns, int rows, int cols, float[] c, int cIndex, int ldc,
+    static void write(float[] tile, int tileIndex, int tileColumns, int rows, int cols, float[] c, int cIndex, int ldc,
                       boolean accumulate, float[] bias, int biasIndex, boolean relu) {
         int lanes = SPECIES.length();
         int width = Math.min(cols, tileColumns);
         int full = width - width % lanes;
         VectorMask<Float> edge = SPECIES.indexInRange(full, width);
         for (int i = 0; i < rows; i++) {
-            int t = i * tileColumns;
+            int t = tileIndex + i * tileColumns;
             int row = cIndex + i * ldc;
             for (int j = 0; j < full; j += lanes) {
                 FloatVector v = FloatVector.fromArray(SPECIES, tile, t + j);

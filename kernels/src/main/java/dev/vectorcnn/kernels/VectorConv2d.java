@@ -5,32 +5,40 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API convolution: GEMM over patches with the convolution micro-kernels, the patch matrix built a
- * block of output pixels at a time by {@link PatchRows}. Arguments are trusted (checked by
- * {@link Conv2d}). With {@code M = N*OH*OW} output pixels and {@code K = KH*KW*C} patch columns:
+ * The Vector API convolution: a GEMM over patches computed by the convolution micro-kernels
+ * ({@link ConvMicroKernel6x4}/{@link ConvMicroKernel12x2}: 12 x 2 vectors for at most 2*lanes output
+ * columns, 6 x 4 above), without ever building the whole im2col matrix. Arguments are trusted (checked
+ * by {@link Conv2d}). With {@code M = N*OH*OW} output pixels and {@code K = KH*KW*C} patch columns:
  * <ul>
  *   <li>forward: {@code out[M, OC] = patches[M, K] x filter[K, OC]}, the filter packed once per call
- *       into micro-kernel panels, bias and ReLU fused into the write-back;</li>
+ *       into micro-kernel panels, bias and ReLU fused into the write-back. Work is split by output
+ *       rows. For each output row the {@code KH} input rows it needs are copied once, zero-padded;
+ *       when a filter row holds at least {@link #DIRECT_MIN_SEGMENT} floats ({@code KW*C}) the kernel
+ *       reads the patches straight from those rows (one call per filter row; the input is never
+ *       gathered) and the last {@code OW mod ROWS} pixels of each row are gathered into shared tiles
+ *       ({@link Remainder}); for shorter filter rows (few channels, e.g. MNIST conv1) the patches of a
+ *       chunk of output rows are gathered with a strided copy and the tiles run over the whole patch.
+ *       Direct reads are what XNNPACK's indirection buffer achieves; here a patch row's filter-row
+ *       runs are evenly spaced in the padded rows, so a stride replaces the pointer table.</li>
  *   <li>backwardInput: {@code patchGrads[M, K] = outputGrad[M, OC] x filter^T[OC, K]} a block at a
- *       time, scattered back onto the input (col2im); blocks of one image run in order on one thread,
- *       so the scatter needs no locks and sums in a fixed order;</li>
- *   <li>backwardFilter: {@code filterGrad[K, OC] = patches^T[K, M] x outputGrad[M, OC]}, read straight
- *       from the gathered patch rows by {@link ConvTnMicroKernel6x4}/{@link ConvTnMicroKernel12x2}; the
- *       reduction over M is cut into groups of whole blocks whose bounds depend only on the shape, each
- *       group sums into its own partial, and the partials are added in group order, so the result is
- *       bitwise identical for any thread count.</li>
+ *       time, scattered back onto the input (col2im, {@link PatchRows#scatterAdd}); the blocks of one
+ *       image run in order on one thread, so the scatter needs no locks and sums in a fixed order.</li>
+ *   <li>backwardFilter: {@code filterGrad[K, OC] = patches^T[K, M] x outputGrad[M, OC]}, the patch rows
+ *       gathered a block at a time ({@link PatchRows#gather}) and read transposed in place by
+ *       {@link ConvTnMicroKernel6x4}/{@link ConvTnMicroKernel12x2}; the reduction over M is cut into
+ *       groups of whole blocks whose bounds depend only on the shape, each group sums into its own
+ *       partial, and the partials are added in group order, so the result is bitwise identical for
+ *       any thread count.</li>
  * </ul>
  * A 1x1 stride-1 convolution has the input itself as its patch matrix, so forward and backwardInput
  * are plain {@link Gemm} calls then.
  *
- * <p>Workspace: per thread, one block of patch rows ({@link #blockRows} rows of K, about
- * {@link #PATCH_BLOCK_FLOATS} floats), one packed operand (the filter, its transpose or a block of
- * output-gradient rows) and a micro-panel edge; on the calling thread also the filter-gradient partials
- * (at most {@link #MAX_FILTER_GROUPS} of {@code K*OC}, fewer for large filters). None of it depends on
- * the batch: {@link #workspaceFloats} gives the bound and is what the buffers are sized by.
- * Patch rows are gathered rather than read through an indirection table so that the existing
- * micro-kernels, which read A rows in place, serve every case; gathering a block costs one pass over
- * {@code K} floats per output pixel against {@code 2*K*OC} flops.
+ * <p>Workspace, per thread: one block of patch rows or padded input rows ({@link #patchFloats}, about
+ * {@link #PATCH_BLOCK_FLOATS} floats for the backward blocks), one packed operand (the filter, its
+ * transpose or a block of output-gradient rows), one tile and a few edge rows; on the calling thread
+ * also the filter-gradient partials (at most {@link #MAX_FILTER_GROUPS} of {@code K*OC + OC}, fewer for
+ * large filters). All of it depends on the layer, none of it on the batch: {@link #workspaceFloats}
+ * is the bound and the buffers are sized by the same methods.
  */
 final class VectorConv2d {
 
@@ -38,6 +46,15 @@ final class VectorConv2d {
 
     /** Target size of one block of gathered patch rows (256 KiB: with the packed filter, fits L2). */
     static final int PATCH_BLOCK_FLOATS = 1 << 16;
+
+    /**
+     * Shortest filter row ({@code KW*C} floats) read in place by forward; shorter ones are gathered, since
+     * one tile round trip per filter row would cost more than the few multiply-adds it feeds.
+     */
+    private static final int DIRECT_MIN_SEGMENT = 32;
+
+    /** Output pixels per forward chunk, rounded up to whole output rows. */
+    private static final int PIXELS_PER_CHUNK = 240;
 
     /** Most output pixels per block, so that small-K layers still give several parallel chunks. */
     private static final int MAX_BLOCK_ROWS = 480;
@@ -83,24 +100,140 @@ final class VectorConv2d {
         for (int panel = 0; panel < panels; panel++) {
             packColumns(filter, k, oc, panel, tile.columns, packed);
         }
-        int blockRows = blockRows(k);
-        int blocks = ceilDiv(m, blockRows);
-        forChunks(isLarge(s), blocks, block -> {
-            int first = block * blockRows;
-            int rows = Math.min(blockRows, m - first);
+        int outHeight = s.outHeight();
+        int outWidth = s.outWidth();
+        int outRows = s.batch() * outHeight;
+        int rowsPerChunk = forwardRowsPerChunk(s);
+        int chunks = ceilDiv(outRows, rowsPerChunk);
+        int paddedRow = paddedRowFloats(s);
+        int segmentLength = s.filterWidth() * s.inChannels();
+        int pixelStep = s.strideWidth() * s.inChannels();
+        if (segmentLength < DIRECT_MIN_SEGMENT) {
+            forwardGathered(s, input, bias, relu, output, tile, panels, packed, rowsPerChunk, chunks);
+            return;
+        }
+        int fullWidth = outWidth - outWidth % tile.rows;
+        forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
+            float[] rows = scratch.patches(patchFloats(s));
+            if (scratch.remainderPatches.length < remainderFloats(s)) {
+                scratch.remainderPatches = new float[remainderFloats(s)];
+            }
+            Remainder remainder = new Remainder(s, tile, scratch, packed, bias, relu, output);
+            int end = Math.min(outRows, (chunk + 1) * rowsPerChunk);
+            for (int outRow = chunk * rowsPerChunk; outRow < end; outRow++) {
+                int image = outRow / outHeight;
+                int top = (outRow - image * outHeight) * s.strideHeight() - s.padTop();
+                // Filter rows over the top or bottom padding add nothing: leave them out.
+                int firstTap = Math.max(0, -top);
+                int segments = Math.max(0, Math.min(s.filterHeight(), s.inHeight() - top) - firstTap);
+                PatchRows.padInputRows(s, input, image, top + firstTap, segments, paddedRow, rows, 0);
+                int out = outRow * outWidth * oc;
+                for (int ox = 0; ox < fullWidth; ox += tile.rows) {
+                    for (int panel = 0; panel < panels; panel++) {
+                        int column = panel * tile.columns;
+                        tile.run(segments, paddedRow, segmentLength, rows, ox * pixelStep, pixelStep,
+                                packed, column * k + firstTap * segmentLength * tile.columns,
+                                output, out + ox * oc + column, oc, tile.rows, oc - column, false, bias, column, relu,
+                                scratch.tile);
+                    }
+                }
+                for (int ox = fullWidth; ox < outWidth; ox++) {
+                    remainder.add(outRow * outWidth + ox, input);
+                }
+            }
+            remainder.flush();
+        });
+    }
+
+    /**
+     * Forward for short filter rows ({@code KW*C < DIRECT_MIN_SEGMENT}): the patches of a chunk of output
+     * rows are gathered into one block ({@link PatchRows#gatherOutputRow}) and the tiles run over it with
+     * the full patch as depth, crossing output rows, so there are neither ragged tiles nor per-filter-row
+     * tile round trips.
+     */
+    private static void forwardGathered(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
+                                        Tile tile, int panels, float[] packed, int rowsPerChunk, int chunks) {
+        int k = s.patchLength();
+        int oc = s.outChannels();
+        int outWidth = s.outWidth();
+        int outRows = s.batch() * s.outHeight();
+        int paddedRow = paddedRowFloats(s);
+        forChunks(isLarge(s), chunks, chunk -> {
+            Scratch scratch = SCRATCH.get();
+            float[] padded = scratch.edge(edgeFloats(s));
             float[] patches = scratch.patches(patchFloats(s));
-            PatchRows.gather(s, input, first, rows, patches);
-            for (int r = 0; r < rows; r += tile.rows) {
-                int tileRows = Math.min(tile.rows, rows - r);
-                int out = (first + r) * oc;
+            int firstRow = chunk * rowsPerChunk;
+            int endRow = Math.min(outRows, firstRow + rowsPerChunk);
+            for (int outRow = firstRow; outRow < endRow; outRow++) {
+                PatchRows.gatherOutputRow(s, input, outRow, paddedRow, padded, patches,
+                        (outRow - firstRow) * outWidth * k);
+            }
+            int pixels = (endRow - firstRow) * outWidth;
+            int out = firstRow * outWidth * oc;
+            for (int r = 0; r < pixels; r += tile.rows) {
+                int tileRows = Math.min(tile.rows, pixels - r);
                 for (int panel = 0; panel < panels; panel++) {
                     int column = panel * tile.columns;
-                    tile.run(k, patches, r * k, k, packed, column * k, output, out + column, oc,
+                    tile.run(1, 0, k, patches, r * k, k, packed, column * k, output, out + r * oc + column, oc,
                             tileRows, oc - column, false, bias, column, relu, scratch.tile);
                 }
             }
         });
+    }
+
+    /**
+     * The last {@code OW mod ROWS} pixels of each output row, which would leave a tile mostly empty:
+     * their patches are gathered, up to a full tile from several output rows, and computed as one
+     * single-segment tile whose rows are written back one by one. Each pixel's sum runs over the patch
+     * in the same order as on the direct path (which only leaves out the exact zeros of padded rows).
+     */
+    private static final class Remainder {
+        private final Conv2dShape s;
+        private final Tile tile;
+        private final Scratch scratch;
+        private final float[] packed;
+        private final float[] bias;
+        private final boolean relu;
+        private final float[] output;
+        private final int patchLength;
+        private int count;
+
+        Remainder(Conv2dShape s, Tile tile, Scratch scratch, float[] packed, float[] bias, boolean relu,
+                  float[] output) {
+            this.s = s;
+            this.tile = tile;
+            this.scratch = scratch;
+            this.packed = packed;
+            this.bias = bias;
+            this.relu = relu;
+            this.output = output;
+            this.patchLength = s.patchLength();
+        }
+
+        void add(int pixel, float[] input) {
+            PatchRows.gather(s, input, pixel, 1, scratch.remainderPatches, count * patchLength);
+            scratch.remainderPixels[count] = pixel;
+            if (++count == tile.rows) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (count == 0) {
+                return;
+            }
+            int oc = s.outChannels();
+            for (int column = 0; column < oc; column += tile.columns) {
+                tile.run(1, 0, patchLength, scratch.remainderPatches, 0, patchLength, packed, column * patchLength,
+                        scratch.tile);
+                for (int r = 0; r < count; r++) {
+                    TileWriteBack.write(scratch.tile, r * tile.columns, tile.columns, 1, oc - column, output,
+                            scratch.remainderPixels[r] * oc + column, oc, false, bias, column, relu);
+                }
+            }
+            count = 0;
+        }
     }
 
     static void backwardInput(Conv2dShape s, float[] filter, float[] outputGrad, float[] inputGrad) {
@@ -112,7 +245,7 @@ final class VectorConv2d {
                     0f, inputGrad, 0, k);
             return;
         }
-        Tile tile = Tile.forColumns(k);
+        Tile tile = Tile.forPatchColumns(k);
         int panels = panels(k, tile);
         float[] packed = SCRATCH.get().packed(packedFloats(s));
         for (int panel = 0; panel < panels; panel++) {
@@ -140,7 +273,7 @@ final class VectorConv2d {
                     }
                     for (int panel = 0; panel < panels; panel++) {
                         int column = panel * tile.columns;
-                        tile.run(oc, a, aIndex, oc, packed, column * oc, patchGrads, r * k + column, k,
+                        tile.run(1, 0, oc, a, aIndex, oc, packed, column * oc, patchGrads, r * k + column, k,
                                 tileRows, k - column, false, null, 0, false, scratch.tile);
                     }
                 }
@@ -165,6 +298,9 @@ final class VectorConv2d {
         float[] partials = SCRATCH.get().partials(partialFloats(s));
         // Rows of exactly one panel's width are already in the packed layout the micro-kernel reads.
         boolean inPlace = oc == tile.columns;
+        int outWidth = s.outWidth();
+        int segmentLength = s.filterWidth() * s.inChannels();
+        int paddedRow = paddedRowFloats(s);
         forChunks(isLarge(s), groups, group -> {
             Scratch scratch = SCRATCH.get();
             float[] patches = scratch.patches(patchFloats(s));
@@ -176,7 +312,16 @@ final class VectorConv2d {
                 int first = block * blockRows;
                 int rows = Math.min(blockRows, m - first);
                 boolean accumulate = block != firstBlock;
-                PatchRows.gather(s, input, first, rows, patches);
+                if (segmentLength < DIRECT_MIN_SEGMENT) {
+                    float[] padded = scratch.edge(edgeFloats(s));
+                    int firstOutRow = first / outWidth;
+                    for (int outRow = firstOutRow; outRow < firstOutRow + rows / outWidth; outRow++) {
+                        PatchRows.gatherOutputRow(s, input, outRow, paddedRow, padded, patches,
+                                (outRow - firstOutRow) * outWidth * k);
+                    }
+                } else {
+                    PatchRows.gather(s, input, first, rows, patches, 0);
+                }
                 float[] b = outputGrad;
                 int bStart = first * oc;
                 if (!inPlace) {
@@ -210,7 +355,8 @@ final class VectorConv2d {
      * also holds the filter-gradient partials); independent of the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
-        return (long) packedFloats(s) + patchFloats(s) + edgeFloats(s) + partialFloats(s) + TILE_FLOATS;
+        return (long) packedFloats(s) + patchFloats(s) + edgeFloats(s) + partialFloats(s) + TILE_FLOATS
+                + remainderFloats(s);
     }
 
     /** Floats of the scratch the current thread holds now, for the workspace test. */
@@ -232,10 +378,13 @@ final class VectorConv2d {
         return Math.max(ROW_ALIGN, rows / ROW_ALIGN * ROW_ALIGN);
     }
 
-    /** Output pixels per backwardFilter block: its output-gradient rows stay in L1 across the K tiles. */
+    /**
+     * Output pixels per backwardFilter block: whole output rows (at least one), as many as keep the
+     * block's output-gradient rows in L1 across the K tiles.
+     */
     private static int filterGradBlockRows(Conv2dShape s) {
         int rows = Math.min(blockRows(s.patchLength()), FILTER_GRAD_BLOCK_FLOATS / s.outChannels());
-        return Math.max(ROW_ALIGN, rows / ROW_ALIGN * ROW_ALIGN);
+        return Math.max(1, rows / s.outWidth()) * s.outWidth();
     }
 
     private static int maxFilterGroups(Conv2dShape s) {
@@ -247,20 +396,43 @@ final class VectorConv2d {
         int k = s.patchLength();
         int oc = s.outChannels();
         long forward = (long) panels(oc, Tile.forColumns(oc)) * Tile.forColumns(oc).columns * k;
-        long backwardInput = (long) panels(k, Tile.forColumns(k)) * Tile.forColumns(k).columns * oc;
+        long backwardInput = (long) panels(k, Tile.forPatchColumns(k)) * Tile.forPatchColumns(k).columns * oc;
         long backwardFilter = (long) panels(oc, Tile.forColumns(oc)) * Tile.forColumns(oc).columns
                 * filterGradBlockRows(s);
         return Checks.product("convolution packed operand", Math.max(forward, Math.max(backwardInput, backwardFilter)));
     }
 
-    /** Patch rows of the larger block, plus one tile height of slack read by the ragged last K tile. */
+    /**
+     * The larger of: the patch rows of a backward block plus one tile height of slack read by the ragged
+     * last K tile, and forward's padded input rows plus the slack a ragged tile of pixels reads.
+     */
     private static int patchFloats(Conv2dShape s) {
         int rows = Math.max(blockRows(s.patchLength()), filterGradBlockRows(s));
-        return Checks.product("convolution patch block", rows, s.patchLength()) + ROW_ALIGN;
+        long backward = (long) rows * s.patchLength() + ROW_ALIGN;
+        long forward = (long) s.filterHeight() * paddedRowFloats(s) + (long) ROW_ALIGN * s.strideWidth() * s.inChannels();
+        long forwardGathered = ((long) forwardRowsPerChunk(s) * s.outWidth() + ROW_ALIGN) * s.patchLength();
+        return Checks.product("convolution patch block", Math.max(backward, Math.max(forward, forwardGathered)));
     }
 
+    /** Floats of one zero-padded input row as forward reads it: every window of an output row, nothing more. */
+    private static int paddedRowFloats(Conv2dShape s) {
+        return Checks.product("padded input row", (long) (s.outWidth() - 1) * s.strideWidth() + s.filterWidth(),
+                s.inChannels());
+    }
+
+    /** A full tile of gathered patch rows for forward's remainder pixels. */
+    private static int remainderFloats(Conv2dShape s) {
+        return Checks.product("convolution remainder tile", ROW_ALIGN, s.patchLength());
+    }
+
+    /** backwardInput's last ragged rows of outputGrad, or forwardGathered's padded input rows. */
     private static int edgeFloats(Conv2dShape s) {
-        return ROW_ALIGN * s.outChannels();
+        return Checks.product("convolution edge rows",
+                Math.max((long) ROW_ALIGN * s.outChannels(), (long) s.filterHeight() * paddedRowFloats(s)));
+    }
+
+    private static int forwardRowsPerChunk(Conv2dShape s) {
+        return ceilDiv(PIXELS_PER_CHUNK, s.outWidth());
     }
 
     private static int partialFloats(Conv2dShape s) {
@@ -378,15 +550,45 @@ final class VectorConv2d {
             return n <= TWELVE_BY_TWO.columns ? TWELVE_BY_TWO : SIX_BY_FOUR;
         }
 
-        /** {@code C = act(A x B + (accumulate ? C : 0) + bias)} with A rows read in place. */
-        void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c, int cIndex, int ldc,
-                 int rows, int cols, boolean accumulate, float[] bias, int biasIndex, boolean relu, float[] tile) {
-            if (this == SIX_BY_FOUR) {
-                ConvMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, tile);
-            } else {
-                ConvMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, tile);
+        /**
+         * For the wide patch-gradient product (n = K): the tile that leaves fewer zero columns in the last
+         * panel, 6 x 4 on ties (K = 288 at 512 bits is 9 panels of 32 but 4.5 of 64: a 10% waste).
+         */
+        static Tile forPatchColumns(int n) {
+            if (n <= TWELVE_BY_TWO.columns) {
+                return TWELVE_BY_TWO;
             }
-            TileWriteBack.write(tile, columns, rows, cols, c, cIndex, ldc, accumulate, bias, biasIndex, relu);
+            int wasteWide = ceilDiv(n, SIX_BY_FOUR.columns) * SIX_BY_FOUR.columns - n;
+            int wasteNarrow = ceilDiv(n, TWELVE_BY_TWO.columns) * TWELVE_BY_TWO.columns - n;
+            return wasteNarrow < wasteWide ? TWELVE_BY_TWO : SIX_BY_FOUR;
+        }
+
+        /**
+         * {@code C = act(sum over segments of A_s x B_s + (accumulate ? C : 0) + bias)} with A rows read in
+         * place (see {@link ConvMicroKernel6x4}).
+         */
+        void run(int segments, int aSegmentStride, int kc, float[] a, int aIndex, int lda, float[] b, int bIndex,
+                 float[] c, int cIndex, int ldc, int rows, int cols, boolean accumulate, float[] bias, int biasIndex,
+                 boolean relu, float[] tile) {
+            run(segments, aSegmentStride, kc, a, aIndex, lda, b, bIndex, tile);
+            TileWriteBack.write(tile, 0, columns, rows, cols, c, cIndex, ldc, accumulate, bias, biasIndex, relu);
+        }
+
+        /** {@code tile = sum over segments of A_s x B_s}, raw. */
+        void run(int segments, int aSegmentStride, int kc, float[] a, int aIndex, int lda, float[] b, int bIndex,
+                 float[] tile) {
+            if (segments == 0) {
+                java.util.Arrays.fill(tile, 0f);
+            }
+            for (int segment = 0; segment < segments; segment++) {
+                int aSegment = aIndex + segment * aSegmentStride;
+                int bSegment = bIndex + segment * kc * columns;
+                if (this == SIX_BY_FOUR) {
+                    ConvMicroKernel6x4.run(kc, a, aSegment, lda, b, bSegment, tile, segment > 0);
+                } else {
+                    ConvMicroKernel12x2.run(kc, a, aSegment, lda, b, bSegment, tile, segment > 0);
+                }
+            }
         }
 
         /** {@code C = A^T x B + (accumulate ? C : 0)} with A's columns read in place. */
@@ -397,7 +599,7 @@ final class VectorConv2d {
             } else {
                 ConvTnMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, tile);
             }
-            TileWriteBack.write(tile, columns, rows, cols, c, cIndex, ldc, accumulate, null, 0, false);
+            TileWriteBack.write(tile, 0, columns, rows, cols, c, cIndex, ldc, accumulate, null, 0, false);
         }
     }
 
@@ -409,6 +611,9 @@ final class VectorConv2d {
         private float[] partials = new float[0];
         /** One micro-kernel tile, the same size for both shapes. */
         final float[] tile = new float[TILE_FLOATS];
+        /** Output pixels of the forward remainder tile and their gathered patches. */
+        final int[] remainderPixels = new int[ROW_ALIGN];
+        float[] remainderPatches = new float[0];
 
         float[] packed(int length) {
             if (packed.length < length) {
@@ -439,7 +644,8 @@ final class VectorConv2d {
         }
 
         long floats() {
-            return (long) packed.length + patches.length + edge.length + partials.length + tile.length;
+            return (long) packed.length + patches.length + edge.length + partials.length + tile.length
+                    + remainderPatches.length;
         }
     }
 }

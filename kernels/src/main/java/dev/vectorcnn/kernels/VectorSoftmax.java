@@ -5,10 +5,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link ScalarSoftmax}'s row kernels on the Vector API: maximum, {@code exp} and sum over full
- * vectors of classes, scalar tails. Lane-wise {@code exp} may differ from {@link Math#exp} in the last
- * place and the sum is taken in another order, so results agree with the scalar reference to a few
- * ulps, not bitwise. Arguments are trusted.
+ * {@link ScalarSoftmax}'s row kernels on the Vector API: maximum, {@code exp} ({@link VectorExp}) and
+ * sum over full vectors of classes, scalar tails. The vector {@code exp} differs from {@link Math#exp}
+ * by a couple of ulps and the sum is taken in another order, so results agree with the scalar
+ * reference to a few ulps, not bitwise; they are the same bits however and wherever a row is computed.
+ * Arguments are trusted.
  */
 final class VectorSoftmax {
 
@@ -70,7 +71,7 @@ final class VectorSoftmax {
         if (vectorEnd > 0) {
             FloatVector s = FloatVector.zero(SPECIES);
             for (int j = 0; j < vectorEnd; j += SPECIES.length()) {
-                FloatVector e = FloatVector.fromArray(SPECIES, logits, x + j).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorExp.nonPositive(FloatVector.fromArray(SPECIES, logits, x + j).sub(max));
                 if (out != null) {
                     e.intoArray(out, o + j);
                 }

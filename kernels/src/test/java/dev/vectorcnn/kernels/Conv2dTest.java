@@ -124,10 +124,20 @@ class Conv2dTest {
 
     @Test
     void many_blocks_and_filter_gradient_groups() {
-        // 3 x 20 x 20 = 1200 output pixels: several forward blocks, several filter-gradient groups,
+        // 3 x 20 x 20 = 1200 output pixels: several forward chunks, several filter-gradient groups,
         // a ragged last block and a ragged last tile.
         check(shape(3, 20, 20, 4, 3, 3, 64, 1, 1, Padding.SAME), true, true);
         check(shape(3, 20, 21, 5, 2, 3, 24, 1, 1, Padding.VALID), true, false);
+    }
+
+    @Test
+    void filter_rows_read_in_place_with_remainder_tiles_across_rows_and_chunks() {
+        // KW*C >= 32 floats: forward reads the padded input rows directly; OW is not a multiple of
+        // either tile height, so every output row leaves remainder pixels, batched across rows and
+        // flushed at each of the several chunk ends.
+        check(shape(2, 20, 19, 16, 3, 3, 64, 1, 1, Padding.SAME), true, true);
+        check(shape(2, 21, 23, 16, 3, 2, 24, 2, 1, Padding.SAME), true, false);
+        check(shape(1, 9, 31, 40, 1, 3, 7, 1, 3, Padding.VALID), false, true);
     }
 
     @Test

@@ -1,0 +1,143 @@
+package dev.vectorcnn.kernels;
+
+import static dev.vectorcnn.kernels.TestArrays.U;
+import static dev.vectorcnn.kernels.TestArrays.assertMessage;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link Adam} against the textbook formula in double, its first-step property, and every validation rule. */
+class AdamTest {
+
+    private final int originalThreads = KernelThreads.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        KernelThreads.setThreads(originalThreads);
+    }
+
+    @Test
+    void five_steps_match_hand_computed_double_formula() {
+        int n = 37; // two 16-lane vectors and a tail, four 8-lane vectors and a tail
+        float lr = 0.01f, beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
+        SplittableRandom random = new SplittableRandom(81);
+        float[] p = TestArrays.uniform(random, n), m = new float[n], v = new float[n];
+        double[] pd = TestArrays.toDouble(p), md = new double[n], vd = new double[n];
+        double[] pBound = new double[n];
+        for (int t = 1; t <= 5; t++) {
+            float[] g = TestArrays.uniform(random, n);
+            Adam.update(p, g, m, v, n, t, lr, beta1, beta2, epsilon);
+            double lrT = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+            // Error bounds, |g| <= 1: m and v gain at most 4 roundings of magnitude <= 1 per step.
+            double mBound = 4 * t * U, vBound = 4 * t * U;
+            for (int i = 0; i < n; i++) {
+                md[i] = beta1 * md[i] + (1 - (double) beta1) * g[i];
+                vd[i] = beta2 * vd[i] + (1 - (double) beta2) * g[i] * g[i];
+                double update = lrT * md[i] / (Math.sqrt(vd[i]) + epsilon);
+                pd[i] -= update;
+                // The update's first-order error from m and v (m / sqrt(v) amplifies it where v is
+                // small), about 8 roundings of its own (alpha, sqrt, add, multiply, divide), and p's.
+                double root = Math.sqrt(vd[i]);
+                pBound[i] += lrT * (mBound / root + Math.abs(md[i]) * vBound / (2 * root * vd[i]))
+                        + 8 * U * Math.abs(update) + U * Math.abs(pd[i]);
+                assertEquals(md[i], m[i], mBound, "m[" + i + "] step " + t);
+                assertEquals(vd[i], v[i], vBound, "v[" + i + "] step " + t);
+                assertEquals(pd[i], p[i], pBound[i], "p[" + i + "] step " + t);
+            }
+        }
+    }
+
+    @Test
+    void first_step_moves_each_parameter_by_learning_rate_against_the_gradient_sign() {
+        // Step 1: m = (1-b1) g, v = (1-b2) g^2, lr_1 = lr sqrt(1-b2)/(1-b1), so the update is
+        // lr * g / (|g| + eps / sqrt(1-b2)) = lr * sign(g) up to eps / (sqrt(1-b2) |g|) < 2e-6 here;
+        // p near 1 and the expected 1 -+ lr each round once (2u).
+        float[] p = {1f, 1f, 1f, 1f};
+        float[] g = {0.5f, -0.2f, 3f, -100f};
+        Adam.update(p, g, new float[4], new float[4], 4, 1,
+                Adam.DEFAULT_LEARNING_RATE, Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON);
+        float lr = Adam.DEFAULT_LEARNING_RATE;
+        float[] expected = {1 - lr, 1 + lr, 1 - lr, 1 + lr};
+        for (int i = 0; i < 4; i++) {
+            assertEquals(expected[i], p[i], lr * 1e-5 + 2 * U, "p[" + i + "]");
+        }
+    }
+
+    @Test
+    void vector_path_matches_scalar_reference_bitwise() {
+        SplittableRandom random = new SplittableRandom(82);
+        for (int n : new int[] {1, 3, 15, 16, 17, 33, 64, 1000}) {
+            float[] p = TestArrays.uniform(random, n), g = TestArrays.uniform(random, n);
+            float[] m = TestArrays.uniform(random, n), v = TestArrays.uniform(random, n);
+            for (int i = 0; i < n; i++) {
+                v[i] = Math.abs(v[i]);
+            }
+            float[] p2 = p.clone(), m2 = m.clone(), v2 = v.clone();
+            long step = 7;
+            float lr = 0.003f, beta1 = 0.8f, beta2 = 0.99f, epsilon = 1e-7f;
+            Adam.update(p, g, m, v, n, step, lr, beta1, beta2, epsilon);
+            // The scalar reference with TensorFlow's alpha, as documented on Adam.
+            float alpha = lr * (float) Math.sqrt(1f - (float) Math.pow(beta2, step)) / (1f - (float) Math.pow(beta1, step));
+            ScalarAdam.update(p2, g, m2, v2, 0, n, alpha, 1f - beta1, 1f - beta2, epsilon);
+            TestArrays.assertBitwise(p2, p, n, "params n=" + n);
+            TestArrays.assertBitwise(m2, m, n, "m n=" + n);
+            TestArrays.assertBitwise(v2, v, n, "v n=" + n);
+        }
+    }
+
+    @Test
+    void bitwise_identical_for_any_thread_count() {
+        int n = (1 << 18) + 3;
+        SplittableRandom random = new SplittableRandom(83);
+        float[] p0 = TestArrays.uniform(random, n), g = TestArrays.uniform(random, n);
+        float[] first = null;
+        for (int threads : new int[] {1, 2, 7}) {
+            KernelThreads.setThreads(threads);
+            float[] p = p0.clone(), m = new float[n], v = new float[n];
+            Adam.update(p, g, m, v, n, 1, 0.001f, 0.9f, 0.999f, 1e-8f);
+            Adam.update(p, g, m, v, n, 2, 0.001f, 0.9f, 0.999f, 1e-8f);
+            if (first == null) {
+                first = p;
+            } else {
+                TestArrays.assertBitwise(first, p, n, threads + " threads");
+            }
+        }
+    }
+
+    @Test
+    void rejects_settings_that_would_produce_nan_and_writes_nothing() {
+        float[] p = TestArrays.filled(4, 1f), g = new float[4], m = new float[4], v = new float[4];
+        assertMessage(IllegalArgumentException.class, "step must be >= 1 (1-based), got 0",
+                () -> Adam.update(p, g, m, v, 4, 0, 0.001f, 0.9f, 0.999f, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "learningRate must be finite and >= 0, got NaN",
+                () -> Adam.update(p, g, m, v, 4, 1, Float.NaN, 0.9f, 0.999f, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "learningRate must be finite and >= 0, got -0.1",
+                () -> Adam.update(p, g, m, v, 4, 1, -0.1f, 0.9f, 0.999f, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "learningRate must be finite and >= 0, got Infinity",
+                () -> Adam.update(p, g, m, v, 4, 1, Float.POSITIVE_INFINITY, 0.9f, 0.999f, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "beta1 must be in [0, 1), got 1.0",
+                () -> Adam.update(p, g, m, v, 4, 1, 0.001f, 1f, 0.999f, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "beta1 must be in [0, 1), got -0.5",
+                () -> Adam.update(p, g, m, v, 4, 1, 0.001f, -0.5f, 0.999f, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "beta2 must be in [0, 1), got NaN",
+                () -> Adam.update(p, g, m, v, 4, 1, 0.001f, 0.9f, Float.NaN, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "beta2 must be in [0, 1), got 1.5",
+                () -> Adam.update(p, g, m, v, 4, 1, 0.001f, 0.9f, 1.5f, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "epsilon must be finite and > 0, got 0.0",
+                () -> Adam.update(p, g, m, v, 4, 1, 0.001f, 0.9f, 0.999f, 0f));
+        assertMessage(IllegalArgumentException.class, "epsilon must be finite and > 0, got Infinity",
+                () -> Adam.update(p, g, m, v, 4, 1, 0.001f, 0.9f, 0.999f, Float.POSITIVE_INFINITY));
+        assertMessage(IllegalArgumentException.class, "n must be >= 0, got -1",
+                () -> Adam.update(p, g, m, v, -1, 1, 0.001f, 0.9f, 0.999f, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "v too short: needs 4 elements, got 3",
+                () -> Adam.update(p, g, m, new float[3], 4, 1, 0.001f, 0.9f, 0.999f, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "params too short: needs 5 elements, got 4",
+                () -> Adam.update(p, g, m, v, 5, 1, 0.001f, 0.9f, 0.999f, 1e-8f));
+        assertMessage(NullPointerException.class, "grads", () -> Adam.update(p, null, m, v, 4, 1, 0.001f, 0.9f, 0.999f, 1e-8f));
+        assertMessage(NullPointerException.class, "m", () -> Adam.update(p, g, null, v, 4, 1, 0.001f, 0.9f, 0.999f, 1e-8f));
+        TestArrays.assertUntouchedFrom(p, 0, 1f, "params");
+        TestArrays.assertUntouchedFrom(m, 0, 0f, "m");
+    }
+}

@@ -1,0 +1,69 @@
+package dev.vectorcnn.kernels;
+
+import static dev.vectorcnn.kernels.TestArrays.U;
+import static dev.vectorcnn.kernels.TestArrays.assertMessage;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** {@link Momentum} against TensorFlow's formula in double, the scalar reference, and validation. */
+class MomentumTest {
+
+    @Test
+    void three_steps_match_hand_computed_double_formula() {
+        int n = 37;
+        float lr = 0.1f, momentum = 0.9f;
+        SplittableRandom random = new SplittableRandom(101);
+        float[] p = TestArrays.uniform(random, n), velocity = new float[n];
+        double[] pd = TestArrays.toDouble(p), accum = new double[n];
+        for (int t = 1; t <= 3; t++) {
+            float[] g = TestArrays.uniform(random, n);
+            Momentum.update(p, g, velocity, n, lr, momentum);
+            for (int i = 0; i < n; i++) {
+                accum[i] = momentum * accum[i] + g[i];
+                pd[i] -= lr * accum[i];
+                // |accum| < 3 after 3 steps; each step rounds accum twice and the update twice.
+                assertEquals(accum[i], velocity[i], 2 * t * U * 3, "velocity[" + i + "] step " + t);
+                assertEquals(pd[i], p[i], t * (2 * U * Math.abs(pd[i]) + 4 * U * 3 * lr), "p[" + i + "] step " + t);
+            }
+        }
+    }
+
+    @Test
+    void first_step_is_plain_gradient_descent() {
+        float[] p = {1f, 2f};
+        Momentum.update(p, new float[] {0.5f, -1f}, new float[2], 2, 0.25f, 0.9f);
+        assertEquals(1f - 0.125f, p[0], 0f);
+        assertEquals(2f + 0.25f, p[1], 0f);
+    }
+
+    @Test
+    void vector_path_matches_scalar_reference_bitwise() {
+        SplittableRandom random = new SplittableRandom(102);
+        for (int n : new int[] {1, 3, 15, 16, 17, 33, 64, 1000}) {
+            float[] p = TestArrays.uniform(random, n), g = TestArrays.uniform(random, n), vel = TestArrays.uniform(random, n);
+            float[] p2 = p.clone(), vel2 = vel.clone();
+            Momentum.update(p, g, vel, n, 0.03f, 0.95f);
+            ScalarMomentum.update(p2, g, vel2, 0, n, 0.03f, 0.95f);
+            TestArrays.assertBitwise(p2, p, n, "params n=" + n);
+            TestArrays.assertBitwise(vel2, vel, n, "velocity n=" + n);
+        }
+    }
+
+    @Test
+    void rejects_bad_arguments_and_writes_nothing() {
+        float[] p = TestArrays.filled(4, 1f), g = new float[4], vel = new float[4];
+        assertMessage(IllegalArgumentException.class, "momentum must be finite and >= 0, got NaN",
+                () -> Momentum.update(p, g, vel, 4, 0.1f, Float.NaN));
+        assertMessage(IllegalArgumentException.class, "momentum must be finite and >= 0, got -0.5",
+                () -> Momentum.update(p, g, vel, 4, 0.1f, -0.5f));
+        assertMessage(IllegalArgumentException.class, "learningRate must be finite and >= 0, got Infinity",
+                () -> Momentum.update(p, g, vel, 4, Float.POSITIVE_INFINITY, 0.9f));
+        assertMessage(IllegalArgumentException.class, "velocity too short: needs 4 elements, got 2",
+                () -> Momentum.update(p, g, new float[2], 4, 0.1f, 0.9f));
+        assertMessage(IllegalArgumentException.class, "n must be >= 0, got -1", () -> Momentum.update(p, g, vel, -1, 0.1f, 0.9f));
+        assertMessage(NullPointerException.class, "velocity", () -> Momentum.update(p, g, null, 4, 0.1f, 0.9f));
+        TestArrays.assertUntouchedFrom(p, 0, 1f, "params");
+    }
+}
