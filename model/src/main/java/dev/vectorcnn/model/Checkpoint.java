@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Saves and restores a model's parameters, and optionally its optimizer's state, as a
@@ -136,7 +137,7 @@ public final class Checkpoint {
 
     /** The tensor named {@code name.apply(p)} for every parameter, each checked against the parameter's shape. */
     private static List<float[]> matching(Path file, SafeTensors.Contents contents, List<Parameter> parameters,
-            java.util.function.Function<Parameter, String> name) throws IOException {
+            Function<Parameter, String> name) throws IOException {
         List<float[]> values = new ArrayList<>(parameters.size());
         for (Parameter parameter : parameters) {
             String tensorName = name.apply(parameter);

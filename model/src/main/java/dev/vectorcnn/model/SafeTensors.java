@@ -16,6 +16,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,8 +60,8 @@ public final class SafeTensors {
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
         /** Copies both maps (unmodifiable, order kept). */
         public Contents {
-            tensors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
-            metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+            tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         }
     }
 
@@ -164,7 +166,7 @@ public final class SafeTensors {
         int padded = (text.length + 7) & ~7;
         byte[] header = new byte[padded];
         System.arraycopy(text, 0, header, 0, text.length);
-        java.util.Arrays.fill(header, text.length, padded, (byte) ' ');
+        Arrays.fill(header, text.length, padded, (byte) ' ');
         return header;
     }
 

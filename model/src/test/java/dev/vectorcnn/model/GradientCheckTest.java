@@ -1,7 +1,6 @@
 package dev.vectorcnn.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectorcnn.kernels.Padding;
 import java.util.List;
