@@ -1,0 +1,64 @@
+package dev.vectorcnn.examples;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The image demos' inputs and outputs: loads the images named on the command line (or the built-in
+ * pair), and writes PNG files into the output directory, telling the user each path.
+ */
+final class DemoOutput {
+
+    private final Path directory;
+    private final PrintStream out;
+    private final List<Path> written = new ArrayList<>();
+
+    DemoOutput(Path directory, PrintStream out) {
+        this.directory = directory;
+        this.out = out;
+    }
+
+    /**
+     * The images named on the command line, or {@link SampleImages#pair()} when none is; names are
+     * made unique ({@code photo}, {@code photo-2}) so that outputs never overwrite each other.
+     */
+    static List<FloatImage> inputs(List<Path> files) throws IOException {
+        List<FloatImage> images = new ArrayList<>();
+        if (files.isEmpty()) {
+            images.addAll(SampleImages.pair());
+        } else {
+            for (Path file : files) {
+                images.add(FloatImage.read(file));
+            }
+        }
+        Set<String> used = new HashSet<>();
+        List<FloatImage> unique = new ArrayList<>();
+        for (FloatImage image : images) {
+            String name = image.name();
+            for (int k = 2; !used.add(name); k++) {
+                name = image.name() + "-" + k;
+            }
+            unique.add(new FloatImage(name, image.height(), image.width(), image.channels(), image.pixels()));
+        }
+        return unique;
+    }
+
+    /** Writes {@code image} as {@code <directory>/<fileName>} and prints the path. */
+    void write(BufferedImage image, String fileName) throws IOException {
+        Path file = directory.resolve(fileName);
+        PngFiles.write(image, file);
+        written.add(file);
+        out.println("  wrote " + file.toAbsolutePath().normalize() + " (" + image.getWidth() + " wide, " + image.getHeight() + " high)");
+    }
+
+    /** Every file written so far, in order. */
+    List<Path> written() {
+        return List.copyOf(written);
+    }
+}

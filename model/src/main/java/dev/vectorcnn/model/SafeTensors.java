@@ -1,0 +1,361 @@
+package dev.vectorcnn.model;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads and writes the safetensors format (F32 tensors only), so weights move to and from PyTorch,
+ * TensorFlow and the Python {@code safetensors} package.
+ *
+ * <p>Layout: an 8-byte little-endian unsigned header length {@code N}; {@code N} bytes of UTF-8 JSON
+ * mapping each tensor name to {@code {"dtype":"F32","shape":[...],"data_offsets":[begin,end]}},
+ * plus an optional {@code "__metadata__"} object of strings; then the data section, each tensor
+ * row-major little-endian at its offsets (relative to the data section), contiguous and
+ * non-overlapping. The header is padded with spaces to a multiple of 8 bytes, as the Python package
+ * writes it.
+ *
+ * <p>Writes go to a temporary file in the target directory, are forced to disk, and are renamed
+ * over the target atomically, so an interrupted write leaves the previous file intact. Reads
+ * validate the whole file before returning anything.
+ */
+public final class SafeTensors {
+
+    /** The largest header accepted, the Python package's limit; a larger length means a corrupt file. */
+    public static final long MAX_HEADER_BYTES = 100_000_000;
+
+    private static final String METADATA = "__metadata__";
+    private static final String F32 = "F32";
+    private static final int CHUNK_FLOATS = 1 << 14;
+
+    private SafeTensors() {
+    }
+
+    /**
+     * The contents of a safetensors file.
+     *
+     * @param tensors the tensors by name, in the order of their data
+     * @param metadata the {@code __metadata__} strings, empty when absent
+     */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        /** Copies both maps (unmodifiable, order kept). */
+        public Contents {
+            tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        }
+    }
+
+    /**
+     * Writes {@code tensors} (in map order) and {@code metadata} to {@code file} atomically: the old
+     * file, if any, is replaced only once the new one is complete on disk.
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        write(file, tensors, metadata, UnaryOperator.identity());
+    }
+
+    /** {@link #write(Path, Map, Map)} with {@code filter} around the file stream (tests inject failures). */
+    static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata,
+            UnaryOperator<OutputStream> filter) throws IOException {
+        LayerChecks.notNull("file", file);
+        LayerChecks.notNull("tensors", tensors);
+        LayerChecks.notNull("metadata", metadata);
+        byte[] header = header(tensors, metadata);
+        Path absolute = file.toAbsolutePath();
+        Path directory = absolute.getParent();
+        Path temporary = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".tmp");
+        boolean done = false;
+        try {
+            readableByOthers(temporary);
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                OutputStream out = filter.apply(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16));
+                ByteBuffer length = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                out.write(length.putLong(header.length).array());
+                out.write(header);
+                ByteBuffer chunk = ByteBuffer.allocate(CHUNK_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                for (Tensor tensor : tensors.values()) {
+                    float[] data = tensor.data();
+                    for (int from = 0; from < data.length; from += CHUNK_FLOATS) {
+                        int count = Math.min(CHUNK_FLOATS, data.length - from);
+                        chunk.clear();
+                        chunk.asFloatBuffer().put(data, from, count);
+                        out.write(chunk.array(), 0, count * Float.BYTES);
+                    }
+                }
+                out.flush();
+                channel.force(true);
+            }
+            Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(temporary);
+            }
+        }
+        forceDirectory(directory);
+    }
+
+    /**
+     * Temporary files are created owner-only (0600); a checkpoint is an ordinary file, so give it
+     * the usual 0644 where the file system has POSIX permissions.
+     */
+    private static void readableByOthers(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
+    /** Makes the rename itself durable; not every platform lets a directory be opened, so failures are ignored. */
+    private static void forceDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // The file is complete either way; only durability across a power cut is at stake.
+        }
+    }
+
+    private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        StringBuilder json = new StringBuilder("{");
+        if (!metadata.isEmpty()) {
+            json.append(Json.quote(METADATA)).append(":{");
+            String separator = "";
+            for (Map.Entry<String, String> entry : metadata.entrySet()) {
+                json.append(separator).append(Json.quote(LayerChecks.notNull("metadata key", entry.getKey())))
+                        .append(':').append(Json.quote(LayerChecks.notNull("metadata value", entry.getValue())));
+                separator = ",";
+            }
+            json.append('}');
+        }
+        long offset = 0;
+        for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
+            String name = LayerChecks.notNull("tensor name", entry.getKey());
+            if (name.equals(METADATA)) {
+                throw new IllegalArgumentException("a tensor may not be named " + METADATA);
+            }
+            Tensor tensor = LayerChecks.notNull("tensor " + name, entry.getValue());
+            long end = offset + (long) tensor.size() * Float.BYTES;
+            json.append(json.length() > 1 ? "," : "").append(Json.quote(name)).append(":{\"dtype\":\"F32\",\"shape\":[");
+            int[] shape = tensor.shape();
+            for (int i = 0; i < shape.length; i++) {
+                json.append(i > 0 ? "," : "").append(shape[i]);
+            }
+            json.append("],\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
+            offset = end;
+        }
+        json.append('}');
+        byte[] text = json.toString().getBytes(StandardCharsets.UTF_8);
+        int padded = (text.length + 7) & ~7;
+        byte[] header = new byte[padded];
+        System.arraycopy(text, 0, header, 0, text.length);
+        Arrays.fill(header, text.length, padded, (byte) ' ');
+        return header;
+    }
+
+    /**
+     * Reads and validates the whole of {@code file}.
+     *
+     * @throws IOException naming the file and the problem when it is truncated or corrupt: a bad
+     *     header length, invalid JSON, a dtype other than F32, a malformed shape, offsets that do not
+     *     match the shape, overlap, leave gaps or run past the data
+     */
+    public static Contents read(Path file) throws IOException {
+        LayerChecks.notNull("file", file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size < Long.BYTES) {
+                throw corrupt(file, "truncated: " + size + " bytes, shorter than the 8-byte header length");
+            }
+            ByteBuffer lengthBytes = readFully(channel, 0, Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            long headerLength = lengthBytes.getLong();
+            if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
+                throw corrupt(file, "header length " + Long.toUnsignedString(headerLength) + " is outside [0, "
+                        + MAX_HEADER_BYTES + "]");
+            }
+            if (headerLength > size - Long.BYTES) {
+                throw corrupt(file, "truncated: header length " + headerLength + " but only " + (size - Long.BYTES)
+                        + " bytes follow the length field");
+            }
+            long dataLength = size - Long.BYTES - headerLength;
+            if (dataLength > Integer.MAX_VALUE) {
+                throw corrupt(file, "data section of " + dataLength + " bytes is larger than this reader supports");
+            }
+            String json = decodeUtf8(file, readFully(channel, Long.BYTES, (int) headerLength));
+            List<Entry> entries = new ArrayList<>();
+            Map<String, String> metadata = parseHeader(file, json, entries);
+            checkLayout(file, entries, dataLength);
+            ByteBuffer data = readFully(channel, Long.BYTES + headerLength, (int) dataLength)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (Entry entry : entries) {
+                float[] values = new float[Math.toIntExact(entry.elements)];
+                data.slice((int) entry.begin, (int) (entry.end - entry.begin)).order(ByteOrder.LITTLE_ENDIAN)
+                        .asFloatBuffer().get(values);
+                tensors.put(entry.name, new Tensor(values, entry.shape));
+            }
+            return new Contents(tensors, metadata);
+        }
+    }
+
+    /** One header entry, validated on its own; {@link #checkLayout} checks the entries together. */
+    private record Entry(String name, int[] shape, long elements, long begin, long end) {
+    }
+
+    private static Map<String, String> parseHeader(Path file, String json, List<Entry> entries) throws IOException {
+        Object root;
+        try {
+            root = Json.parse(json);
+        } catch (Json.JsonException e) {
+            throw corrupt(file, "header is not valid JSON: " + e.getMessage());
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw corrupt(file, "header is not a JSON object");
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> item : map.entrySet()) {
+            String name = (String) item.getKey();
+            if (name.equals(METADATA)) {
+                if (!(item.getValue() instanceof Map<?, ?> values)) {
+                    throw corrupt(file, METADATA + " is not an object");
+                }
+                for (Map.Entry<?, ?> value : values.entrySet()) {
+                    if (!(value.getValue() instanceof String text)) {
+                        throw corrupt(file, METADATA + " value of " + Json.quote((String) value.getKey())
+                                + " is not a string");
+                    }
+                    metadata.put((String) value.getKey(), text);
+                }
+                continue;
+            }
+            entries.add(entry(file, name, item.getValue()));
+        }
+        return metadata;
+    }
+
+    private static Entry entry(Path file, String name, Object value) throws IOException {
+        String where = "tensor " + Json.quote(name);
+        if (!(value instanceof Map<?, ?> fields)) {
+            throw corrupt(file, where + " is not an object");
+        }
+        for (Object key : fields.keySet()) {
+            if (!key.equals("dtype") && !key.equals("shape") && !key.equals("data_offsets")) {
+                throw corrupt(file, where + " has unknown field " + Json.quote((String) key));
+            }
+        }
+        Object dtype = fields.get("dtype");
+        if (!(dtype instanceof String type)) {
+            throw corrupt(file, where + " has no string dtype");
+        }
+        if (!type.equals(F32)) {
+            throw corrupt(file, where + " has dtype " + type + "; only F32 is supported");
+        }
+        long[] shapeValues = longs(file, where + " shape", fields.get("shape"), -1);
+        int[] shape = new int[shapeValues.length];
+        long elements = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (shapeValues[i] < 0 || shapeValues[i] > Integer.MAX_VALUE) {
+                throw corrupt(file, where + " has invalid dimension " + shapeValues[i]);
+            }
+            shape[i] = (int) shapeValues[i];
+            elements *= shape[i];
+            if (elements > Integer.MAX_VALUE) {
+                throw corrupt(file, where + " has more than " + Integer.MAX_VALUE + " elements");
+            }
+        }
+        long[] offsets = longs(file, where + " data_offsets", fields.get("data_offsets"), 2);
+        if (offsets[0] < 0 || offsets[1] < offsets[0]) {
+            throw corrupt(file, where + " has invalid data_offsets [" + offsets[0] + ", " + offsets[1] + "]");
+        }
+        if (offsets[1] - offsets[0] != elements * Float.BYTES) {
+            throw corrupt(file, where + " data_offsets [" + offsets[0] + ", " + offsets[1] + "] hold "
+                    + (offsets[1] - offsets[0]) + " bytes but shape " + Shapes.text(shape) + " of F32 needs "
+                    + elements * Float.BYTES);
+        }
+        return new Entry(name, shape, elements, offsets[0], offsets[1]);
+    }
+
+    private static long[] longs(Path file, String what, Object value, int expectedLength) throws IOException {
+        if (!(value instanceof List<?> list)) {
+            throw corrupt(file, what + " is missing or not an array");
+        }
+        if (expectedLength >= 0 && list.size() != expectedLength) {
+            throw corrupt(file, what + " has " + list.size() + " values, expected " + expectedLength);
+        }
+        long[] result = new long[list.size()];
+        for (int i = 0; i < result.length; i++) {
+            if (!(list.get(i) instanceof Long number)) {
+                throw corrupt(file, what + " holds " + list.get(i) + ", not an integer");
+            }
+            result[i] = number;
+        }
+        return result;
+    }
+
+    /** Tensors must tile the data section exactly: sorted by offset, each begins where the last ended. */
+    private static void checkLayout(Path file, List<Entry> entries, long dataLength) throws IOException {
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long expected = 0;
+        Entry previous = null;
+        for (Entry entry : sorted) {
+            if (entry.begin < expected) {
+                throw corrupt(file, "tensors " + Json.quote(previous.name) + " and " + Json.quote(entry.name)
+                        + " overlap (bytes " + entry.begin + " to " + expected + ")");
+            }
+            if (entry.begin > expected) {
+                throw corrupt(file, "gap in the data section: bytes " + expected + " to " + entry.begin
+                        + " belong to no tensor (before " + Json.quote(entry.name) + ")");
+            }
+            expected = entry.end;
+            previous = entry;
+        }
+        if (expected > dataLength) {
+            throw corrupt(file, "truncated: tensors need " + expected + " data bytes, the file has " + dataLength
+                    + " (tensor " + Json.quote(previous.name) + " runs past the end)");
+        }
+        if (expected < dataLength) {
+            throw corrupt(file, "data section has " + dataLength + " bytes but the tensors cover only " + expected);
+        }
+    }
+
+    private static String decodeUtf8(Path file, ByteBuffer bytes) throws IOException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw corrupt(file, "header is not valid UTF-8");
+        }
+    }
+
+    private static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new IOException("file ended while reading " + length + " bytes at " + position);
+            }
+        }
+        return buffer.flip();
+    }
+
+    private static IOException corrupt(Path file, String problem) {
+        return new IOException("not a valid safetensors file " + file + ": " + problem);
+    }
+}

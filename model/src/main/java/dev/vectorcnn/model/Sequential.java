@@ -1,0 +1,420 @@
+package dev.vectorcnn.model;
+
+import dev.vectorcnn.kernels.Accuracy;
+import dev.vectorcnn.kernels.SoftmaxCrossEntropy;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A stack of layers, each feeding the next, with its parameters: the Java counterpart of
+ * {@code tf.keras.Sequential}. Shapes are checked when the model is built, so a layer that does not
+ * fit its input fails there and names both shapes.
+ *
+ * <pre>{@code
+ * Sequential model = Sequential.builder(28, 28, 1)
+ *         .add(new Conv2D(32, 3, 3).padding(Padding.SAME).activation(Activation.RELU))
+ *         .add(new MaxPool2D(2, 2))
+ *         .add(new Flatten())
+ *         .add(new Dense(10))
+ *         .build(42);
+ * model.fit(images, labels, new TrainingOptions(100, 10, 42), new Adam(), TrainingListener.NONE);
+ * float[] probabilities = model.predict(testImages, 100);
+ * }</pre>
+ *
+ * <p>The loss is sparse softmax cross-entropy on the last layer's output taken as logits (a final
+ * {@link Softmax} layer is folded into it). Training ({@link #fit}) reuses one set of buffers and is
+ * not thread-safe. Inference ({@link #predict}, {@link #evaluate}) allocates its own buffers per call
+ * and only reads the parameters, so any number of threads may run it at once, as long as no
+ * {@code fit} or checkpoint load runs at the same time.
+ */
+public final class Sequential {
+
+    private final List<Layer> layers;
+    /** {@code shapes[i]} is the per-example input shape of layer i; {@code shapes[layers]} the output. */
+    private final int[][] shapes;
+    private final List<Parameter> parameters;
+    /** The parameter arrays of each layer, in the layer's order. */
+    private final float[][][] layerParams;
+    /** The index of the activation holding the logits: the output, or the input of a final Softmax. */
+    private final int logitsIndex;
+
+    private Workspace training;
+    private float[][] parameterGrads;
+    private float[][][] layerGrads;
+
+    private Sequential(List<Layer> layers, int[][] shapes, long seed) {
+        this.layers = List.copyOf(layers);
+        this.shapes = shapes;
+        this.logitsIndex = layers.get(layers.size() - 1) instanceof Softmax ? layers.size() - 1 : layers.size();
+        List<Parameter> all = new ArrayList<>();
+        layerParams = new float[layers.size()][][];
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            List<ParameterSpec> specs = layer.parameters(shapes[i]);
+            layerParams[i] = new float[specs.size()][];
+            for (int j = 0; j < specs.size(); j++) {
+                ParameterSpec spec = specs.get(j);
+                Parameter parameter = new Parameter(i + "." + layer.typeName() + "." + spec.name(), spec.shape());
+                initialize(spec, parameter.values, random);
+                all.add(parameter);
+                layerParams[i][j] = parameter.values;
+            }
+        }
+        parameters = Collections.unmodifiableList(all);
+    }
+
+    private static void initialize(ParameterSpec spec, float[] values, SplittableRandom random) {
+        if (spec.initializer() == ParameterSpec.Initializer.GLOROT_UNIFORM) {
+            double limit = Math.sqrt(6.0 / (spec.fanIn() + spec.fanOut()));
+            for (int k = 0; k < values.length; k++) {
+                values[k] = (float) ((2 * random.nextDouble() - 1) * limit);
+            }
+        }
+    }
+
+    /** Starts a model whose examples have {@code inputShape}, e.g. {@code (28, 28, 1)}. */
+    public static Builder builder(int... inputShape) {
+        return new Builder(inputShape);
+    }
+
+    /** Collects layers; {@link #build} checks their shapes and initialises the parameters. */
+    public static final class Builder {
+        private final int[] inputShape;
+        private final List<Layer> layers = new ArrayList<>();
+
+        private Builder(int[] inputShape) {
+            LayerChecks.notNull("inputShape", inputShape);
+            if (inputShape.length == 0) {
+                throw new IllegalArgumentException("inputShape must have at least one dimension");
+            }
+            for (int dim : inputShape) {
+                LayerChecks.positive("inputShape dimension", dim);
+            }
+            this.inputShape = inputShape.clone();
+        }
+
+        /** Appends {@code layer}. */
+        public Builder add(Layer layer) {
+            layers.add(LayerChecks.notNull("layer", layer));
+            return this;
+        }
+
+        /**
+         * Infers every layer's shapes and initialises the parameters from {@code seed} (Glorot-uniform
+         * kernels, zero biases, as TensorFlow); the same seed gives the same weights.
+         *
+         * @throws IllegalArgumentException naming the layer, its input shape and where that came from,
+         *     when a layer does not fit; or when a {@link Softmax} is not last
+         */
+        public Sequential build(long seed) {
+            if (layers.isEmpty()) {
+                throw new IllegalArgumentException("a model needs at least one layer");
+            }
+            int[][] shapes = new int[layers.size() + 1][];
+            shapes[0] = inputShape.clone();
+            for (int i = 0; i < layers.size(); i++) {
+                Layer layer = layers.get(i);
+                String source = i == 0 ? "the model input" : "layer " + (i - 1) + " " + layers.get(i - 1);
+                if (layer instanceof Softmax && i != layers.size() - 1) {
+                    throw new IllegalArgumentException("layer " + i + " " + layer + " must be the last layer (it is "
+                            + "folded into the loss during training)");
+                }
+                try {
+                    shapes[i + 1] = layer.outputShape(shapes[i]);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("layer " + i + " " + layer + " does not fit the output "
+                            + Shapes.text(shapes[i]) + " of " + source + ": " + e.getMessage(), e);
+                }
+            }
+            return new Sequential(layers, shapes, seed);
+        }
+    }
+
+    /** The per-example input shape. */
+    public int[] inputShape() {
+        return shapes[0].clone();
+    }
+
+    /** The per-example output shape. */
+    public int[] outputShape() {
+        return shapes[layers.size()].clone();
+    }
+
+    /** The layers, in order. */
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** Every parameter, layer by layer, in a fixed order (the checkpoint order). */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** The total number of trainable scalars. */
+    public long parameterCount() {
+        return parameters.stream().mapToLong(Parameter::size).sum();
+    }
+
+    /** One line per layer with its output shape and parameter count, like Keras' {@code summary()}. */
+    public String summary() {
+        StringBuilder text = new StringBuilder("input ").append(Shapes.text(shapes[0])).append('\n');
+        for (int i = 0; i < layers.size(); i++) {
+            long count = layers.get(i).parameters(shapes[i]).stream()
+                    .mapToLong(spec -> Shapes.size(spec.shape())).sum();
+            text.append(String.format("%-2d %-50s -> %-16s %,10d params%n", i, layers.get(i),
+                    Shapes.text(shapes[i + 1]), count));
+        }
+        return text.append(String.format("total %,d params", parameterCount())).toString();
+    }
+
+    @Override
+    public String toString() {
+        return "Sequential" + layers;
+    }
+
+    // ---- training ----
+
+    /**
+     * Trains on {@code images [n, ...inputShape]} (flat, row-major) with integer {@code labels [n]},
+     * minimising sparse softmax cross-entropy with {@code optimizer}. Each epoch visits the examples
+     * in an order shuffled from {@code options.shuffleSeed()}; the same seed, data, initial weights
+     * and optimizer give bitwise identical weights for any kernel thread count.
+     *
+     * @return one result per epoch
+     */
+    public List<EpochResult> fit(float[] images, int[] labels, TrainingOptions options, Optimizer optimizer,
+            TrainingListener listener) {
+        LayerChecks.notNull("options", options);
+        LayerChecks.notNull("optimizer", optimizer);
+        LayerChecks.notNull("listener", listener);
+        int count = checkData(images, labels);
+        int batchSize = Math.min(options.batchSize(), count);
+        Workspace ws = trainingWorkspace(batchSize);
+        int inputSize = Shapes.intSize(shapes[0]);
+        int classes = classes();
+        int batches = (count + batchSize - 1) / batchSize;
+        int[] order = new int[count];
+        Arrays.setAll(order, i -> i);
+        SplittableRandom random = new SplittableRandom(options.shuffleSeed());
+        List<EpochResult> results = new ArrayList<>(options.epochs());
+        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+            shuffle(order, random);
+            long start = System.nanoTime();
+            long listenerNanos = 0;
+            double lossSum = 0;
+            long correctSum = 0;
+            double lastAccuracy = 0;
+            for (int batch = 0; batch < batches; batch++) {
+                int first = batch * batchSize;
+                int size = Math.min(batchSize, count - first);
+                for (int k = 0; k < size; k++) {
+                    int example = order[first + k];
+                    System.arraycopy(images, example * inputSize, ws.activations[0], k * inputSize, inputSize);
+                    ws.labels[k] = labels[example];
+                }
+                float loss = lossAndGradients(ws, size);
+                int correct = Accuracy.top1Correct(size, classes, ws.activations[logitsIndex], ws.labels);
+                optimizer.apply(parameters, parameterGrads);
+                lossSum += (double) loss * size;
+                correctSum += correct;
+                lastAccuracy = (double) correct / size;
+                long before = System.nanoTime();
+                listener.batchEnded(new BatchResult(epoch, batch + 1, batches, size, loss, lastAccuracy));
+                listenerNanos += System.nanoTime() - before;
+            }
+            double seconds = (System.nanoTime() - start - listenerNanos) / 1e9;
+            EpochResult result = new EpochResult(epoch, lossSum / count, (double) correctSum / count, lastAccuracy,
+                    count, seconds);
+            results.add(result);
+            listener.epochEnded(result);
+        }
+        return results;
+    }
+
+    /** Fisher-Yates with a seeded generator, so the order depends only on the seed. */
+    private static void shuffle(int[] order, SplittableRandom random) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+    }
+
+    /**
+     * Forward and backward over the first {@code size} examples in {@code ws}: returns the mean loss
+     * and leaves dLoss/dParameter in {@link #parameterGrads}.
+     */
+    private float lossAndGradients(Workspace ws, int size) {
+        forward(ws, size, logitsIndex);
+        float loss = SoftmaxCrossEntropy.forwardBackward(size, classes(), ws.activations[logitsIndex], ws.labels,
+                ws.gradients[logitsIndex]);
+        for (int i = logitsIndex - 1; i >= 0; i--) {
+            layers.get(i).backward(size, shapes[i], ws.activations[i], ws.activations[i + 1], ws.gradients[i + 1],
+                    layerParams[i], ws.gradients[i], layerGrads[i]);
+        }
+        return loss;
+    }
+
+    /**
+     * For gradient checks: the mean loss over {@code images}/{@code labels} and, in the order of
+     * {@link #parameters()}, its gradient with respect to every parameter (the arrays are reused by
+     * the next call).
+     */
+    float[][] gradients(float[] images, int[] labels, float[] lossOut) {
+        int count = checkData(images, labels);
+        Workspace ws = trainingWorkspace(count);
+        System.arraycopy(images, 0, ws.activations[0], 0, images.length);
+        System.arraycopy(labels, 0, ws.labels, 0, count);
+        lossOut[0] = lossAndGradients(ws, count);
+        return parameterGrads;
+    }
+
+    private Workspace trainingWorkspace(int capacity) {
+        if (training == null || training.capacity < capacity) {
+            training = null; // let the old buffers go before the new ones are touched
+            training = new Workspace(layers, shapes, capacity, true);
+        }
+        if (parameterGrads == null) {
+            parameterGrads = new float[parameters.size()][];
+            layerGrads = new float[layers.size()][][];
+            int next = 0;
+            for (int i = 0; i < layers.size(); i++) {
+                layerGrads[i] = new float[layerParams[i].length][];
+                for (int j = 0; j < layerParams[i].length; j++) {
+                    layerGrads[i][j] = new float[layerParams[i][j].length];
+                    parameterGrads[next++] = layerGrads[i][j];
+                }
+            }
+        }
+        return training;
+    }
+
+    private void forward(Workspace ws, int size, int upTo) {
+        for (int i = 0; i < upTo; i++) {
+            layers.get(i).forward(size, shapes[i], ws.activations[i], layerParams[i], ws.activations[i + 1]);
+        }
+    }
+
+    // ---- inference ----
+
+    /**
+     * Mean softmax cross-entropy and accuracy over {@code images [n, ...inputShape]} and
+     * {@code labels [n]}, computed {@code batchSize} examples at a time. Thread-safe (see the class
+     * comment).
+     */
+    public Evaluation evaluate(float[] images, int[] labels, int batchSize) {
+        int count = checkData(images, labels);
+        LayerChecks.positive("batchSize", batchSize);
+        int capacity = Math.min(batchSize, count);
+        Workspace ws = new Workspace(layers, shapes, capacity, false);
+        int inputSize = Shapes.intSize(shapes[0]);
+        int classes = classes();
+        double lossSum = 0;
+        long correct = 0;
+        for (int first = 0; first < count; first += capacity) {
+            int size = Math.min(capacity, count - first);
+            System.arraycopy(images, first * inputSize, ws.activations[0], 0, size * inputSize);
+            System.arraycopy(labels, first, ws.labels, 0, size);
+            forward(ws, size, logitsIndex);
+            float[] logits = ws.activations[logitsIndex];
+            lossSum += (double) SoftmaxCrossEntropy.forwardBackward(size, classes, logits, ws.labels, null) * size;
+            correct += Accuracy.top1Correct(size, classes, logits, ws.labels);
+        }
+        return new Evaluation(lossSum / count, (double) correct / count, count);
+    }
+
+    /**
+     * Class probabilities {@code [n, classes]} (softmax of the logits, like the tutorial's
+     * {@code Y_proba}) for {@code images [n, ...inputShape]}, computed {@code batchSize} examples at
+     * a time. Thread-safe (see the class comment).
+     */
+    public float[] predict(float[] images, int batchSize) {
+        LayerChecks.notNull("images", images);
+        LayerChecks.positive("batchSize", batchSize);
+        int count = exampleCount(images);
+        int classes = classes();
+        float[] probabilities = new float[Math.multiplyExact(count, classes)];
+        if (count == 0) {
+            return probabilities;
+        }
+        int capacity = Math.min(batchSize, count);
+        Workspace ws = new Workspace(layers, shapes, capacity, false);
+        boolean softmaxLayer = logitsIndex < layers.size();
+        float[] batchProbabilities = softmaxLayer ? ws.activations[layers.size()] : new float[capacity * classes];
+        int inputSize = Shapes.intSize(shapes[0]);
+        for (int first = 0; first < count; first += capacity) {
+            int size = Math.min(capacity, count - first);
+            System.arraycopy(images, first * inputSize, ws.activations[0], 0, size * inputSize);
+            forward(ws, size, layers.size());
+            if (!softmaxLayer) {
+                dev.vectorcnn.kernels.Softmax.forward(size, classes, ws.activations[logitsIndex], batchProbabilities);
+            }
+            System.arraycopy(batchProbabilities, 0, probabilities, first * classes, size * classes);
+        }
+        return probabilities;
+    }
+
+    /** {@link #predict(float[], int)} for a tensor {@code [n, ...inputShape]}, giving {@code [n, classes]}. */
+    public Tensor predict(Tensor images, int batchSize) {
+        LayerChecks.notNull("images", images);
+        int[] expected = new int[shapes[0].length + 1];
+        System.arraycopy(shapes[0], 0, expected, 1, shapes[0].length);
+        expected[0] = images.rank() > 0 ? images.dim(0) : 0;
+        if (!Arrays.equals(images.shape(), expected)) {
+            throw new IllegalArgumentException("images must have shape [n, " + Shapes.text(shapes[0]).substring(1)
+                    + ", got " + Shapes.text(images.shape()));
+        }
+        return new Tensor(predict(images.data(), batchSize), images.dim(0), classes());
+    }
+
+    private int classes() {
+        int[] logits = shapes[logitsIndex];
+        if (logits.length != 1) {
+            throw new IllegalStateException("the loss needs flat logits [classes] from the last layer, got "
+                    + Shapes.text(logits) + " (end the model with Flatten and Dense)");
+        }
+        return logits[0];
+    }
+
+    private int exampleCount(float[] images) {
+        int inputSize = Shapes.intSize(shapes[0]);
+        if (images.length % inputSize != 0) {
+            throw new IllegalArgumentException("images has " + images.length + " values, not a multiple of the "
+                    + inputSize + " in one example " + Shapes.text(shapes[0]));
+        }
+        return images.length / inputSize;
+    }
+
+    private int checkData(float[] images, int[] labels) {
+        LayerChecks.notNull("images", images);
+        LayerChecks.notNull("labels", labels);
+        int count = exampleCount(images);
+        if (labels.length != count) {
+            throw new IllegalArgumentException("images hold " + count + " examples but labels has " + labels.length);
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("no examples: images and labels are empty");
+        }
+        int classes = classes();
+        for (int i = 0; i < count; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("labels[" + i + "] = " + labels[i] + " is outside [0, " + classes
+                        + ")");
+            }
+        }
+        return count;
+    }
+
+    /** Copies {@code values} into the parameters, in {@link #parameters()} order (validated by the caller). */
+    void setParameters(List<float[]> values) {
+        for (int i = 0; i < parameters.size(); i++) {
+            float[] source = values.get(i);
+            System.arraycopy(source, 0, parameters.get(i).values, 0, source.length);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.vectorcnn.model;
+
+import java.util.Arrays;
+
+/** Arithmetic on per-example shapes (the batch axis excluded), shared by the layers and the model. */
+final class Shapes {
+
+    private Shapes() {
+    }
+
+    /** The product of the dimensions; rejects negative dimensions. */
+    static long size(int[] shape) {
+        long size = 1;
+        for (int dim : shape) {
+            if (dim < 0) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has a negative dimension");
+            }
+            size *= dim;
+        }
+        return size;
+    }
+
+    /** The product of the dimensions as an int; rejects shapes too large for one Java array. */
+    static int intSize(int[] shape) {
+        long size = size(shape);
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than "
+                    + Integer.MAX_VALUE + " elements");
+        }
+        return (int) size;
+    }
+
+    /** {@code [d0, d1, ...]}, the form every message uses. */
+    static String text(int[] shape) {
+        return Arrays.toString(shape);
+    }
+
+    /** Requires a {@code [height, width, channels]} input for {@code layer}. */
+    static void requireImage(Layer layer, int[] input) {
+        if (input.length != 3) {
+            throw new IllegalArgumentException(layer + " expects an input [height, width, channels], got "
+                    + text(input) + (input.length == 1 ? " (a flat input; image layers must come before Flatten)" : ""));
+        }
+    }
+}

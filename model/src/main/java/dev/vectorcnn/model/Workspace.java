@@ -1,0 +1,37 @@
+package dev.vectorcnn.model;
+
+import java.util.List;
+
+/**
+ * The activation (and, for training, gradient) buffers of one pass through a model, sized for
+ * {@code capacity} examples and reused for every batch: fresh memory costs a page fault per 4 KiB
+ * on first touch, so allocating per batch would dominate the run time.
+ *
+ * <p>{@code activations[i]} is the input of layer {@code i} ({@code activations[0]} the model input);
+ * {@code gradients[i]} is dLoss/d{@code activations[i]} ({@code gradients[0]} is never needed and is
+ * null). A layer that only reshapes shares its input's buffers.
+ */
+final class Workspace {
+
+    final int capacity;
+    final float[][] activations;
+    final float[][] gradients;
+    final int[] labels;
+
+    Workspace(List<Layer> layers, int[][] shapes, int capacity, boolean training) {
+        this.capacity = capacity;
+        int count = layers.size();
+        activations = new float[count + 1][];
+        gradients = training ? new float[count + 1][] : null;
+        labels = new int[capacity];
+        activations[0] = new float[Math.multiplyExact(capacity, Shapes.intSize(shapes[0]))];
+        for (int i = 1; i <= count; i++) {
+            boolean shared = layers.get(i - 1).reshapesOnly();
+            int length = Math.multiplyExact(capacity, Shapes.intSize(shapes[i]));
+            activations[i] = shared ? activations[i - 1] : new float[length];
+            if (training) {
+                gradients[i] = shared && i > 1 ? gradients[i - 1] : new float[length];
+            }
+        }
+    }
+}

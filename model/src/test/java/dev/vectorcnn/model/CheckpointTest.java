@@ -1,0 +1,355 @@
+package dev.vectorcnn.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Safetensors checkpoints: format, round trips, atomic saves, and every way a file can be broken. */
+class CheckpointTest {
+
+    @TempDir
+    Path dir;
+
+    /** A two-layer model: parameters 0.dense.kernel [3, 2], 0.dense.bias [2], 1.dense.kernel [2, 2], 1.dense.bias [2]. */
+    private static Sequential tiny(long seed) {
+        return Sequential.builder(3).add(new Dense(2, Activation.RELU)).add(new Dense(2)).build(seed);
+    }
+
+    private static List<float[]> snapshot(Sequential model) {
+        return model.parameters().stream().map(p -> p.values.clone()).toList();
+    }
+
+    private static void assertParameters(List<float[]> expected, Sequential model) {
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i), model.parameters().get(i).values, model.parameters().get(i).name());
+        }
+    }
+
+    /** Writes a file from a header text and raw data bytes, with the length field computed. */
+    private Path file(String name, String header, byte[] data) throws IOException {
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer bytes = ByteBuffer.allocate(8 + json.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.putLong(json.length).put(json).put(data);
+        Path path = dir.resolve(name);
+        Files.write(path, bytes.array());
+        return path;
+    }
+
+    private static byte[] floats(float... values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            bytes.putFloat(v);
+        }
+        return bytes.array();
+    }
+
+    @Test
+    void reads_a_file_laid_out_as_the_python_package_writes_it() throws IOException {
+        // Bytes as safetensors.numpy.save_file({"b": [[1, 2], [3, 4]], "a": [-1.5]}) would lay them out:
+        // header padded with spaces to a multiple of 8, tensors sorted by name in the data.
+        String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[4,20]},"
+                + "\"__metadata__\":{\"format\":\"np\"}}";
+        header += " ".repeat((8 - header.length() % 8) % 8);
+        Path path = file("python.safetensors", header, floats(-1.5f, 1, 2, 3, 4));
+        SafeTensors.Contents contents = SafeTensors.read(path);
+        assertEquals(new Tensor(new float[] {-1.5f}, 1), contents.tensors().get("a"));
+        assertEquals(new Tensor(new float[] {1, 2, 3, 4}, 2, 2), contents.tensors().get("b"));
+        assertEquals(Map.of("format", "np"), contents.metadata());
+    }
+
+    @Test
+    void writes_an_aligned_header_and_little_endian_data() throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("w", new Tensor(new float[] {1f, -2f, 0.5f}, 3, 1));
+        tensors.put("empty", new Tensor(new float[0], 0, 4));
+        Path path = dir.resolve("w.safetensors");
+        SafeTensors.write(path, tensors, Map.of("k", "v \"quoted\""));
+        byte[] bytes = Files.readAllBytes(path);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long headerLength = buffer.getLong();
+        assertEquals(0, headerLength % 8);
+        assertEquals(8 + headerLength + 12, bytes.length);
+        String header = new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"w\":{\"dtype\":\"F32\",\"shape\":[3,1],\"data_offsets\":[0,12]}"), header);
+        assertTrue(header.contains("\"empty\":{\"dtype\":\"F32\",\"shape\":[0,4],\"data_offsets\":[12,12]}"), header);
+        buffer.position(8 + (int) headerLength);
+        assertEquals(1f, buffer.getFloat());
+        assertEquals(-2f, buffer.getFloat());
+        assertEquals(0.5f, buffer.getFloat());
+        SafeTensors.Contents back = SafeTensors.read(path);
+        assertEquals(tensors, back.tensors());
+        assertEquals(Map.of("k", "v \"quoted\""), back.metadata());
+    }
+
+    @Test
+    void parameters_round_trip_bitwise() throws IOException {
+        Sequential saved = tiny(1);
+        Path path = dir.resolve("model.safetensors");
+        Checkpoint.save(path, saved);
+        Sequential loaded = tiny(2);
+        Checkpoint.load(path, loaded);
+        assertParameters(snapshot(saved), loaded);
+    }
+
+    @Test
+    void optimizer_state_round_trip_resumes_training_exactly() throws IOException {
+        TrainingTest.Quadrants data = new TrainingTest.Quadrants(16, 1);
+        Sequential a = TrainingTest.smallConvNet(2);
+        Adam adamA = new Adam();
+        a.fit(data.images, data.labels, new TrainingOptions(8, 1, 5), adamA, TrainingListener.NONE);
+        Path path = dir.resolve("resume.safetensors");
+        Checkpoint.save(path, a, adamA);
+
+        Sequential b = TrainingTest.smallConvNet(9);
+        Adam adamB = new Adam();
+        Checkpoint.load(path, b, adamB);
+        assertEquals(2, adamB.iterations());
+        a.fit(data.images, data.labels, new TrainingOptions(8, 1, 6), adamA, TrainingListener.NONE);
+        b.fit(data.images, data.labels, new TrainingOptions(8, 1, 6), adamB, TrainingListener.NONE);
+        assertParameters(snapshot(a), b);
+
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load(path, b, new SGD(0.1f)));
+        assertTrue(e.getMessage().contains("holds Adam state, not SGD"), e.getMessage());
+        Path plain = dir.resolve("plain.safetensors");
+        Checkpoint.save(plain, a);
+        e = assertThrows(IOException.class, () -> Checkpoint.load(plain, b, new Adam()));
+        assertTrue(e.getMessage().contains("no optimizer state"), e.getMessage());
+        Checkpoint.load(path, b); // parameters only: the optimizer tensors are skipped
+    }
+
+    @Test
+    void failed_save_leaves_the_previous_checkpoint_intact_and_no_temporary_file() throws IOException {
+        Sequential first = tiny(1);
+        Path path = dir.resolve("model.safetensors");
+        Checkpoint.save(path, first);
+        byte[] before = Files.readAllBytes(path);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Parameter p : tiny(2).parameters()) {
+            tensors.put(p.name(), p.value());
+        }
+        IOException e = assertThrows(IOException.class,
+                () -> SafeTensors.write(path, tensors, Map.of(), out -> new FailingStream(out, 40)));
+        assertEquals("disk full (simulated)", e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(path));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(path), files.toList());
+        }
+        Sequential reloaded = tiny(3);
+        Checkpoint.load(path, reloaded);
+        assertParameters(snapshot(first), reloaded);
+    }
+
+    /** Passes {@code limit} bytes through, then fails like a full disk. */
+    private static final class FailingStream extends FilterOutputStream {
+        private int remaining;
+
+        FailingStream(OutputStream out, int limit) {
+            super(out);
+            remaining = limit;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            int pass = Math.min(len, remaining);
+            out.write(b, off, pass);
+            remaining -= pass;
+            if (pass < len) {
+                throw new IOException("disk full (simulated)");
+            }
+        }
+    }
+
+    // ---- corrupt and mismatched files: each must fail naming the problem and leave the model as it was ----
+
+    private static final String KERNEL0 = "\"0.dense.kernel\":{\"dtype\":\"F32\",\"shape\":[3,2],\"data_offsets\":[0,24]}";
+    private static final String BIAS0 = "\"0.dense.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[24,32]}";
+    private static final String KERNEL1 = "\"1.dense.kernel\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[32,48]}";
+    private static final String BIAS1 = "\"1.dense.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[48,56]}";
+    private static final byte[] DATA = floats(new float[14]);
+
+    private void assertRejected(Path path, String expectedFragment) {
+        Sequential model = tiny(1);
+        List<float[]> before = snapshot(model);
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load(path, model));
+        assertTrue(e.getMessage().contains(expectedFragment), "message '" + e.getMessage() + "' lacks '"
+                + expectedFragment + "'");
+        assertTrue(e.getMessage().contains(path.toString()), e.getMessage());
+        assertParameters(before, model);
+    }
+
+    private Path header(String name, String... entries) throws IOException {
+        return file(name, "{" + String.join(",", entries) + "}", DATA);
+    }
+
+    @Test
+    void a_well_formed_hand_written_file_loads() throws IOException {
+        Sequential model = tiny(1);
+        Checkpoint.load(header("ok.safetensors", KERNEL0, BIAS0, KERNEL1, BIAS1), model);
+        for (Parameter p : model.parameters()) {
+            for (float v : p.values) {
+                assertEquals(0f, v);
+            }
+        }
+    }
+
+    @Test
+    void shorter_than_the_length_field() throws IOException {
+        Path path = dir.resolve("short.safetensors");
+        Files.write(path, new byte[] {1, 2, 3});
+        assertRejected(path, "shorter than the 8-byte header length");
+    }
+
+    @Test
+    void header_length_beyond_the_file() throws IOException {
+        Path path = dir.resolve("long.safetensors");
+        Files.write(path, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1000).array());
+        assertRejected(path, "header length 1000 but only 8 bytes follow");
+    }
+
+    @Test
+    void absurd_header_length() throws IOException {
+        Path path = dir.resolve("huge.safetensors");
+        Files.write(path, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(-1).array());
+        assertRejected(path, "header length 18446744073709551615 is outside");
+    }
+
+    @Test
+    void header_is_not_json() throws IOException {
+        assertRejected(file("json.safetensors", "{\"0.dense.kernel\":{\"dtype\":\"F32\",", DATA), "not valid JSON");
+    }
+
+    @Test
+    void header_is_not_utf8() throws IOException {
+        Path path = dir.resolve("utf.safetensors");
+        Files.write(path, ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putLong(4)
+                .put(new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'}).array());
+        assertRejected(path, "not valid UTF-8");
+    }
+
+    @Test
+    void header_is_not_an_object() throws IOException {
+        assertRejected(file("array.safetensors", "[1,2]", DATA), "not a JSON object");
+    }
+
+    @Test
+    void duplicate_tensor_name() throws IOException {
+        assertRejected(header("dup.safetensors", KERNEL0, KERNEL0, BIAS0, KERNEL1, BIAS1), "duplicate key");
+    }
+
+    @Test
+    void unknown_tensor_name() throws IOException {
+        assertRejected(header("unknown.safetensors", KERNEL0, BIAS0, KERNEL1,
+                "\"2.dense.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[48,56]}"), "unknown tensor '2.dense.bias'");
+    }
+
+    @Test
+    void missing_tensor() throws IOException {
+        assertRejected(file("missing.safetensors", "{" + KERNEL0 + "," + BIAS0 + "," + KERNEL1 + "}", floats(new float[12])),
+                "missing tensor '1.dense.bias'");
+    }
+
+    @Test
+    void wrong_shape() throws IOException {
+        assertRejected(header("shape.safetensors", KERNEL0.replace("[3,2]", "[2,3]"), BIAS0, KERNEL1, BIAS1),
+                "tensor '0.dense.kernel' has shape [2, 3], the model expects [3, 2]");
+    }
+
+    @Test
+    void wrong_dtype() throws IOException {
+        assertRejected(header("dtype.safetensors", KERNEL0.replace("F32", "F16"), BIAS0, KERNEL1, BIAS1),
+                "has dtype F16; only F32 is supported");
+    }
+
+    @Test
+    void offsets_disagree_with_shape() throws IOException {
+        assertRejected(header("size.safetensors", KERNEL0.replace("[0,24]", "[0,20]"), BIAS0, KERNEL1, BIAS1),
+                "hold 20 bytes but shape [3, 2] of F32 needs 24");
+    }
+
+    @Test
+    void offsets_overlap() throws IOException {
+        String bias0 = BIAS0.replace("[24,32]", "[20,28]");
+        String kernel1 = KERNEL1.replace("[32,48]", "[28,44]");
+        String bias1 = BIAS1.replace("[48,56]", "[44,52]");
+        assertRejected(file("overlap.safetensors", "{" + KERNEL0 + "," + bias0 + "," + kernel1 + "," + bias1 + "}",
+                floats(new float[13])), "overlap");
+    }
+
+    @Test
+    void offsets_leave_a_gap() throws IOException {
+        String bias1 = BIAS1.replace("[48,56]", "[52,60]");
+        assertRejected(file("gap.safetensors", "{" + KERNEL0 + "," + BIAS0 + "," + KERNEL1 + "," + bias1 + "}",
+                floats(new float[15])), "gap in the data section: bytes 48 to 52");
+    }
+
+    @Test
+    void offsets_past_the_end_of_the_data() throws IOException {
+        assertRejected(file("past.safetensors", "{" + KERNEL0 + "," + BIAS0 + "," + KERNEL1 + "," + BIAS1 + "}",
+                floats(new float[13])), "truncated: tensors need 56 data bytes, the file has 52");
+    }
+
+    @Test
+    void negative_offsets() throws IOException {
+        assertRejected(header("negative.safetensors", KERNEL0.replace("[0,24]", "[-8,16]"), BIAS0, KERNEL1, BIAS1),
+                "invalid data_offsets [-8, 16]");
+    }
+
+    @Test
+    void trailing_bytes_after_the_tensors() throws IOException {
+        assertRejected(file("trailing.safetensors", "{" + KERNEL0 + "," + BIAS0 + "," + KERNEL1 + "," + BIAS1 + "}",
+                floats(new float[15])), "data section has 60 bytes but the tensors cover only 56");
+    }
+
+    @Test
+    void truncated_real_checkpoint() throws IOException {
+        Path path = dir.resolve("cut.safetensors");
+        Checkpoint.save(path, tiny(5));
+        byte[] bytes = Files.readAllBytes(path);
+        Files.write(path, java.util.Arrays.copyOf(bytes, bytes.length - 3));
+        assertRejected(path, "truncated");
+    }
+
+    @Test
+    void metadata_value_is_not_a_string() throws IOException {
+        assertRejected(header("meta.safetensors", "\"__metadata__\":{\"step\":3}", KERNEL0, BIAS0, KERNEL1, BIAS1),
+                "__metadata__ value of \"step\" is not a string");
+    }
+
+    @Test
+    void malformed_shape_and_offsets_fields() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (String broken : List.of(KERNEL0.replace("[3,2]", "\"3x2\""), KERNEL0.replace("[3,2]", "[3,2.5]"),
+                KERNEL0.replace("[0,24]", "[0]"), KERNEL0.replace("\"dtype\":\"F32\",", ""))) {
+            Path path = header("malformed" + problems.size() + ".safetensors", broken, BIAS0, KERNEL1, BIAS1);
+            IOException e = assertThrows(IOException.class, () -> SafeTensors.read(path));
+            problems.add(e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+        }
+        assertEquals(List.of("tensor \"0.dense.kernel\" shape is missing or not an array",
+                "tensor \"0.dense.kernel\" shape holds 2.5, not an integer",
+                "tensor \"0.dense.kernel\" data_offsets has 1 values, expected 2",
+                "tensor \"0.dense.kernel\" has no string dtype"), problems);
+    }
+}

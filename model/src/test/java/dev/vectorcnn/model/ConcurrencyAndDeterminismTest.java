@@ -1,0 +1,112 @@
+package dev.vectorcnn.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vectorcnn.kernels.KernelThreads;
+import dev.vectorcnn.kernels.Padding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Inference from several threads at once matches single-threaded inference, and training gives
+ * bitwise identical weights whatever the kernel thread count.
+ */
+class ConcurrencyAndDeterminismTest {
+
+    private static Sequential net(long seed) {
+        // Enough output pixels and channels that the kernels split the work into several chunks.
+        return Sequential.builder(10, 10, 3)
+                .add(new Conv2D(8, 3, 3).padding(Padding.SAME).activation(Activation.RELU))
+                .add(new Conv2D(16, 3, 3).strides(2, 2).padding(Padding.SAME).activation(Activation.RELU))
+                .add(new MaxPool2D(2, 2).padding(Padding.SAME))
+                .add(new Flatten())
+                .add(new Dense(12, Activation.RELU))
+                .add(new Dense(5))
+                .build(seed);
+    }
+
+    private static float[] images(int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] x = new float[count * 300];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        return x;
+    }
+
+    private static int[] labels(int count) {
+        int[] y = new int[count];
+        for (int i = 0; i < count; i++) {
+            y[i] = (i * 7) % 5;
+        }
+        return y;
+    }
+
+    @Test
+    void concurrent_predict_and_evaluate_match_single_threaded_results() throws Exception {
+        Sequential model = net(1);
+        model.fit(images(32, 2), labels(32), new TrainingOptions(8, 1, 0), new Adam(), TrainingListener.NONE);
+        float[] x = images(24, 3);
+        int[] y = labels(24);
+        float[] expected = model.predict(x, 5);
+        Evaluation expectedEvaluation = model.evaluate(x, y, 7);
+        int threads = 4;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Object[]>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Callable<Object[]> task = () -> {
+                    start.await();
+                    Object[] out = new Object[6];
+                    for (int round = 0; round < 3; round++) {
+                        out[2 * round] = model.predict(x, 5);
+                        out[2 * round + 1] = model.evaluate(x, y, 7);
+                    }
+                    return out;
+                };
+                results.add(pool.submit(task));
+            }
+            start.countDown();
+            for (Future<Object[]> result : results) {
+                Object[] out = result.get();
+                for (int round = 0; round < 3; round++) {
+                    assertArrayEquals(expected, (float[]) out[2 * round]);
+                    assertEquals(expectedEvaluation, out[2 * round + 1]);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void training_is_bitwise_identical_for_one_and_two_kernel_threads() {
+        int original = KernelThreads.threads();
+        try {
+            KernelThreads.setThreads(1);
+            List<float[]> one = train();
+            KernelThreads.setThreads(2);
+            List<float[]> two = train();
+            for (int i = 0; i < one.size(); i++) {
+                assertArrayEquals(one.get(i), two.get(i), "parameter " + i);
+            }
+        } finally {
+            KernelThreads.setThreads(original);
+        }
+    }
+
+    private static List<float[]> train() {
+        Sequential model = net(4);
+        model.fit(images(48, 5), labels(48), new TrainingOptions(16, 1, 6), new Adam(), TrainingListener.NONE);
+        return model.parameters().stream().map(p -> p.values.clone()).toList();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.vectorcnn.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The small JSON reader and string writer behind safetensors headers. */
+class JsonTest {
+
+    @Test
+    void parses_every_value_kind() throws Exception {
+        Object value = Json.parse(" {\"a\": [1, -2, 3.5, 1e3], \"b\": {\"c\": \"x\\\"y\\u0041\\n\"}, "
+                + "\"t\": true, \"f\": false, \"n\": null}   ");
+        Map<String, Object> expected = new java.util.LinkedHashMap<>();
+        expected.put("a", List.of(1L, -2L, 3.5, 1000.0));
+        expected.put("b", Map.of("c", "x\"yA\n"));
+        expected.put("t", true);
+        expected.put("f", false);
+        expected.put("n", null);
+        assertEquals(expected, value);
+        assertEquals(List.of("a", "b", "t", "f", "n"), List.copyOf(((Map<?, ?>) value).keySet()));
+    }
+
+    @Test
+    void quote_round_trips_awkward_strings() throws Exception {
+        for (String s : List.of("", "plain", "quote\" backslash\\ tab\t nl\n cr\r", "\u0001\u001f", "é∑😀")) {
+            assertEquals(s, Json.parse(Json.quote(s)));
+        }
+    }
+
+    @Test
+    void rejects_malformed_text_with_a_position() {
+        for (String bad : Arrays.asList("", "{", "{\"a\" 1}", "{\"a\":1,}", "[1 2]", "\"open", "{\"a\":1} x",
+                "01x", "-", "{1:2}", "\"bad \\q escape\"", "\"\\u12\"", "tru", "99999999999999999999",
+                "\"tab\tinside\"")) {
+            Json.JsonException e = assertThrows(Json.JsonException.class, () -> Json.parse(bad), bad);
+            assertTrue(e.getMessage().contains(" at character "), e.getMessage());
+        }
+    }
+
+    @Test
+    void rejects_duplicate_keys_and_deep_nesting() {
+        assertThrows(Json.JsonException.class, () -> Json.parse("{\"a\":1,\"a\":2}"));
+        Json.JsonException e = assertThrows(Json.JsonException.class, () -> Json.parse("[".repeat(100)));
+        assertTrue(e.getMessage().contains("nesting"), e.getMessage());
+    }
+}

@@ -1,0 +1,40 @@
+package dev.vectorcnn.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class TensorTest {
+
+    @Test
+    void indexes_row_major_and_keeps_its_shape() {
+        Tensor t = new Tensor(new float[] {0, 1, 2, 3, 4, 5}, 2, 3);
+        assertEquals(5f, t.get(1, 2));
+        assertEquals(3f, t.get(1, 0));
+        int[] shape = t.shape();
+        shape[0] = 99;
+        assertArrayEquals(new int[] {2, 3}, t.shape());
+        assertEquals(2, t.rank());
+        assertEquals(6, t.size());
+    }
+
+    @Test
+    void to_string_shows_shape_and_a_preview() {
+        assertEquals("Tensor[2, 3] [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]",
+                new Tensor(new float[] {0, 1, 2, 3, 4, 5}, 2, 3).toString());
+        assertEquals("Tensor[8] [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, ... 8 values]", Tensor.zeros(8).toString());
+        assertEquals("Tensor[] [7.0]", new Tensor(new float[] {7}).toString());
+    }
+
+    @Test
+    void rejects_a_shape_that_does_not_match_the_data() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Tensor(new float[5], 2, 3));
+        assertEquals("shape [2, 3] holds 6 elements but data has 5", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Tensor(new float[0], -1, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> Tensor.zeros(2, 2).get(2, 0));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 2).get(1));
+    }
+}

@@ -1,0 +1,189 @@
+package dev.vectorcnn.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vectorcnn.kernels.Padding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Training end to end on small synthetic problems whose answer is known. */
+class TrainingTest {
+
+    /**
+     * 6x6 images with one bright 2x2 square in one of four quadrants (plus noise); the label is the
+     * quadrant. A conv net must fit this to near-zero loss.
+     */
+    static final class Quadrants {
+        final float[] images;
+        final int[] labels;
+
+        Quadrants(int count, long seed) {
+            SplittableRandom random = new SplittableRandom(seed);
+            images = new float[count * 36];
+            labels = new int[count];
+            for (int n = 0; n < count; n++) {
+                int quadrant = random.nextInt(4);
+                labels[n] = quadrant;
+                for (int i = 0; i < 36; i++) {
+                    images[n * 36 + i] = (float) (0.1 * random.nextDouble());
+                }
+                int top = (quadrant / 2) * 3 + random.nextInt(2);
+                int left = (quadrant % 2) * 3 + random.nextInt(2);
+                for (int dy = 0; dy < 2; dy++) {
+                    for (int dx = 0; dx < 2; dx++) {
+                        images[n * 36 + (top + dy) * 6 + left + dx] = 1f;
+                    }
+                }
+            }
+        }
+    }
+
+    static Sequential smallConvNet(long seed) {
+        return Sequential.builder(6, 6, 1)
+                .add(new Conv2D(4, 3, 3).padding(Padding.SAME).activation(Activation.RELU))
+                .add(new MaxPool2D(2, 2))
+                .add(new Flatten())
+                .add(new Dense(8, Activation.RELU))
+                .add(new Dense(4))
+                .build(seed);
+    }
+
+    @Test
+    void adam_fits_a_small_synthetic_problem_to_near_zero_loss() {
+        Quadrants data = new Quadrants(64, 1);
+        Sequential model = smallConvNet(2);
+        List<BatchResult> batches = new ArrayList<>();
+        List<EpochResult> epochs = model.fit(data.images, data.labels, new TrainingOptions(16, 60, 3),
+                new Adam(0.01f), new TrainingListener() {
+                    @Override
+                    public void batchEnded(BatchResult batch) {
+                        batches.add(batch);
+                    }
+                });
+        assertEquals(60, epochs.size());
+        assertEquals(60 * 4, batches.size());
+        assertEquals(new BatchResult(1, 4, 4, 16, batches.get(3).loss(), batches.get(3).accuracy()), batches.get(3));
+        Evaluation evaluation = model.evaluate(data.images, data.labels, 10);
+        assertTrue(evaluation.loss() < 0.02, "loss after training " + evaluation.loss());
+        assertEquals(1.0, evaluation.accuracy());
+        assertTrue(epochs.get(59).loss() < epochs.get(0).loss() / 20, epochs.get(0) + " -> " + epochs.get(59));
+        Quadrants unseen = new Quadrants(32, 99);
+        assertTrue(model.evaluate(unseen.images, unseen.labels, 32).accuracy() >= 0.9);
+    }
+
+    @Test
+    void sgd_and_momentum_reduce_the_loss() {
+        Quadrants data = new Quadrants(64, 1);
+        for (Optimizer optimizer : List.of(new SGD(0.1f), new Momentum(0.05f, 0.9f))) {
+            Sequential model = smallConvNet(2);
+            double before = model.evaluate(data.images, data.labels, 64).loss();
+            model.fit(data.images, data.labels, new TrainingOptions(16, 30, 3), optimizer, TrainingListener.NONE);
+            double after = model.evaluate(data.images, data.labels, 64).loss();
+            assertTrue(after < before / 4, optimizer + ": loss " + before + " -> " + after);
+            assertEquals(30 * 4, optimizer.iterations());
+        }
+    }
+
+    /**
+     * TensorFlow's Adam first step: {@code m = 0.1 g}, {@code v = 0.001 g^2}, step size
+     * {@code lr * sqrt(1 - 0.999) / (1 - 0.9)}, so the update is
+     * {@code -lr * g / (|g| + eps / sqrt(0.001))}: lr in the direction of -g, shortened by epsilon.
+     */
+    @Test
+    void adam_first_step_moves_each_parameter_by_the_learning_rate() {
+        Quadrants data = new Quadrants(8, 1);
+        Sequential model = smallConvNet(2);
+        float[] before = model.parameters().get(0).values.clone();
+        float[][] grads = model.gradients(data.images, data.labels, new float[1]);
+        float[] gradient = grads[0].clone();
+        model.fit(data.images, data.labels, new TrainingOptions(8, 1, 0), new Adam(0.01f), TrainingListener.NONE);
+        float[] after = model.parameters().get(0).values;
+        double epsilonHat = Adam.DEFAULT_EPSILON / Math.sqrt(1 - 0.999);
+        for (int i = 0; i < before.length; i++) {
+            double expected = -0.01 * gradient[i] / (Math.abs(gradient[i]) + epsilonHat);
+            // float parameters of magnitude < 1 round the result by at most 6e-8; gradients and moments
+            // in float add relative errors of ~1e-6 to a step of at most 0.01.
+            assertEquals(expected, after[i] - before[i], 1e-7, "element " + i);
+        }
+    }
+
+    @Test
+    void last_partial_batch_is_trained_and_counted() {
+        Quadrants data = new Quadrants(10, 1);
+        Sequential model = smallConvNet(2);
+        List<BatchResult> batches = new ArrayList<>();
+        model.fit(data.images, data.labels, new TrainingOptions(4, 1, 0), new SGD(0.01f), new TrainingListener() {
+            @Override
+            public void batchEnded(BatchResult batch) {
+                batches.add(batch);
+            }
+        });
+        assertEquals(List.of(4, 4, 2), batches.stream().map(BatchResult::examples).toList());
+    }
+
+    @Test
+    void same_seeds_give_the_same_weights_and_other_shuffle_seeds_do_not() {
+        Quadrants data = new Quadrants(32, 1);
+        float[] a = trainedKernel(data, 3);
+        assertArrayEquals(a, trainedKernel(data, 3));
+        assertNotEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(trainedKernel(data, 4)));
+    }
+
+    private static float[] trainedKernel(Quadrants data, long shuffleSeed) {
+        Sequential model = smallConvNet(2);
+        model.fit(data.images, data.labels, new TrainingOptions(8, 2, shuffleSeed), new Adam(), TrainingListener.NONE);
+        return model.parameters().get(0).values.clone();
+    }
+
+    @Test
+    void predict_gives_probabilities_whether_or_not_the_model_ends_in_softmax() {
+        Quadrants data = new Quadrants(5, 1);
+        Sequential logits = smallConvNet(2);
+        Sequential withSoftmax = Sequential.builder(6, 6, 1)
+                .add(new Conv2D(4, 3, 3).padding(Padding.SAME).activation(Activation.RELU))
+                .add(new MaxPool2D(2, 2))
+                .add(new Flatten())
+                .add(new Dense(8, Activation.RELU))
+                .add(new Dense(4))
+                .add(new Softmax())
+                .build(2);
+        float[] p = logits.predict(data.images, 2);
+        assertArrayEquals(p, withSoftmax.predict(data.images, 3));
+        for (int n = 0; n < 5; n++) {
+            double sum = 0;
+            for (int k = 0; k < 4; k++) {
+                assertTrue(p[n * 4 + k] > 0 && p[n * 4 + k] < 1);
+                sum += p[n * 4 + k];
+            }
+            assertEquals(1.0, sum, 1e-6);
+        }
+        Tensor tensor = logits.predict(new Tensor(data.images, 5, 6, 6, 1), 4);
+        assertArrayEquals(new int[] {5, 4}, tensor.shape());
+        assertArrayEquals(p, tensor.data());
+    }
+
+    @Test
+    void bad_data_is_rejected_before_training() {
+        Sequential model = smallConvNet(2);
+        Optimizer adam = new Adam();
+        TrainingOptions options = new TrainingOptions(4, 1, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> model.fit(new float[36 * 2 + 1], new int[2], options, adam, TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("73"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> model.fit(new float[36 * 2], new int[3], options, adam, TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("2 examples but labels has 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> model.fit(new float[36 * 2], new int[] {0, 4}, options, adam, TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("labels[1] = 4"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new TrainingOptions(0, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Adam(-1f));
+        assertEquals(0, adam.iterations());
+    }
+}
