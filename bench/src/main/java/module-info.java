@@ -5,6 +5,8 @@
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module dev.vectorcnn.bench {
     requires dev.vectorcnn.kernels;
+    requires dev.vectorcnn.model;
+    requires dev.vectorcnn.examples;
     requires jdk.incubator.vector;
     requires jmh.core;
     requires ejml.core;

@@ -5,6 +5,9 @@ module dev.vectorcnn.examples {
     requires java.desktop;
     requires java.net.http;
 
+    // MnistNetwork, the one definition of the tutorial's network, is shared with the benchmarks.
+    exports dev.vectorcnn.examples;
+
     // picocli fills the @Option fields reflectively.
     opens dev.vectorcnn.examples to info.picocli;
 }

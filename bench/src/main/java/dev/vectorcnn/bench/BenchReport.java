@@ -92,7 +92,7 @@ public final class BenchReport {
 
     /** One measured benchmark: class, implementation, operation, parameters, rate and error. */
     record Row(String benchmarkClass, String implementation, String operation, Map<String, String> params,
-               double rate, double error, String unit) {
+               double rate, double error, String unit, double millisPerOp) {
     }
 
     static String render(Collection<RunResult> results, String settings, String loadBefore, String loadAfter) {
@@ -117,7 +117,7 @@ public final class BenchReport {
                 operation = "";
             }
             rows.add(new Row(simpleClass, implementation, operation, params, work.rate(score),
-                    Double.isNaN(error) ? 0 : work.rate(error), work.unit()));
+                    Double.isNaN(error) ? 0 : work.rate(error), work.unit(), 1000 / score));
         }
         double peakOne = peak(rows, "1");
         double peakAll = peak(rows, "0");
@@ -192,7 +192,9 @@ public final class BenchReport {
     }
 
     private static String format(Row row) {
-        return String.format(Locale.ROOT, "%.1f ± %.1f %s", row.rate(), row.error(), row.unit());
+        return String.format(Locale.ROOT, "%.1f ± %.1f %s (%s ms)", row.rate(), row.error(), row.unit(),
+                row.millisPerOp() >= 10 ? String.format(Locale.ROOT, "%.0f", row.millisPerOp())
+                        : String.format(Locale.ROOT, "%.3g", row.millisPerOp()));
     }
 
     private static double peak(List<Row> rows, String threads) {

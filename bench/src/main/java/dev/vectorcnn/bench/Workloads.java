@@ -43,6 +43,11 @@ final class Workloads {
         return switch (benchmarkClass) {
             case "FmaPeakBench" -> Work.flops(FmaPeakBench.flopsPerOp());
             case "GemmBench" -> Work.flops(GemmShape.valueOf(params.get("shape")).flops());
+            case "ConvBench" -> Work.flops(ConvLayer.valueOf(params.get("layer")).flopsPerPass()
+                    * (operation.equals("backward") ? 2 : 1));
+            case "DenseBench" -> Work.flops(DenseBench.flopsPerPass() * (operation.equals("backward") ? 2 : 1));
+            case "PoolBench" -> Work.bytes(PoolBench.inputBytes());
+            case "MnistTrainingBench" -> Work.images(MnistTrainingBench.imagesPerOp(operation));
             default -> Work.ops();
         };
     }

@@ -1,0 +1,159 @@
+package dev.vectorcnn.bench;
+
+import dev.vectorcnn.kernels.Conv2d;
+import dev.vectorcnn.kernels.Conv2dShape;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
+import org.ejml.dense.row.CommonOps_MT_FDRM;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * 2-D convolution forward, input gradient, filter gradient, and both gradients together, for each
+ * {@link ConvLayer}; baselines in the same run: explicit im2col + EJML GEMM, and the naive direct
+ * loops (forward only: they take seconds per call on the larger layers).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class ConvBench {
+
+    @Param({"MNIST_CONV1", "MNIST_CONV2", "LAYER_56X56X64"})
+    public ConvLayer layer;
+
+    /** Kernel threads: 1, or every available processor ({@code 0}). */
+    @Param({"1", "0"})
+    public int threads;
+
+    private Conv2dShape shape;
+    private float[] input;
+    private float[] filter;
+    private float[] bias;
+    private float[] output;
+    private float[] outputGrad;
+    private float[] inputGrad;
+    private float[] filterGrad;
+    private float[] biasGrad;
+    private FMatrixRMaj patches;
+    private FMatrixRMaj filterMatrix;
+    private FMatrixRMaj outputMatrix;
+    private FMatrixRMaj outputGradMatrix;
+    private FMatrixRMaj patchGradMatrix;
+    private FMatrixRMaj filterGradMatrix;
+
+    @Setup
+    public void setUp() {
+        BenchThreads.apply(threads);
+        shape = layer.shape;
+        SplittableRandom random = new SplittableRandom(7);
+        input = BenchData.uniform(random, shape.inputLength());
+        filter = BenchData.uniform(random, shape.filterLength());
+        bias = BenchData.uniform(random, shape.outChannels());
+        output = new float[shape.outputLength()];
+        outputGrad = BenchData.uniform(random, shape.outputLength());
+        inputGrad = new float[shape.inputLength()];
+        filterGrad = new float[shape.filterLength()];
+        biasGrad = new float[shape.outChannels()];
+        int pixels = shape.batch() * shape.outHeight() * shape.outWidth();
+        int patch = shape.filterHeight() * shape.filterWidth() * shape.inChannels();
+        patches = new FMatrixRMaj(pixels, patch);
+        filterMatrix = new FMatrixRMaj(patch, shape.outChannels(), true, filter);
+        outputMatrix = new FMatrixRMaj(pixels, shape.outChannels());
+        outputGradMatrix = new FMatrixRMaj(pixels, shape.outChannels(), true, outputGrad);
+        patchGradMatrix = new FMatrixRMaj(pixels, patch);
+        filterGradMatrix = new FMatrixRMaj(patch, shape.outChannels());
+    }
+
+    @Benchmark
+    public float[] vectorcnnForward() {
+        Conv2d.forward(shape, input, filter, bias, true, output);
+        return output;
+    }
+
+    @Benchmark
+    public float[] vectorcnnBackwardInput() {
+        Conv2d.backwardInput(shape, filter, outputGrad, inputGrad);
+        return inputGrad;
+    }
+
+    @Benchmark
+    public float[] vectorcnnBackwardFilter() {
+        Conv2d.backwardFilter(shape, input, outputGrad, filterGrad, biasGrad);
+        return filterGrad;
+    }
+
+    @Benchmark
+    public float[] vectorcnnBackward() {
+        Conv2d.backwardInput(shape, filter, outputGrad, inputGrad);
+        Conv2d.backwardFilter(shape, input, outputGrad, filterGrad, biasGrad);
+        return filterGrad;
+    }
+
+    @Benchmark
+    public FMatrixRMaj im2colEjmlForward() {
+        Im2col.patches(shape, input, patches.data);
+        multiply(patches, filterMatrix, outputMatrix);
+        NaiveKernels.biasRelu(outputMatrix.data, bias, shape.outChannels());
+        return outputMatrix;
+    }
+
+    @Benchmark
+    public float[] im2colEjmlBackwardInput() {
+        multiplyTransB(outputGradMatrix, filterMatrix, patchGradMatrix);
+        Im2col.scatter(shape, patchGradMatrix.data, inputGrad);
+        return inputGrad;
+    }
+
+    @Benchmark
+    public FMatrixRMaj im2colEjmlBackwardFilter() {
+        Im2col.patches(shape, input, patches.data);
+        multiplyTransA(patches, outputGradMatrix, filterGradMatrix);
+        NaiveKernels.columnSums(outputGrad, shape.outChannels(), biasGrad);
+        return filterGradMatrix;
+    }
+
+    @Benchmark
+    public float[] im2colEjmlBackward() {
+        im2colEjmlBackwardInput();
+        im2colEjmlBackwardFilter();
+        return inputGrad;
+    }
+
+    @Benchmark
+    public float[] naiveLoopForward() {
+        NaiveKernels.conv2dForward(shape, input, filter, bias, output);
+        return output;
+    }
+
+    private void multiply(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c) {
+        if (BenchThreads.count(threads) == 1) {
+            CommonOps_FDRM.mult(a, b, c);
+        } else {
+            CommonOps_MT_FDRM.mult(a, b, c);
+        }
+    }
+
+    private void multiplyTransA(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c) {
+        if (BenchThreads.count(threads) == 1) {
+            CommonOps_FDRM.multTransA(a, b, c);
+        } else {
+            CommonOps_MT_FDRM.multTransA(a, b, c);
+        }
+    }
+
+    private void multiplyTransB(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c) {
+        if (BenchThreads.count(threads) == 1) {
+            CommonOps_FDRM.multTransB(a, b, c);
+        } else {
+            CommonOps_MT_FDRM.multTransB(a, b, c);
+        }
+    }
+}

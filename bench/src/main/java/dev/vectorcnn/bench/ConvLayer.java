@@ -1,0 +1,26 @@
+package dev.vectorcnn.bench;
+
+import dev.vectorcnn.kernels.Conv2dShape;
+import dev.vectorcnn.kernels.Padding;
+
+/** The convolution layers the benchmarks track: the MNIST network's two and a ResNet-style 3x3 layer. */
+public enum ConvLayer {
+    /** MNIST conv1: batch 100, 28x28x1 -> 32, 3x3, stride 1, SAME. */
+    MNIST_CONV1(new Conv2dShape(100, 28, 28, 1, 3, 3, 32, 1, 1, Padding.SAME)),
+    /** MNIST conv2: batch 100, 28x28x32 -> 64, 3x3, stride 2, SAME. */
+    MNIST_CONV2(new Conv2dShape(100, 28, 28, 32, 3, 3, 64, 2, 2, Padding.SAME)),
+    /** A 3x3 SAME 56x56x64 -> 64 layer at batch 32. */
+    LAYER_56X56X64(new Conv2dShape(32, 56, 56, 64, 3, 3, 64, 1, 1, Padding.SAME));
+
+    final Conv2dShape shape;
+
+    ConvLayer(Conv2dShape shape) {
+        this.shape = shape;
+    }
+
+    /** Multiply-adds x 2 of one pass (forward, input gradient or filter gradient each cost the same). */
+    double flopsPerPass() {
+        return 2.0 * shape.batch() * shape.outHeight() * shape.outWidth()
+                * shape.filterHeight() * shape.filterWidth() * shape.inChannels() * shape.outChannels();
+    }
+}
