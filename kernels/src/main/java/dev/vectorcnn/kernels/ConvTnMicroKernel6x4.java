@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * B comes packed as {@code kc} rows of {@code COLUMNS} floats, zero-padded past the last real column.
  *
  * <p>It is the tile of {@link GemmMicroKernel6x4}, but it stores its accumulators raw into a small
- * {@code tile} array and leaves bias, ReLU, accumulation and ragged edges to {@link TileWriteBack}:
+ * {@code tile} array and leaves bias, ReLU, accumulation and ragged edges to {@link GemmWriteBack}:
  * measured with {@code -XX:+PrintInlining}, C2 does not inline a write-back helper that takes vector
  * arguments into a kernel this large ("callee is too large"), so every accumulator was boxed on the
  * way out, which halved conv2's rate and held a K=9 layer (MNIST conv1) to 18 GFLOP/s.

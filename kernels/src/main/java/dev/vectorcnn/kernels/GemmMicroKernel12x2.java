@@ -9,10 +9,17 @@ import jdk.incubator.vector.VectorSpecies;
  * where a 4-vector tile would multiply mostly zero padding; 12 rows keep 24 independent FMA chains
  * in flight (at least 8 are needed to hide the 4-cycle FMA latency on two FMA ports).
  *
- * <p>A is read in place, row {@code r} at {@code a[aIndex + r*lda + p]} (the driver copies A only
- * when it is transposed or for a ragged last tile); B comes packed as {@code kc} rows of
- * {@link #COLUMNS} floats, zero-padded past column n. Each step broadcasts one A value per row from
- * memory and multiplies it into every B vector: no lane reductions in the loop.
+ * <p>A is read in place, row {@code r} at {@code a[aIndex + r*lda + p]}; B comes packed as {@code kc}
+ * rows of {@link #COLUMNS} floats, zero-padded past column n. Each step broadcasts one A value per row
+ * from memory and multiplies it into every B vector: no lane reductions in the loop. The caller
+ * guarantees all rows are readable, even for a ragged last tile (those rows are computed, never
+ * written). The GEMM driver passes A's rows (or a packed copy when A is transposed); the convolution
+ * passes gathered patch rows, or zero-padded input rows read directly: for adjacent output pixels
+ * the {@code KW*C} patch values of one filter row are a contiguous run of one input row, and pixel
+ * r's run starts {@code r * strideWidth * C} floats after pixel 0's, so with
+ * {@code lda = strideWidth * C} one call per filter row ({@code accumulate} after the first) computes
+ * the tile with no gathering. (Looping over the filter rows inside this method measured 2x slower:
+ * C2 compiled the nested loop worse.)
  *
  * <p>The accumulators are explicit locals and the method does nothing but multiply and store the
  * tile: alpha, beta, bias, ReLU and the ragged edge are {@link GemmWriteBack}'s job. That split is
@@ -30,25 +37,38 @@ final class GemmMicroKernel12x2 {
     }
 
     /**
-     * {@code tile[12 x COLUMNS] = A[12 x kc] * B[kc x COLUMNS]} with A row-major in place: element
-     * (r, p) at {@code a[aIndex + r*lda + p]}.
+     * Writes {@code A[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} from {@code tileIndex} (ROWS rows of COLUMNS
+     * floats), or adds it to what is there when {@code accumulate}: one piece of a convolution at a time.
      */
-    static void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile) {
+    static void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile, int tileIndex,
+                    boolean accumulate) {
         final int lanes = SPECIES.length();
-        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
-        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
-        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
-        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
-        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
-        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
-        FloatVector c60 = FloatVector.zero(SPECIES), c61 = FloatVector.zero(SPECIES);
-        FloatVector c70 = FloatVector.zero(SPECIES), c71 = FloatVector.zero(SPECIES);
-        FloatVector c80 = FloatVector.zero(SPECIES), c81 = FloatVector.zero(SPECIES);
-        FloatVector c90 = FloatVector.zero(SPECIES), c91 = FloatVector.zero(SPECIES);
-        FloatVector c100 = FloatVector.zero(SPECIES), c101 = FloatVector.zero(SPECIES);
-        FloatVector c110 = FloatVector.zero(SPECIES), c111 = FloatVector.zero(SPECIES);
+        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex) : FloatVector.zero(SPECIES);
+        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 6 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 7 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 8 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 9 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 10 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 11 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c60 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 12 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c61 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 13 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c70 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 14 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c71 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 15 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c80 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 16 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c81 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 17 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c90 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 18 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c91 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 19 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c100 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 20 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c101 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 21 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c110 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 22 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c111 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 23 * lanes) : FloatVector.zero(SPECIES);
         final int a0 = aIndex;
-        final int a1 = aIndex + 1 * lda;
+        final int a1 = aIndex + lda;
         final int a2 = aIndex + 2 * lda;
         final int a3 = aIndex + 3 * lda;
         final int a4 = aIndex + 4 * lda;
@@ -89,29 +109,29 @@ final class GemmMicroKernel12x2 {
             ar = FloatVector.broadcast(SPECIES, a[a11 + p]);
             c110 = ar.fma(b0, c110); c111 = ar.fma(b1, c111);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, lanes);
-        c10.intoArray(tile, 2 * lanes);
-        c11.intoArray(tile, 3 * lanes);
-        c20.intoArray(tile, 4 * lanes);
-        c21.intoArray(tile, 5 * lanes);
-        c30.intoArray(tile, 6 * lanes);
-        c31.intoArray(tile, 7 * lanes);
-        c40.intoArray(tile, 8 * lanes);
-        c41.intoArray(tile, 9 * lanes);
-        c50.intoArray(tile, 10 * lanes);
-        c51.intoArray(tile, 11 * lanes);
-        c60.intoArray(tile, 12 * lanes);
-        c61.intoArray(tile, 13 * lanes);
-        c70.intoArray(tile, 14 * lanes);
-        c71.intoArray(tile, 15 * lanes);
-        c80.intoArray(tile, 16 * lanes);
-        c81.intoArray(tile, 17 * lanes);
-        c90.intoArray(tile, 18 * lanes);
-        c91.intoArray(tile, 19 * lanes);
-        c100.intoArray(tile, 20 * lanes);
-        c101.intoArray(tile, 21 * lanes);
-        c110.intoArray(tile, 22 * lanes);
-        c111.intoArray(tile, 23 * lanes);
+        c00.intoArray(tile, tileIndex);
+        c01.intoArray(tile, tileIndex + lanes);
+        c10.intoArray(tile, tileIndex + 2 * lanes);
+        c11.intoArray(tile, tileIndex + 3 * lanes);
+        c20.intoArray(tile, tileIndex + 4 * lanes);
+        c21.intoArray(tile, tileIndex + 5 * lanes);
+        c30.intoArray(tile, tileIndex + 6 * lanes);
+        c31.intoArray(tile, tileIndex + 7 * lanes);
+        c40.intoArray(tile, tileIndex + 8 * lanes);
+        c41.intoArray(tile, tileIndex + 9 * lanes);
+        c50.intoArray(tile, tileIndex + 10 * lanes);
+        c51.intoArray(tile, tileIndex + 11 * lanes);
+        c60.intoArray(tile, tileIndex + 12 * lanes);
+        c61.intoArray(tile, tileIndex + 13 * lanes);
+        c70.intoArray(tile, tileIndex + 14 * lanes);
+        c71.intoArray(tile, tileIndex + 15 * lanes);
+        c80.intoArray(tile, tileIndex + 16 * lanes);
+        c81.intoArray(tile, tileIndex + 17 * lanes);
+        c90.intoArray(tile, tileIndex + 18 * lanes);
+        c91.intoArray(tile, tileIndex + 19 * lanes);
+        c100.intoArray(tile, tileIndex + 20 * lanes);
+        c101.intoArray(tile, tileIndex + 21 * lanes);
+        c110.intoArray(tile, tileIndex + 22 * lanes);
+        c111.intoArray(tile, tileIndex + 23 * lanes);
     }
 }

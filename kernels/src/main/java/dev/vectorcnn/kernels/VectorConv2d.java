@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API convolution: a GEMM over patches computed by the convolution micro-kernels
- * ({@link ConvMicroKernel6x4}/{@link ConvMicroKernel12x2}: 12 x 2 vectors for at most 2*lanes output
+ * ({@link GemmMicroKernel6x4}/{@link GemmMicroKernel12x2}: 12 x 2 vectors for at most 2*lanes output
  * columns, 6 x 4 above), without ever building the whole im2col matrix. Arguments are trusted (checked
  * by {@link Conv2d}). With {@code M = N*OH*OW} output pixels and {@code K = KH*KW*C} patch columns:
  * <ul>
@@ -84,7 +84,7 @@ final class VectorConv2d {
     private static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 18;
 
     /** Floats of one micro-kernel tile: 6 x 4 and 12 x 2 vectors are both 24 vectors. */
-    private static final int TILE_FLOATS = ConvMicroKernel6x4.ROWS * ConvMicroKernel6x4.COLUMNS;
+    private static final int TILE_FLOATS = GemmMicroKernel6x4.ROWS * GemmMicroKernel6x4.COLUMNS;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -187,8 +187,7 @@ final class VectorConv2d {
                     for (int g = 0; g < groupEnd - group; g++) {
                         int out = (group + g) * outWidth * oc + column;
                         for (int t = 0; t < tilesPerRow; t++) {
-                            TileWriteBack.write(tiles, (g * tilesPerRow + t) * TILE_FLOATS, tile.columns, tile.rows,
-                                    oc - column, output, out + t * tile.rows * oc, oc, false, bias, column, relu);
+                            GemmWriteBack.apply(tiles, (g * tilesPerRow + t) * TILE_FLOATS, tile.columns, tile.rows, oc - column, output, out + t * tile.rows * oc, oc, 1f, 0f, bias, column, relu);
                         }
                     }
                 }
@@ -290,8 +289,7 @@ final class VectorConv2d {
                 tile.run(1, 0, patchLength, scratch.remainderPatches(0), 0, patchLength, packed, column * patchLength,
                         scratch.tile);
                 for (int r = 0; r < count; r++) {
-                    TileWriteBack.write(scratch.tile, r * tile.columns, tile.columns, 1, oc - column, output,
-                            scratch.remainderPixels[r] * oc + column, oc, false, bias, column, relu);
+                    GemmWriteBack.apply(scratch.tile, r * tile.columns, tile.columns, 1, oc - column, output, scratch.remainderPixels[r] * oc + column, oc, 1f, 0f, bias, column, relu);
                 }
             }
             count = 0;
@@ -628,8 +626,8 @@ final class VectorConv2d {
 
     /** The two micro-kernel shapes: 12 x 2 vectors for at most 2*lanes columns, 6 x 4 vectors above. */
     private enum Tile {
-        SIX_BY_FOUR(ConvMicroKernel6x4.ROWS, ConvMicroKernel6x4.COLUMNS),
-        TWELVE_BY_TWO(ConvMicroKernel12x2.ROWS, ConvMicroKernel12x2.COLUMNS);
+        SIX_BY_FOUR(GemmMicroKernel6x4.ROWS, GemmMicroKernel6x4.COLUMNS),
+        TWELVE_BY_TWO(GemmMicroKernel12x2.ROWS, GemmMicroKernel12x2.COLUMNS);
 
         final int rows;
         final int columns;
@@ -658,13 +656,13 @@ final class VectorConv2d {
 
         /**
          * {@code C = act(sum over segments of A_s x B_s + (accumulate ? C : 0) + bias)} with A rows read in
-         * place (see {@link ConvMicroKernel6x4}).
+         * place (see {@link GemmMicroKernel6x4}).
          */
         void run(int segments, int aSegmentStride, int kc, float[] a, int aIndex, int lda, float[] b, int bIndex,
                  float[] c, int cIndex, int ldc, int rows, int cols, boolean accumulate, float[] bias, int biasIndex,
                  boolean relu, float[] tile) {
             run(segments, aSegmentStride, kc, a, aIndex, lda, b, bIndex, tile);
-            TileWriteBack.write(tile, 0, columns, rows, cols, c, cIndex, ldc, accumulate, bias, biasIndex, relu);
+            GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, bias, biasIndex, relu);
         }
 
         /** {@code tile = sum over segments of A_s x B_s}, raw. */
@@ -677,9 +675,9 @@ final class VectorConv2d {
                 int aSegment = aIndex + segment * aSegmentStride;
                 int bSegment = bIndex + segment * kc * columns;
                 if (this == SIX_BY_FOUR) {
-                    ConvMicroKernel6x4.run(kc, a, aSegment, lda, b, bSegment, tile, 0, segment > 0);
+                    GemmMicroKernel6x4.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, segment > 0);
                 } else {
-                    ConvMicroKernel12x2.run(kc, a, aSegment, lda, b, bSegment, tile, 0, segment > 0);
+                    GemmMicroKernel12x2.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, segment > 0);
                 }
             }
         }
@@ -688,9 +686,9 @@ final class VectorConv2d {
         void piece(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile, int tileIndex,
                    boolean accumulate) {
             if (this == SIX_BY_FOUR) {
-                ConvMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, tile, tileIndex, accumulate);
+                GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, tile, tileIndex, accumulate);
             } else {
-                ConvMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, tile, tileIndex, accumulate);
+                GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, tile, tileIndex, accumulate);
             }
         }
 
@@ -703,7 +701,7 @@ final class VectorConv2d {
             } else {
                 ConvTnMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, tile);
             }
-            TileWriteBack.write(tile, 0, columns, rows, cols, c, cIndex, ldc, accumulate, bias, biasIndex, relu);
+            GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, bias, biasIndex, relu);
         }
     }
 

@@ -132,7 +132,7 @@ final class VectorGemm {
                 int column = panel * tile.columns;
                 int bStart = panel * tile.columns * k + depthStart * tile.columns;
                 tile.multiply(depth, tileA, tileAStart, tileALd, packedB, bStart, product);
-                GemmWriteBack.apply(product, tile.columns, tileRows, n - column, c, cRow + column, ldc,
+                GemmWriteBack.apply(product, 0, tile.columns, tileRows, n - column, c, cRow + column, ldc,
                         alpha, beta, bias, epilogue.biasOffset() + column, relu);
             }
         }
@@ -205,9 +205,9 @@ final class VectorGemm {
         /** {@code tile = A[rows x kc] * B[kc x columns]}. */
         void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile) {
             if (this == SIX_BY_FOUR) {
-                GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, tile);
+                GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, tile, 0, false);
             } else {
-                GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, tile);
+                GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, tile, 0, false);
             }
         }
     }
