@@ -26,9 +26,9 @@ import java.util.SplittableRandom;
  *
  * <p>The loss is sparse softmax cross-entropy on the last layer's output taken as logits (a final
  * {@link Softmax} layer is folded into it). Training ({@link #fit}) reuses one set of buffers and is
- * not thread-safe. Inference ({@link #predict}, {@link #evaluate}) allocates its own buffers per call
- * and only reads the parameters, so any number of threads may run it at once, as long as no
- * {@code fit} or checkpoint load runs at the same time.
+ * not thread-safe. Inference ({@link #predict}, {@link #evaluate}) borrows buffers that no other call
+ * holds (reused across calls, see {@link WorkspacePool}) and only reads the parameters, so any number of
+ * threads may run it at once, as long as no {@code fit} or checkpoint load runs at the same time.
  */
 public final class Sequential {
 
@@ -42,6 +42,7 @@ public final class Sequential {
     private final int logitsIndex;
 
     private Workspace training;
+    private final WorkspacePool inference;
     private float[][] parameterGrads;
     private float[][][] layerGrads;
 
@@ -65,6 +66,7 @@ public final class Sequential {
             }
         }
         parameters = Collections.unmodifiableList(all);
+        inference = new WorkspacePool(this.layers, shapes);
     }
 
     private static void initialize(ParameterSpec spec, float[] values, SplittableRandom random) {
@@ -311,19 +313,23 @@ public final class Sequential {
         int count = checkData(images, labels);
         LayerChecks.positive("batchSize", batchSize);
         int capacity = Math.min(batchSize, count);
-        Workspace ws = new Workspace(layers, shapes, capacity, false);
         int inputSize = Shapes.intSize(shapes[0]);
         int classes = classes();
         double lossSum = 0;
         long correct = 0;
-        for (int first = 0; first < count; first += capacity) {
-            int size = Math.min(capacity, count - first);
-            System.arraycopy(images, first * inputSize, ws.activations[0], 0, size * inputSize);
-            System.arraycopy(labels, first, ws.labels, 0, size);
-            forward(ws, size, logitsIndex);
-            float[] logits = ws.activations[logitsIndex];
-            lossSum += (double) SoftmaxCrossEntropy.forwardBackward(size, classes, logits, ws.labels, null) * size;
-            correct += Accuracy.top1Correct(size, classes, logits, ws.labels);
+        Workspace ws = inference.borrow(capacity);
+        try {
+            for (int first = 0; first < count; first += capacity) {
+                int size = Math.min(capacity, count - first);
+                System.arraycopy(images, first * inputSize, ws.activations[0], 0, size * inputSize);
+                System.arraycopy(labels, first, ws.labels, 0, size);
+                forward(ws, size, logitsIndex);
+                float[] logits = ws.activations[logitsIndex];
+                lossSum += (double) SoftmaxCrossEntropy.forwardBackward(size, classes, logits, ws.labels, null) * size;
+                correct += Accuracy.top1Correct(size, classes, logits, ws.labels);
+            }
+        } finally {
+            inference.giveBack(ws);
         }
         return new Evaluation(lossSum / count, (double) correct / count, count);
     }
@@ -343,18 +349,23 @@ public final class Sequential {
             return probabilities;
         }
         int capacity = Math.min(batchSize, count);
-        Workspace ws = new Workspace(layers, shapes, capacity, false);
         boolean softmaxLayer = logitsIndex < layers.size();
-        float[] batchProbabilities = softmaxLayer ? ws.activations[layers.size()] : new float[capacity * classes];
         int inputSize = Shapes.intSize(shapes[0]);
-        for (int first = 0; first < count; first += capacity) {
-            int size = Math.min(capacity, count - first);
-            System.arraycopy(images, first * inputSize, ws.activations[0], 0, size * inputSize);
-            forward(ws, size, layers.size());
-            if (!softmaxLayer) {
-                dev.vectorcnn.kernels.Softmax.forward(size, classes, ws.activations[logitsIndex], batchProbabilities);
+        Workspace ws = inference.borrow(capacity);
+        try {
+            float[] batchProbabilities = softmaxLayer ? ws.activations[layers.size()] : new float[capacity * classes];
+            for (int first = 0; first < count; first += capacity) {
+                int size = Math.min(capacity, count - first);
+                System.arraycopy(images, first * inputSize, ws.activations[0], 0, size * inputSize);
+                forward(ws, size, layers.size());
+                if (!softmaxLayer) {
+                    dev.vectorcnn.kernels.Softmax.forward(size, classes, ws.activations[logitsIndex],
+                            batchProbabilities);
+                }
+                System.arraycopy(batchProbabilities, 0, probabilities, first * classes, size * classes);
             }
-            System.arraycopy(batchProbabilities, 0, probabilities, first * classes, size * classes);
+        } finally {
+            inference.giveBack(ws);
         }
         return probabilities;
     }
