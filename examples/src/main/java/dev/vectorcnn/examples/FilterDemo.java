@@ -44,54 +44,37 @@ public final class FilterDemo {
 
     /** Runs the demo; exits with status 2 on bad arguments and 1 when an image cannot be read or written. */
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        DemoRunner.main("FilterDemo", USAGE, false, args, FilterDemo::demo);
     }
 
     /** The demo without {@link System#exit}: returns 0 on success, 1 on an I/O error, 2 on bad arguments. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        DemoArguments arguments;
-        try {
-            arguments = DemoArguments.parse(args, false);
-        } catch (IllegalArgumentException e) {
-            err.println("FilterDemo: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
+        return DemoRunner.run("FilterDemo", USAGE, false, args, out, err, FilterDemo::demo);
+    }
+
+    private static void demo(DemoArguments arguments, PrintStream out, PrintStream err) throws IOException {
+        DemoOutput output = new DemoOutput(arguments.outputDir(), out);
+        float[] filters = lineFilters();
+        out.println("Filters (7x7, HWIO [7, 7, 1, 2]): channel 0 has ones in column 3, channel 1 ones in row 3");
+        output.write(FeatureMaps.filter(filters, FILTER_SIZE, FILTER_SIZE, 1, 2, 0, 0, 24), "filter-vertical.png");
+        output.write(FeatureMaps.filter(filters, FILTER_SIZE, FILTER_SIZE, 1, 2, 0, 1, 24), "filter-horizontal.png");
+        List<List<ContactSheet.Cell>> rows = new ArrayList<>();
+        for (FloatImage image : DemoOutput.inputs(arguments.images())) {
+            FloatImage gray = image.grayscale();
+            out.println(image.name() + ": " + gray.height() + "x" + gray.width()
+                    + " grayscale, conv2d SAME stride 1 -> feature maps " + gray.height() + "x" + gray.width() + "x2");
+            float[] maps = applyLineFilters(gray);
+            BufferedImage grayImage = gray.toBufferedImage();
+            BufferedImage vertical = FeatureMaps.channel(maps, 0, gray.height(), gray.width(), 2, 0);
+            BufferedImage horizontal = FeatureMaps.channel(maps, 0, gray.height(), gray.width(), 2, 1);
+            output.write(grayImage, image.name() + "-gray.png");
+            output.write(vertical, image.name() + "-vertical-lines.png");
+            output.write(horizontal, image.name() + "-horizontal-lines.png");
+            rows.add(List.of(new ContactSheet.Cell(image.name() + " (grayscale input)", grayImage),
+                    new ContactSheet.Cell("vertical-line filter", vertical),
+                    new ContactSheet.Cell("horizontal-line filter", horizontal)));
         }
-        if (arguments.help()) {
-            out.print(USAGE);
-            return 0;
-        }
-        try {
-            DemoOutput output = new DemoOutput(arguments.outputDir(), out);
-            float[] filters = lineFilters();
-            out.println("Filters (7x7, HWIO [7, 7, 1, 2]): channel 0 has ones in column 3, channel 1 ones in row 3");
-            output.write(FeatureMaps.filter(filters, FILTER_SIZE, FILTER_SIZE, 1, 2, 0, 0, 24), "filter-vertical.png");
-            output.write(FeatureMaps.filter(filters, FILTER_SIZE, FILTER_SIZE, 1, 2, 0, 1, 24), "filter-horizontal.png");
-            List<List<ContactSheet.Cell>> rows = new ArrayList<>();
-            for (FloatImage image : DemoOutput.inputs(arguments.images())) {
-                FloatImage gray = image.grayscale();
-                out.println(image.name() + ": " + gray.height() + "x" + gray.width()
-                        + " grayscale, conv2d SAME stride 1 -> feature maps " + gray.height() + "x" + gray.width() + "x2");
-                float[] maps = applyLineFilters(gray);
-                BufferedImage grayImage = gray.toBufferedImage();
-                BufferedImage vertical = FeatureMaps.channel(maps, 0, gray.height(), gray.width(), 2, 0);
-                BufferedImage horizontal = FeatureMaps.channel(maps, 0, gray.height(), gray.width(), 2, 1);
-                output.write(grayImage, image.name() + "-gray.png");
-                output.write(vertical, image.name() + "-vertical-lines.png");
-                output.write(horizontal, image.name() + "-horizontal-lines.png");
-                rows.add(List.of(new ContactSheet.Cell(image.name() + " (grayscale input)", grayImage),
-                        new ContactSheet.Cell("vertical-line filter", vertical),
-                        new ContactSheet.Cell("horizontal-line filter", horizontal)));
-            }
-            output.write(ContactSheet.render("7x7 line filters, conv2d SAME stride 1", rows), "filters-overview.png");
-            return 0;
-        } catch (IOException e) {
-            err.println("FilterDemo: " + e.getMessage());
-            return 1;
-        }
+        output.write(ContactSheet.render("7x7 line filters, conv2d SAME stride 1", rows), "filters-overview.png");
     }
 
     /**

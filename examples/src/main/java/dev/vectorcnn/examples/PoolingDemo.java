@@ -37,52 +37,35 @@ public final class PoolingDemo {
 
     /** Runs the demo; exits with status 2 on bad arguments and 1 when an image cannot be read or written. */
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        DemoRunner.main("PoolingDemo", USAGE, false, args, PoolingDemo::demo);
     }
 
     /** The demo without {@link System#exit}: returns 0 on success, 1 on an I/O error, 2 on bad arguments. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        DemoArguments arguments;
-        try {
-            arguments = DemoArguments.parse(args, false);
-        } catch (IllegalArgumentException e) {
-            err.println("PoolingDemo: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
-        }
-        if (arguments.help()) {
-            out.print(USAGE);
-            return 0;
-        }
-        try {
-            DemoOutput output = new DemoOutput(arguments.outputDir(), out);
-            List<List<ContactSheet.Cell>> rows = new ArrayList<>();
-            for (FloatImage image : DemoOutput.inputs(arguments.images())) {
-                if (image.height() < 2 || image.width() < 2) {
-                    err.println("PoolingDemo: " + image.name() + " is " + image.height() + "x" + image.width()
-                            + ", smaller than the 2x2 window; skipped");
-                    continue;
-                }
-                FloatImage pooled = maxPool(image);
-                out.println(image.name() + ": " + image.height() + "x" + image.width() + "x3, max pool 2x2 stride 2 VALID -> "
-                        + pooled.height() + "x" + pooled.width() + "x3");
-                BufferedImage before = image.toBufferedImage();
-                BufferedImage after = pooled.toBufferedImage();
-                output.write(before, image.name() + ".png");
-                output.write(after, image.name() + "-maxpool.png");
-                rows.add(List.of(new ContactSheet.Cell(image.name() + " " + image.height() + "x" + image.width(), before),
-                        new ContactSheet.Cell("max pool -> " + pooled.height() + "x" + pooled.width(), after)));
+        return DemoRunner.run("PoolingDemo", USAGE, false, args, out, err, PoolingDemo::demo);
+    }
+
+    private static void demo(DemoArguments arguments, PrintStream out, PrintStream err) throws IOException {
+        DemoOutput output = new DemoOutput(arguments.outputDir(), out);
+        List<List<ContactSheet.Cell>> rows = new ArrayList<>();
+        for (FloatImage image : DemoOutput.inputs(arguments.images())) {
+            if (image.height() < 2 || image.width() < 2) {
+                err.println("PoolingDemo: " + image.name() + " is " + image.height() + "x" + image.width()
+                        + ", smaller than the 2x2 window; skipped");
+                continue;
             }
-            if (!rows.isEmpty()) {
-                output.write(ContactSheet.render("2x2 max pooling, stride 2, VALID", rows), "pooling-overview.png");
-            }
-            return 0;
-        } catch (IOException e) {
-            err.println("PoolingDemo: " + e.getMessage());
-            return 1;
+            FloatImage pooled = maxPool(image);
+            out.println(image.name() + ": " + image.height() + "x" + image.width() + "x3, max pool 2x2 stride 2 VALID -> "
+                    + pooled.height() + "x" + pooled.width() + "x3");
+            BufferedImage before = image.toBufferedImage();
+            BufferedImage after = pooled.toBufferedImage();
+            output.write(before, image.name() + ".png");
+            output.write(after, image.name() + "-maxpool.png");
+            rows.add(List.of(new ContactSheet.Cell(image.name() + " " + image.height() + "x" + image.width(), before),
+                    new ContactSheet.Cell("max pool -> " + pooled.height() + "x" + pooled.width(), after)));
+        }
+        if (!rows.isEmpty()) {
+            output.write(ContactSheet.render("2x2 max pooling, stride 2, VALID", rows), "pooling-overview.png");
         }
     }
 

@@ -57,59 +57,42 @@ public final class TrainableConvDemo {
 
     /** Runs the demo; exits with status 2 on bad arguments and 1 when an image cannot be read or written. */
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        DemoRunner.main("TrainableConvDemo", USAGE, true, args, TrainableConvDemo::demo);
     }
 
     /** The demo without {@link System#exit}: returns 0 on success, 1 on an I/O error, 2 on bad arguments. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        DemoArguments arguments;
-        try {
-            arguments = DemoArguments.parse(args, true);
-        } catch (IllegalArgumentException e) {
-            err.println("TrainableConvDemo: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
-        }
-        if (arguments.help()) {
-            out.print(USAGE);
-            return 0;
-        }
-        try {
-            List<FloatImage> batch = commonSize(DemoOutput.inputs(arguments.images()));
-            FloatImage first = batch.get(0);
-            float[] filters = glorotUniformFilters(arguments.seed());
-            float[] maps = forward(batch, filters);
-            int outHeight = Padding.SAME.outputSize(first.height(), KERNEL, STRIDE);
-            int outWidth = Padding.SAME.outputSize(first.width(), KERNEL, STRIDE);
-            out.printf(Locale.ROOT, "batch [%d, %d, %d, 3] -> conv2d 7x7, 2 filters, stride 2, SAME -> [%d, %d, %d, 2]%n",
-                    batch.size(), first.height(), first.width(), batch.size(), outHeight, outWidth);
-            out.printf(Locale.ROOT, "Glorot-uniform filters, seed %d: limit %.5f, drawn values in [%.5f, %.5f]; bias 0%n",
-                    arguments.seed(), glorotLimit(), min(filters), max(filters));
-            DemoOutput output = new DemoOutput(arguments.outputDir(), out);
-            List<List<ContactSheet.Cell>> rows = new ArrayList<>();
-            for (int n = 0; n < batch.size(); n++) {
-                FloatImage image = batch.get(n);
-                BufferedImage input = image.toBufferedImage();
-                output.write(input, image.name() + ".png");
-                List<ContactSheet.Cell> row = new ArrayList<>();
-                row.add(new ContactSheet.Cell(image.name() + " " + image.height() + "x" + image.width(), input));
-                for (int c = 0; c < FILTERS; c++) {
-                    BufferedImage map = FeatureMaps.channel(maps, n, outHeight, outWidth, FILTERS, c);
-                    output.write(map, image.name() + "-feature-map-" + c + ".png");
-                    row.add(new ContactSheet.Cell("feature map " + c + " (" + outHeight + "x" + outWidth + ")", map));
-                }
-                rows.add(row);
+        return DemoRunner.run("TrainableConvDemo", USAGE, true, args, out, err, TrainableConvDemo::demo);
+    }
+
+    private static void demo(DemoArguments arguments, PrintStream out, PrintStream err) throws IOException {
+        List<FloatImage> batch = commonSize(DemoOutput.inputs(arguments.images()));
+        FloatImage first = batch.get(0);
+        float[] filters = glorotUniformFilters(arguments.seed());
+        float[] maps = forward(batch, filters);
+        int outHeight = Padding.SAME.outputSize(first.height(), KERNEL, STRIDE);
+        int outWidth = Padding.SAME.outputSize(first.width(), KERNEL, STRIDE);
+        out.printf(Locale.ROOT, "batch [%d, %d, %d, 3] -> conv2d 7x7, 2 filters, stride 2, SAME -> [%d, %d, %d, 2]%n",
+                batch.size(), first.height(), first.width(), batch.size(), outHeight, outWidth);
+        out.printf(Locale.ROOT, "Glorot-uniform filters, seed %d: limit %.5f, drawn values in [%.5f, %.5f]; bias 0%n",
+                arguments.seed(), glorotLimit(), min(filters), max(filters));
+        DemoOutput output = new DemoOutput(arguments.outputDir(), out);
+        List<List<ContactSheet.Cell>> rows = new ArrayList<>();
+        for (int n = 0; n < batch.size(); n++) {
+            FloatImage image = batch.get(n);
+            BufferedImage input = image.toBufferedImage();
+            output.write(input, image.name() + ".png");
+            List<ContactSheet.Cell> row = new ArrayList<>();
+            row.add(new ContactSheet.Cell(image.name() + " " + image.height() + "x" + image.width(), input));
+            for (int c = 0; c < FILTERS; c++) {
+                BufferedImage map = FeatureMaps.channel(maps, n, outHeight, outWidth, FILTERS, c);
+                output.write(map, image.name() + "-feature-map-" + c + ".png");
+                row.add(new ContactSheet.Cell("feature map " + c + " (" + outHeight + "x" + outWidth + ")", map));
             }
-            output.write(ContactSheet.render("conv2d, 2 random 7x7x3 filters (Glorot uniform, seed " + arguments.seed()
-                    + "), stride 2, SAME", rows), "conv-overview.png");
-            return 0;
-        } catch (IOException e) {
-            err.println("TrainableConvDemo: " + e.getMessage());
-            return 1;
+            rows.add(row);
         }
+        output.write(ContactSheet.render("conv2d, 2 random 7x7x3 filters (Glorot uniform, seed " + arguments.seed()
+                + "), stride 2, SAME", rows), "conv-overview.png");
     }
 
     /** Glorot's bound {@code sqrt(6 / (fan_in + fan_out))} with {@code fan_in = 7*7*3}, {@code fan_out = 7*7*2}. */
