@@ -1,5 +1,7 @@
 package dev.vectorcnn.kernels;
 
+import java.util.Arrays;
+
 /**
  * The scalar GEMM: the fallback when the Vector API is absent, and the plain reference the fast
  * path is read against. Arguments are trusted (checked by {@link Gemm}).
@@ -24,7 +26,7 @@ final class ScalarGemm {
             float[] row = new float[n];
             int end = Math.min(m, (chunk + 1) * ROWS_PER_CHUNK);
             for (int i = chunk * ROWS_PER_CHUNK; i < end; i++) {
-                java.util.Arrays.fill(row, 0f);
+                Arrays.fill(row, 0f);
                 for (int p = 0; p < k; p++) {
                     float aip = transA ? a[aOffset + p * lda + i] : a[aOffset + i * lda + p];
                     if (transB) {

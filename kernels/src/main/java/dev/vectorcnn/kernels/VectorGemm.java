@@ -1,5 +1,8 @@
 package dev.vectorcnn.kernels;
 
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+
 /**
  * The Vector API GEMM driver: Goto/BLIS blocking around {@link GemmMicroKernel6x4} and
  * {@link GemmMicroKernel12x2}. Arguments are trusted (checked by {@link Gemm}).
@@ -152,7 +155,7 @@ final class VectorGemm {
             } else {
                 System.arraycopy(b, bOffset + p * ldb + column, packed, out, valid);
             }
-            java.util.Arrays.fill(packed, out + valid, out + width, 0f);
+            Arrays.fill(packed, out + valid, out + width, 0f);
         }
     }
 
@@ -165,17 +168,17 @@ final class VectorGemm {
                 packed[i * depth + p] = a[source + i];
             }
         }
-        java.util.Arrays.fill(packed, rows * depth, paddedRows * depth, 0f);
+        Arrays.fill(packed, rows * depth, paddedRows * depth, 0f);
     }
 
     private static void copyEdgeRows(float[] a, int start, int lda, int rows, int depth, float[] edge, int tileRows) {
         for (int i = 0; i < rows; i++) {
             System.arraycopy(a, start + i * lda, edge, i * depth, depth);
         }
-        java.util.Arrays.fill(edge, rows * depth, tileRows * depth, 0f);
+        Arrays.fill(edge, rows * depth, tileRows * depth, 0f);
     }
 
-    private static void forChunks(boolean parallel, int chunks, java.util.function.IntConsumer body) {
+    private static void forChunks(boolean parallel, int chunks, IntConsumer body) {
         if (parallel) {
             KernelThreads.parallelFor(chunks, body);
         } else {
