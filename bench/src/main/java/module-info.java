@@ -8,7 +8,7 @@ module dev.vectorcnn.bench {
     requires dev.vectorcnn.model;
     requires dev.vectorcnn.examples;
     requires jdk.incubator.vector;
-    requires jmh.core;
+    requires transitive jmh.core;
     requires ejml.core;
     requires ejml.fdense;
 
