@@ -1,6 +1,6 @@
 /** Runnable examples: the MNIST trainer and the demos of the TensorFlow CNN tutorial. */
 module dev.vectorcnn.examples {
-    requires dev.vectorcnn.model;
+    requires transitive dev.vectorcnn.model;
     requires info.picocli;
     requires java.desktop;
     requires java.net.http;
