@@ -105,7 +105,7 @@ public final class MnistExample implements Callable<Integer> {
                 mnist.trainCount(), mnist.testCount(), batchSize, epochs, optimizer,
                 KernelBackend.isVectorized() ? "Vector API" : "scalar", KernelThreads.threads());
 
-        ProgressBar bar = new ProgressBar(err);
+        ProgressBar bar = new ProgressBar(err, System.console() != null && System.console().isTerminal());
         List<EpochMetrics> metrics = new ArrayList<>();
         long[] epochStart = {System.nanoTime()};
         TrainingListener listener = new TrainingListener() {
