@@ -141,6 +141,24 @@ class Conv2dTest {
     }
 
     @Test
+    void input_gradient_parity_classes_with_full_and_remainder_tiles() {
+        // backwardInput computes each stride parity class of input pixels as its own stride-1
+        // correlation. Widths 27..31 give class rows of 9..31 pixels: whole tiles of 6 and 12 rows plus
+        // remainder pixels gathered across class rows; odd and even heights give classes of unequal
+        // row counts; even kernels give asymmetric SAME padding; C = 8 and 40 select both tile shapes.
+        for (Padding padding : PADDINGS) {
+            for (int stride = 1; stride <= 3; stride++) {
+                for (int k = 2; k <= 4; k++) {
+                    int w = 26 + stride + k;
+                    check(shape(2, 4 + k, w, stride == 2 ? 40 : 8, k, 5 - k / 2, 16 + 8 * k, stride,
+                            4 - stride, padding), false, false);
+                }
+            }
+        }
+        assertEquals(18, checked);
+    }
+
+    @Test
     void mnist_conv1_small_batch() {
         check(shape(2, 28, 28, 1, 3, 3, 32, 1, 1, Padding.SAME), true, true);
     }
