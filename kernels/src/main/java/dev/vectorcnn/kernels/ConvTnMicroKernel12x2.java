@@ -102,4 +102,81 @@ final class ConvTnMicroKernel12x2 {
         c110.intoArray(tile, 22 * lanes);
         c111.intoArray(tile, 23 * lanes);
     }
+
+    /**
+     * As {@link #run}, but depth step p reads A at {@code aIndex + offsets[p]} instead of
+     * {@code aIndex + p*lda}: the filter gradient reads patch values in place from zero-padded input
+     * rows, where the windows of consecutive output pixels are evenly spaced within an output row but
+     * jump between rows, so no single stride fits a block of several output rows.
+     */
+    static void runIndirect(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] tile) {
+        final int lanes = SPECIES.length();
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
+        FloatVector c60 = FloatVector.zero(SPECIES), c61 = FloatVector.zero(SPECIES);
+        FloatVector c70 = FloatVector.zero(SPECIES), c71 = FloatVector.zero(SPECIES);
+        FloatVector c80 = FloatVector.zero(SPECIES), c81 = FloatVector.zero(SPECIES);
+        FloatVector c90 = FloatVector.zero(SPECIES), c91 = FloatVector.zero(SPECIES);
+        FloatVector c100 = FloatVector.zero(SPECIES), c101 = FloatVector.zero(SPECIES);
+        FloatVector c110 = FloatVector.zero(SPECIES), c111 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            final int bRow = bIndex + p * COLUMNS;
+            final int aColumn = aIndex + offsets[p];
+            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
+            final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
+            FloatVector ar;
+            ar = FloatVector.broadcast(SPECIES, a[aColumn]);
+            c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 1]);
+            c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 2]);
+            c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 3]);
+            c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 4]);
+            c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 5]);
+            c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 6]);
+            c60 = ar.fma(b0, c60); c61 = ar.fma(b1, c61);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 7]);
+            c70 = ar.fma(b0, c70); c71 = ar.fma(b1, c71);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 8]);
+            c80 = ar.fma(b0, c80); c81 = ar.fma(b1, c81);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 9]);
+            c90 = ar.fma(b0, c90); c91 = ar.fma(b1, c91);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 10]);
+            c100 = ar.fma(b0, c100); c101 = ar.fma(b1, c101);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 11]);
+            c110 = ar.fma(b0, c110); c111 = ar.fma(b1, c111);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, lanes);
+        c10.intoArray(tile, 2 * lanes);
+        c11.intoArray(tile, 3 * lanes);
+        c20.intoArray(tile, 4 * lanes);
+        c21.intoArray(tile, 5 * lanes);
+        c30.intoArray(tile, 6 * lanes);
+        c31.intoArray(tile, 7 * lanes);
+        c40.intoArray(tile, 8 * lanes);
+        c41.intoArray(tile, 9 * lanes);
+        c50.intoArray(tile, 10 * lanes);
+        c51.intoArray(tile, 11 * lanes);
+        c60.intoArray(tile, 12 * lanes);
+        c61.intoArray(tile, 13 * lanes);
+        c70.intoArray(tile, 14 * lanes);
+        c71.intoArray(tile, 15 * lanes);
+        c80.intoArray(tile, 16 * lanes);
+        c81.intoArray(tile, 17 * lanes);
+        c90.intoArray(tile, 18 * lanes);
+        c91.intoArray(tile, 19 * lanes);
+        c100.intoArray(tile, 20 * lanes);
+        c101.intoArray(tile, 21 * lanes);
+        c110.intoArray(tile, 22 * lanes);
+        c111.intoArray(tile, 23 * lanes);
+    }
 }

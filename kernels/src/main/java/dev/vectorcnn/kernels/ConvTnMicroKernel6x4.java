@@ -86,4 +86,65 @@ final class ConvTnMicroKernel6x4 {
         c52.intoArray(tile, 22 * lanes);
         c53.intoArray(tile, 23 * lanes);
     }
+
+    /**
+     * As {@link #run}, but depth step p reads A at {@code aIndex + offsets[p]} instead of
+     * {@code aIndex + p*lda}: the filter gradient reads patch values in place from zero-padded input
+     * rows, where the windows of consecutive output pixels are evenly spaced within an output row but
+     * jump between rows, so no single stride fits a block of several output rows.
+     */
+    static void runIndirect(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] tile) {
+        final int lanes = SPECIES.length();
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES), c02 = FloatVector.zero(SPECIES), c03 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES), c12 = FloatVector.zero(SPECIES), c13 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES), c22 = FloatVector.zero(SPECIES), c23 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES), c32 = FloatVector.zero(SPECIES), c33 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES), c42 = FloatVector.zero(SPECIES), c43 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES), c52 = FloatVector.zero(SPECIES), c53 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            final int bRow = bIndex + p * COLUMNS;
+            final int aColumn = aIndex + offsets[p];
+            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
+            final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
+            final FloatVector b2 = FloatVector.fromArray(SPECIES, b, bRow + 2 * lanes);
+            final FloatVector b3 = FloatVector.fromArray(SPECIES, b, bRow + 3 * lanes);
+            FloatVector ar;
+            ar = FloatVector.broadcast(SPECIES, a[aColumn]);
+            c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01); c02 = ar.fma(b2, c02); c03 = ar.fma(b3, c03);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 1]);
+            c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11); c12 = ar.fma(b2, c12); c13 = ar.fma(b3, c13);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 2]);
+            c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21); c22 = ar.fma(b2, c22); c23 = ar.fma(b3, c23);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 3]);
+            c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31); c32 = ar.fma(b2, c32); c33 = ar.fma(b3, c33);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 4]);
+            c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41); c42 = ar.fma(b2, c42); c43 = ar.fma(b3, c43);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 5]);
+            c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51); c52 = ar.fma(b2, c52); c53 = ar.fma(b3, c53);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, lanes);
+        c02.intoArray(tile, 2 * lanes);
+        c03.intoArray(tile, 3 * lanes);
+        c10.intoArray(tile, 4 * lanes);
+        c11.intoArray(tile, 5 * lanes);
+        c12.intoArray(tile, 6 * lanes);
+        c13.intoArray(tile, 7 * lanes);
+        c20.intoArray(tile, 8 * lanes);
+        c21.intoArray(tile, 9 * lanes);
+        c22.intoArray(tile, 10 * lanes);
+        c23.intoArray(tile, 11 * lanes);
+        c30.intoArray(tile, 12 * lanes);
+        c31.intoArray(tile, 13 * lanes);
+        c32.intoArray(tile, 14 * lanes);
+        c33.intoArray(tile, 15 * lanes);
+        c40.intoArray(tile, 16 * lanes);
+        c41.intoArray(tile, 17 * lanes);
+        c42.intoArray(tile, 18 * lanes);
+        c43.intoArray(tile, 19 * lanes);
+        c50.intoArray(tile, 20 * lanes);
+        c51.intoArray(tile, 21 * lanes);
+        c52.intoArray(tile, 22 * lanes);
+        c53.intoArray(tile, 23 * lanes);
+    }
 }

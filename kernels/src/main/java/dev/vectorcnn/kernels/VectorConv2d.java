@@ -25,9 +25,11 @@ import jdk.incubator.vector.VectorSpecies;
  *       gradient is a stride-1 correlation of outputGrad with that sub-filter, computed like forward
  *       (outputGrad rows zero-padded and read in place, the last pixels of each class row gathered)
  *       and written straight into inputGrad. Work is split by images.</li>
- *   <li>backwardFilter: {@code filterGrad[K, OC] = patches^T[K, M] x outputGrad[M, OC]}, the patch rows
- *       gathered a block at a time ({@link PatchRows#gather}) and read transposed in place by
- *       {@link ConvTnMicroKernel6x4}/{@link ConvTnMicroKernel12x2}; the reduction over M is cut into
+ *   <li>backwardFilter: {@code filterGrad[K, OC] = patches^T[K, M] x outputGrad[M, OC]} a block of
+ *       output rows at a time, read transposed by {@link ConvTnMicroKernel6x4}/{@link ConvTnMicroKernel12x2}:
+ *       in place from the block's zero-padded input rows through one window offset per pixel
+ *       ({@link #padBlockRows}) when a filter row ({@code KW*C}) is a whole number of tiles, otherwise
+ *       from gathered patch rows ({@link PatchRows#gather}); the reduction over M is cut into
  *       groups of whole blocks whose bounds depend only on the shape, each group sums into its own
  *       partial, and the partials are added in group order, so the result is bitwise identical for
  *       any thread count.</li>
@@ -546,6 +548,7 @@ final class VectorConv2d {
             Scratch scratch = SCRATCH.get();
             float[] patches = scratch.patches(patchFloats(s));
             float[] packedGrad = inPlace ? null : scratch.packed(packedFloats(s));
+            int[] offsets = scratch.offsets(blockRows);
             int partial = group * partialLength;
             int firstBlock = group * blocksPerGroup;
             int endBlock = Math.min(blocks, firstBlock + blocksPerGroup);
@@ -555,6 +558,8 @@ final class VectorConv2d {
                 boolean accumulate = block != firstBlock;
                 // Few channels: patches gathered transposed (a fast strided copy), read as rows.
                 boolean transposed = segmentLength < DIRECT_MIN_SEGMENT;
+                // Tiles that never straddle two filter rows read the patches in place from padded input rows.
+                boolean direct = !transposed && segmentLength % tile.rows == 0;
                 if (transposed) {
                     float[] padded = scratch.edge(edgeFloats(s));
                     int firstOutRow = first / outWidth;
@@ -562,6 +567,8 @@ final class VectorConv2d {
                         PatchRows.gatherOutputRowTransposed(s, input, outRow, paddedRow, padded, patches,
                                 (outRow - firstOutRow) * outWidth, rows);
                     }
+                } else if (direct) {
+                    padBlockRows(s, input, first / outWidth, rows / outWidth, paddedRow, patches, offsets);
                 } else {
                     PatchRows.gather(s, input, first, rows, patches, 0);
                 }
@@ -582,6 +589,10 @@ final class VectorConv2d {
                             tile.run(1, 0, rows, patches, r * rows, rows, b, bStart + column * rows, partials,
                                     partial + r * oc + column, oc, tileRows, oc - column, accumulate, null, 0, false,
                                     scratch.tile);
+                        } else if (direct) {
+                            int aIndex = r / segmentLength * paddedRow + r % segmentLength;
+                            tile.runIndirect(rows, patches, aIndex, offsets, b, bStart + column * rows, partials,
+                                    partial + r * oc + column, oc, oc - column, accumulate, scratch.tile);
                         } else {
                             tile.runTransposedA(rows, patches, r, k, b, bStart + column * rows, partials,
                                     partial + r * oc + column, oc, tileRows, oc - column, accumulate, null, 0, false,
@@ -601,12 +612,58 @@ final class VectorConv2d {
     }
 
     /**
+     * Copies the input rows the windows of output rows {@code [firstOutRow, firstOutRow + outRows)} (over
+     * {@code N*OH}) cover into {@code padded}, zero-padded as {@link PatchRows#padInputRows} does, zero
+     * rows for the top and bottom padding; rows shared by vertically overlapping windows of one image
+     * are stored once, in order, so filter row kh of a window lies {@code kh * paddedRow} floats after
+     * its first. Sets {@code offsets[g*OW + ox]} to where the window of pixel ox of output row g starts.
+     * (Gathering whole patch rows instead wrote {@code KH*KW*C} floats per pixel, beyond L1, and cost
+     * a fifth of conv2's filter gradient.)
+     */
+    private static void padBlockRows(Conv2dShape s, float[] input, int firstOutRow, int outRows, int paddedRow,
+                                     float[] padded, int[] offsets) {
+        int outHeight = s.outHeight();
+        int outWidth = s.outWidth();
+        int filterHeight = s.filterHeight();
+        int pixelStep = s.strideWidth() * s.inChannels();
+        int image = -1;
+        int firstRow = 0;
+        int endRow = 0;
+        int base = 0;
+        for (int g = 0; g < outRows; g++) {
+            int outRow = firstOutRow + g;
+            int rowImage = outRow / outHeight;
+            int top = (outRow - rowImage * outHeight) * s.strideHeight() - s.padTop();
+            if (rowImage != image || top > endRow) {
+                // A new image, or a stride above the filter height left a gap: start a fresh run of rows.
+                base += endRow - firstRow;
+                image = rowImage;
+                firstRow = top;
+                endRow = top;
+            }
+            for (; endRow < top + filterHeight; endRow++) {
+                int slot = (base + endRow - firstRow) * paddedRow;
+                if (endRow < 0 || endRow >= s.inHeight()) {
+                    java.util.Arrays.fill(padded, slot, slot + paddedRow, 0f);
+                } else {
+                    PatchRows.padInputRows(s, input, image, endRow, 1, paddedRow, padded, slot);
+                }
+            }
+            int start = (base + top - firstRow) * paddedRow;
+            for (int ox = 0; ox < outWidth; ox++) {
+                offsets[g * outWidth + ox] = start + ox * pixelStep;
+            }
+        }
+    }
+
+    /**
      * The most floats of per-thread scratch any method uses for {@code s} (the calling thread's, which
      * also holds the filter-gradient partials); independent of the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
         return (long) packedFloats(s) + patchFloats(s) + edgeFloats(s) + partialFloats(s) + TILE_FLOATS
-                + remainderFloats(s) + tilesFloats(s) + 2L * forwardGroupRows(s, Tile.forColumns(s.outChannels()));
+                + remainderFloats(s) + tilesFloats(s) + 2L * forwardGroupRows(s, Tile.forColumns(s.outChannels()))
+                + filterGradBlockRows(s);
     }
 
     /** Floats of the scratch the current thread holds now, for the workspace test. */
@@ -666,11 +723,13 @@ final class VectorConv2d {
         long forward = (long) forwardGroupRows(s, Tile.forColumns(s.outChannels())) * s.filterHeight()
                 * paddedRowFloats(s) + (long) ROW_ALIGN * s.strideWidth() * s.inChannels();
         long forwardGathered = (long) forwardRowsPerChunk(s) * s.outWidth() * s.patchLength() + ROW_ALIGN;
+        // backwardFilter's padded input rows: at most KH new rows per output row of a block.
+        long backwardFilter = (long) filterGradBlockRows(s) / s.outWidth() * s.filterHeight() * paddedRowFloats(s);
         Tile inputTile = Tile.forColumns(s.inChannels());
         long backwardInput = (long) ceilDiv(s.filterHeight(), s.strideHeight()) * SubPixel.paddedPixels(s,
                 ceilDiv(s.filterWidth(), s.strideWidth()), ceilDiv(s.inWidth(), s.strideWidth()), inputTile)
                 * s.outChannels();
-        return Checks.product("convolution patch block", Math.max(backwardInput,
+        return Checks.product("convolution patch block", Math.max(Math.max(backwardInput, backwardFilter),
                 Math.max(Math.max(backward, backwardTransposed), Math.max(forward, forwardGathered))));
     }
 
@@ -853,6 +912,20 @@ final class VectorConv2d {
             }
         }
 
+        /**
+         * {@code C (+)= A^T x B} for a full tile, depth step p reading A's column at
+         * {@code aIndex + offsets[p]} ({@link ConvTnMicroKernel6x4#runIndirect}).
+         */
+        void runIndirect(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] c, int cIndex,
+                         int ldc, int cols, boolean accumulate, float[] tile) {
+            if (this == SIX_BY_FOUR) {
+                ConvTnMicroKernel6x4.runIndirect(kc, a, aIndex, offsets, b, bIndex, tile);
+            } else {
+                ConvTnMicroKernel12x2.runIndirect(kc, a, aIndex, offsets, b, bIndex, tile);
+            }
+            GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, null, 0, false);
+        }
+
         /** {@code C = act(A^T x B + (accumulate ? C : 0) + bias)} with A's columns read in place. */
         void runTransposedA(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c, int cIndex,
                             int ldc, int rows, int cols, boolean accumulate, float[] bias, int biasIndex,
@@ -881,6 +954,8 @@ final class VectorConv2d {
         private float[] tiles = new float[0];
         private int[] firstTaps = new int[0];
         private int[] taps = new int[0];
+        /** backwardFilter's window starts of one block, one per output pixel. */
+        private int[] offsets = new int[0];
 
         float[] packed(int length) {
             if (packed.length < length) {
@@ -931,6 +1006,13 @@ final class VectorConv2d {
             return remainderPatches;
         }
 
+        int[] offsets(int length) {
+            if (offsets.length < length) {
+                offsets = new int[length];
+            }
+            return offsets;
+        }
+
         float[] partials(int length) {
             if (partials.length < length) {
                 partials = new float[length];
@@ -940,7 +1022,7 @@ final class VectorConv2d {
 
         long floats() {
             return (long) packed.length + patches.length + edge.length + partials.length + tile.length
-                    + remainderPatches.length + tiles.length + firstTaps.length + taps.length;
+                    + remainderPatches.length + tiles.length + firstTaps.length + taps.length + offsets.length;
         }
     }
 }

@@ -159,6 +159,19 @@ class Conv2dTest {
     }
 
     @Test
+    void filter_gradient_reads_padded_rows_across_images_and_stride_gaps() {
+        // KW*C = 48 floats, a multiple of both tile heights: backwardFilter reads the patches in place
+        // from padded input rows. Blocks span several images; stride 3 over a 2-row filter leaves
+        // input rows no window covers (a fresh run of rows per output row); stride 1 shares rows.
+        for (Padding padding : PADDINGS) {
+            check(shape(4, 8, 9, 24, 2, 2, 20, 3, 2, padding), true, false);
+            check(shape(3, 6, 7, 24, 3, 2, 64, 1, 1, padding), false, false);
+            check(shape(3, 7, 6, 16, 3, 3, 40, 2, 1, padding), true, true);
+        }
+        assertEquals(6, checked);
+    }
+
+    @Test
     void mnist_conv1_small_batch() {
         check(shape(2, 28, 28, 1, 3, 3, 32, 1, 1, Padding.SAME), true, true);
     }
