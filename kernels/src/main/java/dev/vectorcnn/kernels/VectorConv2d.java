@@ -914,16 +914,24 @@ final class VectorConv2d {
 
         /**
          * {@code C (+)= A^T x B} for a full tile, depth step p reading A's column at
-         * {@code aIndex + offsets[p]} ({@link ConvTnMicroKernel6x4#runIndirect}).
+         * {@code aIndex + offsets[p]} ({@link ConvTnMicroKernel6x4#runIndirect}); accumulated in C itself
+         * when C's rows are exactly one tile wide.
          */
         void runIndirect(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] c, int cIndex,
                          int ldc, int cols, boolean accumulate, float[] tile) {
+            boolean inPlace = ldc == columns && cols == columns;
+            float[] target = inPlace ? c : tile;
+            int targetIndex = inPlace ? cIndex : 0;
+            boolean add = inPlace && accumulate;
             if (this == SIX_BY_FOUR) {
-                ConvTnMicroKernel6x4.runIndirect(kc, a, aIndex, offsets, b, bIndex, tile);
+                ConvTnMicroKernel6x4.runIndirect(kc, a, aIndex, offsets, b, bIndex, target, targetIndex, add);
             } else {
-                ConvTnMicroKernel12x2.runIndirect(kc, a, aIndex, offsets, b, bIndex, tile);
+                ConvTnMicroKernel12x2.runIndirect(kc, a, aIndex, offsets, b, bIndex, target, targetIndex, add);
             }
-            GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, null, 0, false);
+            if (!inPlace) {
+                GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, null, 0,
+                        false);
+            }
         }
 
         /** {@code C = act(A^T x B + (accumulate ? C : 0) + bias)} with A's columns read in place. */

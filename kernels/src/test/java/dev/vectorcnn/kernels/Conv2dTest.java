@@ -172,6 +172,13 @@ class Conv2dTest {
     }
 
     @Test
+    void filter_gradient_accumulates_blocks_in_partials_one_tile_wide() {
+        // OC = 32 is exactly one tile wide (12x2 at 512 bits, 6x4 at 256), so the micro-kernel adds
+        // each block straight into its group's partial; 4800 pixels make 20 blocks, 2 per group.
+        check(shape(3, 40, 40, 16, 3, 3, 32, 1, 1, Padding.SAME), true, false);
+    }
+
+    @Test
     void mnist_conv1_small_batch() {
         check(shape(2, 28, 28, 1, 3, 3, 32, 1, 1, Padding.SAME), true, true);
     }
