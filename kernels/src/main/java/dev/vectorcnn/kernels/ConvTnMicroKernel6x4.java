@@ -86,4 +86,87 @@ final class ConvTnMicroKernel6x4 {
         c52.intoArray(tile, 22 * lanes);
         c53.intoArray(tile, 23 * lanes);
     }
+
+    /**
+     * As {@link #run}, but depth step p reads A at {@code aIndex + offsets[p]} instead of
+     * {@code aIndex + p*lda}: the filter gradient reads patch values in place from zero-padded input
+     * rows, where the windows of consecutive output pixels are evenly spaced within an output row but
+     * jump between rows, so no single stride fits a block of several output rows. The tile goes to
+     * {@code tile} from {@code tileIndex}, or is added to what is there when {@code accumulate}: a
+     * filter-gradient partial whose rows are exactly {@code COLUMNS} wide is such a tile, so the sum
+     * over blocks needs no separate write-back.
+     */
+    static void runIndirect(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] tile,
+                            int tileIndex, boolean accumulate) {
+        final int lanes = SPECIES.length();
+        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex) : FloatVector.zero(SPECIES);
+        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c02 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c03 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c12 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 6 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c13 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 7 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 8 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 9 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c22 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 10 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c23 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 11 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 12 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 13 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c32 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 14 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c33 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 15 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 16 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 17 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c42 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 18 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c43 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 19 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 20 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 21 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c52 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 22 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c53 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 23 * lanes) : FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            final int bRow = bIndex + p * COLUMNS;
+            final int aColumn = aIndex + offsets[p];
+            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
+            final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
+            final FloatVector b2 = FloatVector.fromArray(SPECIES, b, bRow + 2 * lanes);
+            final FloatVector b3 = FloatVector.fromArray(SPECIES, b, bRow + 3 * lanes);
+            FloatVector ar;
+            ar = FloatVector.broadcast(SPECIES, a[aColumn]);
+            c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01); c02 = ar.fma(b2, c02); c03 = ar.fma(b3, c03);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 1]);
+            c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11); c12 = ar.fma(b2, c12); c13 = ar.fma(b3, c13);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 2]);
+            c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21); c22 = ar.fma(b2, c22); c23 = ar.fma(b3, c23);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 3]);
+            c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31); c32 = ar.fma(b2, c32); c33 = ar.fma(b3, c33);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 4]);
+            c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41); c42 = ar.fma(b2, c42); c43 = ar.fma(b3, c43);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 5]);
+            c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51); c52 = ar.fma(b2, c52); c53 = ar.fma(b3, c53);
+        }
+        c00.intoArray(tile, tileIndex);
+        c01.intoArray(tile, tileIndex + lanes);
+        c02.intoArray(tile, tileIndex + 2 * lanes);
+        c03.intoArray(tile, tileIndex + 3 * lanes);
+        c10.intoArray(tile, tileIndex + 4 * lanes);
+        c11.intoArray(tile, tileIndex + 5 * lanes);
+        c12.intoArray(tile, tileIndex + 6 * lanes);
+        c13.intoArray(tile, tileIndex + 7 * lanes);
+        c20.intoArray(tile, tileIndex + 8 * lanes);
+        c21.intoArray(tile, tileIndex + 9 * lanes);
+        c22.intoArray(tile, tileIndex + 10 * lanes);
+        c23.intoArray(tile, tileIndex + 11 * lanes);
+        c30.intoArray(tile, tileIndex + 12 * lanes);
+        c31.intoArray(tile, tileIndex + 13 * lanes);
+        c32.intoArray(tile, tileIndex + 14 * lanes);
+        c33.intoArray(tile, tileIndex + 15 * lanes);
+        c40.intoArray(tile, tileIndex + 16 * lanes);
+        c41.intoArray(tile, tileIndex + 17 * lanes);
+        c42.intoArray(tile, tileIndex + 18 * lanes);
+        c43.intoArray(tile, tileIndex + 19 * lanes);
+        c50.intoArray(tile, tileIndex + 20 * lanes);
+        c51.intoArray(tile, tileIndex + 21 * lanes);
+        c52.intoArray(tile, tileIndex + 22 * lanes);
+        c53.intoArray(tile, tileIndex + 23 * lanes);
+    }
 }

@@ -8,8 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The implicit im2col matrix of a convolution, a piece at a time, in the three forms the kernels read:
  * <ul>
  *   <li>{@link #gather}: the patches of a range of output pixels as rows {@code [rows, KH*KW*C]}
- *       (zeros where the window hangs over the padding), and its adjoint {@link #scatterAdd}
- *       (col2im), adding such rows of patch gradients back onto the input pixels they came from;</li>
+ *       (zeros where the window hangs over the padding);</li>
  *   <li>{@link #padInputRows}: zero-padded copies of input rows, from which a micro-kernel reads the
  *       patches of horizontally adjacent output pixels in place, and {@link #patchFromPaddedRows}
  *       copies single patches;</li>
@@ -49,28 +48,6 @@ final class PatchRows {
                     copy(input, w.pixelIndex(ih), patches, dst + w.runStart, w.runLength);
                     fill(patches, dst + w.runStart + w.runLength, rowLength - w.runStart - w.runLength);
                 }
-            }
-        }
-    }
-
-    /**
-     * Adds row {@code r} of {@code patchGrads} (at {@code r * KH*KW*C}) onto the input pixels of the
-     * window of output pixel {@code firstRow + r}, for {@code r} in {@code [0, rows)}, in that order;
-     * values that fall on padding are dropped.
-     */
-    static void scatterAdd(Conv2dShape s, float[] patchGrads, int firstRow, int rows, float[] inputGrad) {
-        Window w = new Window(s, firstRow);
-        int rowLength = s.filterWidth() * s.inChannels();
-        int filterHeight = s.filterHeight();
-        int inHeight = s.inHeight();
-        for (int r = 0; r < rows; r++, w.advance()) {
-            int src = r * w.patchLength;
-            for (int kh = 0; kh < filterHeight; kh++, src += rowLength) {
-                int ih = w.topRow + kh;
-                if (ih < 0 || ih >= inHeight || w.runLength == 0) {
-                    continue;
-                }
-                add(patchGrads, src + w.runStart, inputGrad, w.pixelIndex(ih), w.runLength);
             }
         }
     }
@@ -246,22 +223,6 @@ final class PatchRows {
         if (i < length) {
             VectorMask<Float> tail = SPECIES.indexInRange(i, length);
             FloatVector.fromArray(SPECIES, src, srcIndex + i, tail).intoArray(dst, dstIndex + i, tail);
-        }
-    }
-
-    private static void add(float[] src, int srcIndex, float[] dst, int dstIndex, int length) {
-        int lanes = SPECIES.length();
-        int i = 0;
-        for (; i <= length - lanes; i += lanes) {
-            FloatVector.fromArray(SPECIES, dst, dstIndex + i)
-                    .add(FloatVector.fromArray(SPECIES, src, srcIndex + i))
-                    .intoArray(dst, dstIndex + i);
-        }
-        if (i < length) {
-            VectorMask<Float> tail = SPECIES.indexInRange(i, length);
-            FloatVector.fromArray(SPECIES, dst, dstIndex + i, tail)
-                    .add(FloatVector.fromArray(SPECIES, src, srcIndex + i, tail))
-                    .intoArray(dst, dstIndex + i, tail);
         }
     }
 }

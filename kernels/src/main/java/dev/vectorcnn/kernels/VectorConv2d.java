@@ -20,12 +20,16 @@ import jdk.incubator.vector.VectorSpecies;
  *       chunk of output rows are gathered with a strided copy and the tiles run over the whole patch.
  *       Direct reads are what XNNPACK's indirection buffer achieves; here a patch row's filter-row
  *       runs are evenly spaced in the padded rows, so a stride replaces the pointer table.</li>
- *   <li>backwardInput: {@code patchGrads[M, K] = outputGrad[M, OC] x filter^T[OC, K]} a block at a
- *       time, scattered back onto the input (col2im, {@link PatchRows#scatterAdd}); the blocks of one
- *       image run in order on one thread, so the scatter needs no locks and sums in a fixed order.</li>
- *   <li>backwardFilter: {@code filterGrad[K, OC] = patches^T[K, M] x outputGrad[M, OC]}, the patch rows
- *       gathered a block at a time ({@link PatchRows#gather}) and read transposed in place by
- *       {@link ConvTnMicroKernel6x4}/{@link ConvTnMicroKernel12x2}; the reduction over M is cut into
+ *   <li>backwardInput: no col2im. The input pixels are split into the {@code sy*sx} stride parity
+ *       classes ({@link SubPixel}); each class receives a fixed subset of the filter taps, so its
+ *       gradient is a stride-1 correlation of outputGrad with that sub-filter, computed like forward
+ *       (outputGrad rows zero-padded and read in place, the last pixels of each class row gathered)
+ *       and written straight into inputGrad. Work is split by images.</li>
+ *   <li>backwardFilter: {@code filterGrad[K, OC] = patches^T[K, M] x outputGrad[M, OC]} a block of
+ *       output rows at a time, read transposed by {@link ConvTnMicroKernel6x4}/{@link ConvTnMicroKernel12x2}:
+ *       in place from the block's zero-padded input rows through one window offset per pixel
+ *       ({@link #padBlockRows}) when a filter row ({@code KW*C}) is a whole number of tiles, otherwise
+ *       from gathered patch rows ({@link PatchRows#gather}); the reduction over M is cut into
  *       groups of whole blocks whose bounds depend only on the shape, each group sums into its own
  *       partial, and the partials are added in group order, so the result is bitwise identical for
  *       any thread count.</li>
@@ -33,9 +37,9 @@ import jdk.incubator.vector.VectorSpecies;
  * A 1x1 stride-1 convolution has the input itself as its patch matrix, so forward and backwardInput
  * are plain {@link Gemm} calls then.
  *
- * <p>Workspace, per thread: one block of patch rows or padded input rows ({@link #patchFloats}, about
- * {@link #PATCH_BLOCK_FLOATS} floats for the backward blocks), one packed operand (the filter, its
- * transpose or a block of output-gradient rows), one tile and a few edge rows; on the calling thread
+ * <p>Workspace, per thread: one block of patch rows or padded input or output-gradient rows
+ * ({@link #patchFloats}, about {@link #PATCH_BLOCK_FLOATS} floats for the filter-gradient blocks), one
+ * packed operand (the filter, its sub-filters or a block of output-gradient rows), one tile and a few edge rows; on the calling thread
  * also the filter-gradient partials (at most {@link #MAX_FILTER_GROUPS} of {@code K*OC + OC}, fewer for
  * large filters). All of it depends on the layer, none of it on the batch: {@link #workspaceFloats}
  * is the bound and the buffers are sized by the same methods.
@@ -44,7 +48,7 @@ final class VectorConv2d {
 
     private static final VectorSpecies<Float> SPECIES = VectorSpeciesChoice.FLOAT;
 
-    /** Target size of one block of gathered patch rows (256 KiB: with the packed filter, fits L2). */
+    /** Target size of one block of gathered patch rows (256 KiB: with the packed operand, fits L2). */
     static final int PATCH_BLOCK_FLOATS = 1 << 16;
 
     /**
@@ -305,41 +309,220 @@ final class VectorConv2d {
                     0f, inputGrad, 0, k);
             return;
         }
-        Tile tile = Tile.forPatchColumns(k);
-        int panels = panels(k, tile);
+        Tile tile = Tile.forColumns(s.inChannels());
+        int panels = panels(s.inChannels(), tile);
         float[] packed = SCRATCH.get().packed(packedFloats(s));
-        for (int panel = 0; panel < panels; panel++) {
-            packTransposedColumns(filter, k, oc, panel, tile.columns, packed);
+        int offset = 0;
+        for (int py = 0; py < s.strideHeight(); py++) {
+            for (int px = 0; px < s.strideWidth(); px++) {
+                SubPixel c = new SubPixel(s, py, px);
+                for (int panel = 0; panel < panels; panel++) {
+                    c.packFilter(filter, panel, tile.columns, packed, offset);
+                    offset += c.depth() * tile.columns;
+                }
+            }
         }
-        int blockRows = blockRows(k);
-        int pixelsPerImage = s.outHeight() * s.outWidth();
-        int imageLength = s.inHeight() * s.inWidth() * s.inChannels();
         forChunks(isLarge(s), s.batch(), image -> {
             Scratch scratch = SCRATCH.get();
-            float[] patchGrads = scratch.patches(patchFloats(s));
-            java.util.Arrays.fill(inputGrad, image * imageLength, (image + 1) * imageLength, 0f);
-            int end = (image + 1) * pixelsPerImage;
-            for (int first = image * pixelsPerImage; first < end; first += blockRows) {
-                int rows = Math.min(blockRows, end - first);
-                for (int r = 0; r < rows; r += tile.rows) {
-                    int tileRows = Math.min(tile.rows, rows - r);
-                    float[] a = outputGrad;
-                    int aIndex = (first + r) * oc;
-                    if (first + r + tile.rows > m) {
-                        // The last rows of outputGrad: a full tile would read past the array.
-                        a = scratch.edge(edgeFloats(s));
-                        System.arraycopy(outputGrad, aIndex, a, 0, tileRows * oc);
-                        aIndex = 0;
+            float[] rows = scratch.patches(patchFloats(s));
+            int classOffset = 0;
+            for (int py = 0; py < s.strideHeight(); py++) {
+                for (int px = 0; px < s.strideWidth(); px++) {
+                    SubPixel c = new SubPixel(s, py, px);
+                    float[] gathered = scratch.remainderPatches(remainderFloats(s));
+                    int count = 0;
+                    int fullColumns = c.classColumns / tile.rows * tile.rows;
+                    for (int a = 0; a < c.classRows; a++) {
+                        c.row(image, a, fullColumns, outputGrad, rows, tile, packed, classOffset, scratch.tile,
+                                inputGrad);
+                        for (int b = fullColumns; b < c.classColumns; b++) {
+                            scratch.remainderPixels[count] = c.gather(image, a, b, outputGrad, gathered,
+                                    count * c.depth());
+                            if (++count == tile.rows) {
+                                c.flush(count, gathered, scratch.remainderPixels, tile, packed, classOffset,
+                                        scratch.tile, inputGrad);
+                                count = 0;
+                            }
+                        }
                     }
-                    for (int panel = 0; panel < panels; panel++) {
-                        int column = panel * tile.columns;
-                        tile.run(1, 0, oc, a, aIndex, oc, packed, column * oc, patchGrads, r * k + column, k,
-                                tileRows, k - column, false, null, 0, false, scratch.tile);
-                    }
+                    c.flush(count, gathered, scratch.remainderPixels, tile, packed, classOffset, scratch.tile,
+                            inputGrad);
+                    classOffset += panels * c.depth() * tile.columns;
                 }
-                PatchRows.scatterAdd(s, patchGrads, first, rows, inputGrad);
             }
         });
+    }
+
+    /**
+     * One sub-pixel class of backwardInput: the input pixels {@code (py + sy*a, px + sx*b)}. With stride
+     * {@code (sy, sx)} such a pixel receives output gradients only through the filter taps
+     * {@code kh = (py + padTop) mod sy + sy*t} (and likewise kw), the same taps for every pixel of the
+     * class, from output pixels {@code (a + qy - t, b + qx - u)}. So the class's gradient is a plain
+     * stride-1 correlation of outputGrad with the flipped sub-filter of those taps: for adjacent class
+     * pixels of one row the outputGrad values of one tap row are one contiguous run of a zero-padded
+     * outputGrad row ({@code TX*OC} floats, pixel step OC), read in place by the micro-kernel, and the
+     * tile is written straight to the input gradient (row step {@code sx*C}). Every input pixel is
+     * computed by exactly one tile, its taps summed in a fixed order: no scatter-adds, no patch-gradient
+     * matrix, and the result does not depend on how images are spread over threads. For stride 1 there
+     * is one class: the full convolution of outputGrad with the flipped, transposed filter.
+     */
+    private static final class SubPixel {
+        private final Conv2dShape s;
+        private final int px;
+        private final int py;
+        /** First tap and number of taps of the class, per axis; no taps (stride above kernel) means zeros. */
+        private final int firstTapY;
+        private final int tapsY;
+        private final int firstTapX;
+        private final int tapsX;
+        /** Output pixel offsets: class pixel (a, b) reads output rows a + qy - t, columns b + qx - u. */
+        private final int qy;
+        private final int qx;
+        final int classRows;
+        final int classColumns;
+
+        SubPixel(Conv2dShape s, int py, int px) {
+            this.s = s;
+            this.py = py;
+            this.px = px;
+            int sy = s.strideHeight();
+            int sx = s.strideWidth();
+            firstTapY = (py + s.padTop()) % sy;
+            firstTapX = (px + s.padLeft()) % sx;
+            tapsY = Math.max(0, ceilDiv(s.filterHeight() - firstTapY, sy));
+            tapsX = Math.max(0, ceilDiv(s.filterWidth() - firstTapX, sx));
+            qy = (py + s.padTop()) / sy;
+            qx = (px + s.padLeft()) / sx;
+            classRows = Math.max(0, ceilDiv(s.inHeight() - py, sy));
+            classColumns = Math.max(0, ceilDiv(s.inWidth() - px, sx));
+        }
+
+        /** Rows of the class's packed sub-filter: {@code TY * TX * OC}. */
+        int depth() {
+            return tapsY * tapsX * s.outChannels();
+        }
+
+        /**
+         * Packs columns (input channels) {@code [panel*width, +width)} of the class's sub-filter: row
+         * {@code (i*TX + j)*OC + o} holds tap {@code kh = firstTapY + sy*(TY-1-i)}, {@code kw = firstTapX +
+         * sx*(TX-1-j)} (reversed, so that rising i and j walk rising output rows and columns).
+         */
+        void packFilter(float[] filter, int panel, int width, float[] packed, int packedIndex) {
+            int oc = s.outChannels();
+            int channels = s.inChannels();
+            int column = panel * width;
+            int valid = Math.min(width, channels - column);
+            int out = packedIndex;
+            for (int i = 0; i < tapsY; i++) {
+                int kh = firstTapY + s.strideHeight() * (tapsY - 1 - i);
+                for (int j = 0; j < tapsX; j++) {
+                    int kw = firstTapX + s.strideWidth() * (tapsX - 1 - j);
+                    int tap = (kh * s.filterWidth() + kw) * channels;
+                    for (int o = 0; o < oc; o++, out += width) {
+                        for (int c = 0; c < valid; c++) {
+                            packed[out + c] = filter[(tap + column + c) * oc + o];
+                        }
+                        java.util.Arrays.fill(packed, out + valid, out + width, 0f);
+                    }
+                }
+            }
+        }
+
+        /** Output pixels of one zero-padded outputGrad row: every run the class row's tiles read. */
+        static int paddedPixels(Conv2dShape s, int tapsX, int classColumns, Tile tile) {
+            return ceilDiv(Math.max(1, classColumns), tile.rows) * tile.rows + Math.max(0, tapsX - 1);
+        }
+
+        /**
+         * Writes the outputGrad values class pixel {@code (a, b)} of image {@code image} reads, in packed
+         * sub-filter row order ({@link #depth} floats, zeros outside the output), to {@code gathered};
+         * returns the pixel's index in the input gradient. For the last {@code classColumns mod ROWS}
+         * pixels of each class row, which would leave a tile mostly empty (conv2's 14-pixel rows).
+         */
+        int gather(int image, int a, int b, float[] outputGrad, float[] gathered, int gatheredIndex) {
+            int oc = s.outChannels();
+            int outHeight = s.outHeight();
+            int outWidth = s.outWidth();
+            int firstOutRow = a + qy - (tapsY - 1);
+            int firstOutColumn = b + qx - (tapsX - 1);
+            int dst = gatheredIndex;
+            for (int i = 0; i < tapsY; i++) {
+                int oy = firstOutRow + i;
+                for (int j = 0; j < tapsX; j++, dst += oc) {
+                    int ox = firstOutColumn + j;
+                    if (oy < 0 || oy >= outHeight || ox < 0 || ox >= outWidth) {
+                        java.util.Arrays.fill(gathered, dst, dst + oc, 0f);
+                    } else {
+                        System.arraycopy(outputGrad, ((image * outHeight + oy) * outWidth + ox) * oc, gathered, dst,
+                                oc);
+                    }
+                }
+            }
+            return (image * s.inHeight() + py + s.strideHeight() * a) * s.inWidth() + px + s.strideWidth() * b;
+        }
+
+        /** Computes the first {@code count} gathered pixels as one tile and writes their rows one by one. */
+        void flush(int count, float[] gathered, int[] pixels, Tile tile, float[] packed, int packedIndex,
+                   float[] tileBuffer, float[] inputGrad) {
+            if (count == 0) {
+                return;
+            }
+            int channels = s.inChannels();
+            int depth = depth();
+            for (int column = 0, panelIndex = packedIndex; column < channels;
+                    column += tile.columns, panelIndex += depth * tile.columns) {
+                tile.piece(depth, gathered, 0, depth, packed, panelIndex, tileBuffer, 0, false);
+                for (int r = 0; r < count; r++) {
+                    GemmWriteBack.apply(tileBuffer, r * tile.columns, tile.columns, 1, channels - column, inputGrad,
+                            pixels[r] * channels + column, channels, 1f, 0f, null, 0, false);
+                }
+            }
+        }
+
+        /** Computes and writes the first {@code columns} pixels (whole tiles) of class row {@code a} of image {@code image}. */
+        void row(int image, int a, int columns, float[] outputGrad, float[] rows, Tile tile, float[] packed, int packedIndex,
+                 float[] tileBuffer, float[] inputGrad) {
+            int oc = s.outChannels();
+            int channels = s.inChannels();
+            int outHeight = s.outHeight();
+            int outWidth = s.outWidth();
+            int padded = paddedPixels(s, tapsX, classColumns, tile);
+            int paddedRow = padded * oc;
+            // Output row of tap row i is a + qy - (TY-1) + i; those outside the output add nothing.
+            int firstOutRow = a + qy - (tapsY - 1);
+            int firstTap = Math.max(0, -firstOutRow);
+            int endTap = Math.min(tapsY, outHeight - firstOutRow);
+            // Padded column p is output column p + firstOutColumn.
+            int firstOutColumn = qx - (tapsX - 1);
+            int left = Math.min(padded, Math.max(0, -firstOutColumn));
+            int length = Math.max(0, Math.min(outWidth - (firstOutColumn + left), padded - left));
+            for (int i = firstTap; i < endTap; i++) {
+                int dst = i * paddedRow;
+                java.util.Arrays.fill(rows, dst, dst + left * oc, 0f);
+                System.arraycopy(outputGrad, ((image * outHeight + firstOutRow + i) * outWidth + firstOutColumn + left) * oc,
+                        rows, dst + left * oc, length * oc);
+                java.util.Arrays.fill(rows, dst + (left + length) * oc, dst + paddedRow, 0f);
+            }
+            int kc = tapsX * oc;
+            int depth = depth();
+            int rowStep = s.strideWidth() * channels;
+            int inputRow = ((image * s.inHeight() + py + s.strideHeight() * a) * s.inWidth() + px) * channels;
+            for (int b = 0; b < columns; b += tile.rows) {
+                int tileRows = tile.rows;
+                for (int column = 0, panelIndex = packedIndex; column < channels;
+                        column += tile.columns, panelIndex += depth * tile.columns) {
+                    if (endTap <= firstTap) {
+                        java.util.Arrays.fill(tileBuffer, 0f);
+                    }
+                    for (int i = firstTap; i < endTap; i++) {
+                        tile.piece(kc, rows, i * paddedRow + b * oc, oc, packed, panelIndex + i * kc * tile.columns,
+                                tileBuffer, 0, i > firstTap);
+                    }
+                    GemmWriteBack.apply(tileBuffer, 0, tile.columns, tileRows, channels - column, inputGrad,
+                            inputRow + b * rowStep + column, rowStep, 1f, 0f, null, 0, false);
+                }
+            }
+        }
     }
 
     static void backwardFilter(Conv2dShape s, float[] input, float[] outputGrad, float[] filterGrad,
@@ -365,6 +548,7 @@ final class VectorConv2d {
             Scratch scratch = SCRATCH.get();
             float[] patches = scratch.patches(patchFloats(s));
             float[] packedGrad = inPlace ? null : scratch.packed(packedFloats(s));
+            int[] offsets = scratch.offsets(blockRows);
             int partial = group * partialLength;
             int firstBlock = group * blocksPerGroup;
             int endBlock = Math.min(blocks, firstBlock + blocksPerGroup);
@@ -374,6 +558,8 @@ final class VectorConv2d {
                 boolean accumulate = block != firstBlock;
                 // Few channels: patches gathered transposed (a fast strided copy), read as rows.
                 boolean transposed = segmentLength < DIRECT_MIN_SEGMENT;
+                // Tiles that never straddle two filter rows read the patches in place from padded input rows.
+                boolean direct = !transposed && segmentLength % tile.rows == 0;
                 if (transposed) {
                     float[] padded = scratch.edge(edgeFloats(s));
                     int firstOutRow = first / outWidth;
@@ -381,6 +567,8 @@ final class VectorConv2d {
                         PatchRows.gatherOutputRowTransposed(s, input, outRow, paddedRow, padded, patches,
                                 (outRow - firstOutRow) * outWidth, rows);
                     }
+                } else if (direct) {
+                    padBlockRows(s, input, first / outWidth, rows / outWidth, paddedRow, patches, offsets);
                 } else {
                     PatchRows.gather(s, input, first, rows, patches, 0);
                 }
@@ -401,6 +589,10 @@ final class VectorConv2d {
                             tile.run(1, 0, rows, patches, r * rows, rows, b, bStart + column * rows, partials,
                                     partial + r * oc + column, oc, tileRows, oc - column, accumulate, null, 0, false,
                                     scratch.tile);
+                        } else if (direct) {
+                            int aIndex = r / segmentLength * paddedRow + r % segmentLength;
+                            tile.runIndirect(rows, patches, aIndex, offsets, b, bStart + column * rows, partials,
+                                    partial + r * oc + column, oc, oc - column, accumulate, scratch.tile);
                         } else {
                             tile.runTransposedA(rows, patches, r, k, b, bStart + column * rows, partials,
                                     partial + r * oc + column, oc, tileRows, oc - column, accumulate, null, 0, false,
@@ -420,12 +612,58 @@ final class VectorConv2d {
     }
 
     /**
+     * Copies the input rows the windows of output rows {@code [firstOutRow, firstOutRow + outRows)} (over
+     * {@code N*OH}) cover into {@code padded}, zero-padded as {@link PatchRows#padInputRows} does, zero
+     * rows for the top and bottom padding; rows shared by vertically overlapping windows of one image
+     * are stored once, in order, so filter row kh of a window lies {@code kh * paddedRow} floats after
+     * its first. Sets {@code offsets[g*OW + ox]} to where the window of pixel ox of output row g starts.
+     * (Gathering whole patch rows instead wrote {@code KH*KW*C} floats per pixel, beyond L1, and cost
+     * a fifth of conv2's filter gradient.)
+     */
+    private static void padBlockRows(Conv2dShape s, float[] input, int firstOutRow, int outRows, int paddedRow,
+                                     float[] padded, int[] offsets) {
+        int outHeight = s.outHeight();
+        int outWidth = s.outWidth();
+        int filterHeight = s.filterHeight();
+        int pixelStep = s.strideWidth() * s.inChannels();
+        int image = -1;
+        int firstRow = 0;
+        int endRow = 0;
+        int base = 0;
+        for (int g = 0; g < outRows; g++) {
+            int outRow = firstOutRow + g;
+            int rowImage = outRow / outHeight;
+            int top = (outRow - rowImage * outHeight) * s.strideHeight() - s.padTop();
+            if (rowImage != image || top > endRow) {
+                // A new image, or a stride above the filter height left a gap: start a fresh run of rows.
+                base += endRow - firstRow;
+                image = rowImage;
+                firstRow = top;
+                endRow = top;
+            }
+            for (; endRow < top + filterHeight; endRow++) {
+                int slot = (base + endRow - firstRow) * paddedRow;
+                if (endRow < 0 || endRow >= s.inHeight()) {
+                    java.util.Arrays.fill(padded, slot, slot + paddedRow, 0f);
+                } else {
+                    PatchRows.padInputRows(s, input, image, endRow, 1, paddedRow, padded, slot);
+                }
+            }
+            int start = (base + top - firstRow) * paddedRow;
+            for (int ox = 0; ox < outWidth; ox++) {
+                offsets[g * outWidth + ox] = start + ox * pixelStep;
+            }
+        }
+    }
+
+    /**
      * The most floats of per-thread scratch any method uses for {@code s} (the calling thread's, which
      * also holds the filter-gradient partials); independent of the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
         return (long) packedFloats(s) + patchFloats(s) + edgeFloats(s) + partialFloats(s) + TILE_FLOATS
-                + remainderFloats(s) + tilesFloats(s) + 2L * forwardGroupRows(s, Tile.forColumns(s.outChannels()));
+                + remainderFloats(s) + tilesFloats(s) + 2L * forwardGroupRows(s, Tile.forColumns(s.outChannels()))
+                + filterGradBlockRows(s);
     }
 
     /** Floats of the scratch the current thread holds now, for the workspace test. */
@@ -441,7 +679,7 @@ final class VectorConv2d {
         return (long) s.outputPixels() * s.patchLength() * s.outChannels() >= PARALLEL_MIN_MULTIPLY_ADDS;
     }
 
-    /** Output pixels per backwardInput block: about {@link #PATCH_BLOCK_FLOATS} floats of patch-gradient rows. */
+    /** Output pixels per patch block: about {@link #PATCH_BLOCK_FLOATS} floats of patch rows. */
     private static int blockRows(int patchLength) {
         int rows = Math.min(MAX_BLOCK_ROWS, PATCH_BLOCK_FLOATS / patchLength);
         return Math.max(ROW_ALIGN, rows / ROW_ALIGN * ROW_ALIGN);
@@ -465,7 +703,9 @@ final class VectorConv2d {
         int k = s.patchLength();
         int oc = s.outChannels();
         long forward = (long) panels(oc, Tile.forColumns(oc)) * Tile.forColumns(oc).columns * k;
-        long backwardInput = (long) panels(k, Tile.forPatchColumns(k)) * Tile.forPatchColumns(k).columns * oc;
+        Tile inputTile = Tile.forColumns(s.inChannels());
+        // The sub-filters of all classes together hold every tap once.
+        long backwardInput = (long) panels(s.inChannels(), inputTile) * inputTile.columns * k / s.inChannels() * oc;
         long backwardFilter = (long) panels(oc, Tile.forColumns(oc)) * Tile.forColumns(oc).columns
                 * filterGradBlockRows(s);
         return Checks.product("convolution packed operand", Math.max(forward, Math.max(backwardInput, backwardFilter)));
@@ -483,8 +723,14 @@ final class VectorConv2d {
         long forward = (long) forwardGroupRows(s, Tile.forColumns(s.outChannels())) * s.filterHeight()
                 * paddedRowFloats(s) + (long) ROW_ALIGN * s.strideWidth() * s.inChannels();
         long forwardGathered = (long) forwardRowsPerChunk(s) * s.outWidth() * s.patchLength() + ROW_ALIGN;
-        return Checks.product("convolution patch block",
-                Math.max(Math.max(backward, backwardTransposed), Math.max(forward, forwardGathered)));
+        // backwardFilter's padded input rows: at most KH new rows per output row of a block.
+        long backwardFilter = (long) filterGradBlockRows(s) / s.outWidth() * s.filterHeight() * paddedRowFloats(s);
+        Tile inputTile = Tile.forColumns(s.inChannels());
+        long backwardInput = (long) ceilDiv(s.filterHeight(), s.strideHeight()) * SubPixel.paddedPixels(s,
+                ceilDiv(s.filterWidth(), s.strideWidth()), ceilDiv(s.inWidth(), s.strideWidth()), inputTile)
+                * s.outChannels();
+        return Checks.product("convolution patch block", Math.max(Math.max(backwardInput, backwardFilter),
+                Math.max(Math.max(backward, backwardTransposed), Math.max(forward, forwardGathered))));
     }
 
     /** Floats of one zero-padded input row as forward reads it: every window of an output row, nothing more. */
@@ -493,15 +739,16 @@ final class VectorConv2d {
                 s.inChannels());
     }
 
-    /** A full tile of gathered patch rows for forward's remainder pixels. */
+    /** A full tile of gathered patch rows for forward's remainder pixels, or of backwardInput's sub-patches. */
     private static int remainderFloats(Conv2dShape s) {
-        return Checks.product("convolution remainder tile", ROW_ALIGN, s.patchLength());
+        long subPixelDepth = (long) ceilDiv(s.filterHeight(), s.strideHeight())
+                * ceilDiv(s.filterWidth(), s.strideWidth()) * s.outChannels();
+        return Checks.product("convolution remainder tile", ROW_ALIGN, Math.max(s.patchLength(), subPixelDepth));
     }
 
-    /** backwardInput's last ragged rows of outputGrad, or forwardGathered's padded input rows. */
+    /** The padded input rows of forwardGathered and of backwardFilter's transposed gather. */
     private static int edgeFloats(Conv2dShape s) {
-        return Checks.product("convolution edge rows",
-                Math.max((long) ROW_ALIGN * s.outChannels(), (long) s.filterHeight() * paddedRowFloats(s)));
+        return Checks.product("convolution edge rows", s.filterHeight(), paddedRowFloats(s));
     }
 
     private static int forwardRowsPerChunk(Conv2dShape s) {
@@ -546,20 +793,6 @@ final class VectorConv2d {
         int out = column * rows;
         for (int p = 0; p < rows; p++, out += width) {
             System.arraycopy(matrix, p * cols + column, packed, out, valid);
-            java.util.Arrays.fill(packed, out + valid, out + width, 0f);
-        }
-    }
-
-    /** Packs columns {@code [panel*width, +width)} of the transpose of the row-major {@code [cols, rows]} matrix. */
-    private static void packTransposedColumns(float[] matrix, int cols, int rows, int panel, int width,
-                                              float[] packed) {
-        int column = panel * width;
-        int valid = Math.min(width, cols - column);
-        int out = column * rows;
-        for (int p = 0; p < rows; p++, out += width) {
-            for (int j = 0; j < valid; j++) {
-                packed[out + j] = matrix[(column + j) * rows + p];
-            }
             java.util.Arrays.fill(packed, out + valid, out + width, 0f);
         }
     }
@@ -642,19 +875,6 @@ final class VectorConv2d {
         }
 
         /**
-         * For the wide patch-gradient product (n = K): the tile that leaves fewer zero columns in the last
-         * panel, 6 x 4 on ties (K = 288 at 512 bits is 9 panels of 32 but 4.5 of 64: a 10% waste).
-         */
-        static Tile forPatchColumns(int n) {
-            if (n <= TWELVE_BY_TWO.columns) {
-                return TWELVE_BY_TWO;
-            }
-            int wasteWide = ceilDiv(n, SIX_BY_FOUR.columns) * SIX_BY_FOUR.columns - n;
-            int wasteNarrow = ceilDiv(n, TWELVE_BY_TWO.columns) * TWELVE_BY_TWO.columns - n;
-            return wasteNarrow < wasteWide ? TWELVE_BY_TWO : SIX_BY_FOUR;
-        }
-
-        /**
          * {@code C = act(sum over segments of A_s x B_s + (accumulate ? C : 0) + bias)} with A rows read in
          * place (see {@link GemmMicroKernel6x4}).
          */
@@ -692,6 +912,28 @@ final class VectorConv2d {
             }
         }
 
+        /**
+         * {@code C (+)= A^T x B} for a full tile, depth step p reading A's column at
+         * {@code aIndex + offsets[p]} ({@link ConvTnMicroKernel6x4#runIndirect}); accumulated in C itself
+         * when C's rows are exactly one tile wide.
+         */
+        void runIndirect(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] c, int cIndex,
+                         int ldc, int cols, boolean accumulate, float[] tile) {
+            boolean inPlace = ldc == columns && cols == columns;
+            float[] target = inPlace ? c : tile;
+            int targetIndex = inPlace ? cIndex : 0;
+            boolean add = inPlace && accumulate;
+            if (this == SIX_BY_FOUR) {
+                ConvTnMicroKernel6x4.runIndirect(kc, a, aIndex, offsets, b, bIndex, target, targetIndex, add);
+            } else {
+                ConvTnMicroKernel12x2.runIndirect(kc, a, aIndex, offsets, b, bIndex, target, targetIndex, add);
+            }
+            if (!inPlace) {
+                GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, null, 0,
+                        false);
+            }
+        }
+
         /** {@code C = act(A^T x B + (accumulate ? C : 0) + bias)} with A's columns read in place. */
         void runTransposedA(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c, int cIndex,
                             int ldc, int rows, int cols, boolean accumulate, float[] bias, int biasIndex,
@@ -720,6 +962,8 @@ final class VectorConv2d {
         private float[] tiles = new float[0];
         private int[] firstTaps = new int[0];
         private int[] taps = new int[0];
+        /** backwardFilter's window starts of one block, one per output pixel. */
+        private int[] offsets = new int[0];
 
         float[] packed(int length) {
             if (packed.length < length) {
@@ -770,6 +1014,13 @@ final class VectorConv2d {
             return remainderPatches;
         }
 
+        int[] offsets(int length) {
+            if (offsets.length < length) {
+                offsets = new int[length];
+            }
+            return offsets;
+        }
+
         float[] partials(int length) {
             if (partials.length < length) {
                 partials = new float[length];
@@ -779,7 +1030,7 @@ final class VectorConv2d {
 
         long floats() {
             return (long) packed.length + patches.length + edge.length + partials.length + tile.length
-                    + remainderPatches.length + tiles.length + firstTaps.length + taps.length;
+                    + remainderPatches.length + tiles.length + firstTaps.length + taps.length + offsets.length;
         }
     }
 }

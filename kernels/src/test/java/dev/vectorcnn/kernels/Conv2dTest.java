@@ -141,6 +141,44 @@ class Conv2dTest {
     }
 
     @Test
+    void input_gradient_parity_classes_with_full_and_remainder_tiles() {
+        // backwardInput computes each stride parity class of input pixels as its own stride-1
+        // correlation. Widths 27..31 give class rows of 9..31 pixels: whole tiles of 6 and 12 rows plus
+        // remainder pixels gathered across class rows; odd and even heights give classes of unequal
+        // row counts; even kernels give asymmetric SAME padding; C = 8 and 40 select both tile shapes.
+        for (Padding padding : PADDINGS) {
+            for (int stride = 1; stride <= 3; stride++) {
+                for (int k = 2; k <= 4; k++) {
+                    int w = 26 + stride + k;
+                    check(shape(2, 4 + k, w, stride == 2 ? 40 : 8, k, 5 - k / 2, 16 + 8 * k, stride,
+                            4 - stride, padding), false, false);
+                }
+            }
+        }
+        assertEquals(18, checked);
+    }
+
+    @Test
+    void filter_gradient_reads_padded_rows_across_images_and_stride_gaps() {
+        // KW*C = 48 floats, a multiple of both tile heights: backwardFilter reads the patches in place
+        // from padded input rows. Blocks span several images; stride 3 over a 2-row filter leaves
+        // input rows no window covers (a fresh run of rows per output row); stride 1 shares rows.
+        for (Padding padding : PADDINGS) {
+            check(shape(4, 8, 9, 24, 2, 2, 20, 3, 2, padding), true, false);
+            check(shape(3, 6, 7, 24, 3, 2, 64, 1, 1, padding), false, false);
+            check(shape(3, 7, 6, 16, 3, 3, 40, 2, 1, padding), true, true);
+        }
+        assertEquals(6, checked);
+    }
+
+    @Test
+    void filter_gradient_accumulates_blocks_in_partials_one_tile_wide() {
+        // OC = 32 is exactly one tile wide (12x2 at 512 bits, 6x4 at 256), so the micro-kernel adds
+        // each block straight into its group's partial; 4800 pixels make 20 blocks, 2 per group.
+        check(shape(3, 40, 40, 16, 3, 3, 32, 1, 1, Padding.SAME), true, false);
+    }
+
+    @Test
     void mnist_conv1_small_batch() {
         check(shape(2, 28, 28, 1, 3, 3, 32, 1, 1, Padding.SAME), true, true);
     }
