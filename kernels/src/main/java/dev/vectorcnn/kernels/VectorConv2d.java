@@ -104,7 +104,7 @@ final class VectorConv2d {
                     new Epilogue(bias, 0, relu));
             return;
         }
-        Tile tile = Tile.forColumns(oc);
+        MicroKernelTile tile = MicroKernelTile.forColumns(oc);
         int panels = panels(oc, tile);
         float[] packed = SCRATCH.get().packed(packedFloats(s));
         for (int panel = 0; panel < panels; panel++) {
@@ -127,7 +127,7 @@ final class VectorConv2d {
      * six pixels.) The last {@code OW mod ROWS} pixels of each output row go through {@link Remainder}.
      */
     private static void forwardDirect(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
-                                      Tile tile, int panels, float[] packed) {
+                                      MicroKernelTile tile, int panels, float[] packed) {
         int k = s.patchLength();
         int oc = s.outChannels();
         int outHeight = s.outHeight();
@@ -183,7 +183,7 @@ final class VectorConv2d {
                                 int tileIndex = g * tilesPerRow * TILE_FLOATS;
                                 for (int t = 0; t < tilesPerRow; t++, aIndex += tile.rows * pixelStep,
                                         tileIndex += TILE_FLOATS) {
-                                    tile.piece(kc, rows, aIndex, pixelStep, packed, bIndex, tiles, tileIndex, accumulate);
+                                    tile.multiply(kc, rows, aIndex, pixelStep, packed, bIndex, tiles, tileIndex, accumulate);
                                 }
                             }
                         }
@@ -214,7 +214,7 @@ final class VectorConv2d {
      * output rows, so there are neither ragged tiles nor per-filter-row tile round trips.
      */
     private static void forwardGathered(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
-                                        Tile tile, int panels, float[] packed) {
+                                        MicroKernelTile tile, int panels, float[] packed) {
         int k = s.patchLength();
         int oc = s.outChannels();
         int outWidth = s.outWidth();
@@ -253,7 +253,7 @@ final class VectorConv2d {
      */
     private static final class Remainder {
         private final Conv2dShape s;
-        private final Tile tile;
+        private final MicroKernelTile tile;
         private final Scratch scratch;
         private final float[] packed;
         private final float[] bias;
@@ -262,7 +262,7 @@ final class VectorConv2d {
         private final int patchLength;
         private int count;
 
-        Remainder(Conv2dShape s, Tile tile, Scratch scratch, float[] packed, float[] bias, boolean relu,
+        Remainder(Conv2dShape s, MicroKernelTile tile, Scratch scratch, float[] packed, float[] bias, boolean relu,
                   float[] output) {
             this.s = s;
             this.tile = tile;
@@ -309,7 +309,7 @@ final class VectorConv2d {
                     0f, inputGrad, 0, k);
             return;
         }
-        Tile tile = Tile.forColumns(s.inChannels());
+        MicroKernelTile tile = MicroKernelTile.forColumns(s.inChannels());
         int panels = panels(s.inChannels(), tile);
         float[] packed = SCRATCH.get().packed(packedFloats(s));
         int offset = 0;
@@ -429,7 +429,7 @@ final class VectorConv2d {
         }
 
         /** Output pixels of one zero-padded outputGrad row: every run the class row's tiles read. */
-        static int paddedPixels(Conv2dShape s, int tapsX, int classColumns, Tile tile) {
+        static int paddedPixels(Conv2dShape s, int tapsX, int classColumns, MicroKernelTile tile) {
             return ceilDiv(Math.max(1, classColumns), tile.rows) * tile.rows + Math.max(0, tapsX - 1);
         }
 
@@ -462,7 +462,7 @@ final class VectorConv2d {
         }
 
         /** Computes the first {@code count} gathered pixels as one tile and writes their rows one by one. */
-        void flush(int count, float[] gathered, int[] pixels, Tile tile, float[] packed, int packedIndex,
+        void flush(int count, float[] gathered, int[] pixels, MicroKernelTile tile, float[] packed, int packedIndex,
                    float[] tileBuffer, float[] inputGrad) {
             if (count == 0) {
                 return;
@@ -471,7 +471,7 @@ final class VectorConv2d {
             int depth = depth();
             for (int column = 0, panelIndex = packedIndex; column < channels;
                     column += tile.columns, panelIndex += depth * tile.columns) {
-                tile.piece(depth, gathered, 0, depth, packed, panelIndex, tileBuffer, 0, false);
+                tile.multiply(depth, gathered, 0, depth, packed, panelIndex, tileBuffer, 0, false);
                 for (int r = 0; r < count; r++) {
                     GemmWriteBack.apply(tileBuffer, r * tile.columns, tile.columns, 1, channels - column, inputGrad,
                             pixels[r] * channels + column, channels, 1f, 0f, null, 0, false);
@@ -480,7 +480,7 @@ final class VectorConv2d {
         }
 
         /** Computes and writes the first {@code columns} pixels (whole tiles) of class row {@code a} of image {@code image}. */
-        void row(int image, int a, int columns, float[] outputGrad, float[] rows, Tile tile, float[] packed, int packedIndex,
+        void row(int image, int a, int columns, float[] outputGrad, float[] rows, MicroKernelTile tile, float[] packed, int packedIndex,
                  float[] tileBuffer, float[] inputGrad) {
             int oc = s.outChannels();
             int channels = s.inChannels();
@@ -515,7 +515,7 @@ final class VectorConv2d {
                         java.util.Arrays.fill(tileBuffer, 0f);
                     }
                     for (int i = firstTap; i < endTap; i++) {
-                        tile.piece(kc, rows, i * paddedRow + b * oc, oc, packed, panelIndex + i * kc * tile.columns,
+                        tile.multiply(kc, rows, i * paddedRow + b * oc, oc, packed, panelIndex + i * kc * tile.columns,
                                 tileBuffer, 0, i > firstTap);
                     }
                     GemmWriteBack.apply(tileBuffer, 0, tile.columns, tileRows, channels - column, inputGrad,
@@ -530,7 +530,7 @@ final class VectorConv2d {
         int m = s.outputPixels();
         int k = s.patchLength();
         int oc = s.outChannels();
-        Tile tile = Tile.forColumns(oc);
+        MicroKernelTile tile = MicroKernelTile.forColumns(oc);
         int panels = panels(oc, tile);
         int blockRows = filterGradBlockRows(s);
         int blocks = ceilDiv(m, blockRows);
@@ -662,7 +662,7 @@ final class VectorConv2d {
      */
     static long workspaceFloats(Conv2dShape s) {
         return (long) packedFloats(s) + patchFloats(s) + edgeFloats(s) + partialFloats(s) + TILE_FLOATS
-                + remainderFloats(s) + tilesFloats(s) + 2L * forwardGroupRows(s, Tile.forColumns(s.outChannels()))
+                + remainderFloats(s) + tilesFloats(s) + 2L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
                 + filterGradBlockRows(s);
     }
 
@@ -702,11 +702,11 @@ final class VectorConv2d {
     private static int packedFloats(Conv2dShape s) {
         int k = s.patchLength();
         int oc = s.outChannels();
-        long forward = (long) panels(oc, Tile.forColumns(oc)) * Tile.forColumns(oc).columns * k;
-        Tile inputTile = Tile.forColumns(s.inChannels());
+        long forward = (long) panels(oc, MicroKernelTile.forColumns(oc)) * MicroKernelTile.forColumns(oc).columns * k;
+        MicroKernelTile inputTile = MicroKernelTile.forColumns(s.inChannels());
         // The sub-filters of all classes together hold every tap once.
         long backwardInput = (long) panels(s.inChannels(), inputTile) * inputTile.columns * k / s.inChannels() * oc;
-        long backwardFilter = (long) panels(oc, Tile.forColumns(oc)) * Tile.forColumns(oc).columns
+        long backwardFilter = (long) panels(oc, MicroKernelTile.forColumns(oc)) * MicroKernelTile.forColumns(oc).columns
                 * filterGradBlockRows(s);
         return Checks.product("convolution packed operand", Math.max(forward, Math.max(backwardInput, backwardFilter)));
     }
@@ -720,12 +720,12 @@ final class VectorConv2d {
         long backward = (long) rows * s.patchLength() + ROW_ALIGN;
         // The transposed filter-gradient block: a ragged last tile reads up to ROW_ALIGN rows past K.
         long backwardTransposed = (long) (s.patchLength() + ROW_ALIGN) * filterGradBlockRows(s);
-        long forward = (long) forwardGroupRows(s, Tile.forColumns(s.outChannels())) * s.filterHeight()
+        long forward = (long) forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels())) * s.filterHeight()
                 * paddedRowFloats(s) + (long) ROW_ALIGN * s.strideWidth() * s.inChannels();
         long forwardGathered = (long) forwardRowsPerChunk(s) * s.outWidth() * s.patchLength() + ROW_ALIGN;
         // backwardFilter's padded input rows: at most KH new rows per output row of a block.
         long backwardFilter = (long) filterGradBlockRows(s) / s.outWidth() * s.filterHeight() * paddedRowFloats(s);
-        Tile inputTile = Tile.forColumns(s.inChannels());
+        MicroKernelTile inputTile = MicroKernelTile.forColumns(s.inChannels());
         long backwardInput = (long) ceilDiv(s.filterHeight(), s.strideHeight()) * SubPixel.paddedPixels(s,
                 ceilDiv(s.filterWidth(), s.strideWidth()), ceilDiv(s.inWidth(), s.strideWidth()), inputTile)
                 * s.outChannels();
@@ -756,19 +756,19 @@ final class VectorConv2d {
     }
 
     /** Output rows forwardDirect computes together: enough for {@link #TILES_PER_GROUP} full tiles. */
-    private static int forwardGroupRows(Conv2dShape s, Tile tile) {
+    private static int forwardGroupRows(Conv2dShape s, MicroKernelTile tile) {
         int tilesPerRow = Math.max(1, s.outWidth() / tile.rows);
         return Math.min(forwardRowsPerChunk(s), ceilDiv(TILES_PER_GROUP, tilesPerRow));
     }
 
     /** Patch columns per forward piece: the piece of the packed filter stays within {@link #FILTER_PIECE_FLOATS}. */
-    private static int depthPiece(Tile tile) {
+    private static int depthPiece(MicroKernelTile tile) {
         return Math.max(1, FILTER_PIECE_FLOATS / tile.columns);
     }
 
     /** The waiting tiles of one forwardDirect group. */
     private static int tilesFloats(Conv2dShape s) {
-        Tile tile = Tile.forColumns(s.outChannels());
+        MicroKernelTile tile = MicroKernelTile.forColumns(s.outChannels());
         return Checks.product("convolution forward tiles", forwardGroupRows(s, tile),
                 Math.max(1, s.outWidth() / tile.rows), TILE_FLOATS);
     }
@@ -778,7 +778,7 @@ final class VectorConv2d {
                 (long) s.patchLength() * s.outChannels() + s.outChannels());
     }
 
-    private static int panels(int columns, Tile tile) {
+    private static int panels(int columns, MicroKernelTile tile) {
         return ceilDiv(columns, tile.columns);
     }
 
@@ -854,96 +854,6 @@ final class VectorConv2d {
             for (int chunk = 0; chunk < chunks; chunk++) {
                 body.accept(chunk);
             }
-        }
-    }
-
-    /** The two micro-kernel shapes: 12 x 2 vectors for at most 2*lanes columns, 6 x 4 vectors above. */
-    private enum Tile {
-        SIX_BY_FOUR(GemmMicroKernel6x4.ROWS, GemmMicroKernel6x4.COLUMNS),
-        TWELVE_BY_TWO(GemmMicroKernel12x2.ROWS, GemmMicroKernel12x2.COLUMNS);
-
-        final int rows;
-        final int columns;
-
-        Tile(int rows, int columns) {
-            this.rows = rows;
-            this.columns = columns;
-        }
-
-        static Tile forColumns(int n) {
-            return n <= TWELVE_BY_TWO.columns ? TWELVE_BY_TWO : SIX_BY_FOUR;
-        }
-
-        /**
-         * {@code C = act(sum over segments of A_s x B_s + (accumulate ? C : 0) + bias)} with A rows read in
-         * place (see {@link GemmMicroKernel6x4}).
-         */
-        void run(int segments, int aSegmentStride, int kc, float[] a, int aIndex, int lda, float[] b, int bIndex,
-                 float[] c, int cIndex, int ldc, int rows, int cols, boolean accumulate, float[] bias, int biasIndex,
-                 boolean relu, float[] tile) {
-            run(segments, aSegmentStride, kc, a, aIndex, lda, b, bIndex, tile);
-            GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, bias, biasIndex, relu);
-        }
-
-        /** {@code tile = sum over segments of A_s x B_s}, raw. */
-        void run(int segments, int aSegmentStride, int kc, float[] a, int aIndex, int lda, float[] b, int bIndex,
-                 float[] tile) {
-            if (segments == 0) {
-                java.util.Arrays.fill(tile, 0f);
-            }
-            for (int segment = 0; segment < segments; segment++) {
-                int aSegment = aIndex + segment * aSegmentStride;
-                int bSegment = bIndex + segment * kc * columns;
-                if (this == SIX_BY_FOUR) {
-                    GemmMicroKernel6x4.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, segment > 0);
-                } else {
-                    GemmMicroKernel12x2.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, segment > 0);
-                }
-            }
-        }
-
-        /** {@code tile[tileIndex..] (+)= A x B}, raw, with A rows read in place. */
-        void piece(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile, int tileIndex,
-                   boolean accumulate) {
-            if (this == SIX_BY_FOUR) {
-                GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, tile, tileIndex, accumulate);
-            } else {
-                GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, tile, tileIndex, accumulate);
-            }
-        }
-
-        /**
-         * {@code C (+)= A^T x B} for a full tile, depth step p reading A's column at
-         * {@code aIndex + offsets[p]} ({@link ConvTnMicroKernel6x4#runIndirect}); accumulated in C itself
-         * when C's rows are exactly one tile wide.
-         */
-        void runIndirect(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] c, int cIndex,
-                         int ldc, int cols, boolean accumulate, float[] tile) {
-            boolean inPlace = ldc == columns && cols == columns;
-            float[] target = inPlace ? c : tile;
-            int targetIndex = inPlace ? cIndex : 0;
-            boolean add = inPlace && accumulate;
-            if (this == SIX_BY_FOUR) {
-                ConvTnMicroKernel6x4.runIndirect(kc, a, aIndex, offsets, b, bIndex, target, targetIndex, add);
-            } else {
-                ConvTnMicroKernel12x2.runIndirect(kc, a, aIndex, offsets, b, bIndex, target, targetIndex, add);
-            }
-            if (!inPlace) {
-                GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, null, 0,
-                        false);
-            }
-        }
-
-        /** {@code C = act(A^T x B + (accumulate ? C : 0) + bias)} with A's columns read in place. */
-        void runTransposedA(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c, int cIndex,
-                            int ldc, int rows, int cols, boolean accumulate, float[] bias, int biasIndex,
-                            boolean relu, float[] tile) {
-            if (this == SIX_BY_FOUR) {
-                ConvTnMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, tile);
-            } else {
-                ConvTnMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, tile);
-            }
-            GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, bias, biasIndex, relu);
         }
     }
 

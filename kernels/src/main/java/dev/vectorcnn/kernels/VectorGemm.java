@@ -54,7 +54,7 @@ final class VectorGemm {
                          float alpha, float[] a, int aOffset, int lda,
                          float[] b, int bOffset, int ldb,
                          float beta, float[] c, int cOffset, int ldc, Epilogue epilogue) {
-        Tile tile = Tile.forColumns(n);
+        MicroKernelTile tile = MicroKernelTile.forColumns(n);
         int panels = (n + tile.columns - 1) / tile.columns;
         float[] packedB = SCRATCH.get().packedB(Checks.product("packed B", panels, tile.columns, k));
         boolean parallel = (long) m * n * k >= PARALLEL_MIN_MULTIPLY_ADDS;
@@ -97,7 +97,7 @@ final class VectorGemm {
     }
 
     /** One (row chunk, column block, depth block) of C, micro-panel by micro-panel. */
-    private static void multiplyBlock(Tile tile, boolean transA, float[] a, int aOffset, int lda,
+    private static void multiplyBlock(MicroKernelTile tile, boolean transA, float[] a, int aOffset, int lda,
                                       float[] packedB, int k, float[] c, int cOffset, int ldc, int n,
                                       int rowStart, int rowEnd, int firstPanel, int endPanel,
                                       int depthStart, int depth, float alpha, float beta,
@@ -134,7 +134,7 @@ final class VectorGemm {
             for (int panel = firstPanel; panel < endPanel; panel++) {
                 int column = panel * tile.columns;
                 int bStart = panel * tile.columns * k + depthStart * tile.columns;
-                tile.multiply(depth, tileA, tileAStart, tileALd, packedB, bStart, product);
+                tile.multiply(depth, tileA, tileAStart, tileALd, packedB, bStart, product, 0, false);
                 GemmWriteBack.apply(product, 0, tile.columns, tileRows, n - column, c, cRow + column, ldc,
                         alpha, beta, bias, epilogue.biasOffset() + column, relu);
             }
@@ -184,33 +184,6 @@ final class VectorGemm {
         } else {
             for (int chunk = 0; chunk < chunks; chunk++) {
                 body.accept(chunk);
-            }
-        }
-    }
-
-    /** The two micro-kernel shapes and when each is used. */
-    private enum Tile {
-        SIX_BY_FOUR(GemmMicroKernel6x4.ROWS, GemmMicroKernel6x4.COLUMNS),
-        TWELVE_BY_TWO(GemmMicroKernel12x2.ROWS, GemmMicroKernel12x2.COLUMNS);
-
-        final int rows;
-        final int columns;
-
-        Tile(int rows, int columns) {
-            this.rows = rows;
-            this.columns = columns;
-        }
-
-        static Tile forColumns(int n) {
-            return n <= TWELVE_BY_TWO.columns ? TWELVE_BY_TWO : SIX_BY_FOUR;
-        }
-
-        /** {@code tile = A[rows x kc] * B[kc x columns]}. */
-        void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile) {
-            if (this == SIX_BY_FOUR) {
-                GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, tile, 0, false);
-            } else {
-                GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, tile, 0, false);
             }
         }
     }

@@ -1,0 +1,99 @@
+package dev.vectorcnn.kernels;
+
+import java.util.Arrays;
+
+/**
+ * The two register tiles the GEMM and convolution drivers choose between, and the micro-kernel
+ * calls for each: {@link GemmMicroKernel12x2} (12 rows x 2 vectors) when the output has at most
+ * 2*lanes columns, where a 4-vector tile would multiply mostly zero padding, and
+ * {@link GemmMicroKernel6x4} (6 rows x 4 vectors) above. The transposed-A and indirect variants
+ * ({@link ConvTnMicroKernel6x4}, {@link ConvTnMicroKernel12x2}) serve the convolution's filter gradient.
+ */
+enum MicroKernelTile {
+    SIX_BY_FOUR(GemmMicroKernel6x4.ROWS, GemmMicroKernel6x4.COLUMNS),
+    TWELVE_BY_TWO(GemmMicroKernel12x2.ROWS, GemmMicroKernel12x2.COLUMNS);
+
+    final int rows;
+    final int columns;
+
+    MicroKernelTile(int rows, int columns) {
+        this.rows = rows;
+        this.columns = columns;
+    }
+
+    static MicroKernelTile forColumns(int n) {
+        return n <= TWELVE_BY_TWO.columns ? TWELVE_BY_TWO : SIX_BY_FOUR;
+    }
+
+    /**
+     * {@code C = act(sum over segments of A_s x B_s + (accumulate ? C : 0) + bias)} with A rows read in
+     * place (see {@link GemmMicroKernel6x4}).
+     */
+    void run(int segments, int aSegmentStride, int kc, float[] a, int aIndex, int lda, float[] b, int bIndex,
+             float[] c, int cIndex, int ldc, int rows, int cols, boolean accumulate, float[] bias, int biasIndex,
+             boolean relu, float[] tile) {
+        run(segments, aSegmentStride, kc, a, aIndex, lda, b, bIndex, tile);
+        GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, bias, biasIndex, relu);
+    }
+
+    /** {@code tile = sum over segments of A_s x B_s}, raw. */
+    void run(int segments, int aSegmentStride, int kc, float[] a, int aIndex, int lda, float[] b, int bIndex,
+             float[] tile) {
+        if (segments == 0) {
+            Arrays.fill(tile, 0f);
+        }
+        for (int segment = 0; segment < segments; segment++) {
+            int aSegment = aIndex + segment * aSegmentStride;
+            int bSegment = bIndex + segment * kc * columns;
+            if (this == SIX_BY_FOUR) {
+                GemmMicroKernel6x4.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, segment > 0);
+            } else {
+                GemmMicroKernel12x2.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, segment > 0);
+            }
+        }
+    }
+
+    /** {@code tile[tileIndex..] (+)= A x B}, raw, with A rows read in place. */
+    void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile, int tileIndex,
+               boolean accumulate) {
+        if (this == SIX_BY_FOUR) {
+            GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, tile, tileIndex, accumulate);
+        } else {
+            GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, tile, tileIndex, accumulate);
+        }
+    }
+
+    /**
+     * {@code C (+)= A^T x B} for a full tile, depth step p reading A's column at
+     * {@code aIndex + offsets[p]} ({@link ConvTnMicroKernel6x4#runIndirect}); accumulated in C itself
+     * when C's rows are exactly one tile wide.
+     */
+    void runIndirect(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] c, int cIndex,
+                     int ldc, int cols, boolean accumulate, float[] tile) {
+        boolean inPlace = ldc == columns && cols == columns;
+        float[] target = inPlace ? c : tile;
+        int targetIndex = inPlace ? cIndex : 0;
+        boolean add = inPlace && accumulate;
+        if (this == SIX_BY_FOUR) {
+            ConvTnMicroKernel6x4.runIndirect(kc, a, aIndex, offsets, b, bIndex, target, targetIndex, add);
+        } else {
+            ConvTnMicroKernel12x2.runIndirect(kc, a, aIndex, offsets, b, bIndex, target, targetIndex, add);
+        }
+        if (!inPlace) {
+            GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, null, 0,
+                    false);
+        }
+    }
+
+    /** {@code C = act(A^T x B + (accumulate ? C : 0) + bias)} with A's columns read in place. */
+    void runTransposedA(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c, int cIndex,
+                        int ldc, int rows, int cols, boolean accumulate, float[] bias, int biasIndex,
+                        boolean relu, float[] tile) {
+        if (this == SIX_BY_FOUR) {
+            ConvTnMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, tile);
+        } else {
+            ConvTnMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, tile);
+        }
+        GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, bias, biasIndex, relu);
+    }
+}
