@@ -41,6 +41,13 @@ public final class Sequential {
     /** The index of the activation holding the logits: the output, or the input of a final Softmax. */
     private final int logitsIndex;
 
+    /**
+     * The most examples one inference pass holds. Smaller passes keep their activations in cache:
+     * measured on the MNIST network (1 thread), 1000 images ran 1.3x faster as ten passes of 100 than
+     * as one of 1000 (1.2x on 2 threads). Each example's result does not depend on the pass size.
+     */
+    static final int MAX_INFERENCE_PASS = 100;
+
     private Workspace training;
     private final WorkspacePool inference;
     private float[][] parameterGrads;
@@ -306,13 +313,13 @@ public final class Sequential {
 
     /**
      * Mean softmax cross-entropy and accuracy over {@code images [n, ...inputShape]} and
-     * {@code labels [n]}, computed {@code batchSize} examples at a time. Thread-safe (see the class
-     * comment).
+     * {@code labels [n]}, computed at most {@code batchSize} (and at most {@value #MAX_INFERENCE_PASS})
+     * examples at a time; the result does not depend on that. Thread-safe (see the class comment).
      */
     public Evaluation evaluate(float[] images, int[] labels, int batchSize) {
         int count = checkData(images, labels);
         LayerChecks.positive("batchSize", batchSize);
-        int capacity = Math.min(batchSize, count);
+        int capacity = Math.min(Math.min(batchSize, count), MAX_INFERENCE_PASS);
         int inputSize = Shapes.intSize(shapes[0]);
         int classes = classes();
         double lossSum = 0;
@@ -336,8 +343,9 @@ public final class Sequential {
 
     /**
      * Class probabilities {@code [n, classes]} (softmax of the logits, like the tutorial's
-     * {@code Y_proba}) for {@code images [n, ...inputShape]}, computed {@code batchSize} examples at
-     * a time. Thread-safe (see the class comment).
+     * {@code Y_proba}) for {@code images [n, ...inputShape]}, computed at most {@code batchSize} (and at
+     * most {@value #MAX_INFERENCE_PASS}) examples at a time; the result does not depend on that.
+     * Thread-safe (see the class comment).
      */
     public float[] predict(float[] images, int batchSize) {
         LayerChecks.notNull("images", images);
@@ -348,7 +356,7 @@ public final class Sequential {
         if (count == 0) {
             return probabilities;
         }
-        int capacity = Math.min(batchSize, count);
+        int capacity = Math.min(Math.min(batchSize, count), MAX_INFERENCE_PASS);
         boolean softmaxLayer = logitsIndex < layers.size();
         int inputSize = Shapes.intSize(shapes[0]);
         Workspace ws = inference.borrow(capacity);
