@@ -25,8 +25,8 @@ public final class Accuracy {
     public static int top1Correct(int batch, int classes, float[] logits, int[] labels) {
         Checks.positive("batch", batch);
         Checks.positive("classes", classes);
-        ArrayLengths.atLeast("logits", logits, (long) batch * classes);
-        ArrayLengths.atLeast("labels", labels, batch);
+        Checks.atLeast("logits", logits, (long) batch * classes);
+        Checks.atLeast("labels", labels, batch);
         SoftmaxCrossEntropy.checkLabels(batch, classes, labels);
         boolean vector = KernelBackend.isVectorized();
         int correct = 0;

@@ -29,8 +29,8 @@ public final class AvgPool2d {
      */
     public static void forward(Pool2dShape shape, float[] input, float[] output) {
         Checks.notNull("shape", shape);
-        ArrayLengths.atLeast("input", input, shape.inputLength());
-        ArrayLengths.atLeast("output", output, shape.outputLength());
+        Checks.atLeast("input", input, shape.inputLength());
+        Checks.atLeast("output", output, shape.outputLength());
         if (KernelBackend.isVectorized()) {
             VectorAvgPool2d.forward(shape, input, output);
         } else {
@@ -51,8 +51,8 @@ public final class AvgPool2d {
      */
     public static void backward(Pool2dShape shape, float[] outputGrad, float[] inputGrad) {
         Checks.notNull("shape", shape);
-        ArrayLengths.atLeast("outputGrad", outputGrad, shape.outputLength());
-        ArrayLengths.atLeast("inputGrad", inputGrad, shape.inputLength());
+        Checks.atLeast("outputGrad", outputGrad, shape.outputLength());
+        Checks.atLeast("inputGrad", inputGrad, shape.inputLength());
         if (KernelBackend.isVectorized()) {
             VectorAvgPool2d.backward(shape, outputGrad, inputGrad);
         } else {

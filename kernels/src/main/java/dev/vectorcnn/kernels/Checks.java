@@ -52,15 +52,19 @@ final class Checks {
         }
     }
 
-    /** Checks that {@code array} holds {@code length} elements from {@code offset}. */
-    static void span(String name, float[] array, int offset, long length) {
+    /** Checks that {@code array} is non-null and holds at least {@code length} elements from index 0. */
+    static void atLeast(String name, float[] array, long length) {
         notNull(name, array);
-        if (offset < 0) {
-            throw new IllegalArgumentException(name + " offset must be >= 0, got " + offset);
+        if (array.length < length) {
+            throw new IllegalArgumentException(name + " too short: needs " + length + " elements, got " + array.length);
         }
-        if (offset + length > array.length) {
-            throw new IllegalArgumentException(name + " too short: needs " + length + " elements from offset "
-                    + offset + " (length " + (offset + length) + "), got " + array.length);
+    }
+
+    /** Checks that {@code array} is non-null and holds at least {@code length} elements from index 0. */
+    static void atLeast(String name, int[] array, long length) {
+        notNull(name, array);
+        if (array.length < length) {
+            throw new IllegalArgumentException(name + " too short: needs " + length + " elements, got " + array.length);
         }
     }
 

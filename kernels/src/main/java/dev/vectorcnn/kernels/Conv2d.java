@@ -31,12 +31,12 @@ public final class Conv2d {
     public static void forward(Conv2dShape s, float[] input, float[] filter, float[] bias, boolean relu,
                                float[] output) {
         Checks.notNull("shape", s);
-        requireLength("input", input, s.inputLength());
-        requireLength("filter", filter, s.filterLength());
+        Checks.atLeast("input", input, s.inputLength());
+        Checks.atLeast("filter", filter, s.filterLength());
         if (bias != null) {
-            requireLength("bias", bias, s.outChannels());
+            Checks.atLeast("bias", bias, s.outChannels());
         }
-        requireLength("output", output, s.outputLength());
+        Checks.atLeast("output", output, s.outputLength());
         if (KernelBackend.isVectorized()) {
             VectorConv2d.forward(s, input, filter, bias, relu, output);
         } else {
@@ -54,9 +54,9 @@ public final class Conv2d {
      */
     public static void backwardInput(Conv2dShape s, float[] filter, float[] outputGrad, float[] inputGrad) {
         Checks.notNull("shape", s);
-        requireLength("filter", filter, s.filterLength());
-        requireLength("outputGrad", outputGrad, s.outputLength());
-        requireLength("inputGrad", inputGrad, s.inputLength());
+        Checks.atLeast("filter", filter, s.filterLength());
+        Checks.atLeast("outputGrad", outputGrad, s.outputLength());
+        Checks.atLeast("inputGrad", inputGrad, s.inputLength());
         if (KernelBackend.isVectorized()) {
             VectorConv2d.backwardInput(s, filter, outputGrad, inputGrad);
         } else {
@@ -75,11 +75,11 @@ public final class Conv2d {
     public static void backwardFilter(Conv2dShape s, float[] input, float[] outputGrad, float[] filterGrad,
                                       float[] biasGrad) {
         Checks.notNull("shape", s);
-        requireLength("input", input, s.inputLength());
-        requireLength("outputGrad", outputGrad, s.outputLength());
-        requireLength("filterGrad", filterGrad, s.filterLength());
+        Checks.atLeast("input", input, s.inputLength());
+        Checks.atLeast("outputGrad", outputGrad, s.outputLength());
+        Checks.atLeast("filterGrad", filterGrad, s.filterLength());
         if (biasGrad != null) {
-            requireLength("biasGrad", biasGrad, s.outChannels());
+            Checks.atLeast("biasGrad", biasGrad, s.outChannels());
         }
         if (KernelBackend.isVectorized()) {
             VectorConv2d.backwardFilter(s, input, outputGrad, filterGrad, biasGrad);
@@ -95,13 +95,5 @@ public final class Conv2d {
      */
     static long workspaceFloats(Conv2dShape s) {
         return KernelBackend.isVectorized() ? VectorConv2d.workspaceFloats(s) : 0L;
-    }
-
-    private static void requireLength(String name, float[] array, int needed) {
-        Checks.notNull(name, array);
-        if (array.length < needed) {
-            throw new IllegalArgumentException(name + " too short: needs " + needed + " elements, got "
-                    + array.length);
-        }
     }
 }

@@ -25,12 +25,12 @@ public final class Dense {
     public static void forward(int batch, int inFeatures, int outFeatures, float[] input, float[] weights,
                                float[] bias, boolean relu, float[] output) {
         checkSizes(batch, inFeatures, outFeatures);
-        ArrayLengths.atLeast("input", input, (long) batch * inFeatures);
-        ArrayLengths.atLeast("weights", weights, (long) inFeatures * outFeatures);
+        Checks.atLeast("input", input, (long) batch * inFeatures);
+        Checks.atLeast("weights", weights, (long) inFeatures * outFeatures);
         if (bias != null) {
-            ArrayLengths.atLeast("bias", bias, outFeatures);
+            Checks.atLeast("bias", bias, outFeatures);
         }
-        ArrayLengths.atLeast("output", output, (long) batch * outFeatures);
+        Checks.atLeast("output", output, (long) batch * outFeatures);
         Epilogue epilogue = bias != null ? Epilogue.bias(bias, 0, relu) : (relu ? Epilogue.RELU : Epilogue.NONE);
         Gemm.multiply(Transpose.NO, Transpose.NO, batch, outFeatures, inFeatures,
                 1f, input, 0, inFeatures, weights, 0, outFeatures, 0f, output, 0, outFeatures, epilogue);
@@ -53,15 +53,15 @@ public final class Dense {
     public static void backward(int batch, int inFeatures, int outFeatures, float[] input, float[] weights,
                                 float[] outputGrad, float[] inputGrad, float[] weightGrad, float[] biasGrad) {
         checkSizes(batch, inFeatures, outFeatures);
-        ArrayLengths.atLeast("input", input, (long) batch * inFeatures);
-        ArrayLengths.atLeast("weights", weights, (long) inFeatures * outFeatures);
-        ArrayLengths.atLeast("outputGrad", outputGrad, (long) batch * outFeatures);
+        Checks.atLeast("input", input, (long) batch * inFeatures);
+        Checks.atLeast("weights", weights, (long) inFeatures * outFeatures);
+        Checks.atLeast("outputGrad", outputGrad, (long) batch * outFeatures);
         if (inputGrad != null) {
-            ArrayLengths.atLeast("inputGrad", inputGrad, (long) batch * inFeatures);
+            Checks.atLeast("inputGrad", inputGrad, (long) batch * inFeatures);
         }
-        ArrayLengths.atLeast("weightGrad", weightGrad, (long) inFeatures * outFeatures);
+        Checks.atLeast("weightGrad", weightGrad, (long) inFeatures * outFeatures);
         if (biasGrad != null) {
-            ArrayLengths.atLeast("biasGrad", biasGrad, outFeatures);
+            Checks.atLeast("biasGrad", biasGrad, outFeatures);
         }
         Gemm.multiply(Transpose.YES, Transpose.NO, inFeatures, outFeatures, batch,
                 1f, input, 0, inFeatures, outputGrad, 0, outFeatures, 0f, weightGrad, 0, outFeatures);

@@ -34,7 +34,7 @@ final class HyperparameterChecks {
     static void elements(int n, String[] names, float[]... arrays) {
         Checks.nonNegative("n", n);
         for (int i = 0; i < arrays.length; i++) {
-            ArrayLengths.atLeast(names[i], arrays[i], n);
+            Checks.atLeast(names[i], arrays[i], n);
         }
     }
 }

@@ -19,8 +19,8 @@ public final class Relu {
      */
     public static void forward(float[] x, float[] y, int n) {
         Checks.nonNegative("n", n);
-        ArrayLengths.atLeast("x", x, n);
-        ArrayLengths.atLeast("y", y, n);
+        Checks.atLeast("x", x, n);
+        Checks.atLeast("y", y, n);
         FixedChunks.run(n, 1, KernelBackend.isVectorized()
                 ? (start, end) -> VectorRelu.forward(x, y, start, end)
                 : (start, end) -> ScalarRelu.forward(x, y, start, end));
@@ -36,9 +36,9 @@ public final class Relu {
      */
     public static void backward(float[] y, float[] dy, float[] dx, int n) {
         Checks.nonNegative("n", n);
-        ArrayLengths.atLeast("y", y, n);
-        ArrayLengths.atLeast("dy", dy, n);
-        ArrayLengths.atLeast("dx", dx, n);
+        Checks.atLeast("y", y, n);
+        Checks.atLeast("dy", dy, n);
+        Checks.atLeast("dx", dx, n);
         FixedChunks.run(n, 1, KernelBackend.isVectorized()
                 ? (start, end) -> VectorRelu.backward(y, dy, dx, start, end)
                 : (start, end) -> ScalarRelu.backward(y, dy, dx, start, end));

@@ -27,8 +27,8 @@ public final class Softmax {
         Checks.positive("classes", classes);
         // A length that passes the array checks below fits an int.
         long length = (long) batch * classes;
-        ArrayLengths.atLeast("logits", logits, length);
-        ArrayLengths.atLeast("probs", probs, length);
+        Checks.atLeast("logits", logits, length);
+        Checks.atLeast("probs", probs, length);
         boolean vector = KernelBackend.isVectorized();
         FixedChunks.run(batch, 3L * classes, (first, end) -> {
             for (int b = first; b < end; b++) {

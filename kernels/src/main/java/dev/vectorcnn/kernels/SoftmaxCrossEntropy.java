@@ -38,10 +38,10 @@ public final class SoftmaxCrossEntropy {
         Checks.positive("classes", classes);
         // A length that passes the array checks below fits an int.
         long length = (long) batch * classes;
-        ArrayLengths.atLeast("logits", logits, length);
-        ArrayLengths.atLeast("labels", labels, batch);
+        Checks.atLeast("logits", logits, length);
+        Checks.atLeast("labels", labels, batch);
         if (logitsGrad != null) {
-            ArrayLengths.atLeast("logitsGrad", logitsGrad, length);
+            Checks.atLeast("logitsGrad", logitsGrad, length);
         }
         checkLabels(batch, classes, labels);
         boolean vector = KernelBackend.isVectorized();
