@@ -12,27 +12,21 @@ final class Im2col {
     private Im2col() {
     }
 
-    private static int padTop(Conv2dShape s) {
-        return s.padding().padBefore(s.inHeight(), s.filterHeight(), s.strideHeight());
-    }
-
-    private static int padLeft(Conv2dShape s) {
-        return s.padding().padBefore(s.inWidth(), s.filterWidth(), s.strideWidth());
-    }
-
     /** {@code patches[pixel][(ky*kw + kx)*c + ci] = input[n][oy*sh - pt + ky][ox*sw - pl + kx][ci]}, 0 in the padding. */
     static void patches(Conv2dShape s, float[] input, float[] patches) {
         int c = s.inChannels();
         int patch = s.filterHeight() * s.filterWidth() * c;
+        int padTop = s.padTop();
+        int padLeft = s.padLeft();
         int row = 0;
         for (int n = 0; n < s.batch(); n++) {
             for (int oy = 0; oy < s.outHeight(); oy++) {
                 for (int ox = 0; ox < s.outWidth(); ox++, row++) {
                     int out = row * patch;
                     for (int ky = 0; ky < s.filterHeight(); ky++) {
-                        int iy = oy * s.strideHeight() - padTop(s) + ky;
+                        int iy = oy * s.strideHeight() - padTop + ky;
                         for (int kx = 0; kx < s.filterWidth(); kx++, out += c) {
-                            int ix = ox * s.strideWidth() - padLeft(s) + kx;
+                            int ix = ox * s.strideWidth() - padLeft + kx;
                             if (iy < 0 || iy >= s.inHeight() || ix < 0 || ix >= s.inWidth()) {
                                 Arrays.fill(patches, out, out + c, 0f);
                             } else {
@@ -50,15 +44,17 @@ final class Im2col {
         Arrays.fill(inputGrad, 0, s.inputLength(), 0f);
         int c = s.inChannels();
         int patch = s.filterHeight() * s.filterWidth() * c;
+        int padTop = s.padTop();
+        int padLeft = s.padLeft();
         int row = 0;
         for (int n = 0; n < s.batch(); n++) {
             for (int oy = 0; oy < s.outHeight(); oy++) {
                 for (int ox = 0; ox < s.outWidth(); ox++, row++) {
                     int in = row * patch;
                     for (int ky = 0; ky < s.filterHeight(); ky++) {
-                        int iy = oy * s.strideHeight() - padTop(s) + ky;
+                        int iy = oy * s.strideHeight() - padTop + ky;
                         for (int kx = 0; kx < s.filterWidth(); kx++, in += c) {
-                            int ix = ox * s.strideWidth() - padLeft(s) + kx;
+                            int ix = ox * s.strideWidth() - padLeft + kx;
                             if (iy >= 0 && iy < s.inHeight() && ix >= 0 && ix < s.inWidth()) {
                                 int base = ((n * s.inHeight() + iy) * s.inWidth() + ix) * c;
                                 for (int ci = 0; ci < c; ci++) {

@@ -45,8 +45,8 @@ final class NaiveKernels {
 
     /** Direct convolution, NHWC input, HWIO filter, bias then ReLU. */
     static void conv2dForward(Conv2dShape s, float[] input, float[] filter, float[] bias, float[] output) {
-        int padTop = s.padding().padBefore(s.inHeight(), s.filterHeight(), s.strideHeight());
-        int padLeft = s.padding().padBefore(s.inWidth(), s.filterWidth(), s.strideWidth());
+        int padTop = s.padTop();
+        int padLeft = s.padLeft();
         int c = s.inChannels();
         int oc = s.outChannels();
         float[] sums = new float[oc];
@@ -85,8 +85,8 @@ final class NaiveKernels {
 
     /** Max pooling without padding cells; {@code argmax} receives the input index of each output's maximum. */
     static void maxPoolForward(Pool2dShape s, float[] input, float[] output, int[] argmax) {
-        int padTop = s.padding().padBefore(s.inHeight(), s.windowHeight(), s.strideHeight());
-        int padLeft = s.padding().padBefore(s.inWidth(), s.windowWidth(), s.strideWidth());
+        int padTop = s.padTop();
+        int padLeft = s.padLeft();
         int c = s.channels();
         int out = 0;
         for (int n = 0; n < s.batch(); n++) {

@@ -69,12 +69,12 @@ public record Conv2dShape(int batch, int inHeight, int inWidth, int inChannels, 
     }
 
     /** Zero rows above the input ({@link Padding#padBefore}). */
-    int padTop() {
+    public int padTop() {
         return padding.padBefore(inHeight, filterHeight, strideHeight);
     }
 
     /** Zero columns left of the input ({@link Padding#padBefore}). */
-    int padLeft() {
+    public int padLeft() {
         return padding.padBefore(inWidth, filterWidth, strideWidth);
     }
 

@@ -74,12 +74,12 @@ public record Pool2dShape(int batch, int inHeight, int inWidth, int channels, in
     }
 
     /** Zero rows above the input (TensorFlow's rule, {@link Padding#padBefore}). */
-    int padTop() {
+    public int padTop() {
         return padding.padBefore(inHeight, windowHeight, strideHeight);
     }
 
     /** Zero columns left of the input (TensorFlow's rule, {@link Padding#padBefore}). */
-    int padLeft() {
+    public int padLeft() {
         return padding.padBefore(inWidth, windowWidth, strideWidth);
     }
 
