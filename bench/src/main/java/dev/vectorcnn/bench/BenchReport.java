@@ -119,8 +119,8 @@ public final class BenchReport {
             rows.add(new Row(simpleClass, implementation, operation, params, work.rate(score),
                     Double.isNaN(error) ? 0 : work.rate(error), work.unit(), 1000 / score));
         }
-        double peakOne = peak(rows, "1");
-        double peakAll = peak(rows, "0");
+        Row peakOne = peak(rows, "1");
+        Row peakAll = peak(rows, "0");
 
         StringBuilder out = new StringBuilder();
         out.append("# vectorcnn benchmark report\n\n");
@@ -135,7 +135,7 @@ public final class BenchReport {
         out.append("- Threads: `threads = 0` means every available processor. Rates are mean ± 99.9% error;"
                 + " % of peak divides by the FMA peak of the same thread count measured in this run.\n\n");
         out.append(String.format(Locale.ROOT, "FMA peak: %.1f ± %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on all threads.%n%n",
-                peakOne, errorOf(rows, "1"), peakAll));
+                peakOne.rate(), peakOne.error(), peakAll.rate()));
 
         Map<String, List<Row>> byClass = new LinkedHashMap<>();
         for (Row row : rows) {
@@ -144,7 +144,7 @@ public final class BenchReport {
             }
         }
         for (Map.Entry<String, List<Row>> entry : byClass.entrySet()) {
-            renderClass(out, entry.getKey(), entry.getValue(), peakOne, peakAll);
+            renderClass(out, entry.getKey(), entry.getValue(), peakOne.rate(), peakAll.rate());
         }
         return out.toString();
     }
@@ -197,14 +197,11 @@ public final class BenchReport {
                         : String.format(Locale.ROOT, "%.3g", row.millisPerOp()));
     }
 
-    private static double peak(List<Row> rows, String threads) {
+    /** The FMA peak row of {@code threads} ("1" or "0"), or a zero row when the run lacks it. */
+    private static Row peak(List<Row> rows, String threads) {
         return rows.stream().filter(r -> r.benchmarkClass().equals("FmaPeakBench")
-                && threads.equals(r.params().get("threads"))).mapToDouble(Row::rate).findFirst().orElse(0);
-    }
-
-    private static double errorOf(List<Row> rows, String threads) {
-        return rows.stream().filter(r -> r.benchmarkClass().equals("FmaPeakBench")
-                && threads.equals(r.params().get("threads"))).mapToDouble(Row::error).findFirst().orElse(0);
+                && threads.equals(r.params().get("threads"))).findFirst()
+                .orElse(new Row("FmaPeakBench", "vectorcnn", "", Map.of(), 0, 0, "GFLOP/s", 0));
     }
 
     private static String uncapitalize(String s) {
