@@ -34,11 +34,6 @@ public record Epilogue(float[] bias, int biasOffset, boolean relu) {
         return new Epilogue(Objects.requireNonNull(bias, "bias"), biasOffset, relu);
     }
 
-    /** Whether this epilogue does anything beyond alpha/beta. */
-    boolean isIdentity() {
-        return bias == null && !relu;
-    }
-
     /** Checks that the bias covers {@code n} columns. */
     void checkColumns(int n) {
         if (bias != null && (long) biasOffset + n > bias.length) {
