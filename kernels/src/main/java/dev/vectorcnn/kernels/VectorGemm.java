@@ -14,9 +14,12 @@ import java.util.function.IntConsumer;
  *       absorbed here. Panels are packed in parallel.</li>
  *   <li>The rows of C are cut into chunks of {@link #rowsPerChunk(int)} rows; chunks run in parallel, in
  *       one fork per call. Chunk boundaries depend only on m, so results do not depend on thread count.</li>
- *   <li>Inside a chunk: column blocks of about {@code L2_BLOCK_BYTES} of packed B, then k blocks of at
- *       most {@link #MAX_DEPTH_BLOCK}, then micro-panels of A rows (held in L1 across the B panels),
- *       then B panels (streamed from L2).</li>
+ *   <li>Inside a chunk: k blocks of at most {@link #MAX_DEPTH_BLOCK}, then B panels, then micro-panels
+ *       of A rows: each B panel serves every micro-panel of the chunk before the next one is read, and
+ *       the chunk's A rows stay in L2 across the panels. The opposite order (an A micro-panel held in
+ *       L1 while every B panel streamed past it) measured 18-26% slower on square 512 and 1024 and on
+ *       the conv2 shape (JMH, 3 forks each): per depth step the kernel reads four cache lines of B and
+ *       six floats of A, so it is B that must stay close.</li>
  * </ol>
  * A is read in place when it is not transposed: with few output columns (convolutions have 32-64)
  * each A element feeds only 2n flops, so packing it would cost more than it saves (measured 1.6x on
@@ -25,8 +28,9 @@ import java.util.function.IntConsumer;
 final class VectorGemm {
 
     /**
-     * The largest k block. One block writes C once; measured, splitting k=576 into two blocks cost 25%
-     * on the 56x56x64 layer shape, and a 6 x 640 A micro-panel (15 KiB) still sits in L1.
+     * The largest k block. One block writes C once. With B panels outermost, 256, 384 and 640 measured
+     * the same within the error on square 512 and 1024 and the conv2 and 56x56 layer shapes (JMH, 3 forks),
+     * so the largest keeps the fewest passes over C.
      */
     static final int MAX_DEPTH_BLOCK = 640;
 
@@ -38,9 +42,6 @@ final class VectorGemm {
      * 1024 had 9 chunks, and 2 threads split them 5/4.
      */
     private static final int TARGET_CHUNKS = 24;
-
-    /** Target size of the block of packed B reused by every row micro-panel of a chunk (half of L2). */
-    private static final int L2_BLOCK_BYTES = 1 << 20;
 
     /** Below this many multiply-adds a call stays on the calling thread: a fork would cost more. */
     private static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 18;
@@ -63,23 +64,19 @@ final class VectorGemm {
 
         int depthBlocks = (k + MAX_DEPTH_BLOCK - 1) / MAX_DEPTH_BLOCK;
         int depthBlock = (k + depthBlocks - 1) / depthBlocks;
-        int panelsPerColumnBlock = Math.max(1, L2_BLOCK_BYTES / (Float.BYTES * depthBlock * tile.columns));
         int rowsPerChunk = rowsPerChunk(m);
         int chunks = (m + rowsPerChunk - 1) / rowsPerChunk;
         forChunks(parallel, chunks, chunk -> {
             int rowStart = chunk * rowsPerChunk;
             int rowEnd = Math.min(m, rowStart + rowsPerChunk);
             Scratch scratch = SCRATCH.get();
-            for (int firstPanel = 0; firstPanel < panels; firstPanel += panelsPerColumnBlock) {
-                int endPanel = Math.min(panels, firstPanel + panelsPerColumnBlock);
-                for (int depthStart = 0; depthStart < k; depthStart += depthBlock) {
-                    int depth = Math.min(depthBlock, k - depthStart);
-                    boolean firstDepth = depthStart == 0;
-                    boolean lastDepth = depthStart + depth == k;
-                    multiplyBlock(tile, transA, a, aOffset, lda, packedB, k, c, cOffset, ldc, n,
-                            rowStart, rowEnd, firstPanel, endPanel, depthStart, depth,
-                            alpha, firstDepth ? beta : 1f, lastDepth ? epilogue : Epilogue.NONE, scratch);
-                }
+            for (int depthStart = 0; depthStart < k; depthStart += depthBlock) {
+                int depth = Math.min(depthBlock, k - depthStart);
+                boolean firstDepth = depthStart == 0;
+                boolean lastDepth = depthStart + depth == k;
+                multiplyBlock(tile, transA, a, aOffset, lda, packedB, k, c, cOffset, ldc, n, panels,
+                        rowStart, rowEnd, depthStart, depth,
+                        alpha, firstDepth ? beta : 1f, lastDepth ? epilogue : Epilogue.NONE, scratch);
             }
         });
     }
@@ -96,11 +93,13 @@ final class VectorGemm {
         return Math.min(MAX_ROWS_PER_CHUNK, rows);
     }
 
-    /** One (row chunk, column block, depth block) of C, micro-panel by micro-panel. */
+    /**
+     * One (row chunk, depth block) of C: B panel by B panel, and for each panel every micro-panel of A
+     * rows, so the panel stays hot while A streams from L2.
+     */
     private static void multiplyBlock(MicroKernelTile tile, boolean transA, float[] a, int aOffset, int lda,
-                                      float[] packedB, int k, float[] c, int cOffset, int ldc, int n,
-                                      int rowStart, int rowEnd, int firstPanel, int endPanel,
-                                      int depthStart, int depth, float alpha, float beta,
+                                      float[] packedB, int k, float[] c, int cOffset, int ldc, int n, int panels,
+                                      int rowStart, int rowEnd, int depthStart, int depth, float alpha, float beta,
                                       Epilogue epilogue, Scratch scratch) {
         float[] bias = epilogue.bias();
         boolean relu = epilogue.relu();
@@ -117,26 +116,26 @@ final class VectorGemm {
             aStart = 0;
             aLd = depth;
         }
-        for (int r = 0; r < rows; r += tile.rows) {
-            int tileRows = Math.min(tile.rows, rows - r);
-            float[] tileA = aSource;
-            int tileAStart = aStart + r * aLd;
-            int tileALd = aLd;
-            if (tileRows < tile.rows && !transA) {
-                // The ragged last rows: copy them into a zero-padded micro-panel so the kernel
-                // never reads past row m.
-                tileA = scratch.edgeA(tile.rows * depth);
-                copyEdgeRows(aSource, tileAStart, aLd, tileRows, depth, tileA, tile.rows);
-                tileAStart = 0;
-                tileALd = depth;
-            }
-            int cRow = cOffset + (rowStart + r) * ldc;
-            for (int panel = firstPanel; panel < endPanel; panel++) {
-                int column = panel * tile.columns;
-                int bStart = panel * tile.columns * k + depthStart * tile.columns;
-                tile.multiply(depth, tileA, tileAStart, tileALd, packedB, bStart, product, 0, false);
-                GemmWriteBack.apply(product, 0, tile.columns, tileRows, n - column, c, cRow + column, ldc,
-                        alpha, beta, bias, epilogue.biasOffset() + column, relu);
+        int fullRows = rows / tile.rows * tile.rows;
+        float[] edgeA = null;
+        if (fullRows < rows) {
+            // The ragged last rows: a zero-padded copy, so the kernel never reads past row m.
+            edgeA = scratch.edgeA(tile.rows * depth);
+            copyEdgeRows(aSource, aStart + fullRows * aLd, aLd, rows - fullRows, depth, edgeA, tile.rows);
+        }
+        for (int panel = 0; panel < panels; panel++) {
+            int column = panel * tile.columns;
+            int bStart = panel * tile.columns * k + depthStart * tile.columns;
+            int biasIndex = epilogue.biasOffset() + column;
+            for (int r = 0; r < rows; r += tile.rows) {
+                int cIndex = cOffset + (rowStart + r) * ldc + column;
+                if (r < fullRows) {
+                    tile.multiply(depth, aSource, aStart + r * aLd, aLd, packedB, bStart, product, 0, false);
+                } else {
+                    tile.multiply(depth, edgeA, 0, depth, packedB, bStart, product, 0, false);
+                }
+                GemmWriteBack.apply(product, 0, tile.columns, Math.min(tile.rows, rows - r), n - column,
+                        c, cIndex, ldc, alpha, beta, bias, biasIndex, relu);
             }
         }
     }
