@@ -38,35 +38,37 @@ final class GemmMicroKernel12x2 {
 
     /**
      * Writes {@code A[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} from {@code tileIndex} (ROWS rows of COLUMNS
-     * floats), or adds it to what is there when {@code accumulate}: one piece of a convolution at a time.
+     * floats, {@code tileStride} apart), or adds it to what is there when {@code accumulate}: one piece of a
+     * convolution at a time. The tile is a scratch block ({@code tileStride = COLUMNS}) that
+     * {@link GemmWriteBack} then applies, or, when there is nothing to apply, C itself.
      */
     static void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile, int tileIndex,
-                    boolean accumulate) {
+                    int tileStride, boolean accumulate) {
         final int lanes = SPECIES.length();
         FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex) : FloatVector.zero(SPECIES);
         FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 6 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 7 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 8 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 9 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 10 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 11 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c60 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 12 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c61 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 13 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c70 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 14 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c71 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 15 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c80 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 16 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c81 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 17 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c90 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 18 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c91 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 19 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c100 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 20 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c101 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 21 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c110 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 22 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c111 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 23 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c60 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 6 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c61 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 6 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c70 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 7 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c71 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 7 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c80 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 8 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c81 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 8 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c90 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 9 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c91 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 9 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c100 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 10 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c101 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 10 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c110 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 11 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c111 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 11 * tileStride + lanes) : FloatVector.zero(SPECIES);
         final int a0 = aIndex;
         final int a1 = aIndex + lda;
         final int a2 = aIndex + 2 * lda;
@@ -111,27 +113,27 @@ final class GemmMicroKernel12x2 {
         }
         c00.intoArray(tile, tileIndex);
         c01.intoArray(tile, tileIndex + lanes);
-        c10.intoArray(tile, tileIndex + 2 * lanes);
-        c11.intoArray(tile, tileIndex + 3 * lanes);
-        c20.intoArray(tile, tileIndex + 4 * lanes);
-        c21.intoArray(tile, tileIndex + 5 * lanes);
-        c30.intoArray(tile, tileIndex + 6 * lanes);
-        c31.intoArray(tile, tileIndex + 7 * lanes);
-        c40.intoArray(tile, tileIndex + 8 * lanes);
-        c41.intoArray(tile, tileIndex + 9 * lanes);
-        c50.intoArray(tile, tileIndex + 10 * lanes);
-        c51.intoArray(tile, tileIndex + 11 * lanes);
-        c60.intoArray(tile, tileIndex + 12 * lanes);
-        c61.intoArray(tile, tileIndex + 13 * lanes);
-        c70.intoArray(tile, tileIndex + 14 * lanes);
-        c71.intoArray(tile, tileIndex + 15 * lanes);
-        c80.intoArray(tile, tileIndex + 16 * lanes);
-        c81.intoArray(tile, tileIndex + 17 * lanes);
-        c90.intoArray(tile, tileIndex + 18 * lanes);
-        c91.intoArray(tile, tileIndex + 19 * lanes);
-        c100.intoArray(tile, tileIndex + 20 * lanes);
-        c101.intoArray(tile, tileIndex + 21 * lanes);
-        c110.intoArray(tile, tileIndex + 22 * lanes);
-        c111.intoArray(tile, tileIndex + 23 * lanes);
+        c10.intoArray(tile, tileIndex + tileStride);
+        c11.intoArray(tile, tileIndex + tileStride + lanes);
+        c20.intoArray(tile, tileIndex + 2 * tileStride);
+        c21.intoArray(tile, tileIndex + 2 * tileStride + lanes);
+        c30.intoArray(tile, tileIndex + 3 * tileStride);
+        c31.intoArray(tile, tileIndex + 3 * tileStride + lanes);
+        c40.intoArray(tile, tileIndex + 4 * tileStride);
+        c41.intoArray(tile, tileIndex + 4 * tileStride + lanes);
+        c50.intoArray(tile, tileIndex + 5 * tileStride);
+        c51.intoArray(tile, tileIndex + 5 * tileStride + lanes);
+        c60.intoArray(tile, tileIndex + 6 * tileStride);
+        c61.intoArray(tile, tileIndex + 6 * tileStride + lanes);
+        c70.intoArray(tile, tileIndex + 7 * tileStride);
+        c71.intoArray(tile, tileIndex + 7 * tileStride + lanes);
+        c80.intoArray(tile, tileIndex + 8 * tileStride);
+        c81.intoArray(tile, tileIndex + 8 * tileStride + lanes);
+        c90.intoArray(tile, tileIndex + 9 * tileStride);
+        c91.intoArray(tile, tileIndex + 9 * tileStride + lanes);
+        c100.intoArray(tile, tileIndex + 10 * tileStride);
+        c101.intoArray(tile, tileIndex + 10 * tileStride + lanes);
+        c110.intoArray(tile, tileIndex + 11 * tileStride);
+        c111.intoArray(tile, tileIndex + 11 * tileStride + lanes);
     }
 }

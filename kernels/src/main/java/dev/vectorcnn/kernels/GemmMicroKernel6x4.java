@@ -39,35 +39,37 @@ final class GemmMicroKernel6x4 {
 
     /**
      * Writes {@code A[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} from {@code tileIndex} (ROWS rows of COLUMNS
-     * floats), or adds it to what is there when {@code accumulate}: one piece of a convolution at a time.
+     * floats, {@code tileStride} apart), or adds it to what is there when {@code accumulate}: one piece of a
+     * convolution at a time. The tile is a scratch block ({@code tileStride = COLUMNS}) that
+     * {@link GemmWriteBack} then applies, or, when there is nothing to apply, C itself.
      */
     static void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile, int tileIndex,
-                    boolean accumulate) {
+                    int tileStride, boolean accumulate) {
         final int lanes = SPECIES.length();
         FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex) : FloatVector.zero(SPECIES);
         FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + lanes) : FloatVector.zero(SPECIES);
         FloatVector c02 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * lanes) : FloatVector.zero(SPECIES);
         FloatVector c03 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c12 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 6 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c13 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 7 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 8 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 9 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c22 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 10 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c23 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 11 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 12 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 13 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c32 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 14 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c33 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 15 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 16 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 17 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c42 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 18 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c43 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 19 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 20 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 21 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c52 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 22 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c53 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 23 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c12 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c13 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c22 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c23 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c32 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c33 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c42 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c43 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c52 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c53 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
         final int a0 = aIndex;
         final int a1 = aIndex + lda;
         final int a2 = aIndex + 2 * lda;
@@ -98,25 +100,25 @@ final class GemmMicroKernel6x4 {
         c01.intoArray(tile, tileIndex + lanes);
         c02.intoArray(tile, tileIndex + 2 * lanes);
         c03.intoArray(tile, tileIndex + 3 * lanes);
-        c10.intoArray(tile, tileIndex + 4 * lanes);
-        c11.intoArray(tile, tileIndex + 5 * lanes);
-        c12.intoArray(tile, tileIndex + 6 * lanes);
-        c13.intoArray(tile, tileIndex + 7 * lanes);
-        c20.intoArray(tile, tileIndex + 8 * lanes);
-        c21.intoArray(tile, tileIndex + 9 * lanes);
-        c22.intoArray(tile, tileIndex + 10 * lanes);
-        c23.intoArray(tile, tileIndex + 11 * lanes);
-        c30.intoArray(tile, tileIndex + 12 * lanes);
-        c31.intoArray(tile, tileIndex + 13 * lanes);
-        c32.intoArray(tile, tileIndex + 14 * lanes);
-        c33.intoArray(tile, tileIndex + 15 * lanes);
-        c40.intoArray(tile, tileIndex + 16 * lanes);
-        c41.intoArray(tile, tileIndex + 17 * lanes);
-        c42.intoArray(tile, tileIndex + 18 * lanes);
-        c43.intoArray(tile, tileIndex + 19 * lanes);
-        c50.intoArray(tile, tileIndex + 20 * lanes);
-        c51.intoArray(tile, tileIndex + 21 * lanes);
-        c52.intoArray(tile, tileIndex + 22 * lanes);
-        c53.intoArray(tile, tileIndex + 23 * lanes);
+        c10.intoArray(tile, tileIndex + tileStride);
+        c11.intoArray(tile, tileIndex + tileStride + lanes);
+        c12.intoArray(tile, tileIndex + tileStride + 2 * lanes);
+        c13.intoArray(tile, tileIndex + tileStride + 3 * lanes);
+        c20.intoArray(tile, tileIndex + 2 * tileStride);
+        c21.intoArray(tile, tileIndex + 2 * tileStride + lanes);
+        c22.intoArray(tile, tileIndex + 2 * tileStride + 2 * lanes);
+        c23.intoArray(tile, tileIndex + 2 * tileStride + 3 * lanes);
+        c30.intoArray(tile, tileIndex + 3 * tileStride);
+        c31.intoArray(tile, tileIndex + 3 * tileStride + lanes);
+        c32.intoArray(tile, tileIndex + 3 * tileStride + 2 * lanes);
+        c33.intoArray(tile, tileIndex + 3 * tileStride + 3 * lanes);
+        c40.intoArray(tile, tileIndex + 4 * tileStride);
+        c41.intoArray(tile, tileIndex + 4 * tileStride + lanes);
+        c42.intoArray(tile, tileIndex + 4 * tileStride + 2 * lanes);
+        c43.intoArray(tile, tileIndex + 4 * tileStride + 3 * lanes);
+        c50.intoArray(tile, tileIndex + 5 * tileStride);
+        c51.intoArray(tile, tileIndex + 5 * tileStride + lanes);
+        c52.intoArray(tile, tileIndex + 5 * tileStride + 2 * lanes);
+        c53.intoArray(tile, tileIndex + 5 * tileStride + 3 * lanes);
     }
 }

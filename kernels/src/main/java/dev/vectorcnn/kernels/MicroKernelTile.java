@@ -46,20 +46,29 @@ enum MicroKernelTile {
             int aSegment = aIndex + segment * aSegmentStride;
             int bSegment = bIndex + segment * kc * columns;
             if (this == SIX_BY_FOUR) {
-                GemmMicroKernel6x4.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, segment > 0);
+                GemmMicroKernel6x4.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, columns, segment > 0);
             } else {
-                GemmMicroKernel12x2.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, segment > 0);
+                GemmMicroKernel12x2.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, columns, segment > 0);
             }
         }
     }
 
-    /** {@code tile[tileIndex..] (+)= A x B}, raw, with A rows read in place. */
+    /** {@code tile[tileIndex..] (+)= A x B}, raw, with A rows read in place; a scratch tile of {@link #columns}-float rows. */
     void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile, int tileIndex,
                boolean accumulate) {
+        multiply(kc, a, aIndex, lda, b, bIndex, tile, tileIndex, columns, accumulate);
+    }
+
+    /**
+     * {@code out (+)= A x B} for a full tile written straight to rows {@code outStride} apart, such as C when
+     * there is no alpha, bias or activation to apply and no ragged edge.
+     */
+    void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] out, int outIndex,
+                  int outStride, boolean accumulate) {
         if (this == SIX_BY_FOUR) {
-            GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, tile, tileIndex, accumulate);
+            GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate);
         } else {
-            GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, tile, tileIndex, accumulate);
+            GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate);
         }
     }
 

@@ -511,6 +511,15 @@ final class VectorConv2d {
                 int tileRows = tile.rows;
                 for (int column = 0, panelIndex = packedIndex; column < channels;
                         column += tile.columns, panelIndex += depth * tile.columns) {
+                    int out = inputRow + b * rowStep + column;
+                    if (endTap > firstTap && column + tile.columns <= channels) {
+                        // A full-width tile sums its taps in the input gradient itself: no write-back.
+                        for (int i = firstTap; i < endTap; i++) {
+                            tile.multiply(kc, rows, i * paddedRow + b * oc, oc, packed,
+                                    panelIndex + i * kc * tile.columns, inputGrad, out, rowStep, i > firstTap);
+                        }
+                        continue;
+                    }
                     if (endTap <= firstTap) {
                         java.util.Arrays.fill(tileBuffer, 0f);
                     }
@@ -519,7 +528,7 @@ final class VectorConv2d {
                                 tileBuffer, 0, i > firstTap);
                     }
                     GemmWriteBack.apply(tileBuffer, 0, tile.columns, tileRows, channels - column, inputGrad,
-                            inputRow + b * rowStep + column, rowStep, 1f, 0f, null, 0, false);
+                            out, rowStep, 1f, 0f, null, 0, false);
                 }
             }
         }
