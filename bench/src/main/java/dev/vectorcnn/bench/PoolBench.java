@@ -34,6 +34,7 @@ public class PoolBench {
     private float[] outputGrad;
     private float[] inputGrad;
     private int[] argmax;
+    private byte[] winners;
 
     static double inputBytes() {
         return (double) Float.BYTES * MNIST_POOL.inputLength();
@@ -48,6 +49,7 @@ public class PoolBench {
         outputGrad = BenchData.uniform(random, MNIST_POOL.outputLength());
         inputGrad = new float[MNIST_POOL.inputLength()];
         argmax = new int[MNIST_POOL.outputLength()];
+        winners = new byte[MNIST_POOL.outputLength()];
     }
 
     @Benchmark
@@ -56,8 +58,17 @@ public class PoolBench {
         return output;
     }
 
+    /** A training step's pooling: forward records each window's winner, backward reads it back. */
     @Benchmark
     public float[] vectorcnnMaxPoolForwardBackward() {
+        MaxPool2d.forward(MNIST_POOL, input, output, winners);
+        MaxPool2d.backward(MNIST_POOL, winners, outputGrad, inputGrad);
+        return inputGrad;
+    }
+
+    /** The same without the winners: backward finds each window's maximum again in the input. */
+    @Benchmark
+    public float[] vectorcnnMaxPoolForwardBackwardRecomputed() {
         MaxPool2d.forward(MNIST_POOL, input, output);
         MaxPool2d.backward(MNIST_POOL, input, outputGrad, inputGrad);
         return inputGrad;

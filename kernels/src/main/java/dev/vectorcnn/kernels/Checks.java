@@ -55,16 +55,24 @@ final class Checks {
     /** Checks that {@code array} is non-null and holds at least {@code length} elements from index 0. */
     static void atLeast(String name, float[] array, long length) {
         notNull(name, array);
-        if (array.length < length) {
-            throw new IllegalArgumentException(name + " too short: needs " + length + " elements, got " + array.length);
-        }
+        lengthAtLeast(name, array.length, length);
     }
 
     /** Checks that {@code array} is non-null and holds at least {@code length} elements from index 0. */
     static void atLeast(String name, int[] array, long length) {
         notNull(name, array);
-        if (array.length < length) {
-            throw new IllegalArgumentException(name + " too short: needs " + length + " elements, got " + array.length);
+        lengthAtLeast(name, array.length, length);
+    }
+
+    /** Checks that {@code array} is non-null and holds at least {@code length} elements from index 0. */
+    static void atLeast(String name, byte[] array, long length) {
+        notNull(name, array);
+        lengthAtLeast(name, array.length, length);
+    }
+
+    private static void lengthAtLeast(String name, int actual, long length) {
+        if (actual < length) {
+            throw new IllegalArgumentException(name + " too short: needs " + length + " elements, got " + actual);
         }
     }
 

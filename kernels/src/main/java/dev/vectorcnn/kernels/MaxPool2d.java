@@ -63,4 +63,63 @@ public final class MaxPool2d {
             ScalarMaxPool2d.backward(shape, input, outputGrad, inputGrad);
         }
     }
+
+    /**
+     * {@link #forward(Pool2dShape, float[], float[])} that also records which cell of each window won, for
+     * {@link #backward(Pool2dShape, byte[], float[], float[])}: {@code argmax[i]} is, as an unsigned byte,
+     * the row-major index within the full {@code windowHeight x windowWidth} window (padding included) of
+     * the cell output element {@code i} came from. Backward then reads one byte per output element
+     * instead of the whole input again, which is what makes a training step's pooling cheap.
+     *
+     * @param argmax at least {@code shape.outputLength()} bytes; only that many are written
+     * @throws IllegalArgumentException if an array is too short or a window has more than 256 cells;
+     *                                  nothing is written then
+     * @throws NullPointerException     if an argument is null
+     */
+    public static void forward(Pool2dShape shape, float[] input, float[] output, byte[] argmax) {
+        Checks.notNull("shape", shape);
+        checkWindowFitsByte(shape);
+        Checks.atLeast("input", input, shape.inputLength());
+        Checks.atLeast("output", output, shape.outputLength());
+        Checks.atLeast("argmax", argmax, shape.outputLength());
+        if (KernelBackend.isVectorized()) {
+            VectorMaxPool2d.forward(shape, input, output, argmax);
+        } else {
+            ScalarMaxPool2d.forward(shape, input, output, argmax);
+        }
+    }
+
+    /**
+     * {@code inputGrad = 0}, then each {@code outputGrad[b, oh, ow, c]} is added at the window cell that
+     * {@link #forward(Pool2dShape, float[], float[], byte[])} recorded for it: the same result as
+     * {@link #backward(Pool2dShape, float[], float[], float[])} on that forward's input. A byte that names
+     * no real cell of its window (not written by that forward) adds nothing.
+     *
+     * @param argmax     the forward's winners, at least {@code shape.outputLength()} bytes
+     * @param outputGrad gradient of the output, at least {@code shape.outputLength()} elements
+     * @param inputGrad  overwritten with the gradient of the input, at least {@code shape.inputLength()} elements
+     * @throws IllegalArgumentException if an array is too short or a window has more than 256 cells;
+     *                                  nothing is written then
+     * @throws NullPointerException     if an argument is null
+     */
+    public static void backward(Pool2dShape shape, byte[] argmax, float[] outputGrad, float[] inputGrad) {
+        Checks.notNull("shape", shape);
+        checkWindowFitsByte(shape);
+        Checks.atLeast("argmax", argmax, shape.outputLength());
+        Checks.atLeast("outputGrad", outputGrad, shape.outputLength());
+        Checks.atLeast("inputGrad", inputGrad, shape.inputLength());
+        if (KernelBackend.isVectorized()) {
+            VectorMaxPool2d.backward(shape, argmax, outputGrad, inputGrad);
+        } else {
+            ScalarMaxPool2d.backward(shape, argmax, outputGrad, inputGrad);
+        }
+    }
+
+    private static void checkWindowFitsByte(Pool2dShape shape) {
+        int cells = shape.windowHeight() * shape.windowWidth();
+        if (cells > 256) {
+            throw new IllegalArgumentException("shape: argmax stores a window cell in a byte, so windows have at most 256"
+                    + " cells, got " + shape.windowHeight() + "x" + shape.windowWidth() + " = " + cells);
+        }
+    }
 }

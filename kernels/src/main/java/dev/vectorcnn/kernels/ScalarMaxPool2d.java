@@ -48,6 +48,61 @@ final class ScalarMaxPool2d {
         });
     }
 
+    /**
+     * {@link #forward} that also records, per output element, which cell of its window won: the cell's
+     * row-major index within the full window (padding included), as an unsigned byte.
+     */
+    static void forward(Pool2dShape s, float[] input, float[] output, byte[] argmax) {
+        int outH = s.outHeight(), outW = s.outWidth(), channels = s.channels();
+        FixedChunks.run(s.batch(), (long) outH * outW * channels * s.windowHeight() * s.windowWidth(), (first, end) -> {
+            for (int b = first; b < end; b++) {
+                for (int oh = 0; oh < outH; oh++) {
+                    for (int ow = 0; ow < outW; ow++) {
+                        int o = ((b * outH + oh) * outW + ow) * channels;
+                        int hStart = oh * s.strideHeight() - s.padTop();
+                        int wStart = ow * s.strideWidth() - s.padLeft();
+                        for (int c = 0; c < channels; c++) {
+                            int cell = argmax(s, input, b, oh, ow, c);
+                            int pixel = cell / channels;
+                            int h = pixel / s.inWidth() % s.inHeight();
+                            int w = pixel % s.inWidth();
+                            output[o + c] = input[cell];
+                            argmax[o + c] = (byte) ((h - hStart) * s.windowWidth() + (w - wStart));
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code inputGrad = 0}, then each {@code outputGrad} element is added at the window cell its
+     * {@code argmax} byte names; a byte that names no real cell of the window adds nothing.
+     */
+    static void backward(Pool2dShape s, byte[] argmax, float[] outputGrad, float[] inputGrad) {
+        int outH = s.outHeight(), outW = s.outWidth(), channels = s.channels();
+        int imageLength = s.inHeight() * s.inWidth() * channels;
+        FixedChunks.run(s.batch(), (long) outH * outW * channels * s.windowHeight() * s.windowWidth(), (first, end) -> {
+            java.util.Arrays.fill(inputGrad, first * imageLength, end * imageLength, 0f);
+            for (int b = first; b < end; b++) {
+                for (int oh = 0; oh < outH; oh++) {
+                    for (int ow = 0; ow < outW; ow++) {
+                        int o = ((b * outH + oh) * outW + ow) * channels;
+                        for (int c = 0; c < channels; c++) {
+                            int index = Byte.toUnsignedInt(argmax[o + c]);
+                            int h = oh * s.strideHeight() - s.padTop() + index / s.windowWidth();
+                            int w = ow * s.strideWidth() - s.padLeft() + index % s.windowWidth();
+                            if (index < s.windowHeight() * s.windowWidth()
+                                    && h >= 0 && h < s.inHeight() && w >= 0 && w < s.inWidth()) {
+                                inputGrad[((b * s.inHeight() + h) * s.inWidth() + w) * channels + c] += outputGrad[o + c];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
     /** Index in {@code input} of the first maximum of window (oh, ow) of image b, channel c. */
     private static int argmax(Pool2dShape s, float[] input, int b, int oh, int ow, int c) {
         int hStart = oh * s.strideHeight() - s.padTop();

@@ -1,8 +1,10 @@
 package dev.vectorcnn.kernels;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,22 +13,33 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link ScalarMaxPool2d#argmax}. Arguments are trusted (checked by {@link MaxPool2d}); results are
  * bitwise those of {@link ScalarMaxPool2d}.
  *
- * <p>Backward recomputes each window's maximum from the input instead of keeping argmax indices from
- * the forward pass (TensorFlow's MaxPoolGrad also recomputes): one more read of the input, no index
- * buffer between the passes. The winning cell per lane is then found by a second scan for the first
- * cell equal to the maximum ({@link #windowGradient}), or, for a full 2x2 window, straight from the
- * forward compares ({@link #windowGradient2x2}). When windows are disjoint (stride &gt;= window) every
- * input cell is written by at most one window, so chunks of output rows run in parallel and each window
- * writes its cells; otherwise chunks of whole images run in parallel and windows accumulate into a
- * zeroed gradient (a single image then stays on one thread).
+ * <p>Backward comes in two forms. From the input, it recomputes each window's maximum (TensorFlow's
+ * MaxPoolGrad also recomputes): no buffer between the passes, but a second read of the whole input.
+ * The winning cell per lane is then found by a second scan for the first cell equal to the maximum
+ * ({@link #windowGradient(float[], int, int, int, int, int, float[], int, float[], boolean)}), or, for a
+ * full 2x2 window, straight from the forward compares. From argmax bytes, which a forward pass records
+ * (one per output element: the winning cell's index in its window, carried per lane as a float, exact
+ * up to 255, and stored with one narrowing convert), backward reads one byte per output element instead
+ * of the input. When windows are disjoint (stride &gt;= window) every input cell is written by at most
+ * one window, so chunks of output rows run in parallel and each window writes its cells; otherwise
+ * chunks of whole images run in parallel and windows accumulate into a zeroed gradient (a single image
+ * then stays on one thread).
  *
- * <p>Measured on the MNIST pool shape (100 x 14x14 x 64, 2x2 stride 2 VALID, 512-bit, one thread, on a
- * shared 2-core VM under load): forward 208-218 us (23-24 GB/s read), backward 430-490 us; the backward
- * pass moves 5 MB in, 1.25 MB in and 5 MB out, and a plain 5 MB vector copy takes 317 us here.
+ * <p>Measured on the MNIST pool shape (100 x 14x14 x 64, 2x2 stride 2 VALID, 512-bit, one thread): forward
+ * 208-227 us (23-24 GB/s read), 243 us with argmax; backward from the input 430-510 us (5 MB in, 1.25 MB
+ * in and 5 MB out; a plain 5 MB vector copy takes 317 us here), from argmax 350 us (writing 5 MB alone
+ * takes 175 us).
  */
 final class VectorMaxPool2d {
 
     private static final VectorSpecies<Float> SPECIES = VectorSpeciesChoice.FLOAT;
+
+    /** The argmax bytes of one vector of channels: a byte per float lane (64 bits at least, a shape's minimum). */
+    private static final VectorSpecies<Byte> ARGMAX = VectorSpecies.of(byte.class,
+            VectorShape.forBitSize(Math.max(64, SPECIES.length() * Byte.SIZE)));
+
+    /** The argmax lanes that belong to the float lanes (all of them unless floats are 128-bit). */
+    private static final VectorMask<Byte> ARGMAX_LANES = ARGMAX.indexInRange(0, SPECIES.length());
 
     private VectorMaxPool2d() {
     }
@@ -51,6 +64,31 @@ final class VectorMaxPool2d {
             FixedChunks.run(s.batch(), workPerRow * s.outHeight(), (first, end) -> {
                 java.util.Arrays.fill(inputGrad, first * imageLength, end * imageLength, 0f);
                 backwardRows(s, input, outputGrad, inputGrad, first * s.outHeight(), end * s.outHeight(), true);
+            });
+        }
+    }
+
+    static void forward(Pool2dShape s, float[] input, float[] output, byte[] argmax) {
+        long workPerRow = (long) s.outWidth() * s.channels() * s.windowHeight() * s.windowWidth();
+        FixedChunks.run(s.batch() * s.outHeight(), workPerRow,
+                (first, end) -> forwardRows(s, input, output, argmax, first, end));
+    }
+
+    static void backward(Pool2dShape s, byte[] argmax, float[] outputGrad, float[] inputGrad) {
+        long workPerRow = (long) s.outWidth() * s.channels() * s.windowHeight() * s.windowWidth();
+        if (s.windowsDisjoint()) {
+            boolean tiled = s.windowsTileInput();
+            FixedChunks.run(s.batch() * s.outHeight(), workPerRow, (first, end) -> {
+                if (!tiled) {
+                    s.zeroRowBands(inputGrad, first, end);
+                }
+                backwardRows(s, argmax, outputGrad, inputGrad, first, end, false);
+            });
+        } else {
+            int imageLength = s.inHeight() * s.inWidth() * s.channels();
+            FixedChunks.run(s.batch(), workPerRow * s.outHeight(), (first, end) -> {
+                java.util.Arrays.fill(inputGrad, first * imageLength, end * imageLength, 0f);
+                backwardRows(s, argmax, outputGrad, inputGrad, first * s.outHeight(), end * s.outHeight(), true);
             });
         }
     }
@@ -134,6 +172,178 @@ final class VectorMaxPool2d {
                 }
             }
         }
+    }
+
+    /** {@link #forwardRows(Pool2dShape, float[], float[], int, int)} recording each window's winning cell. */
+    private static void forwardRows(Pool2dShape s, float[] input, float[] output, byte[] argmax, int firstRow,
+                                    int endRow) {
+        final int lanes = SPECIES.length();
+        final int channels = s.channels();
+        final int vectorEnd = SPECIES.loopBound(channels);
+        final int rowStride = s.inWidth() * channels;
+        final int outH = s.outHeight(), outW = s.outWidth();
+        final int windowWidth = s.windowWidth();
+        final boolean window2x2 = s.windowHeight() == 2 && windowWidth == 2;
+        for (int row = firstRow; row < endRow; row++) {
+            int b = row / outH, oh = row - b * outH;
+            int hStart = oh * s.strideHeight() - s.padTop();
+            int h0 = Math.max(hStart, 0), h1 = Math.min(hStart + s.windowHeight(), s.inHeight());
+            int imageRow = (b * s.inHeight() + h0) * rowStride;
+            for (int ow = 0; ow < outW; ow++) {
+                int wStart = ow * s.strideWidth() - s.padLeft();
+                int w0 = Math.max(wStart, 0), w1 = Math.min(wStart + windowWidth, s.inWidth());
+                int first = imageRow + w0 * channels;
+                int firstCell = (h0 - hStart) * windowWidth + (w0 - wStart);
+                int o = (row * outW + ow) * channels;
+                int c = 0;
+                if (window2x2 && h1 - h0 == 2 && w1 - w0 == 2) {
+                    for (; c < vectorEnd; c += lanes) {
+                        windowArgmax2x2(input, first + c, rowStride, channels, output, argmax, o + c);
+                    }
+                }
+                for (; c < vectorEnd; c += lanes) {
+                    windowArgmax(input, first + c, h1 - h0, w1 - w0, rowStride, channels, firstCell, windowWidth,
+                            output, argmax, o + c);
+                }
+                for (; c < channels; c++) {
+                    int cell = ScalarMaxPool2d.argmax(input, first + c, h1 - h0, w1 - w0, rowStride, channels);
+                    int offset = cell - (first + c);
+                    output[o + c] = input[cell];
+                    argmax[o + c] = (byte) (firstCell + offset / rowStride * windowWidth + offset % rowStride / channels);
+                }
+            }
+        }
+    }
+
+    /** {@link #backwardRows(Pool2dShape, float[], float[], float[], int, int, boolean)} from recorded winners. */
+    private static void backwardRows(Pool2dShape s, byte[] argmax, float[] outputGrad, float[] inputGrad,
+                                     int firstRow, int endRow, boolean accumulate) {
+        final int lanes = SPECIES.length();
+        final int channels = s.channels();
+        final int vectorEnd = SPECIES.loopBound(channels);
+        final int rowStride = s.inWidth() * channels;
+        final int outH = s.outHeight(), outW = s.outWidth();
+        final int windowWidth = s.windowWidth();
+        final boolean window2x2 = s.windowHeight() == 2 && windowWidth == 2;
+        for (int row = firstRow; row < endRow; row++) {
+            int b = row / outH, oh = row - b * outH;
+            int hStart = oh * s.strideHeight() - s.padTop();
+            int h0 = Math.max(hStart, 0), h1 = Math.min(hStart + s.windowHeight(), s.inHeight());
+            int imageRow = (b * s.inHeight() + h0) * rowStride;
+            for (int ow = 0; ow < outW; ow++) {
+                int wStart = ow * s.strideWidth() - s.padLeft();
+                int w0 = Math.max(wStart, 0), w1 = Math.min(wStart + windowWidth, s.inWidth());
+                int first = imageRow + w0 * channels;
+                int firstCell = (h0 - hStart) * windowWidth + (w0 - wStart);
+                int o = (row * outW + ow) * channels;
+                int c = 0;
+                if (window2x2 && h1 - h0 == 2 && w1 - w0 == 2 && !accumulate) {
+                    for (; c < vectorEnd; c += lanes) {
+                        windowGradient2x2(argmax, outputGrad, o + c, first + c, rowStride, channels, inputGrad);
+                    }
+                }
+                for (; c < vectorEnd; c += lanes) {
+                    windowGradient(argmax, outputGrad, o + c, first + c, h1 - h0, w1 - w0, rowStride, channels,
+                            firstCell, windowWidth, inputGrad, accumulate);
+                }
+                for (; c < channels; c++) {
+                    int winner = Byte.toUnsignedInt(argmax[o + c]);
+                    for (int i = 0; i < h1 - h0; i++) {
+                        for (int j = 0, cell = first + c + i * rowStride; j < w1 - w0; j++, cell += channels) {
+                            if (firstCell + i * windowWidth + j == winner) {
+                                inputGrad[cell] = (accumulate ? inputGrad[cell] : 0f) + outputGrad[o + c];
+                            } else if (!accumulate) {
+                                inputGrad[cell] = 0f;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Per lane, the window's first maximum and its cell index, written to output and argmax at {@code o}. */
+    private static void windowArgmax(float[] input, int first, int rows, int cols, int rowStride, int pixelStride,
+                                     int firstCell, int windowWidth, float[] output, byte[] argmax, int o) {
+        FloatVector best = FloatVector.fromArray(SPECIES, input, first);
+        FloatVector winner = FloatVector.broadcast(SPECIES, firstCell);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0, cell = first + i * rowStride; j < cols; j++, cell += pixelStride) {
+                FloatVector v = FloatVector.fromArray(SPECIES, input, cell);
+                VectorMask<Float> won = v.compare(VectorOperators.GT, best);
+                best = best.blend(v, won);
+                winner = winner.blend(firstCell + i * windowWidth + j, won);
+            }
+        }
+        best.intoArray(output, o);
+        storeCells(winner, argmax, o);
+    }
+
+    /** {@link #windowArgmax} for a full 2x2 window, unrolled. */
+    private static void windowArgmax2x2(float[] input, int first, int rowStride, int pixelStride, float[] output,
+                                        byte[] argmax, int o) {
+        FloatVector best = FloatVector.fromArray(SPECIES, input, first);
+        FloatVector v = FloatVector.fromArray(SPECIES, input, first + pixelStride);
+        VectorMask<Float> won = v.compare(VectorOperators.GT, best);
+        best = best.blend(v, won);
+        FloatVector winner = FloatVector.zero(SPECIES).blend(1f, won);
+        v = FloatVector.fromArray(SPECIES, input, first + rowStride);
+        won = v.compare(VectorOperators.GT, best);
+        best = best.blend(v, won);
+        winner = winner.blend(2f, won);
+        v = FloatVector.fromArray(SPECIES, input, first + rowStride + pixelStride);
+        won = v.compare(VectorOperators.GT, best);
+        best.blend(v, won).intoArray(output, o);
+        storeCells(winner.blend(3f, won), argmax, o);
+    }
+
+    /** Sends one vector of window gradients to the cells {@code argmax} names; other cells get 0 or keep their sum. */
+    private static void windowGradient(byte[] argmax, float[] outputGrad, int o, int first, int rows, int cols,
+                                       int rowStride, int pixelStride, int firstCell, int windowWidth,
+                                       float[] inputGrad, boolean accumulate) {
+        FloatVector winner = loadCells(argmax, o);
+        FloatVector gradient = FloatVector.fromArray(SPECIES, outputGrad, o);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0, cell = first + i * rowStride; j < cols; j++, cell += pixelStride) {
+                VectorMask<Float> hit = winner.compare(VectorOperators.EQ, firstCell + i * windowWidth + j);
+                // 0 + g rather than g, so a -0.0 gradient lands as the scalar reference's 0f += -0.0 does.
+                (accumulate ? FloatVector.fromArray(SPECIES, inputGrad, cell) : zero).add(gradient, hit)
+                        .intoArray(inputGrad, cell);
+            }
+        }
+    }
+
+    /** {@link #windowGradient} for a full 2x2 window whose cells belong to no other window, unrolled. */
+    private static void windowGradient2x2(byte[] argmax, float[] outputGrad, int o, int first, int rowStride,
+                                          int pixelStride, float[] inputGrad) {
+        FloatVector winner = loadCells(argmax, o);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector gradient = zero.add(FloatVector.fromArray(SPECIES, outputGrad, o));
+        zero.blend(gradient, winner.compare(VectorOperators.EQ, 0f)).intoArray(inputGrad, first);
+        zero.blend(gradient, winner.compare(VectorOperators.EQ, 1f)).intoArray(inputGrad, first + pixelStride);
+        zero.blend(gradient, winner.compare(VectorOperators.EQ, 2f)).intoArray(inputGrad, first + rowStride);
+        zero.blend(gradient, winner.compare(VectorOperators.EQ, 3f))
+                .intoArray(inputGrad, first + rowStride + pixelStride);
+    }
+
+    /** Stores one vector of window cell indices (0..255, exact in float) as unsigned bytes. */
+    private static void storeCells(FloatVector cells, byte[] argmax, int o) {
+        ByteVector bytes = (ByteVector) cells.convertShape(VectorOperators.F2B, ARGMAX, 0);
+        if (ARGMAX.length() == SPECIES.length()) {
+            bytes.intoArray(argmax, o);
+        } else {
+            bytes.intoArray(argmax, o, ARGMAX_LANES);
+        }
+    }
+
+    /** Loads one vector of window cell indices stored by {@link #storeCells}. */
+    private static FloatVector loadCells(byte[] argmax, int o) {
+        ByteVector bytes = ARGMAX.length() == SPECIES.length() ? ByteVector.fromArray(ARGMAX, argmax, o)
+                : ByteVector.fromArray(ARGMAX, argmax, o, ARGMAX_LANES);
+        FloatVector signed = (FloatVector) bytes.convertShape(VectorOperators.B2F, SPECIES, 0);
+        // Bytes convert as signed: cells 128..255 come back negative.
+        return signed.add(256f, signed.compare(VectorOperators.LT, 0f));
     }
 
     /** Per lane, the first maximum under strict {@code >} of a window of real cells (see {@link ScalarMaxPool2d#argmax}). */

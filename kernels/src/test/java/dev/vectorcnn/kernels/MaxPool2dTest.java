@@ -281,7 +281,7 @@ class MaxPool2dTest {
         assertMessage(NullPointerException.class, "shape", () -> MaxPool2d.forward(null, four, one));
         assertMessage(NullPointerException.class, "input", () -> MaxPool2d.forward(s, null, one));
         assertMessage(NullPointerException.class, "output", () -> MaxPool2d.forward(s, four, null));
-        assertMessage(NullPointerException.class, "input", () -> MaxPool2d.backward(s, null, one, four));
+        assertMessage(NullPointerException.class, "input", () -> MaxPool2d.backward(s, (float[]) null, one, four));
         assertMessage(NullPointerException.class, "outputGrad", () -> MaxPool2d.backward(s, four, null, four));
         assertMessage(NullPointerException.class, "inputGrad", () -> MaxPool2d.backward(s, four, one, null));
     }
