@@ -50,4 +50,26 @@ public abstract sealed class Layer permits Conv2D, Pooling2D, Flatten, Dense, Re
      */
     abstract void backward(int batch, int[] inShape, float[] input, float[] output, float[] outputGrad,
             float[][] params, float[] inputGrad, float[][] paramGrads);
+
+    /**
+     * Bytes per example this layer keeps from a training forward pass for its backward pass; 0 (the
+     * default) for layers that need nothing but their input and output.
+     */
+    int savedBytesPerExample(int[] inShape) {
+        return 0;
+    }
+
+    /**
+     * The training forward pass: {@link #forward(int, int[], float[], float[][], float[])} that also fills
+     * {@code saved} ({@code batch * savedBytesPerExample} bytes; null when that is 0) for the backward pass.
+     */
+    void forward(int batch, int[] inShape, float[] input, float[][] params, float[] output, byte[] saved) {
+        forward(batch, inShape, input, params, output);
+    }
+
+    /** {@link #backward(int, int[], float[], float[], float[], float[][], float[], float[][])} after a training forward pass filled {@code saved}. */
+    void backward(int batch, int[] inShape, float[] input, float[] output, float[] outputGrad,
+            float[][] params, float[] inputGrad, float[][] paramGrads, byte[] saved) {
+        backward(batch, inShape, input, output, outputGrad, params, inputGrad, paramGrads);
+    }
 }

@@ -45,4 +45,30 @@ public final class MaxPool2D extends Pooling2D {
             MaxPool2d.backward(shape(batch, inShape), input, outputGrad, inputGrad);
         }
     }
+
+    /** One byte per output element, the winning cell of its window, when a window fits a byte index. */
+    @Override
+    int savedBytesPerExample(int[] inShape) {
+        return poolHeight * poolWidth <= 256 ? Shapes.intSize(outputShape(inShape)) : 0;
+    }
+
+    @Override
+    void forward(int batch, int[] inShape, float[] input, float[][] params, float[] output, byte[] saved) {
+        if (saved == null) {
+            forward(batch, inShape, input, params, output);
+        } else {
+            MaxPool2d.forward(shape(batch, inShape), input, output, saved);
+        }
+    }
+
+    /** Backward from the winners the forward pass saved, instead of finding them again in the input. */
+    @Override
+    void backward(int batch, int[] inShape, float[] input, float[] output, float[] outputGrad,
+            float[][] params, float[] inputGrad, float[][] paramGrads, byte[] saved) {
+        if (saved == null) {
+            backward(batch, inShape, input, output, outputGrad, params, inputGrad, paramGrads);
+        } else if (inputGrad != null) {
+            MaxPool2d.backward(shape(batch, inShape), saved, outputGrad, inputGrad);
+        }
+    }
 }

@@ -264,7 +264,7 @@ public final class Sequential {
                 ws.gradients[logitsIndex]);
         for (int i = logitsIndex - 1; i >= 0; i--) {
             layers.get(i).backward(size, shapes[i], ws.activations[i], ws.activations[i + 1], ws.gradients[i + 1],
-                    layerParams[i], ws.gradients[i], layerGrads[i]);
+                    layerParams[i], ws.gradients[i], layerGrads[i], ws.saved[i]);
         }
         return loss;
     }
@@ -305,7 +305,8 @@ public final class Sequential {
 
     private void forward(Workspace ws, int size, int upTo) {
         for (int i = 0; i < upTo; i++) {
-            layers.get(i).forward(size, shapes[i], ws.activations[i], layerParams[i], ws.activations[i + 1]);
+            layers.get(i).forward(size, shapes[i], ws.activations[i], layerParams[i], ws.activations[i + 1],
+                    ws.saved == null ? null : ws.saved[i]);
         }
     }
 

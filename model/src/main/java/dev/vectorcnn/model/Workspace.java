@@ -9,13 +9,15 @@ import java.util.List;
  *
  * <p>{@code activations[i]} is the input of layer {@code i} ({@code activations[0]} the model input);
  * {@code gradients[i]} is dLoss/d{@code activations[i]} ({@code gradients[0]} is never needed and is
- * null). A layer that only reshapes shares its input's buffers.
+ * null). A layer that only reshapes shares its input's buffers. For training, {@code saved[i]} holds
+ * what layer {@code i} keeps from its forward pass for its backward pass (null if nothing).
  */
 final class Workspace {
 
     final int capacity;
     final float[][] activations;
     final float[][] gradients;
+    final byte[][] saved;
     final int[] labels;
 
     Workspace(List<Layer> layers, int[][] shapes, int capacity, boolean training) {
@@ -23,6 +25,7 @@ final class Workspace {
         int count = layers.size();
         activations = new float[count + 1][];
         gradients = training ? new float[count + 1][] : null;
+        saved = training ? new byte[count][] : null;
         labels = new int[capacity];
         activations[0] = new float[Math.multiplyExact(capacity, Shapes.intSize(shapes[0]))];
         for (int i = 1; i <= count; i++) {
@@ -31,6 +34,8 @@ final class Workspace {
             activations[i] = shared ? activations[i - 1] : new float[length];
             if (training) {
                 gradients[i] = shared && i > 1 ? gradients[i - 1] : new float[length];
+                int savedBytes = layers.get(i - 1).savedBytesPerExample(shapes[i - 1]);
+                saved[i - 1] = savedBytes == 0 ? null : new byte[Math.multiplyExact(capacity, savedBytes)];
             }
         }
     }
