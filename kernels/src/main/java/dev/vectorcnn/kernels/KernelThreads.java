@@ -27,6 +27,9 @@ public final class KernelThreads {
 
     private static volatile Pool pool = new Pool(initialThreads());
 
+    /** Set while the calling thread drains a parallel region with the workers, so that nested regions run inline. */
+    private static final ThreadLocal<Boolean> DRAINING = ThreadLocal.withInitial(() -> false);
+
     private KernelThreads() {
     }
 
@@ -69,6 +72,22 @@ public final class KernelThreads {
     }
 
     /**
+     * Runs {@code task.accept(i)} for every {@code i} in {@code [0, tasks)} on the library's threads, the
+     * calling thread included, and returns when all are done; a task's exception is rethrown once every
+     * task has stopped. Kernels that a task calls run on that task's thread, so independent tasks (a
+     * model's inference passes) share the threads instead of splitting every kernel. Which thread runs a
+     * task is not fixed, so a task's result must not depend on it.
+     *
+     * @throws IllegalArgumentException if {@code tasks} is negative
+     * @throws NullPointerException     if {@code task} is null
+     */
+    public static void forEachTask(int tasks, IntConsumer task) {
+        Checks.nonNegative("tasks", tasks);
+        Checks.notNull("task", task);
+        parallelFor(tasks, task);
+    }
+
+    /**
      * Runs {@code body.accept(chunk)} for every chunk in {@code [0, chunks)}, on the calling thread
      * and the pool's workers, and returns when all are done. Runs inline when there is one thread,
      * one chunk, or when called from inside another parallel region.
@@ -76,7 +95,7 @@ public final class KernelThreads {
     static void parallelFor(int chunks, IntConsumer body) {
         Pool current = pool;
         int helpers = Math.min(current.threads, chunks) - 1;
-        if (helpers <= 0 || Thread.currentThread() instanceof Worker) {
+        if (helpers <= 0 || Thread.currentThread() instanceof Worker || DRAINING.get()) {
             for (int chunk = 0; chunk < chunks; chunk++) {
                 body.accept(chunk);
             }
@@ -116,11 +135,14 @@ public final class KernelThreads {
                 futures.add(executor.submit(drain));
             }
             Throwable failure = null;
+            DRAINING.set(true);
             try {
                 drain.run();
             } catch (RuntimeException | Error e) {
                 failure = e;
                 next.set(chunks);
+            } finally {
+                DRAINING.set(false);
             }
             // Wait for every helper even when interrupted: returning early would let a helper
             // keep writing into the caller's arrays.
