@@ -10,8 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@link #gather}: the patches of a range of output pixels as rows {@code [rows, KH*KW*C]}
  *       (zeros where the window hangs over the padding);</li>
  *   <li>{@link #padInputRows}: zero-padded copies of input rows, from which a micro-kernel reads the
- *       patches of horizontally adjacent output pixels in place, and {@link #patchFromPaddedRows}
- *       copies single patches;</li>
+ *       patches of horizontally adjacent output pixels in place;</li>
  *   <li>{@link #gatherOutputRowTransposed}: the patches of one output row as columns, the fast form
  *       for layers with few input channels.</li>
  * </ul>
@@ -70,25 +69,6 @@ final class PatchRows {
             fill(padded, dst, left);
             copy(input, ((image * s.inHeight()) + firstRow + i) * rowLength, padded, dst + left, length);
             fill(padded, dst + left + length, paddedRow - left - length);
-        }
-    }
-
-    /**
-     * Writes the patch of output pixel {@code ox} to {@code patches} at {@code patchesIndex}, reading it
-     * from padded input rows as {@link #padInputRows} made them: filter row {@code firstTap + i} at
-     * {@code paddedIndex + i * paddedRow} for {@code i < taps}, the other filter rows zero.
-     */
-    static void patchFromPaddedRows(Conv2dShape s, float[] padded, int paddedIndex, int paddedRow, int firstTap,
-                                    int taps, int ox, float[] patches, int patchesIndex) {
-        int segment = s.filterWidth() * s.inChannels();
-        int src = paddedIndex + ox * s.strideWidth() * s.inChannels();
-        for (int kh = 0, dst = patchesIndex; kh < s.filterHeight(); kh++, dst += segment) {
-            int tap = kh - firstTap;
-            if (tap < 0 || tap >= taps) {
-                fill(patches, dst, segment);
-            } else {
-                copy(padded, src + tap * paddedRow, patches, dst, segment);
-            }
         }
     }
 
