@@ -506,14 +506,22 @@ final class VectorConv2d {
             int endTap = Math.min(tapsY, outHeight - firstOutRow);
             // Padded column p is output column p + firstOutColumn.
             int firstOutColumn = qx - (tapsX - 1);
-            int left = Math.min(padded, Math.max(0, -firstOutColumn));
-            int length = Math.max(0, Math.min(outWidth - (firstOutColumn + left), padded - left));
-            for (int i = firstTap; i < endTap; i++) {
-                int dst = i * paddedRow;
-                java.util.Arrays.fill(rows, dst, dst + left * oc, 0f);
-                System.arraycopy(outputGrad, ((image * outHeight + firstOutRow + i) * outWidth + firstOutColumn + left) * oc,
-                        rows, dst + left * oc, length * oc);
-                java.util.Arrays.fill(rows, dst + (left + length) * oc, dst + paddedRow, 0f);
+            // The tiles read output columns firstOutColumn .. firstOutColumn + columns + tapsX - 2: in place
+            // when those are all in the output (half of MNIST conv2's classes), else from zero-padded copies.
+            boolean inPlace = firstOutColumn >= 0 && firstOutColumn + columns + tapsX - 2 < outWidth;
+            float[] source = inPlace ? outputGrad : rows;
+            int sourceRow = inPlace ? outWidth * oc : paddedRow;
+            int sourceStart = inPlace ? ((image * outHeight + firstOutRow) * outWidth + firstOutColumn) * oc : 0;
+            if (!inPlace) {
+                int left = Math.min(padded, Math.max(0, -firstOutColumn));
+                int length = Math.max(0, Math.min(outWidth - (firstOutColumn + left), padded - left));
+                for (int i = firstTap; i < endTap; i++) {
+                    int dst = i * paddedRow;
+                    java.util.Arrays.fill(rows, dst, dst + left * oc, 0f);
+                    System.arraycopy(outputGrad, ((image * outHeight + firstOutRow + i) * outWidth + firstOutColumn + left) * oc,
+                            rows, dst + left * oc, length * oc);
+                    java.util.Arrays.fill(rows, dst + (left + length) * oc, dst + paddedRow, 0f);
+                }
             }
             int kc = tapsX * oc;
             int depth = depth();
@@ -527,7 +535,7 @@ final class VectorConv2d {
                     if (endTap > firstTap && column + tile.columns <= channels) {
                         // A full-width tile sums its taps in the input gradient itself: no write-back.
                         for (int i = firstTap; i < endTap; i++) {
-                            tile.multiply(kc, rows, i * paddedRow + b * oc, oc, packed,
+                            tile.multiply(kc, source, sourceStart + i * sourceRow + b * oc, oc, packed,
                                     panelIndex + i * kc * tile.columns, inputGrad, out, rowStep, i > firstTap);
                         }
                         continue;
@@ -536,8 +544,8 @@ final class VectorConv2d {
                         java.util.Arrays.fill(tileBuffer, 0f);
                     }
                     for (int i = firstTap; i < endTap; i++) {
-                        tile.multiply(kc, rows, i * paddedRow + b * oc, oc, packed, panelIndex + i * kc * tile.columns,
-                                tileBuffer, 0, i > firstTap);
+                        tile.multiply(kc, source, sourceStart + i * sourceRow + b * oc, oc, packed,
+                                panelIndex + i * kc * tile.columns, tileBuffer, 0, i > firstTap);
                     }
                     GemmWriteBack.apply(tileBuffer, 0, tile.columns, tileRows, channels - column, inputGrad,
                             out, rowStep, 1f, 0f, null, 0, false);
