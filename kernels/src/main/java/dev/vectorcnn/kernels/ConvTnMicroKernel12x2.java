@@ -195,4 +195,88 @@ final class ConvTnMicroKernel12x2 {
         c110.intoArray(tile, tileIndex + 22 * lanes);
         c111.intoArray(tile, tileIndex + 23 * lanes);
     }
+
+    /**
+     * Writes {@code max(A^T[ROWS x kc] x B[kc x COLUMNS] + bias, floor)} straight into a full tile of C
+     * (rows {@code ldc} apart): the accumulators start at the bias (zero when it is null), and
+     * {@code floor} is 0 for a fused ReLU, negative infinity for none. For short products (MNIST conv1:
+     * kc = 9) the round trip through a scratch tile and {@link GemmWriteBack} cost more than the
+     * multiply-adds; the few extra vector operations here stay within C2's inlining budget (checked
+     * with the benchmarks: no boxing).
+     */
+    static void runActivated(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] bias,
+                             int biasIndex, float floor, float[] c, int cIndex, int ldc) {
+        final int lanes = SPECIES.length();
+        final FloatVector bias0 = bias == null ? FloatVector.zero(SPECIES)
+                : FloatVector.fromArray(SPECIES, bias, biasIndex);
+        final FloatVector bias1 = bias == null ? FloatVector.zero(SPECIES)
+                : FloatVector.fromArray(SPECIES, bias, biasIndex + lanes);
+        FloatVector c00 = bias0, c01 = bias1;
+        FloatVector c10 = bias0, c11 = bias1;
+        FloatVector c20 = bias0, c21 = bias1;
+        FloatVector c30 = bias0, c31 = bias1;
+        FloatVector c40 = bias0, c41 = bias1;
+        FloatVector c50 = bias0, c51 = bias1;
+        FloatVector c60 = bias0, c61 = bias1;
+        FloatVector c70 = bias0, c71 = bias1;
+        FloatVector c80 = bias0, c81 = bias1;
+        FloatVector c90 = bias0, c91 = bias1;
+        FloatVector c100 = bias0, c101 = bias1;
+        FloatVector c110 = bias0, c111 = bias1;
+        for (int p = 0; p < kc; p++) {
+            final int bRow = bIndex + p * COLUMNS;
+            final int aColumn = aIndex + p * lda;
+            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
+            final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
+            FloatVector ar;
+            ar = FloatVector.broadcast(SPECIES, a[aColumn]);
+            c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 1]);
+            c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 2]);
+            c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 3]);
+            c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 4]);
+            c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 5]);
+            c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 6]);
+            c60 = ar.fma(b0, c60); c61 = ar.fma(b1, c61);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 7]);
+            c70 = ar.fma(b0, c70); c71 = ar.fma(b1, c71);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 8]);
+            c80 = ar.fma(b0, c80); c81 = ar.fma(b1, c81);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 9]);
+            c90 = ar.fma(b0, c90); c91 = ar.fma(b1, c91);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 10]);
+            c100 = ar.fma(b0, c100); c101 = ar.fma(b1, c101);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 11]);
+            c110 = ar.fma(b0, c110); c111 = ar.fma(b1, c111);
+        }
+        c00.max(floor).intoArray(c, cIndex);
+        c01.max(floor).intoArray(c, cIndex + lanes);
+        c10.max(floor).intoArray(c, cIndex + ldc);
+        c11.max(floor).intoArray(c, cIndex + ldc + lanes);
+        c20.max(floor).intoArray(c, cIndex + 2 * ldc);
+        c21.max(floor).intoArray(c, cIndex + 2 * ldc + lanes);
+        c30.max(floor).intoArray(c, cIndex + 3 * ldc);
+        c31.max(floor).intoArray(c, cIndex + 3 * ldc + lanes);
+        c40.max(floor).intoArray(c, cIndex + 4 * ldc);
+        c41.max(floor).intoArray(c, cIndex + 4 * ldc + lanes);
+        c50.max(floor).intoArray(c, cIndex + 5 * ldc);
+        c51.max(floor).intoArray(c, cIndex + 5 * ldc + lanes);
+        c60.max(floor).intoArray(c, cIndex + 6 * ldc);
+        c61.max(floor).intoArray(c, cIndex + 6 * ldc + lanes);
+        c70.max(floor).intoArray(c, cIndex + 7 * ldc);
+        c71.max(floor).intoArray(c, cIndex + 7 * ldc + lanes);
+        c80.max(floor).intoArray(c, cIndex + 8 * ldc);
+        c81.max(floor).intoArray(c, cIndex + 8 * ldc + lanes);
+        c90.max(floor).intoArray(c, cIndex + 9 * ldc);
+        c91.max(floor).intoArray(c, cIndex + 9 * ldc + lanes);
+        c100.max(floor).intoArray(c, cIndex + 10 * ldc);
+        c101.max(floor).intoArray(c, cIndex + 10 * ldc + lanes);
+        c110.max(floor).intoArray(c, cIndex + 11 * ldc);
+        c111.max(floor).intoArray(c, cIndex + 11 * ldc + lanes);
+    }
 }

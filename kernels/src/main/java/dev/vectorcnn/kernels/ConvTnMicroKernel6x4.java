@@ -169,4 +169,76 @@ final class ConvTnMicroKernel6x4 {
         c52.intoArray(tile, tileIndex + 22 * lanes);
         c53.intoArray(tile, tileIndex + 23 * lanes);
     }
+
+    /**
+     * Writes {@code max(A^T[ROWS x kc] x B[kc x COLUMNS] + bias, floor)} straight into a full tile of C
+     * (rows {@code ldc} apart): the accumulators start at the bias (zero when it is null), and
+     * {@code floor} is 0 for a fused ReLU, negative infinity for none. For short products (MNIST conv1:
+     * kc = 9) the round trip through a scratch tile and {@link GemmWriteBack} cost more than the
+     * multiply-adds; the few extra vector operations here stay within C2's inlining budget (checked
+     * with the benchmarks: no boxing).
+     */
+    static void runActivated(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] bias,
+                             int biasIndex, float floor, float[] c, int cIndex, int ldc) {
+        final int lanes = SPECIES.length();
+        final FloatVector bias0 = bias == null ? FloatVector.zero(SPECIES)
+                : FloatVector.fromArray(SPECIES, bias, biasIndex);
+        final FloatVector bias1 = bias == null ? FloatVector.zero(SPECIES)
+                : FloatVector.fromArray(SPECIES, bias, biasIndex + lanes);
+        final FloatVector bias2 = bias == null ? FloatVector.zero(SPECIES)
+                : FloatVector.fromArray(SPECIES, bias, biasIndex + 2 * lanes);
+        final FloatVector bias3 = bias == null ? FloatVector.zero(SPECIES)
+                : FloatVector.fromArray(SPECIES, bias, biasIndex + 3 * lanes);
+        FloatVector c00 = bias0, c01 = bias1, c02 = bias2, c03 = bias3;
+        FloatVector c10 = bias0, c11 = bias1, c12 = bias2, c13 = bias3;
+        FloatVector c20 = bias0, c21 = bias1, c22 = bias2, c23 = bias3;
+        FloatVector c30 = bias0, c31 = bias1, c32 = bias2, c33 = bias3;
+        FloatVector c40 = bias0, c41 = bias1, c42 = bias2, c43 = bias3;
+        FloatVector c50 = bias0, c51 = bias1, c52 = bias2, c53 = bias3;
+        for (int p = 0; p < kc; p++) {
+            final int bRow = bIndex + p * COLUMNS;
+            final int aColumn = aIndex + p * lda;
+            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
+            final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
+            final FloatVector b2 = FloatVector.fromArray(SPECIES, b, bRow + 2 * lanes);
+            final FloatVector b3 = FloatVector.fromArray(SPECIES, b, bRow + 3 * lanes);
+            FloatVector ar;
+            ar = FloatVector.broadcast(SPECIES, a[aColumn]);
+            c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01); c02 = ar.fma(b2, c02); c03 = ar.fma(b3, c03);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 1]);
+            c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11); c12 = ar.fma(b2, c12); c13 = ar.fma(b3, c13);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 2]);
+            c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21); c22 = ar.fma(b2, c22); c23 = ar.fma(b3, c23);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 3]);
+            c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31); c32 = ar.fma(b2, c32); c33 = ar.fma(b3, c33);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 4]);
+            c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41); c42 = ar.fma(b2, c42); c43 = ar.fma(b3, c43);
+            ar = FloatVector.broadcast(SPECIES, a[aColumn + 5]);
+            c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51); c52 = ar.fma(b2, c52); c53 = ar.fma(b3, c53);
+        }
+        c00.max(floor).intoArray(c, cIndex);
+        c01.max(floor).intoArray(c, cIndex + lanes);
+        c02.max(floor).intoArray(c, cIndex + 2 * lanes);
+        c03.max(floor).intoArray(c, cIndex + 3 * lanes);
+        c10.max(floor).intoArray(c, cIndex + ldc);
+        c11.max(floor).intoArray(c, cIndex + ldc + lanes);
+        c12.max(floor).intoArray(c, cIndex + ldc + 2 * lanes);
+        c13.max(floor).intoArray(c, cIndex + ldc + 3 * lanes);
+        c20.max(floor).intoArray(c, cIndex + 2 * ldc);
+        c21.max(floor).intoArray(c, cIndex + 2 * ldc + lanes);
+        c22.max(floor).intoArray(c, cIndex + 2 * ldc + 2 * lanes);
+        c23.max(floor).intoArray(c, cIndex + 2 * ldc + 3 * lanes);
+        c30.max(floor).intoArray(c, cIndex + 3 * ldc);
+        c31.max(floor).intoArray(c, cIndex + 3 * ldc + lanes);
+        c32.max(floor).intoArray(c, cIndex + 3 * ldc + 2 * lanes);
+        c33.max(floor).intoArray(c, cIndex + 3 * ldc + 3 * lanes);
+        c40.max(floor).intoArray(c, cIndex + 4 * ldc);
+        c41.max(floor).intoArray(c, cIndex + 4 * ldc + lanes);
+        c42.max(floor).intoArray(c, cIndex + 4 * ldc + 2 * lanes);
+        c43.max(floor).intoArray(c, cIndex + 4 * ldc + 3 * lanes);
+        c50.max(floor).intoArray(c, cIndex + 5 * ldc);
+        c51.max(floor).intoArray(c, cIndex + 5 * ldc + lanes);
+        c52.max(floor).intoArray(c, cIndex + 5 * ldc + 2 * lanes);
+        c53.max(floor).intoArray(c, cIndex + 5 * ldc + 3 * lanes);
+    }
 }

@@ -105,4 +105,18 @@ enum MicroKernelTile {
         }
         GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, bias, biasIndex, relu);
     }
+
+    /**
+     * {@code C = act(A^T x B + bias)} for a full tile (all rows, {@link #columns} columns) with A's columns
+     * read in place, written straight into C with the bias and activation applied in registers.
+     */
+    void runTransposedAActivated(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c,
+                                 int cIndex, int ldc, float[] bias, int biasIndex, boolean relu) {
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        if (this == SIX_BY_FOUR) {
+            ConvTnMicroKernel6x4.runActivated(kc, a, aIndex, lda, b, bIndex, bias, biasIndex, floor, c, cIndex, ldc);
+        } else {
+            ConvTnMicroKernel12x2.runActivated(kc, a, aIndex, lda, b, bIndex, bias, biasIndex, floor, c, cIndex, ldc);
+        }
+    }
 }

@@ -249,8 +249,13 @@ final class VectorConv2d {
                 int tileRows = Math.min(tile.rows, pixels - r);
                 for (int panel = 0; panel < panels; panel++) {
                     int column = panel * tile.columns;
-                    tile.runTransposedA(k, patchColumns, r, pixels, packed, column * k, output, out + r * oc + column,
-                            oc, tileRows, oc - column, false, bias, column, relu, scratch.tile);
+                    if (tileRows == tile.rows && column + tile.columns <= oc) {
+                        tile.runTransposedAActivated(k, patchColumns, r, pixels, packed, column * k, output,
+                                out + r * oc + column, oc, bias, column, relu);
+                    } else {
+                        tile.runTransposedA(k, patchColumns, r, pixels, packed, column * k, output,
+                                out + r * oc + column, oc, tileRows, oc - column, false, bias, column, relu, scratch.tile);
+                    }
                 }
             }
         });
