@@ -73,33 +73,21 @@ final class PatchRows {
     }
 
     /**
-     * Writes the patches of all {@code OW} pixels of output row {@code outRow} (over {@code N*OH})
-     * transposed: patch column {@code q} of pixel {@code ox} goes to {@code patchColumns[q * ld + column + ox]}.
-     * It goes through {@code padded} ({@code KH} zero-padded input rows of {@code paddedRow} floats, zero rows
-     * for the filter rows over the top or bottom padding): building those once per output row leaves
-     * the per-pixel work a branch-free copy whose source is strided by {@code strideWidth * C} and whose
-     * destination is contiguous, a plain array copy for one input channel and stride 1 (MNIST conv1).
+     * Writes the patches of the {@code OW} pixels of one output row transposed: patch column {@code q} of
+     * pixel {@code ox} goes to {@code patchColumns[q * ld + column + ox]}. They are read from zero-padded
+     * input rows ({@code VectorConv2d.padBlockRows}): filter row kh of pixel 0's window starts at
+     * {@code windowStart + kh * paddedRow}, and pixel ox's window {@code ox * strideWidth * C} floats later.
+     * So the per-pixel work is a branch-free copy whose source is strided by {@code strideWidth * C} and
+     * whose destination is contiguous, a plain array copy for one input channel and stride 1 (MNIST conv1).
      */
-    static void gatherOutputRowTransposed(Conv2dShape s, float[] input, int outRow, int paddedRow, float[] padded,
+    static void gatherOutputRowTransposed(Conv2dShape s, float[] padded, int windowStart, int paddedRow,
                                           float[] patchColumns, int column, int ld) {
-        int outHeight = s.outHeight();
-        int image = outRow / outHeight;
-        int top = (outRow - image * outHeight) * s.strideHeight() - s.padTop();
-        int filterHeight = s.filterHeight();
-        for (int kh = 0; kh < filterHeight; kh++) {
-            int ih = top + kh;
-            if (ih < 0 || ih >= s.inHeight()) {
-                fill(padded, kh * paddedRow, paddedRow);
-            } else {
-                padInputRows(s, input, image, ih, 1, paddedRow, padded, kh * paddedRow);
-            }
-        }
         int segment = s.filterWidth() * s.inChannels();
         int pixelStep = s.strideWidth() * s.inChannels();
         int outWidth = s.outWidth();
-        for (int kh = 0; kh < filterHeight; kh++) {
+        for (int kh = 0; kh < s.filterHeight(); kh++) {
             for (int j = 0; j < segment; j++) {
-                int src = kh * paddedRow + j;
+                int src = windowStart + kh * paddedRow + j;
                 int dst = (kh * segment + j) * ld + column;
                 if (pixelStep == 1) {
                     copy(padded, src, patchColumns, dst, outWidth);

@@ -240,9 +240,11 @@ final class VectorConv2d {
             int firstRow = chunk * rowsPerChunk;
             int endRow = Math.min(outRows, firstRow + rowsPerChunk);
             int pixels = (endRow - firstRow) * outWidth;
-            for (int outRow = firstRow; outRow < endRow; outRow++) {
-                PatchRows.gatherOutputRowTransposed(s, input, outRow, paddedRow, padded, patchColumns,
-                        (outRow - firstRow) * outWidth, pixels);
+            int[] windows = scratch.offsets(pixels);
+            padBlockRows(s, input, firstRow, endRow - firstRow, paddedRow, padded, windows);
+            for (int g = 0; g < endRow - firstRow; g++) {
+                PatchRows.gatherOutputRowTransposed(s, padded, windows[g * outWidth], paddedRow, patchColumns,
+                        g * outWidth, pixels);
             }
             int out = firstRow * outWidth * oc;
             for (int r = 0; r < pixels; r += tile.rows) {
@@ -596,10 +598,10 @@ final class VectorConv2d {
                 boolean direct = !transposed && segmentLength % tile.rows == 0;
                 if (transposed) {
                     float[] padded = scratch.edge(edgeFloats(s));
-                    int firstOutRow = first / outWidth;
-                    for (int outRow = firstOutRow; outRow < firstOutRow + rows / outWidth; outRow++) {
-                        PatchRows.gatherOutputRowTransposed(s, input, outRow, paddedRow, padded, patches,
-                                (outRow - firstOutRow) * outWidth, rows);
+                    padBlockRows(s, input, first / outWidth, rows / outWidth, paddedRow, padded, offsets);
+                    for (int g = 0; g < rows / outWidth; g++) {
+                        PatchRows.gatherOutputRowTransposed(s, padded, offsets[g * outWidth], paddedRow, patches,
+                                g * outWidth, rows);
                     }
                 } else if (direct) {
                     padBlockRows(s, input, first / outWidth, rows / outWidth, paddedRow, patches, offsets);
@@ -697,7 +699,7 @@ final class VectorConv2d {
     static long workspaceFloats(Conv2dShape s) {
         return (long) packedFloats(s) + patchFloats(s) + edgeFloats(s) + partialFloats(s) + TILE_FLOATS
                 + remainderFloats(s) + tilesFloats(s) + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
-                + filterGradBlockRows(s);
+                + Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth());
     }
 
     /** Floats of the scratch the current thread holds now, for the workspace test. */
@@ -781,8 +783,13 @@ final class VectorConv2d {
     }
 
     /** The padded input rows of forwardGathered and of backwardFilter's transposed gather. */
+    /**
+     * The padded input rows of the few-channel paths ({@link #forwardGathered} and the transposed
+     * filter gradient): at most KH per output row of a chunk or block ({@link #padBlockRows}).
+     */
     private static int edgeFloats(Conv2dShape s) {
-        return Checks.product("convolution edge rows", s.filterHeight(), paddedRowFloats(s));
+        int outRows = Math.max(forwardRowsPerChunk(s), filterGradBlockRows(s) / s.outWidth());
+        return Checks.product("convolution padded rows", outRows, s.filterHeight(), paddedRowFloats(s));
     }
 
     private static int forwardRowsPerChunk(Conv2dShape s) {
