@@ -115,6 +115,10 @@ class GemmTest {
         int k = 2 * VectorGemm.MAX_DEPTH_BLOCK + 37;
         check(random, false, false, 13, 70, k, 0.5f, 1.5f, true, true);
         check(random, true, true, 7, 33, k, -1f, 0f, true, false);
+        // alpha 1 with beta 0 or 1: full tiles of the early blocks go straight to C, ragged ones and the
+        // last block's epilogue through the write-back.
+        check(random, false, false, 25, 130, k, 1f, 1f, true, true);
+        check(random, false, true, 19, 64, k, 1f, 0f, false, false);
     }
 
     @Test
