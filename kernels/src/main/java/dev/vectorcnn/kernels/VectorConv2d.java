@@ -147,11 +147,10 @@ final class VectorConv2d {
         // When no full tile's windows reach into the left or right padding, the tiles read the input rows
         // themselves: copying them into zero-padded rows cost a tenth of MNIST conv2's forward pass.
         boolean inPlace = s.padLeft() == 0 && (fullWidth - 1) * s.strideWidth() + s.filterWidth() <= s.inWidth();
-        float[] source = inPlace ? input : null;
         int sourceRow = inPlace ? s.inWidth() * s.inChannels() : paddedRow;
         forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
-            float[] rows = inPlace ? source : scratch.patches(patchFloats(s));
+            float[] rows = inPlace ? input : scratch.patches(patchFloats(s));
             float[] tiles = scratch.tiles(tilesFloats(s));
             int[] firstTaps = scratch.firstTaps(groupRows);
             int[] taps = scratch.taps(groupRows);
