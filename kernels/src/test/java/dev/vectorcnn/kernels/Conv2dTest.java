@@ -88,6 +88,20 @@ class Conv2dTest {
     }
 
     @Test
+    void few_channel_layers_apply_bias_and_activation_in_full_tiles_with_and_without_either() {
+        // KW*C = 6: the gathered forward path, whose full tiles (12x2 for 32 channels, 6x4 for 64) start
+        // at the bias and apply the activation in registers; ragged tiles go through the write-back.
+        for (int oc : new int[] {32, 64}) {
+            for (boolean withBias : new boolean[] {false, true}) {
+                for (boolean relu : new boolean[] {false, true}) {
+                    check(shape(2, 9, 7, 2, 3, 3, oc, 1, 1, Padding.SAME), withBias, relu);
+                }
+            }
+        }
+        assertEquals(8, checked);
+    }
+
+    @Test
     void single_input_and_output_channel() {
         check(shape(3, 6, 7, 1, 3, 3, 1, 1, 1, Padding.SAME), true, true);
         check(shape(3, 6, 7, 1, 3, 3, 1, 2, 2, Padding.VALID), false, false);
