@@ -10,9 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * add, divide and multiply round exactly like their scalar forms, so results are bitwise those of
  * {@link ScalarAvgPool2d}. Arguments are trusted (checked by {@link AvgPool2d}).
  *
- * <p>Backward: with disjoint windows (stride &gt;= window) every input cell belongs to at most one
- * window, so output rows run in parallel and each window writes its cells; otherwise whole images run
- * in parallel and windows accumulate into a zeroed gradient.
+ * <p>Backward spreads each window's gradient over its real cells, in chunks split as
+ * {@link Pool2dShape#runBackward} describes.
  */
 final class VectorAvgPool2d {
 
@@ -22,27 +21,12 @@ final class VectorAvgPool2d {
     }
 
     static void forward(Pool2dShape s, float[] input, float[] output) {
-        long workPerRow = (long) s.outWidth() * s.channels() * s.windowHeight() * s.windowWidth();
-        FixedChunks.run(s.batch() * s.outHeight(), workPerRow, (first, end) -> forwardRows(s, input, output, first, end));
+        FixedChunks.run(s.batch() * s.outHeight(), s.workPerOutputRow(), (first, end) -> forwardRows(s, input, output, first, end));
     }
 
     static void backward(Pool2dShape s, float[] outputGrad, float[] inputGrad) {
-        long workPerRow = (long) s.outWidth() * s.channels() * s.windowHeight() * s.windowWidth();
-        if (s.windowsDisjoint()) {
-            boolean tiled = s.windowsTileInput();
-            FixedChunks.run(s.batch() * s.outHeight(), workPerRow, (first, end) -> {
-                if (!tiled) {
-                    s.zeroRowBands(inputGrad, first, end);
-                }
-                backwardRows(s, outputGrad, inputGrad, first, end, false);
-            });
-        } else {
-            int imageLength = s.inHeight() * s.inWidth() * s.channels();
-            FixedChunks.run(s.batch(), workPerRow * s.outHeight(), (first, end) -> {
-                java.util.Arrays.fill(inputGrad, first * imageLength, end * imageLength, 0f);
-                backwardRows(s, outputGrad, inputGrad, first * s.outHeight(), end * s.outHeight(), true);
-            });
-        }
+        s.runBackward(inputGrad, (first, end, accumulate) ->
+                backwardRows(s, outputGrad, inputGrad, first, end, accumulate));
     }
 
     /** Output rows {@code [firstRow, endRow)} of {@code [batch * outHeight]}. */
@@ -50,27 +34,20 @@ final class VectorAvgPool2d {
         final int lanes = SPECIES.length();
         final int channels = s.channels();
         final int vectorEnd = SPECIES.loopBound(channels);
-        final int rowStride = s.inWidth() * channels;
-        final int outH = s.outHeight(), outW = s.outWidth();
-        final int padTop = s.padTop(), padLeft = s.padLeft();
+        final PoolWindow w = new PoolWindow(s);
         for (int row = firstRow; row < endRow; row++) {
-            int b = row / outH, oh = row - b * outH;
-            int hStart = oh * s.strideHeight() - padTop;
-            int h0 = Math.max(hStart, 0), h1 = Math.min(hStart + s.windowHeight(), s.inHeight());
-            int imageRow = (b * s.inHeight() + h0) * rowStride;
-            for (int ow = 0; ow < outW; ow++) {
-                int wStart = ow * s.strideWidth() - padLeft;
-                int w0 = Math.max(wStart, 0), w1 = Math.min(wStart + s.windowWidth(), s.inWidth());
-                int first = imageRow + w0 * channels;
-                int rows = h1 - h0, cols = w1 - w0;
-                float count = rows * cols;
-                int o = (row * outW + ow) * channels;
+            w.row(row);
+            for (int ow = 0; ow < w.outWidth; ow++) {
+                w.column(ow);
+                float count = w.rows * w.cols;
                 int c = 0;
                 for (; c < vectorEnd; c += lanes) {
-                    windowSum(input, first + c, rows, cols, rowStride, channels).div(count).intoArray(output, o + c);
+                    windowSum(input, w.first + c, w.rows, w.cols, w.rowStride, channels).div(count)
+                            .intoArray(output, w.output + c);
                 }
                 for (; c < channels; c++) {
-                    output[o + c] = ScalarAvgPool2d.windowSum(input, first + c, rows, cols, rowStride, channels) / count;
+                    output[w.output + c] = ScalarAvgPool2d.windowSum(input, w.first + c, w.rows, w.cols, w.rowStride,
+                            channels) / count;
                 }
             }
         }
@@ -85,21 +62,13 @@ final class VectorAvgPool2d {
         final int lanes = SPECIES.length();
         final int channels = s.channels();
         final int vectorEnd = SPECIES.loopBound(channels);
-        final int rowStride = s.inWidth() * channels;
-        final int outH = s.outHeight(), outW = s.outWidth();
-        final int padTop = s.padTop(), padLeft = s.padLeft();
+        final PoolWindow w = new PoolWindow(s);
         for (int row = firstRow; row < endRow; row++) {
-            int b = row / outH, oh = row - b * outH;
-            int hStart = oh * s.strideHeight() - padTop;
-            int h0 = Math.max(hStart, 0), h1 = Math.min(hStart + s.windowHeight(), s.inHeight());
-            int imageRow = (b * s.inHeight() + h0) * rowStride;
-            for (int ow = 0; ow < outW; ow++) {
-                int wStart = ow * s.strideWidth() - padLeft;
-                int w0 = Math.max(wStart, 0), w1 = Math.min(wStart + s.windowWidth(), s.inWidth());
-                int first = imageRow + w0 * channels;
-                int rows = h1 - h0, cols = w1 - w0;
+            w.row(row);
+            for (int ow = 0; ow < w.outWidth; ow++) {
+                w.column(ow);
+                int first = w.first, o = w.output, rows = w.rows, cols = w.cols, rowStride = w.rowStride;
                 float scale = ScalarAvgPool2d.reciprocal(rows * cols);
-                int o = (row * outW + ow) * channels;
                 int c = 0;
                 for (; c < vectorEnd; c += lanes) {
                     spread(FloatVector.fromArray(SPECIES, outputGrad, o + c).mul(scale),

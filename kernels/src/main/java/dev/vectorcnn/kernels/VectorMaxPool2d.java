@@ -45,52 +45,22 @@ final class VectorMaxPool2d {
     }
 
     static void forward(Pool2dShape s, float[] input, float[] output) {
-        long workPerRow = (long) s.outWidth() * s.channels() * s.windowHeight() * s.windowWidth();
-        FixedChunks.run(s.batch() * s.outHeight(), workPerRow, (first, end) -> forwardRows(s, input, output, first, end));
+        FixedChunks.run(s.batch() * s.outHeight(), s.workPerOutputRow(), (first, end) -> forwardRows(s, input, output, first, end));
     }
 
     static void backward(Pool2dShape s, float[] input, float[] outputGrad, float[] inputGrad) {
-        long workPerRow = (long) s.outWidth() * s.channels() * s.windowHeight() * s.windowWidth();
-        if (s.windowsDisjoint()) {
-            boolean tiled = s.windowsTileInput();
-            FixedChunks.run(s.batch() * s.outHeight(), workPerRow, (first, end) -> {
-                if (!tiled) {
-                    s.zeroRowBands(inputGrad, first, end);
-                }
-                backwardRows(s, input, outputGrad, inputGrad, first, end, false);
-            });
-        } else {
-            int imageLength = s.inHeight() * s.inWidth() * s.channels();
-            FixedChunks.run(s.batch(), workPerRow * s.outHeight(), (first, end) -> {
-                java.util.Arrays.fill(inputGrad, first * imageLength, end * imageLength, 0f);
-                backwardRows(s, input, outputGrad, inputGrad, first * s.outHeight(), end * s.outHeight(), true);
-            });
-        }
+        s.runBackward(inputGrad, (first, end, accumulate) ->
+                backwardRows(s, input, outputGrad, inputGrad, first, end, accumulate));
     }
 
     static void forward(Pool2dShape s, float[] input, float[] output, byte[] argmax) {
-        long workPerRow = (long) s.outWidth() * s.channels() * s.windowHeight() * s.windowWidth();
-        FixedChunks.run(s.batch() * s.outHeight(), workPerRow,
+        FixedChunks.run(s.batch() * s.outHeight(), s.workPerOutputRow(),
                 (first, end) -> forwardRows(s, input, output, argmax, first, end));
     }
 
     static void backward(Pool2dShape s, byte[] argmax, float[] outputGrad, float[] inputGrad) {
-        long workPerRow = (long) s.outWidth() * s.channels() * s.windowHeight() * s.windowWidth();
-        if (s.windowsDisjoint()) {
-            boolean tiled = s.windowsTileInput();
-            FixedChunks.run(s.batch() * s.outHeight(), workPerRow, (first, end) -> {
-                if (!tiled) {
-                    s.zeroRowBands(inputGrad, first, end);
-                }
-                backwardRows(s, argmax, outputGrad, inputGrad, first, end, false);
-            });
-        } else {
-            int imageLength = s.inHeight() * s.inWidth() * s.channels();
-            FixedChunks.run(s.batch(), workPerRow * s.outHeight(), (first, end) -> {
-                java.util.Arrays.fill(inputGrad, first * imageLength, end * imageLength, 0f);
-                backwardRows(s, argmax, outputGrad, inputGrad, first * s.outHeight(), end * s.outHeight(), true);
-            });
-        }
+        s.runBackward(inputGrad, (first, end, accumulate) ->
+                backwardRows(s, argmax, outputGrad, inputGrad, first, end, accumulate));
     }
 
     /** Output rows {@code [firstRow, endRow)} of {@code [batch * outHeight]}. */
@@ -98,30 +68,23 @@ final class VectorMaxPool2d {
         final int lanes = SPECIES.length();
         final int channels = s.channels();
         final int vectorEnd = SPECIES.loopBound(channels);
-        final int rowStride = s.inWidth() * channels;
-        final int outH = s.outHeight(), outW = s.outWidth();
-        final int padTop = s.padTop(), padLeft = s.padLeft();
+        final PoolWindow w = new PoolWindow(s);
         for (int row = firstRow; row < endRow; row++) {
-            int b = row / outH, oh = row - b * outH;
-            int hStart = oh * s.strideHeight() - padTop;
-            int h0 = Math.max(hStart, 0), h1 = Math.min(hStart + s.windowHeight(), s.inHeight());
-            int imageRow = (b * s.inHeight() + h0) * rowStride;
-            for (int ow = 0; ow < outW; ow++) {
-                int wStart = ow * s.strideWidth() - padLeft;
-                int w0 = Math.max(wStart, 0), w1 = Math.min(wStart + s.windowWidth(), s.inWidth());
-                int first = imageRow + w0 * channels;
-                int o = (row * outW + ow) * channels;
+            w.row(row);
+            for (int ow = 0; ow < w.outWidth; ow++) {
+                w.column(ow);
                 int c = 0;
-                if (h1 - h0 == 2 && w1 - w0 == 2) {
+                if (w.realCells2x2()) {
                     for (; c < vectorEnd; c += lanes) {
-                        windowMax2x2(input, first + c, rowStride, channels).intoArray(output, o + c);
+                        windowMax2x2(input, w.first + c, w.rowStride, channels).intoArray(output, w.output + c);
                     }
                 }
                 for (; c < vectorEnd; c += lanes) {
-                    windowMax(input, first + c, h1 - h0, w1 - w0, rowStride, channels).intoArray(output, o + c);
+                    windowMax(input, w.first + c, w.rows, w.cols, w.rowStride, channels).intoArray(output, w.output + c);
                 }
                 for (; c < channels; c++) {
-                    output[o + c] = input[ScalarMaxPool2d.argmax(input, first + c, h1 - h0, w1 - w0, rowStride, channels)];
+                    output[w.output + c] = input[ScalarMaxPool2d.argmax(input, w.first + c, w.rows, w.cols, w.rowStride,
+                            channels)];
                 }
             }
         }
@@ -136,31 +99,23 @@ final class VectorMaxPool2d {
         final int lanes = SPECIES.length();
         final int channels = s.channels();
         final int vectorEnd = SPECIES.loopBound(channels);
-        final int rowStride = s.inWidth() * channels;
-        final int outH = s.outHeight(), outW = s.outWidth();
-        final int padTop = s.padTop(), padLeft = s.padLeft();
+        final PoolWindow w = new PoolWindow(s);
         for (int row = firstRow; row < endRow; row++) {
-            int b = row / outH, oh = row - b * outH;
-            int hStart = oh * s.strideHeight() - padTop;
-            int h0 = Math.max(hStart, 0), h1 = Math.min(hStart + s.windowHeight(), s.inHeight());
-            int imageRow = (b * s.inHeight() + h0) * rowStride;
-            for (int ow = 0; ow < outW; ow++) {
-                int wStart = ow * s.strideWidth() - padLeft;
-                int w0 = Math.max(wStart, 0), w1 = Math.min(wStart + s.windowWidth(), s.inWidth());
-                int first = imageRow + w0 * channels;
-                int o = (row * outW + ow) * channels;
+            w.row(row);
+            for (int ow = 0; ow < w.outWidth; ow++) {
+                w.column(ow);
+                int first = w.first, o = w.output, rows = w.rows, cols = w.cols, rowStride = w.rowStride;
                 int c = 0;
-                if (h1 - h0 == 2 && w1 - w0 == 2 && !accumulate) {
+                if (w.realCells2x2() && !accumulate) {
                     for (; c < vectorEnd; c += lanes) {
                         windowGradient2x2(input, first + c, rowStride, channels, outputGrad, o + c, inputGrad);
                     }
                 }
                 for (; c < vectorEnd; c += lanes) {
-                    windowGradient(input, first + c, h1 - h0, w1 - w0, rowStride, channels,
-                            outputGrad, o + c, inputGrad, accumulate);
+                    windowGradient(input, first + c, rows, cols, rowStride, channels, outputGrad, o + c, inputGrad,
+                            accumulate);
                 }
                 for (; c < channels; c++) {
-                    int rows = h1 - h0, cols = w1 - w0;
                     if (!accumulate) {
                         for (int i = 0; i < rows; i++) {
                             for (int j = 0, cell = first + c + i * rowStride; j < cols; j++, cell += channels) {
@@ -180,36 +135,29 @@ final class VectorMaxPool2d {
         final int lanes = SPECIES.length();
         final int channels = s.channels();
         final int vectorEnd = SPECIES.loopBound(channels);
-        final int rowStride = s.inWidth() * channels;
-        final int outH = s.outHeight(), outW = s.outWidth();
         final int windowWidth = s.windowWidth();
         final boolean window2x2 = s.windowHeight() == 2 && windowWidth == 2;
+        final PoolWindow w = new PoolWindow(s);
         for (int row = firstRow; row < endRow; row++) {
-            int b = row / outH, oh = row - b * outH;
-            int hStart = oh * s.strideHeight() - s.padTop();
-            int h0 = Math.max(hStart, 0), h1 = Math.min(hStart + s.windowHeight(), s.inHeight());
-            int imageRow = (b * s.inHeight() + h0) * rowStride;
-            for (int ow = 0; ow < outW; ow++) {
-                int wStart = ow * s.strideWidth() - s.padLeft();
-                int w0 = Math.max(wStart, 0), w1 = Math.min(wStart + windowWidth, s.inWidth());
-                int first = imageRow + w0 * channels;
-                int firstCell = (h0 - hStart) * windowWidth + (w0 - wStart);
-                int o = (row * outW + ow) * channels;
+            w.row(row);
+            for (int ow = 0; ow < w.outWidth; ow++) {
+                w.column(ow);
+                int first = w.first, o = w.output, rowStride = w.rowStride;
                 int c = 0;
-                if (window2x2 && h1 - h0 == 2 && w1 - w0 == 2) {
+                if (window2x2 && w.realCells2x2()) {
                     for (; c < vectorEnd; c += lanes) {
                         windowArgmax2x2(input, first + c, rowStride, channels, output, argmax, o + c);
                     }
                 }
                 for (; c < vectorEnd; c += lanes) {
-                    windowArgmax(input, first + c, h1 - h0, w1 - w0, rowStride, channels, firstCell, windowWidth,
+                    windowArgmax(input, first + c, w.rows, w.cols, rowStride, channels, w.firstCell, windowWidth,
                             output, argmax, o + c);
                 }
                 for (; c < channels; c++) {
-                    int cell = ScalarMaxPool2d.argmax(input, first + c, h1 - h0, w1 - w0, rowStride, channels);
+                    int cell = ScalarMaxPool2d.argmax(input, first + c, w.rows, w.cols, rowStride, channels);
                     int offset = cell - (first + c);
                     output[o + c] = input[cell];
-                    argmax[o + c] = (byte) (firstCell + offset / rowStride * windowWidth + offset % rowStride / channels);
+                    argmax[o + c] = (byte) (w.firstCell + offset / rowStride * windowWidth + offset % rowStride / channels);
                 }
             }
         }
@@ -221,36 +169,29 @@ final class VectorMaxPool2d {
         final int lanes = SPECIES.length();
         final int channels = s.channels();
         final int vectorEnd = SPECIES.loopBound(channels);
-        final int rowStride = s.inWidth() * channels;
-        final int outH = s.outHeight(), outW = s.outWidth();
         final int windowWidth = s.windowWidth();
         final boolean window2x2 = s.windowHeight() == 2 && windowWidth == 2;
+        final PoolWindow w = new PoolWindow(s);
         for (int row = firstRow; row < endRow; row++) {
-            int b = row / outH, oh = row - b * outH;
-            int hStart = oh * s.strideHeight() - s.padTop();
-            int h0 = Math.max(hStart, 0), h1 = Math.min(hStart + s.windowHeight(), s.inHeight());
-            int imageRow = (b * s.inHeight() + h0) * rowStride;
-            for (int ow = 0; ow < outW; ow++) {
-                int wStart = ow * s.strideWidth() - s.padLeft();
-                int w0 = Math.max(wStart, 0), w1 = Math.min(wStart + windowWidth, s.inWidth());
-                int first = imageRow + w0 * channels;
-                int firstCell = (h0 - hStart) * windowWidth + (w0 - wStart);
-                int o = (row * outW + ow) * channels;
+            w.row(row);
+            for (int ow = 0; ow < w.outWidth; ow++) {
+                w.column(ow);
+                int first = w.first, o = w.output, rows = w.rows, cols = w.cols, rowStride = w.rowStride;
                 int c = 0;
-                if (window2x2 && h1 - h0 == 2 && w1 - w0 == 2 && !accumulate) {
+                if (window2x2 && w.realCells2x2() && !accumulate) {
                     for (; c < vectorEnd; c += lanes) {
                         windowGradient2x2(argmax, outputGrad, o + c, first + c, rowStride, channels, inputGrad);
                     }
                 }
                 for (; c < vectorEnd; c += lanes) {
-                    windowGradient(argmax, outputGrad, o + c, first + c, h1 - h0, w1 - w0, rowStride, channels,
-                            firstCell, windowWidth, inputGrad, accumulate);
+                    windowGradient(argmax, outputGrad, o + c, first + c, rows, cols, rowStride, channels,
+                            w.firstCell, windowWidth, inputGrad, accumulate);
                 }
                 for (; c < channels; c++) {
                     int winner = Byte.toUnsignedInt(argmax[o + c]);
-                    for (int i = 0; i < h1 - h0; i++) {
-                        for (int j = 0, cell = first + c + i * rowStride; j < w1 - w0; j++, cell += channels) {
-                            if (firstCell + i * windowWidth + j == winner) {
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0, cell = first + c + i * rowStride; j < cols; j++, cell += channels) {
+                            if (w.firstCell + i * windowWidth + j == winner) {
                                 inputGrad[cell] = (accumulate ? inputGrad[cell] : 0f) + outputGrad[o + c];
                             } else if (!accumulate) {
                                 inputGrad[cell] = 0f;
