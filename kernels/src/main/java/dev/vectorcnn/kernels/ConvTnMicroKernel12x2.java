@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * every {@code aIndex + p*lda}, even for a ragged last tile (those rows are computed, never written).
  * B comes packed as {@code kc} rows of {@code COLUMNS} floats, zero-padded past the last real column.
  *
- * <p>It is the tile of {@link GemmMicroKernel12x2}, but it stores its accumulators raw into a small
- * {@code tile} array and leaves bias, ReLU, accumulation and ragged edges to {@link GemmWriteBack}:
+ * <p>It is the tile of {@link GemmMicroKernel12x2}. It applies at most a bias and an activation floor on
+ * the way out and leaves alpha, accumulation and ragged edges to {@link GemmWriteBack}:
  * measured with {@code -XX:+PrintInlining}, C2 does not inline a write-back helper that takes vector
  * arguments into a kernel this large ("callee is too large"), so every accumulator was boxed on the
  * way out, which halved conv2's rate and held a K=9 layer (MNIST conv1) to 18 GFLOP/s.
@@ -29,78 +29,6 @@ final class ConvTnMicroKernel12x2 {
     static final int COLUMNS = 2 * SPECIES.length();
 
     private ConvTnMicroKernel12x2() {
-    }
-
-    /** Writes {@code A^T[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} as ROWS rows of COLUMNS floats. */
-    static void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile) {
-        final int lanes = SPECIES.length();
-        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
-        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
-        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
-        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
-        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
-        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
-        FloatVector c60 = FloatVector.zero(SPECIES), c61 = FloatVector.zero(SPECIES);
-        FloatVector c70 = FloatVector.zero(SPECIES), c71 = FloatVector.zero(SPECIES);
-        FloatVector c80 = FloatVector.zero(SPECIES), c81 = FloatVector.zero(SPECIES);
-        FloatVector c90 = FloatVector.zero(SPECIES), c91 = FloatVector.zero(SPECIES);
-        FloatVector c100 = FloatVector.zero(SPECIES), c101 = FloatVector.zero(SPECIES);
-        FloatVector c110 = FloatVector.zero(SPECIES), c111 = FloatVector.zero(SPECIES);
-        for (int p = 0; p < kc; p++) {
-            final int bRow = bIndex + p * COLUMNS;
-            final int aColumn = aIndex + p * lda;
-            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
-            final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
-            FloatVector ar;
-            ar = FloatVector.broadcast(SPECIES, a[aColumn]);
-            c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 1]);
-            c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 2]);
-            c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 3]);
-            c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 4]);
-            c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 5]);
-            c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 6]);
-            c60 = ar.fma(b0, c60); c61 = ar.fma(b1, c61);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 7]);
-            c70 = ar.fma(b0, c70); c71 = ar.fma(b1, c71);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 8]);
-            c80 = ar.fma(b0, c80); c81 = ar.fma(b1, c81);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 9]);
-            c90 = ar.fma(b0, c90); c91 = ar.fma(b1, c91);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 10]);
-            c100 = ar.fma(b0, c100); c101 = ar.fma(b1, c101);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 11]);
-            c110 = ar.fma(b0, c110); c111 = ar.fma(b1, c111);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, lanes);
-        c10.intoArray(tile, 2 * lanes);
-        c11.intoArray(tile, 3 * lanes);
-        c20.intoArray(tile, 4 * lanes);
-        c21.intoArray(tile, 5 * lanes);
-        c30.intoArray(tile, 6 * lanes);
-        c31.intoArray(tile, 7 * lanes);
-        c40.intoArray(tile, 8 * lanes);
-        c41.intoArray(tile, 9 * lanes);
-        c50.intoArray(tile, 10 * lanes);
-        c51.intoArray(tile, 11 * lanes);
-        c60.intoArray(tile, 12 * lanes);
-        c61.intoArray(tile, 13 * lanes);
-        c70.intoArray(tile, 14 * lanes);
-        c71.intoArray(tile, 15 * lanes);
-        c80.intoArray(tile, 16 * lanes);
-        c81.intoArray(tile, 17 * lanes);
-        c90.intoArray(tile, 18 * lanes);
-        c91.intoArray(tile, 19 * lanes);
-        c100.intoArray(tile, 20 * lanes);
-        c101.intoArray(tile, 21 * lanes);
-        c110.intoArray(tile, 22 * lanes);
-        c111.intoArray(tile, 23 * lanes);
     }
 
     /**
@@ -197,15 +125,16 @@ final class ConvTnMicroKernel12x2 {
     }
 
     /**
-     * Writes {@code max(A^T[ROWS x kc] x B[kc x COLUMNS] + bias, floor)} straight into a full tile of C
-     * (rows {@code ldc} apart): the accumulators start at the bias (zero when it is null), and
-     * {@code floor} is 0 for a fused ReLU, negative infinity for none. For short products (MNIST conv1:
-     * kc = 9) the round trip through a scratch tile and {@link GemmWriteBack} cost more than the
-     * multiply-adds; the few extra vector operations here stay within C2's inlining budget (checked
-     * with the benchmarks: no boxing).
+     * Writes {@code max(A^T[ROWS x kc] x B[kc x COLUMNS] + bias, floor)} to ROWS rows {@code ldc} apart:
+     * the accumulators start at the bias (zero when it is null), and {@code floor} is 0 for a fused
+     * ReLU, negative infinity for none (which leaves every value, NaN and -0.0 included, as it is). So
+     * it writes either a raw scratch tile for {@link GemmWriteBack} or, for short products (MNIST
+     * conv1: kc = 9), a full tile of C with its bias and activation applied, where the round trip
+     * through a scratch tile cost more than the multiply-adds. The few vector operations this adds
+     * stay within C2's inlining budget (checked with the benchmarks: no boxing).
      */
-    static void runActivated(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] bias,
-                             int biasIndex, float floor, float[] c, int cIndex, int ldc) {
+    static void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] bias, int biasIndex,
+                    float floor, float[] c, int cIndex, int ldc) {
         final int lanes = SPECIES.length();
         final FloatVector bias0 = bias == null ? FloatVector.zero(SPECIES)
                 : FloatVector.fromArray(SPECIES, bias, biasIndex);

@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * every {@code aIndex + p*lda}, even for a ragged last tile (those rows are computed, never written).
  * B comes packed as {@code kc} rows of {@code COLUMNS} floats, zero-padded past the last real column.
  *
- * <p>It is the tile of {@link GemmMicroKernel6x4}, but it stores its accumulators raw into a small
- * {@code tile} array and leaves bias, ReLU, accumulation and ragged edges to {@link GemmWriteBack}:
+ * <p>It is the tile of {@link GemmMicroKernel6x4}. It applies at most a bias and an activation floor on
+ * the way out and leaves alpha, accumulation and ragged edges to {@link GemmWriteBack}:
  * measured with {@code -XX:+PrintInlining}, C2 does not inline a write-back helper that takes vector
  * arguments into a kernel this large ("callee is too large"), so every accumulator was boxed on the
  * way out, which halved conv2's rate and held a K=9 layer (MNIST conv1) to 18 GFLOP/s.
@@ -29,62 +29,6 @@ final class ConvTnMicroKernel6x4 {
     static final int COLUMNS = 4 * SPECIES.length();
 
     private ConvTnMicroKernel6x4() {
-    }
-
-    /** Writes {@code A^T[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} as ROWS rows of COLUMNS floats. */
-    static void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile) {
-        final int lanes = SPECIES.length();
-        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES), c02 = FloatVector.zero(SPECIES), c03 = FloatVector.zero(SPECIES);
-        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES), c12 = FloatVector.zero(SPECIES), c13 = FloatVector.zero(SPECIES);
-        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES), c22 = FloatVector.zero(SPECIES), c23 = FloatVector.zero(SPECIES);
-        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES), c32 = FloatVector.zero(SPECIES), c33 = FloatVector.zero(SPECIES);
-        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES), c42 = FloatVector.zero(SPECIES), c43 = FloatVector.zero(SPECIES);
-        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES), c52 = FloatVector.zero(SPECIES), c53 = FloatVector.zero(SPECIES);
-        for (int p = 0; p < kc; p++) {
-            final int bRow = bIndex + p * COLUMNS;
-            final int aColumn = aIndex + p * lda;
-            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
-            final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
-            final FloatVector b2 = FloatVector.fromArray(SPECIES, b, bRow + 2 * lanes);
-            final FloatVector b3 = FloatVector.fromArray(SPECIES, b, bRow + 3 * lanes);
-            FloatVector ar;
-            ar = FloatVector.broadcast(SPECIES, a[aColumn]);
-            c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01); c02 = ar.fma(b2, c02); c03 = ar.fma(b3, c03);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 1]);
-            c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11); c12 = ar.fma(b2, c12); c13 = ar.fma(b3, c13);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 2]);
-            c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21); c22 = ar.fma(b2, c22); c23 = ar.fma(b3, c23);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 3]);
-            c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31); c32 = ar.fma(b2, c32); c33 = ar.fma(b3, c33);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 4]);
-            c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41); c42 = ar.fma(b2, c42); c43 = ar.fma(b3, c43);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 5]);
-            c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51); c52 = ar.fma(b2, c52); c53 = ar.fma(b3, c53);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, lanes);
-        c02.intoArray(tile, 2 * lanes);
-        c03.intoArray(tile, 3 * lanes);
-        c10.intoArray(tile, 4 * lanes);
-        c11.intoArray(tile, 5 * lanes);
-        c12.intoArray(tile, 6 * lanes);
-        c13.intoArray(tile, 7 * lanes);
-        c20.intoArray(tile, 8 * lanes);
-        c21.intoArray(tile, 9 * lanes);
-        c22.intoArray(tile, 10 * lanes);
-        c23.intoArray(tile, 11 * lanes);
-        c30.intoArray(tile, 12 * lanes);
-        c31.intoArray(tile, 13 * lanes);
-        c32.intoArray(tile, 14 * lanes);
-        c33.intoArray(tile, 15 * lanes);
-        c40.intoArray(tile, 16 * lanes);
-        c41.intoArray(tile, 17 * lanes);
-        c42.intoArray(tile, 18 * lanes);
-        c43.intoArray(tile, 19 * lanes);
-        c50.intoArray(tile, 20 * lanes);
-        c51.intoArray(tile, 21 * lanes);
-        c52.intoArray(tile, 22 * lanes);
-        c53.intoArray(tile, 23 * lanes);
     }
 
     /**
@@ -171,15 +115,16 @@ final class ConvTnMicroKernel6x4 {
     }
 
     /**
-     * Writes {@code max(A^T[ROWS x kc] x B[kc x COLUMNS] + bias, floor)} straight into a full tile of C
-     * (rows {@code ldc} apart): the accumulators start at the bias (zero when it is null), and
-     * {@code floor} is 0 for a fused ReLU, negative infinity for none. For short products (MNIST conv1:
-     * kc = 9) the round trip through a scratch tile and {@link GemmWriteBack} cost more than the
-     * multiply-adds; the few extra vector operations here stay within C2's inlining budget (checked
-     * with the benchmarks: no boxing).
+     * Writes {@code max(A^T[ROWS x kc] x B[kc x COLUMNS] + bias, floor)} to ROWS rows {@code ldc} apart:
+     * the accumulators start at the bias (zero when it is null), and {@code floor} is 0 for a fused
+     * ReLU, negative infinity for none (which leaves every value, NaN and -0.0 included, as it is). So
+     * it writes either a raw scratch tile for {@link GemmWriteBack} or, for short products (MNIST
+     * conv1: kc = 9), a full tile of C with its bias and activation applied, where the round trip
+     * through a scratch tile cost more than the multiply-adds. The few vector operations this adds
+     * stay within C2's inlining budget (checked with the benchmarks: no boxing).
      */
-    static void runActivated(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] bias,
-                             int biasIndex, float floor, float[] c, int cIndex, int ldc) {
+    static void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] bias, int biasIndex,
+                    float floor, float[] c, int cIndex, int ldc) {
         final int lanes = SPECIES.length();
         final FloatVector bias0 = bias == null ? FloatVector.zero(SPECIES)
                 : FloatVector.fromArray(SPECIES, bias, biasIndex);

@@ -99,9 +99,9 @@ enum MicroKernelTile {
                         int ldc, int rows, int cols, boolean accumulate, float[] bias, int biasIndex,
                         boolean relu, float[] tile) {
         if (this == SIX_BY_FOUR) {
-            ConvTnMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, tile);
+            ConvTnMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, null, 0, Float.NEGATIVE_INFINITY, tile, 0, columns);
         } else {
-            ConvTnMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, tile);
+            ConvTnMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, null, 0, Float.NEGATIVE_INFINITY, tile, 0, columns);
         }
         GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, bias, biasIndex, relu);
     }
@@ -114,9 +114,9 @@ enum MicroKernelTile {
                                  int cIndex, int ldc, float[] bias, int biasIndex, boolean relu) {
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         if (this == SIX_BY_FOUR) {
-            ConvTnMicroKernel6x4.runActivated(kc, a, aIndex, lda, b, bIndex, bias, biasIndex, floor, c, cIndex, ldc);
+            ConvTnMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, bias, biasIndex, floor, c, cIndex, ldc);
         } else {
-            ConvTnMicroKernel12x2.runActivated(kc, a, aIndex, lda, b, bIndex, bias, biasIndex, floor, c, cIndex, ldc);
+            ConvTnMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, bias, biasIndex, floor, c, cIndex, ldc);
         }
     }
 }
