@@ -17,6 +17,9 @@ package dev.vectorcnn.kernels;
  */
 public final class MaxPool2d {
 
+    /** The most cells a window may have for the argmax forms: a cell's index is stored in one byte. */
+    public static final int MAX_ARGMAX_WINDOW_CELLS = 256;
+
     private MaxPool2d() {
     }
 
@@ -72,7 +75,7 @@ public final class MaxPool2d {
      * instead of the whole input again, which is what makes a training step's pooling cheap.
      *
      * @param argmax at least {@code shape.outputLength()} bytes; only that many are written
-     * @throws IllegalArgumentException if an array is too short or a window has more than 256 cells;
+     * @throws IllegalArgumentException if an array is too short or a window has more than {@link #MAX_ARGMAX_WINDOW_CELLS} cells;
      *                                  nothing is written then
      * @throws NullPointerException     if an argument is null
      */
@@ -98,7 +101,7 @@ public final class MaxPool2d {
      * @param argmax     the forward's winners, at least {@code shape.outputLength()} bytes
      * @param outputGrad gradient of the output, at least {@code shape.outputLength()} elements
      * @param inputGrad  overwritten with the gradient of the input, at least {@code shape.inputLength()} elements
-     * @throws IllegalArgumentException if an array is too short or a window has more than 256 cells;
+     * @throws IllegalArgumentException if an array is too short or a window has more than {@link #MAX_ARGMAX_WINDOW_CELLS} cells;
      *                                  nothing is written then
      * @throws NullPointerException     if an argument is null
      */
@@ -117,9 +120,10 @@ public final class MaxPool2d {
 
     private static void checkWindowFitsByte(Pool2dShape shape) {
         int cells = shape.windowHeight() * shape.windowWidth();
-        if (cells > 256) {
-            throw new IllegalArgumentException("shape: argmax stores a window cell in a byte, so windows have at most 256"
-                    + " cells, got " + shape.windowHeight() + "x" + shape.windowWidth() + " = " + cells);
+        if (cells > MAX_ARGMAX_WINDOW_CELLS) {
+            throw new IllegalArgumentException("shape: argmax stores a window cell in a byte, so windows have at most "
+                    + MAX_ARGMAX_WINDOW_CELLS + " cells, got " + shape.windowHeight() + "x" + shape.windowWidth() + " = "
+                    + cells);
         }
     }
 }

@@ -49,7 +49,7 @@ public final class MaxPool2D extends Pooling2D {
     /** One byte per output element, the winning cell of its window, when a window fits a byte index. */
     @Override
     int savedBytesPerExample(int[] inShape) {
-        return poolHeight * poolWidth <= 256 ? Shapes.intSize(outputShape(inShape)) : 0;
+        return poolHeight * poolWidth <= MaxPool2d.MAX_ARGMAX_WINDOW_CELLS ? Shapes.intSize(outputShape(inShape)) : 0;
     }
 
     @Override
