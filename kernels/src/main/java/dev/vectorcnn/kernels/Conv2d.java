@@ -74,6 +74,22 @@ public final class Conv2d {
      */
     public static void backwardFilter(Conv2dShape s, float[] input, float[] outputGrad, float[] filterGrad,
                                       float[] biasGrad) {
+        backwardFilter(s, input, outputGrad, filterGrad, biasGrad, null);
+    }
+
+    /**
+     * {@link #backwardFilter(Conv2dShape, float[], float[], float[], float[])} through a fused ReLU: when
+     * {@code reluOutput} (the forward's output {@code [N,OH,OW,OC]}) is not null, {@code outputGrad} is
+     * the gradient after the ReLU and is first masked <em>in place</em>, {@code outputGrad[i] = 0} where
+     * {@code reluOutput[i] <= 0} (as {@link Relu#backward}). Afterwards {@code outputGrad} holds the
+     * gradient before the ReLU, the one {@link #backwardInput} takes. The mask is applied block by block
+     * while the filter gradient reads the block, which saves a separate pass over the whole gradient.
+     *
+     * @throws NullPointerException     if the shape, input, outputGrad or filterGrad is null
+     * @throws IllegalArgumentException if an array is shorter than the shape needs; nothing is written then
+     */
+    public static void backwardFilter(Conv2dShape s, float[] input, float[] outputGrad, float[] filterGrad,
+                                      float[] biasGrad, float[] reluOutput) {
         Checks.notNull("shape", s);
         Checks.atLeast("input", input, s.inputLength());
         Checks.atLeast("outputGrad", outputGrad, s.outputLength());
@@ -81,9 +97,15 @@ public final class Conv2d {
         if (biasGrad != null) {
             Checks.atLeast("biasGrad", biasGrad, s.outChannels());
         }
+        if (reluOutput != null) {
+            Checks.atLeast("reluOutput", reluOutput, s.outputLength());
+        }
         if (KernelBackend.isVectorized()) {
-            VectorConv2d.backwardFilter(s, input, outputGrad, filterGrad, biasGrad);
+            VectorConv2d.backwardFilter(s, input, outputGrad, filterGrad, biasGrad, reluOutput);
         } else {
+            if (reluOutput != null) {
+                ScalarRelu.backward(reluOutput, outputGrad, outputGrad, 0, s.outputLength());
+            }
             ScalarConv2d.backwardFilter(s, input, outputGrad, filterGrad, biasGrad);
         }
     }

@@ -578,8 +578,12 @@ final class VectorConv2d {
         }
     }
 
+    /**
+     * The filter (and bias) gradient, block of output pixels by block; with {@code reluOutput}, each block
+     * of {@code outputGrad} is masked in place first, so the mask costs no pass of its own.
+     */
     static void backwardFilter(Conv2dShape s, float[] input, float[] outputGrad, float[] filterGrad,
-                               float[] biasGrad) {
+                               float[] biasGrad, float[] reluOutput) {
         int m = s.outputPixels();
         int k = s.patchLength();
         int oc = s.outChannels();
@@ -609,6 +613,9 @@ final class VectorConv2d {
                 int first = block * blockRows;
                 int rows = Math.min(blockRows, m - first);
                 boolean accumulate = block != firstBlock;
+                if (reluOutput != null) {
+                    VectorRelu.backward(reluOutput, outputGrad, outputGrad, first * oc, (first + rows) * oc);
+                }
                 // Few channels: patches gathered transposed (a fast strided copy), read as rows.
                 boolean transposed = segmentLength < DIRECT_MIN_SEGMENT;
                 // Tiles that never straddle two filter rows read the patches in place from padded input rows.

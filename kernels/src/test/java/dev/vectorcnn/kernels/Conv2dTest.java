@@ -377,6 +377,39 @@ class Conv2dTest {
         if (withBias) {
             assertClose(s + " bias gradient", expectedBiasGrad, actualBiasGrad, bound(pixels, biasGradMagnitude));
         }
+        if (relu) {
+            checkFusedReluMask(s, input, expected, outputGrad, withBias);
+        }
+    }
+
+    /**
+     * backwardFilter through the forward's ReLU output: the reference masks with the scalar ReLU backward
+     * and then runs the plain filter gradient; the fused call must leave exactly that mask in outputGrad.
+     */
+    private static void checkFusedReluMask(Conv2dShape s, float[] input, float[] reluOutput, float[] outputGrad,
+                                           boolean withBias) {
+        float[] masked = new float[s.outputLength()];
+        ScalarRelu.backward(reluOutput, outputGrad, masked, 0, masked.length);
+        float[] expectedFilterGrad = new float[s.filterLength()];
+        float[] expectedBiasGrad = new float[s.outChannels()];
+        ScalarConv2d.backwardFilter(s, input, masked, expectedFilterGrad, expectedBiasGrad);
+
+        float[] fusedGrad = outputGrad.clone();
+        float[] actualFilterGrad = filled(s.filterLength(), Float.NaN);
+        float[] actualBiasGrad = filled(s.outChannels(), Float.NaN);
+        Conv2d.backwardFilter(s, input, fusedGrad, actualFilterGrad, withBias ? actualBiasGrad : null, reluOutput);
+        assertArrayEquals(masked, fusedGrad, s + " outputGrad after the fused ReLU mask");
+
+        float[] filterGradMagnitude = new float[s.filterLength()];
+        float[] biasGradMagnitude = new float[s.outChannels()];
+        ScalarConv2d.backwardFilter(s, abs(input), abs(masked), filterGradMagnitude, biasGradMagnitude);
+        long pixels = s.outputPixels();
+        assertClose(s + " backwardFilter through ReLU", expectedFilterGrad, actualFilterGrad,
+                bound(pixels, filterGradMagnitude));
+        if (withBias) {
+            assertClose(s + " bias gradient through ReLU", expectedBiasGrad, actualBiasGrad,
+                    bound(pixels, biasGradMagnitude));
+        }
     }
 
     private static double[] forwardBound(Conv2dShape s, float[] input, float[] filter, float[] bias) {

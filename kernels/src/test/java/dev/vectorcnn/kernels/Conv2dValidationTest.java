@@ -117,8 +117,11 @@ class Conv2dValidationTest {
                 () -> Conv2d.backwardFilter(S, new float[in], new float[out], new float[f - 1], biasGrad));
         expectShort("biasGrad", oc,
                 () -> Conv2d.backwardFilter(S, new float[in], new float[out], filterGrad, new float[oc - 1]));
+        float[] outputGrad = sentinel(out);
+        expectShort("reluOutput", out,
+                () -> Conv2d.backwardFilter(S, new float[in], outputGrad, filterGrad, biasGrad, new float[out - 1]));
 
-        for (float[] untouched : new float[][] {output, inputGrad, filterGrad, biasGrad}) {
+        for (float[] untouched : new float[][] {output, inputGrad, filterGrad, biasGrad, outputGrad}) {
             assertArrayEquals(sentinel(untouched.length), untouched, "an array was written before a check failed");
         }
     }

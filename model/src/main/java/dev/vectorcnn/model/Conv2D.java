@@ -3,7 +3,6 @@ package dev.vectorcnn.model;
 import dev.vectorcnn.kernels.Conv2d;
 import dev.vectorcnn.kernels.Conv2dShape;
 import dev.vectorcnn.kernels.Padding;
-import dev.vectorcnn.kernels.Relu;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -103,10 +102,10 @@ public final class Conv2D extends Layer {
     void backward(int batch, int[] inShape, float[] input, float[] output, float[] outputGrad,
             float[][] params, float[] inputGrad, float[][] paramGrads) {
         Conv2dShape shape = shape(batch, inShape);
-        if (activation == Activation.RELU) {
-            Relu.backward(output, outputGrad, outputGrad, shape.outputLength());
-        }
-        Conv2d.backwardFilter(shape, input, outputGrad, paramGrads[0], useBias ? paramGrads[1] : null);
+        // The ReLU mask is applied to outputGrad in place, block by block, as the filter gradient reads it;
+        // backwardInput then takes the masked gradient.
+        Conv2d.backwardFilter(shape, input, outputGrad, paramGrads[0], useBias ? paramGrads[1] : null,
+                activation == Activation.RELU ? output : null);
         if (inputGrad != null) {
             Conv2d.backwardInput(shape, params[0], outputGrad, inputGrad);
         }
