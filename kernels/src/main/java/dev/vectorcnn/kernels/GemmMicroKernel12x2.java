@@ -21,10 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the tile with no gathering. (Looping over the filter rows inside this method measured 2x slower:
  * C2 compiled the nested loop worse.)
  *
- * <p>The accumulators are explicit locals and the method does little but multiply and store the
- * tile. On the way out it adds a per-column bias and clamps at a floor (0 for ReLU, negative infinity
- * for none), so full tiles need no second pass; alpha, a general beta and the ragged edge are
- * {@link GemmWriteBack}'s job. That split is load-bearing. With the write-back inlined here, the method outgrew C2's inlining budget
+ * <p>The accumulators are explicit locals and the method does nothing but multiply and store the
+ * tile: alpha, beta, bias, ReLU and the ragged edge are {@link GemmWriteBack}'s job. That split is
+ * load-bearing. With the write-back inlined here, the method outgrew C2's inlining budget
  * (NodeCountInliningCutoff), one Vector API call stayed a real call, and C2 then boxed every
  * accumulator in every iteration (seen in the disassembly: a heap allocation per FMA, 23% of peak).
  */
@@ -40,13 +39,11 @@ final class GemmMicroKernel12x2 {
     /**
      * Writes {@code A[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} from {@code tileIndex} (ROWS rows of COLUMNS
      * floats, {@code tileStride} apart), or adds it to what is there when {@code accumulate}: one piece of a
-     * convolution at a time, then stores {@code max(sum + bias, floor)}. The tile is a scratch block
-     * ({@code tileStride = COLUMNS}) that {@link GemmWriteBack} then applies, or C itself. A null bias
-     * adds -0f, the one value that leaves every float, -0f included, unchanged; a floor of negative
-     * infinity leaves every value unchanged.
+     * convolution at a time. The tile is a scratch block ({@code tileStride = COLUMNS}) that
+     * {@link GemmWriteBack} then applies, or, when there is nothing to apply, C itself.
      */
     static void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile, int tileIndex,
-                    int tileStride, boolean accumulate, float[] bias, int biasIndex, float floor) {
+                    int tileStride, boolean accumulate) {
         final int lanes = SPECIES.length();
         FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex) : FloatVector.zero(SPECIES);
         FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + lanes) : FloatVector.zero(SPECIES);
@@ -114,33 +111,29 @@ final class GemmMicroKernel12x2 {
             ar = FloatVector.broadcast(SPECIES, a[a11 + p]);
             c110 = ar.fma(b0, c110); c111 = ar.fma(b1, c111);
         }
-        final FloatVector bias0 = bias == null ? FloatVector.broadcast(SPECIES, -0f)
-                : FloatVector.fromArray(SPECIES, bias, biasIndex);
-        final FloatVector bias1 = bias == null ? FloatVector.broadcast(SPECIES, -0f)
-                : FloatVector.fromArray(SPECIES, bias, biasIndex + lanes);
-        c00.add(bias0).max(floor).intoArray(tile, tileIndex);
-        c01.add(bias1).max(floor).intoArray(tile, tileIndex + lanes);
-        c10.add(bias0).max(floor).intoArray(tile, tileIndex + tileStride);
-        c11.add(bias1).max(floor).intoArray(tile, tileIndex + tileStride + lanes);
-        c20.add(bias0).max(floor).intoArray(tile, tileIndex + 2 * tileStride);
-        c21.add(bias1).max(floor).intoArray(tile, tileIndex + 2 * tileStride + lanes);
-        c30.add(bias0).max(floor).intoArray(tile, tileIndex + 3 * tileStride);
-        c31.add(bias1).max(floor).intoArray(tile, tileIndex + 3 * tileStride + lanes);
-        c40.add(bias0).max(floor).intoArray(tile, tileIndex + 4 * tileStride);
-        c41.add(bias1).max(floor).intoArray(tile, tileIndex + 4 * tileStride + lanes);
-        c50.add(bias0).max(floor).intoArray(tile, tileIndex + 5 * tileStride);
-        c51.add(bias1).max(floor).intoArray(tile, tileIndex + 5 * tileStride + lanes);
-        c60.add(bias0).max(floor).intoArray(tile, tileIndex + 6 * tileStride);
-        c61.add(bias1).max(floor).intoArray(tile, tileIndex + 6 * tileStride + lanes);
-        c70.add(bias0).max(floor).intoArray(tile, tileIndex + 7 * tileStride);
-        c71.add(bias1).max(floor).intoArray(tile, tileIndex + 7 * tileStride + lanes);
-        c80.add(bias0).max(floor).intoArray(tile, tileIndex + 8 * tileStride);
-        c81.add(bias1).max(floor).intoArray(tile, tileIndex + 8 * tileStride + lanes);
-        c90.add(bias0).max(floor).intoArray(tile, tileIndex + 9 * tileStride);
-        c91.add(bias1).max(floor).intoArray(tile, tileIndex + 9 * tileStride + lanes);
-        c100.add(bias0).max(floor).intoArray(tile, tileIndex + 10 * tileStride);
-        c101.add(bias1).max(floor).intoArray(tile, tileIndex + 10 * tileStride + lanes);
-        c110.add(bias0).max(floor).intoArray(tile, tileIndex + 11 * tileStride);
-        c111.add(bias1).max(floor).intoArray(tile, tileIndex + 11 * tileStride + lanes);
+        c00.intoArray(tile, tileIndex);
+        c01.intoArray(tile, tileIndex + lanes);
+        c10.intoArray(tile, tileIndex + tileStride);
+        c11.intoArray(tile, tileIndex + tileStride + lanes);
+        c20.intoArray(tile, tileIndex + 2 * tileStride);
+        c21.intoArray(tile, tileIndex + 2 * tileStride + lanes);
+        c30.intoArray(tile, tileIndex + 3 * tileStride);
+        c31.intoArray(tile, tileIndex + 3 * tileStride + lanes);
+        c40.intoArray(tile, tileIndex + 4 * tileStride);
+        c41.intoArray(tile, tileIndex + 4 * tileStride + lanes);
+        c50.intoArray(tile, tileIndex + 5 * tileStride);
+        c51.intoArray(tile, tileIndex + 5 * tileStride + lanes);
+        c60.intoArray(tile, tileIndex + 6 * tileStride);
+        c61.intoArray(tile, tileIndex + 6 * tileStride + lanes);
+        c70.intoArray(tile, tileIndex + 7 * tileStride);
+        c71.intoArray(tile, tileIndex + 7 * tileStride + lanes);
+        c80.intoArray(tile, tileIndex + 8 * tileStride);
+        c81.intoArray(tile, tileIndex + 8 * tileStride + lanes);
+        c90.intoArray(tile, tileIndex + 9 * tileStride);
+        c91.intoArray(tile, tileIndex + 9 * tileStride + lanes);
+        c100.intoArray(tile, tileIndex + 10 * tileStride);
+        c101.intoArray(tile, tileIndex + 10 * tileStride + lanes);
+        c110.intoArray(tile, tileIndex + 11 * tileStride);
+        c111.intoArray(tile, tileIndex + 11 * tileStride + lanes);
     }
 }

@@ -22,10 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the tile with no gathering. (Looping over the filter rows inside this method measured 2x slower:
  * C2 compiled the nested loop worse.)
  *
- * <p>The accumulators are explicit locals and the method does little but multiply and store the
- * tile. On the way out it adds a per-column bias and clamps at a floor (0 for ReLU, negative infinity
- * for none), so full tiles need no second pass; alpha, a general beta and the ragged edge are
- * {@link GemmWriteBack}'s job. That split is load-bearing. With the write-back inlined here, the method outgrew C2's inlining budget
+ * <p>The accumulators are explicit locals and the method does nothing but multiply and store the
+ * tile: alpha, beta, bias, ReLU and the ragged edge are {@link GemmWriteBack}'s job. That split is
+ * load-bearing. With the write-back inlined here, the method outgrew C2's inlining budget
  * (NodeCountInliningCutoff), one Vector API call stayed a real call, and C2 then boxed every
  * accumulator in every iteration (seen in the disassembly: a heap allocation per FMA, 23% of peak).
  */
@@ -41,13 +40,11 @@ final class GemmMicroKernel6x4 {
     /**
      * Writes {@code A[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} from {@code tileIndex} (ROWS rows of COLUMNS
      * floats, {@code tileStride} apart), or adds it to what is there when {@code accumulate}: one piece of a
-     * convolution at a time, then stores {@code max(sum + bias, floor)}. The tile is a scratch block
-     * ({@code tileStride = COLUMNS}) that {@link GemmWriteBack} then applies, or C itself. A null bias
-     * adds -0f, the one value that leaves every float, -0f included, unchanged; a floor of negative
-     * infinity leaves every value unchanged.
+     * convolution at a time. The tile is a scratch block ({@code tileStride = COLUMNS}) that
+     * {@link GemmWriteBack} then applies, or, when there is nothing to apply, C itself.
      */
     static void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] tile, int tileIndex,
-                    int tileStride, boolean accumulate, float[] bias, int biasIndex, float floor) {
+                    int tileStride, boolean accumulate) {
         final int lanes = SPECIES.length();
         FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex) : FloatVector.zero(SPECIES);
         FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + lanes) : FloatVector.zero(SPECIES);
@@ -99,37 +96,29 @@ final class GemmMicroKernel6x4 {
             ar = FloatVector.broadcast(SPECIES, a[a5 + p]);
             c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51); c52 = ar.fma(b2, c52); c53 = ar.fma(b3, c53);
         }
-        final FloatVector bias0 = bias == null ? FloatVector.broadcast(SPECIES, -0f)
-                : FloatVector.fromArray(SPECIES, bias, biasIndex);
-        final FloatVector bias1 = bias == null ? FloatVector.broadcast(SPECIES, -0f)
-                : FloatVector.fromArray(SPECIES, bias, biasIndex + lanes);
-        final FloatVector bias2 = bias == null ? FloatVector.broadcast(SPECIES, -0f)
-                : FloatVector.fromArray(SPECIES, bias, biasIndex + 2 * lanes);
-        final FloatVector bias3 = bias == null ? FloatVector.broadcast(SPECIES, -0f)
-                : FloatVector.fromArray(SPECIES, bias, biasIndex + 3 * lanes);
-        c00.add(bias0).max(floor).intoArray(tile, tileIndex);
-        c01.add(bias1).max(floor).intoArray(tile, tileIndex + lanes);
-        c02.add(bias2).max(floor).intoArray(tile, tileIndex + 2 * lanes);
-        c03.add(bias3).max(floor).intoArray(tile, tileIndex + 3 * lanes);
-        c10.add(bias0).max(floor).intoArray(tile, tileIndex + tileStride);
-        c11.add(bias1).max(floor).intoArray(tile, tileIndex + tileStride + lanes);
-        c12.add(bias2).max(floor).intoArray(tile, tileIndex + tileStride + 2 * lanes);
-        c13.add(bias3).max(floor).intoArray(tile, tileIndex + tileStride + 3 * lanes);
-        c20.add(bias0).max(floor).intoArray(tile, tileIndex + 2 * tileStride);
-        c21.add(bias1).max(floor).intoArray(tile, tileIndex + 2 * tileStride + lanes);
-        c22.add(bias2).max(floor).intoArray(tile, tileIndex + 2 * tileStride + 2 * lanes);
-        c23.add(bias3).max(floor).intoArray(tile, tileIndex + 2 * tileStride + 3 * lanes);
-        c30.add(bias0).max(floor).intoArray(tile, tileIndex + 3 * tileStride);
-        c31.add(bias1).max(floor).intoArray(tile, tileIndex + 3 * tileStride + lanes);
-        c32.add(bias2).max(floor).intoArray(tile, tileIndex + 3 * tileStride + 2 * lanes);
-        c33.add(bias3).max(floor).intoArray(tile, tileIndex + 3 * tileStride + 3 * lanes);
-        c40.add(bias0).max(floor).intoArray(tile, tileIndex + 4 * tileStride);
-        c41.add(bias1).max(floor).intoArray(tile, tileIndex + 4 * tileStride + lanes);
-        c42.add(bias2).max(floor).intoArray(tile, tileIndex + 4 * tileStride + 2 * lanes);
-        c43.add(bias3).max(floor).intoArray(tile, tileIndex + 4 * tileStride + 3 * lanes);
-        c50.add(bias0).max(floor).intoArray(tile, tileIndex + 5 * tileStride);
-        c51.add(bias1).max(floor).intoArray(tile, tileIndex + 5 * tileStride + lanes);
-        c52.add(bias2).max(floor).intoArray(tile, tileIndex + 5 * tileStride + 2 * lanes);
-        c53.add(bias3).max(floor).intoArray(tile, tileIndex + 5 * tileStride + 3 * lanes);
+        c00.intoArray(tile, tileIndex);
+        c01.intoArray(tile, tileIndex + lanes);
+        c02.intoArray(tile, tileIndex + 2 * lanes);
+        c03.intoArray(tile, tileIndex + 3 * lanes);
+        c10.intoArray(tile, tileIndex + tileStride);
+        c11.intoArray(tile, tileIndex + tileStride + lanes);
+        c12.intoArray(tile, tileIndex + tileStride + 2 * lanes);
+        c13.intoArray(tile, tileIndex + tileStride + 3 * lanes);
+        c20.intoArray(tile, tileIndex + 2 * tileStride);
+        c21.intoArray(tile, tileIndex + 2 * tileStride + lanes);
+        c22.intoArray(tile, tileIndex + 2 * tileStride + 2 * lanes);
+        c23.intoArray(tile, tileIndex + 2 * tileStride + 3 * lanes);
+        c30.intoArray(tile, tileIndex + 3 * tileStride);
+        c31.intoArray(tile, tileIndex + 3 * tileStride + lanes);
+        c32.intoArray(tile, tileIndex + 3 * tileStride + 2 * lanes);
+        c33.intoArray(tile, tileIndex + 3 * tileStride + 3 * lanes);
+        c40.intoArray(tile, tileIndex + 4 * tileStride);
+        c41.intoArray(tile, tileIndex + 4 * tileStride + lanes);
+        c42.intoArray(tile, tileIndex + 4 * tileStride + 2 * lanes);
+        c43.intoArray(tile, tileIndex + 4 * tileStride + 3 * lanes);
+        c50.intoArray(tile, tileIndex + 5 * tileStride);
+        c51.intoArray(tile, tileIndex + 5 * tileStride + lanes);
+        c52.intoArray(tile, tileIndex + 5 * tileStride + 2 * lanes);
+        c53.intoArray(tile, tileIndex + 5 * tileStride + 3 * lanes);
     }
 }

@@ -46,11 +46,9 @@ enum MicroKernelTile {
             int aSegment = aIndex + segment * aSegmentStride;
             int bSegment = bIndex + segment * kc * columns;
             if (this == SIX_BY_FOUR) {
-                GemmMicroKernel6x4.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, columns, segment > 0,
-                        null, 0, Float.NEGATIVE_INFINITY);
+                GemmMicroKernel6x4.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, columns, segment > 0);
             } else {
-                GemmMicroKernel12x2.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, columns, segment > 0,
-                        null, 0, Float.NEGATIVE_INFINITY);
+                GemmMicroKernel12x2.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, columns, segment > 0);
             }
         }
     }
@@ -67,22 +65,10 @@ enum MicroKernelTile {
      */
     void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] out, int outIndex,
                   int outStride, boolean accumulate) {
-        multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate, null, 0, false);
-    }
-
-    /**
-     * {@code out = act(A x B + (accumulate ? out : 0) + bias)} for a full tile written straight to rows
-     * {@code outStride} apart, the bias (from {@code biasIndex}, may be null) and ReLU applied in registers.
-     */
-    void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] out, int outIndex,
-                  int outStride, boolean accumulate, float[] bias, int biasIndex, boolean relu) {
-        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         if (this == SIX_BY_FOUR) {
-            GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate,
-                    bias, biasIndex, floor);
+            GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate);
         } else {
-            GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate,
-                    bias, biasIndex, floor);
+            GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate);
         }
     }
 

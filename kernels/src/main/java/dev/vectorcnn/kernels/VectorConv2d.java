@@ -123,9 +123,8 @@ final class VectorConv2d {
      * patches straight from zero-padded input rows. The full tiles of a group of output rows are
      * computed filter row by filter row, in pieces of at most {@link #depthPiece} patch columns, each
      * piece of the packed filter (at most {@link #FILTER_PIECE_FLOATS} floats, held in L1) serving every
-     * tile of the group before the next piece is read; the tiles add up in the output itself, and the
-     * last piece applies the bias and ReLU in registers (a ragged panel's tiles wait in a per-thread
-     * buffer for {@link GemmWriteBack}). (Running each tile over the whole patch streamed the whole packed filter from L2 once per
+     * tile of the group before the next piece is read; the tiles wait in a per-thread buffer between
+     * pieces. (Running each tile over the whole patch streamed the whole packed filter from L2 once per
      * six pixels.) The last {@code OW mod ROWS} pixels of each output row go through {@link Remainder}.
      */
     private static void forwardDirect(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
@@ -181,9 +180,6 @@ final class VectorConv2d {
                 }
                 for (int panel = 0; panel < panels; panel++) {
                     int column = panel * tile.columns;
-                    // A full-width panel's tiles add up in the output itself, and the last piece applies the
-                    // bias and ReLU in registers; a ragged one waits in the tile buffer for the write-back.
-                    boolean inOutput = column + tile.columns <= oc;
                     for (int kh = 0; kh < filterHeight; kh++) {
                         for (int depth = 0; depth < segmentLength; depth += piece) {
                             int kc = Math.min(piece, segmentLength - depth);
@@ -195,29 +191,15 @@ final class VectorConv2d {
                                 }
                                 boolean accumulate = tap > 0 || depth > 0;
                                 int aIndex = rowStarts[g] + tap * sourceRow + depth;
-                                if (inOutput) {
-                                    boolean last = tap == taps[g] - 1 && depth + kc == segmentLength;
-                                    int out = (group + g) * outWidth * oc + column;
-                                    for (int t = 0; t < tilesPerRow; t++, aIndex += tile.rows * pixelStep,
-                                            out += tile.rows * oc) {
-                                        tile.multiply(kc, rows, aIndex, pixelStep, packed, bIndex, output, out, oc,
-                                                accumulate, last ? bias : null, column, last && relu);
-                                    }
-                                } else {
-                                    int tileIndex = g * tilesPerRow * TILE_FLOATS;
-                                    for (int t = 0; t < tilesPerRow; t++, aIndex += tile.rows * pixelStep,
-                                            tileIndex += TILE_FLOATS) {
-                                        tile.multiply(kc, rows, aIndex, pixelStep, packed, bIndex, tiles, tileIndex,
-                                                accumulate);
-                                    }
+                                int tileIndex = g * tilesPerRow * TILE_FLOATS;
+                                for (int t = 0; t < tilesPerRow; t++, aIndex += tile.rows * pixelStep,
+                                        tileIndex += TILE_FLOATS) {
+                                    tile.multiply(kc, rows, aIndex, pixelStep, packed, bIndex, tiles, tileIndex, accumulate);
                                 }
                             }
                         }
                     }
                     for (int g = 0; g < groupEnd - group; g++) {
-                        if (inOutput && taps[g] > 0) {
-                            continue;
-                        }
                         int out = (group + g) * outWidth * oc + column;
                         for (int t = 0; t < tilesPerRow; t++) {
                             GemmWriteBack.apply(tiles, (g * tilesPerRow + t) * TILE_FLOATS, tile.columns, tile.rows, oc - column, output, out + t * tile.rows * oc, oc, 1f, 0f, bias, column, relu);

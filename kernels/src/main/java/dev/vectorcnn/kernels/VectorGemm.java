@@ -123,10 +123,9 @@ final class VectorGemm {
             edgeA = scratch.edgeA(tile.rows * depth);
             copyEdgeRows(aSource, aStart + fullRows * aLd, aLd, rows - fullRows, depth, edgeA, tile.rows);
         }
-        // Without alpha or a general beta, full tiles go straight to C, with the bias and ReLU applied in
-        // registers: the write-back's round trip through a scratch tile cost as much as the multiply-adds
-        // when k is small (MNIST conv1's k = 9).
-        boolean direct = alpha == 1f && (beta == 0f || beta == 1f);
+        // With nothing to apply, full tiles go straight to C: the write-back's round trip through a
+        // scratch tile cost as much as the multiply-adds when k is small (MNIST conv1's k = 9).
+        boolean direct = alpha == 1f && (beta == 0f || beta == 1f) && bias == null && !relu;
         for (int panel = 0; panel < panels; panel++) {
             int column = panel * tile.columns;
             int bStart = panel * tile.columns * k + depthStart * tile.columns;
@@ -135,8 +134,7 @@ final class VectorGemm {
             for (int r = 0; r < rows; r += tile.rows) {
                 int cIndex = cOffset + (rowStart + r) * ldc + column;
                 if (direct && fullWidth && r < fullRows) {
-                    tile.multiply(depth, aSource, aStart + r * aLd, aLd, packedB, bStart, c, cIndex, ldc, beta == 1f,
-                            bias, biasIndex, relu);
+                    tile.multiply(depth, aSource, aStart + r * aLd, aLd, packedB, bStart, c, cIndex, ldc, beta == 1f);
                     continue;
                 }
                 if (r < fullRows) {
