@@ -19,6 +19,7 @@ import java.util.function.IntConsumer;
  *
  * <p>Idle workers block on a queue (they park, never spin): the machines this runs on are shared,
  * and spinning workers are what makes native frameworks collapse when the host takes a core away.
+ * Only a caller that has drained its share spins, for at most 50 us, while busy helpers finish.
  */
 public final class KernelThreads {
 
