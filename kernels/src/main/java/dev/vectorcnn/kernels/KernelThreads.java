@@ -28,10 +28,10 @@ public final class KernelThreads {
 
     private static volatile Pool pool = new Pool(initialThreads());
 
-    /** Set while the calling thread drains a parallel region with the workers, so that nested regions run inline. */
     /** How long a caller that has drained its share spins for its helpers before it blocks. */
     private static final long CALLER_SPIN_NANOS = 50_000;
 
+    /** Set while the calling thread drains a parallel region with the workers, so that nested regions run inline. */
     private static final ThreadLocal<Boolean> DRAINING = ThreadLocal.withInitial(() -> false);
 
     private KernelThreads() {
