@@ -788,7 +788,6 @@ final class VectorConv2d {
         return Checks.product("convolution remainder tile", ROW_ALIGN, Math.max(s.patchLength(), subPixelDepth));
     }
 
-    /** The padded input rows of forwardGathered and of backwardFilter's transposed gather. */
     /**
      * The padded input rows of the few-channel paths ({@link #forwardGathered} and the transposed
      * filter gradient): at most KH per output row of a chunk or block ({@link #padBlockRows}).
@@ -919,12 +918,15 @@ final class VectorConv2d {
         /** Output pixels of the forward remainder tile and their gathered patches. */
         final int[] remainderPixels = new int[ROW_ALIGN];
         private float[] remainderPatches = new float[0];
-        /** forwardDirect's waiting tiles and, per output row of its group, the first and number of filter rows. */
+        /**
+         * forwardDirect's waiting tiles and, per output row of its group, the first and number of filter
+         * rows and where its first filter row starts.
+         */
         private float[] tiles = new float[0];
         private int[] firstTaps = new int[0];
         private int[] rowStarts = new int[0];
         private int[] taps = new int[0];
-        /** backwardFilter's window starts of one block, one per output pixel. */
+        /** Window starts in the padded rows, one per output pixel: a backwardFilter block or a forwardGathered chunk. */
         private int[] offsets = new int[0];
 
         float[] packed(int length) {
