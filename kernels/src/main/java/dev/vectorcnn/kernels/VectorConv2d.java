@@ -40,7 +40,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Workspace, per thread: one block of patch rows or padded input or output-gradient rows
  * ({@link #patchFloats}, about {@link #PATCH_BLOCK_FLOATS} floats for the filter-gradient blocks), one
- * packed operand (the filter, its sub-filters or a block of output-gradient rows), one tile and a few edge rows; on the calling thread
+ * packed operand (the filter, its sub-filters or a block of output-gradient rows, in an array padded for
+ * {@link CacheLineAligned}), one tile and a few edge rows; on the calling thread
  * also the filter-gradient partials (at most {@link #MAX_FILTER_GROUPS} of {@code K*OC + OC}, fewer for
  * large filters). All of it depends on the layer, none of it on the batch: {@link #workspaceFloats}
  * is the bound and the buffers are sized by the same methods.
@@ -91,6 +92,9 @@ final class VectorConv2d {
     /** Floats of one micro-kernel tile: 6 x 4 and 12 x 2 vectors are both 24 vectors. */
     private static final int TILE_FLOATS = GemmMicroKernel6x4.ROWS * GemmMicroKernel6x4.COLUMNS;
 
+    /** Where the packed operand starts in its scratch array: on a cache line (see {@link CacheLineAligned}). */
+    private static final int PACKED_START = CacheLineAligned.FIRST;
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private VectorConv2d() {
@@ -109,7 +113,7 @@ final class VectorConv2d {
         int panels = panels(oc, tile);
         float[] packed = SCRATCH.get().packed(packedFloats(s));
         for (int panel = 0; panel < panels; panel++) {
-            packColumns(filter, k, oc, panel, tile.columns, packed);
+            packColumns(filter, k, oc, panel, tile.columns, packed, PACKED_START);
         }
         if (s.filterWidth() * s.inChannels() < DIRECT_MIN_SEGMENT) {
             forwardGathered(s, input, bias, relu, output, tile, panels, packed);
@@ -183,7 +187,7 @@ final class VectorConv2d {
                     for (int kh = 0; kh < filterHeight; kh++) {
                         for (int depth = 0; depth < segmentLength; depth += piece) {
                             int kc = Math.min(piece, segmentLength - depth);
-                            int bIndex = column * k + (kh * segmentLength + depth) * tile.columns;
+                            int bIndex = PACKED_START + column * k + (kh * segmentLength + depth) * tile.columns;
                             for (int g = 0; g < groupEnd - group; g++) {
                                 int tap = kh - firstTaps[g];
                                 if (tap < 0 || tap >= taps[g]) {
@@ -251,10 +255,10 @@ final class VectorConv2d {
                 for (int panel = 0; panel < panels; panel++) {
                     int column = panel * tile.columns;
                     if (tileRows == tile.rows && column + tile.columns <= oc) {
-                        tile.runTransposedAActivated(k, patchColumns, r, pixels, packed, column * k, output,
+                        tile.runTransposedAActivated(k, patchColumns, r, pixels, packed, PACKED_START + column * k, output,
                                 out + r * oc + column, oc, bias, column, relu);
                     } else {
-                        tile.runTransposedA(k, patchColumns, r, pixels, packed, column * k, output,
+                        tile.runTransposedA(k, patchColumns, r, pixels, packed, PACKED_START + column * k, output,
                                 out + r * oc + column, oc, tileRows, oc - column, false, bias, column, relu, scratch.tile);
                     }
                 }
@@ -308,7 +312,7 @@ final class VectorConv2d {
             }
             int oc = s.outChannels();
             for (int column = 0; column < oc; column += tile.columns) {
-                tile.run(1, 0, patchLength, scratch.remainderPatches(0), 0, patchLength, packed, column * patchLength,
+                tile.run(1, 0, patchLength, scratch.remainderPatches(0), 0, patchLength, packed, PACKED_START + column * patchLength,
                         scratch.tile);
                 for (int r = 0; r < count; r++) {
                     GemmWriteBack.apply(scratch.tile, r * tile.columns, tile.columns, 1, oc - column, output, scratch.remainderPixels[r] * oc + column, oc, 1f, 0f, bias, column, relu);
@@ -330,7 +334,7 @@ final class VectorConv2d {
         MicroKernelTile tile = MicroKernelTile.forColumns(s.inChannels());
         int panels = panels(s.inChannels(), tile);
         float[] packed = SCRATCH.get().packed(packedFloats(s));
-        int offset = 0;
+        int offset = PACKED_START;
         for (int py = 0; py < s.strideHeight(); py++) {
             for (int px = 0; px < s.strideWidth(); px++) {
                 SubPixel c = new SubPixel(s, py, px);
@@ -343,7 +347,7 @@ final class VectorConv2d {
         forChunks(isLarge(s), s.batch(), image -> {
             Scratch scratch = SCRATCH.get();
             float[] rows = scratch.patches(patchFloats(s));
-            int classOffset = 0;
+            int classOffset = PACKED_START;
             for (int py = 0; py < s.strideHeight(); py++) {
                 for (int px = 0; px < s.strideWidth(); px++) {
                     SubPixel c = new SubPixel(s, py, px);
@@ -618,10 +622,10 @@ final class VectorConv2d {
                 int bStart = first * oc;
                 if (!inPlace) {
                     for (int panel = 0; panel < panels; panel++) {
-                        packRows(outputGrad, first, rows, oc, panel, tile.columns, packedGrad);
+                        packRows(outputGrad, first, rows, oc, panel, tile.columns, packedGrad, PACKED_START);
                     }
                     b = packedGrad;
-                    bStart = 0;
+                    bStart = PACKED_START;
                 }
                 for (int r = 0; r < k; r += tile.rows) {
                     int tileRows = Math.min(tile.rows, k - r);
@@ -703,7 +707,7 @@ final class VectorConv2d {
      * also holds the filter-gradient partials); independent of the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
-        return (long) packedFloats(s) + patchFloats(s) + edgeFloats(s) + partialFloats(s) + TILE_FLOATS
+        return (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + edgeFloats(s) + partialFloats(s) + TILE_FLOATS
                 + remainderFloats(s) + tilesFloats(s) + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
                 + Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth());
     }
@@ -832,11 +836,15 @@ final class VectorConv2d {
         return (a + b - 1) / b;
     }
 
-    /** Packs columns {@code [panel*width, +width)} of the row-major {@code [rows, cols]} matrix, zero-padded. */
-    private static void packColumns(float[] matrix, int rows, int cols, int panel, int width, float[] packed) {
+    /**
+     * Packs columns {@code [panel*width, +width)} of the row-major {@code [rows, cols]} matrix, zero-padded,
+     * panel p from {@code packed[start + p*width*rows]}.
+     */
+    private static void packColumns(float[] matrix, int rows, int cols, int panel, int width, float[] packed,
+                                    int start) {
         int column = panel * width;
         int valid = Math.min(width, cols - column);
-        int out = column * rows;
+        int out = start + column * rows;
         for (int p = 0; p < rows; p++, out += width) {
             System.arraycopy(matrix, p * cols + column, packed, out, valid);
             java.util.Arrays.fill(packed, out + valid, out + width, 0f);
@@ -844,10 +852,11 @@ final class VectorConv2d {
     }
 
     /** Packs columns {@code [panel*width, +width)} of {@code rows} rows of {@code [*, cols]} from row {@code first}. */
-    private static void packRows(float[] matrix, int first, int rows, int cols, int panel, int width, float[] packed) {
+    private static void packRows(float[] matrix, int first, int rows, int cols, int panel, int width, float[] packed,
+                                 int start) {
         int column = panel * width;
         int valid = Math.min(width, cols - column);
-        int out = column * rows;
+        int out = start + column * rows;
         for (int p = 0; p < rows; p++, out += width) {
             System.arraycopy(matrix, (first + p) * cols + column, packed, out, valid);
             java.util.Arrays.fill(packed, out + valid, out + width, 0f);
@@ -929,9 +938,10 @@ final class VectorConv2d {
         /** Window starts in the padded rows, one per output pixel: a backwardFilter block or a forwardGathered chunk. */
         private int[] offsets = new int[0];
 
+        /** The packed operand, from {@link #PACKED_START}. */
         float[] packed(int length) {
-            if (packed.length < length) {
-                packed = new float[length];
+            if (packed.length < CacheLineAligned.lengthFor(length)) {
+                packed = CacheLineAligned.floats(length);
             }
             return packed;
         }

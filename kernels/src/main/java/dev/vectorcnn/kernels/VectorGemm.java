@@ -46,6 +46,9 @@ final class VectorGemm {
     /** Below this many multiply-adds a call stays on the calling thread: a fork would cost more. */
     private static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 18;
 
+    /** Where the packed panels of B start in their scratch array: on a cache line (see {@link CacheLineAligned}). */
+    private static final int PACKED_B_START = CacheLineAligned.FIRST;
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private VectorGemm() {
@@ -128,7 +131,7 @@ final class VectorGemm {
         boolean direct = alpha == 1f && (beta == 0f || beta == 1f) && bias == null && !relu;
         for (int panel = 0; panel < panels; panel++) {
             int column = panel * tile.columns;
-            int bStart = panel * tile.columns * k + depthStart * tile.columns;
+            int bStart = PACKED_B_START + panel * tile.columns * k + depthStart * tile.columns;
             int biasIndex = epilogue.biasOffset() + column;
             boolean fullWidth = column + tile.columns <= n;
             for (int r = 0; r < rows; r += tile.rows) {
@@ -148,12 +151,15 @@ final class VectorGemm {
         }
     }
 
-    /** Packs columns {@code [panel*width, panel*width + width)} of op(B), all k rows, zero-padded. */
+    /**
+     * Packs columns {@code [panel*width, panel*width + width)} of op(B), all k rows, zero-padded, from
+     * {@code packed[PACKED_B_START + panel*width*k]}.
+     */
     private static void packPanelOfB(boolean transB, float[] b, int bOffset, int ldb, int k, int n,
                                      int panel, int width, float[] packed) {
         int column = panel * width;
         int valid = Math.min(width, n - column);
-        int out = panel * width * k;
+        int out = PACKED_B_START + panel * width * k;
         for (int p = 0; p < k; p++, out += width) {
             if (transB) {
                 for (int j = 0; j < valid; j++) {
@@ -209,9 +215,10 @@ final class VectorGemm {
             return tile;
         }
 
+        /** The packed panels of B, from {@link #PACKED_B_START}. */
         float[] packedB(int length) {
-            if (packedB.length < length) {
-                packedB = new float[length];
+            if (packedB.length < CacheLineAligned.lengthFor(length)) {
+                packedB = CacheLineAligned.floats(length);
             }
             return packedB;
         }
