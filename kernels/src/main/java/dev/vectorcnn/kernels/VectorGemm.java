@@ -12,8 +12,9 @@ import java.util.function.IntConsumer;
  *   <li>B is packed once per call into column panels of the micro-kernel's width, {@code k} rows
  *       each, zero-padded past column n (so no tile sees a ragged edge). The transpose of B is
  *       absorbed here. Panels are packed in parallel.</li>
- *   <li>The rows of C are cut into chunks of {@link #rowsPerChunk(int)} rows; chunks run in parallel, in
- *       one fork per call. Chunk boundaries depend only on m, so results do not depend on thread count.</li>
+ *   <li>C is cut into chunks of {@link #rowsPerChunk(int, int)} rows by {@link #panelsPerGroup} B panels;
+ *       chunks run in parallel, in one fork per call. Chunk boundaries depend only on the shape, so
+ *       results do not depend on thread count.</li>
  *   <li>Inside a chunk: k blocks of at most {@link #MAX_DEPTH_BLOCK}, then B panels, then micro-panels
  *       of A rows: each B panel serves every micro-panel of the chunk before the next one is read, and
  *       the chunk's A rows stay in L2 across the panels. The opposite order (an A micro-panel held in
@@ -36,6 +37,15 @@ final class VectorGemm {
 
     /** The most rows of C per parallel chunk: a multiple of both tile heights; 120 x 640 A rows fit in L2. */
     static final int MAX_ROWS_PER_CHUNK = 120;
+
+    /**
+     * Most floats of B, one depth block deep, that one parallel chunk reads (512 KiB, a quarter of L2):
+     * each chunk covers a group of B panels as well as a block of rows, so that a wide B (square 1024:
+     * 2 MiB per depth block) is read from L2 by many rows instead of from L3 by a few. Square 1024
+     * against row chunks over every panel (JMH, 3 interleaved rounds): 1 thread 62.5 -> 68.0 ops/s,
+     * 2 threads 117 -> 134; square 512 unchanged. Groups of 256 KiB or 1 MiB measured the same.
+     */
+    private static final int PANEL_GROUP_FLOATS = 1 << 17;
 
     /**
      * Chunks a call aims for, so that 2 to 8 threads get near-equal shares: with 120-row chunks square
@@ -67,17 +77,21 @@ final class VectorGemm {
 
         int depthBlocks = (k + MAX_DEPTH_BLOCK - 1) / MAX_DEPTH_BLOCK;
         int depthBlock = (k + depthBlocks - 1) / depthBlocks;
-        int rowsPerChunk = rowsPerChunk(m);
-        int chunks = (m + rowsPerChunk - 1) / rowsPerChunk;
-        forChunks(parallel, chunks, chunk -> {
-            int rowStart = chunk * rowsPerChunk;
+        int panelsPerGroup = panelsPerGroup(depthBlock, tile.columns);
+        int panelGroups = (panels + panelsPerGroup - 1) / panelsPerGroup;
+        int rowsPerChunk = rowsPerChunk(m, panelGroups);
+        int rowChunks = (m + rowsPerChunk - 1) / rowsPerChunk;
+        forChunks(parallel, rowChunks * panelGroups, chunk -> {
+            int rowStart = chunk / panelGroups * rowsPerChunk;
             int rowEnd = Math.min(m, rowStart + rowsPerChunk);
+            int firstPanel = chunk % panelGroups * panelsPerGroup;
+            int endPanel = Math.min(panels, firstPanel + panelsPerGroup);
             Scratch scratch = SCRATCH.get();
             for (int depthStart = 0; depthStart < k; depthStart += depthBlock) {
                 int depth = Math.min(depthBlock, k - depthStart);
                 boolean firstDepth = depthStart == 0;
                 boolean lastDepth = depthStart + depth == k;
-                multiplyBlock(tile, transA, a, aOffset, lda, packedB, k, c, cOffset, ldc, n, panels,
+                multiplyBlock(tile, transA, a, aOffset, lda, packedB, k, c, cOffset, ldc, n, firstPanel, endPanel,
                         rowStart, rowEnd, depthStart, depth,
                         alpha, firstDepth ? beta : 1f, lastDepth ? epilogue : Epilogue.NONE, scratch);
             }
@@ -85,23 +99,34 @@ final class VectorGemm {
     }
 
     /**
-     * Rows per parallel chunk for an m-row product: about m / {@link #TARGET_CHUNKS}, rounded up to a
-     * multiple of 12 (both tile heights), at most {@link #MAX_ROWS_PER_CHUNK}. It depends on m only,
-     * never on the thread count, which keeps results bitwise identical for any number of threads.
+     * B panels per parallel chunk: as many as keep their pieces of one depth block within
+     * {@link #PANEL_GROUP_FLOATS}, at least one.
      */
-    static int rowsPerChunk(int m) {
+    static int panelsPerGroup(int depthBlock, int panelColumns) {
+        return Math.max(1, PANEL_GROUP_FLOATS / (depthBlock * panelColumns));
+    }
+
+    /**
+     * Rows per parallel chunk for an m-row product whose columns are cut into {@code panelGroups}: about
+     * {@code m * panelGroups / TARGET_CHUNKS}, rounded up to a multiple of 12 (both tile heights), at most
+     * {@link #MAX_ROWS_PER_CHUNK}. It depends on the shape only, never on the thread count; and a chunk's
+     * rows and columns do not change the order in which any element of C sums over k, so results are
+     * bitwise identical for any number of threads.
+     */
+    static int rowsPerChunk(int m, int panelGroups) {
         int tileMultiple = 12;
-        int rows = (m + TARGET_CHUNKS - 1) / TARGET_CHUNKS;
+        int rows = (int) (((long) m * panelGroups + TARGET_CHUNKS - 1) / TARGET_CHUNKS);
         rows = (rows + tileMultiple - 1) / tileMultiple * tileMultiple;
         return Math.min(MAX_ROWS_PER_CHUNK, rows);
     }
 
     /**
-     * One (row chunk, depth block) of C: B panel by B panel, and for each panel every micro-panel of A
-     * rows, so the panel stays hot while A streams from L2.
+     * One (row chunk, panel group, depth block) of C: B panel by B panel, and for each panel every
+     * micro-panel of A rows, so the panel stays hot while A streams from L2.
      */
     private static void multiplyBlock(MicroKernelTile tile, boolean transA, float[] a, int aOffset, int lda,
-                                      float[] packedB, int k, float[] c, int cOffset, int ldc, int n, int panels,
+                                      float[] packedB, int k, float[] c, int cOffset, int ldc, int n,
+                                      int firstPanel, int endPanel,
                                       int rowStart, int rowEnd, int depthStart, int depth, float alpha, float beta,
                                       Epilogue epilogue, Scratch scratch) {
         float[] bias = epilogue.bias();
@@ -129,7 +154,7 @@ final class VectorGemm {
         // With nothing to apply, full tiles go straight to C: the write-back's round trip through a
         // scratch tile cost as much as the multiply-adds when k is small (MNIST conv1's k = 9).
         boolean direct = alpha == 1f && (beta == 0f || beta == 1f) && bias == null && !relu;
-        for (int panel = 0; panel < panels; panel++) {
+        for (int panel = firstPanel; panel < endPanel; panel++) {
             int column = panel * tile.columns;
             int bStart = PACKED_B_START + panel * tile.columns * k + depthStart * tile.columns;
             int biasIndex = epilogue.biasOffset() + column;

@@ -131,7 +131,7 @@ class GemmTest {
     @Test
     void row_chunks_are_tile_multiples_and_balance_two_threads() {
         for (int m : new int[] {1, 12, 100, 256, 512, 1024, 19_600, 100_352}) {
-            int rows = VectorGemm.rowsPerChunk(m);
+            int rows = VectorGemm.rowsPerChunk(m, 1);
             int chunks = (m + rows - 1) / rows;
             assertEquals(0, rows % 12, "m=" + m);
             assertTrue(rows <= VectorGemm.MAX_ROWS_PER_CHUNK, "m=" + m);
