@@ -128,6 +128,18 @@ class GemmTest {
         check(random, true, false, VectorGemm.MAX_ROWS_PER_CHUNK + 1, 70, 64, 1f, 1f, false, false);
     }
 
+    /** Columns in several groups of B panels, the last one ragged, for each transpose of A. */
+    @Test
+    void n_spanning_several_panel_groups() {
+        SplittableRandom random = new SplittableRandom(12);
+        int k = 2 * VectorGemm.MAX_DEPTH_BLOCK + 1;
+        int depthBlock = (k + 2) / 3;
+        // 32-column panels (256-bit species) make the widest groups; 512-bit ones get more of them.
+        int n = 2 * VectorGemm.panelsPerGroup(depthBlock, 32) * 32 + 10;
+        check(random, false, false, 31, n, k, 1f, 0f, true, true);
+        check(random, true, false, 25, n, k, 0.5f, 1f, false, false);
+    }
+
     @Test
     void row_chunks_are_tile_multiples_and_balance_two_threads() {
         for (int m : new int[] {1, 12, 100, 256, 512, 1024, 19_600, 100_352}) {
@@ -235,7 +247,9 @@ class GemmTest {
     @Test
     void bitwise_identical_for_any_thread_count() {
         SplittableRandom random = new SplittableRandom(11);
-        int m = 3 * VectorGemm.MAX_ROWS_PER_CHUNK + 5, n = 70, k = VectorGemm.MAX_DEPTH_BLOCK + 3;
+        // More than one depth block, row chunk and group of B panels.
+        int m = 3 * VectorGemm.MAX_ROWS_PER_CHUNK + 5, k = VectorGemm.MAX_DEPTH_BLOCK + 3;
+        int n = VectorGemm.panelsPerGroup((k + 1) / 2, 32) * 32 + 70;
         float[] a = randomArray(random, m * k);
         float[] b = randomArray(random, k * n);
         float[] bias = randomArray(random, n);
