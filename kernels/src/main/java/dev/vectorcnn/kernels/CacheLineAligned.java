@@ -23,8 +23,8 @@ package dev.vectorcnn.kernels;
  *
  * <p>The cost is memory: each array has at least half a region, 512 KiB with the 1 MiB regions of a heap
  * up to 2 GiB, 2 MiB with the 4 MiB regions of a 6 GiB heap, and every thread that runs a convolution
- * or a GEMM holds two (the packed filter and GEMM's packed B) for as long as it lives. Where a region is above
- * {@link #MAX_PADDED_BYTES} twice over (heaps above about 16 GiB), the arrays stay at their own length
+ * or a GEMM holds two (the packed filter and GEMM's packed B) for as long as it lives. Where half a
+ * region is above {@link #MAX_PADDED_BYTES} (heaps above 16 GiB), the arrays keep their own length
  * rather than take that much per thread, and are not aligned.
  */
 final class CacheLineAligned {

@@ -264,11 +264,12 @@ final class VectorConv2d {
                 for (int panel = 0; panel < panels; panel++) {
                     int column = panel * tile.columns;
                     if (tileRows == tile.rows && column + tile.columns <= oc) {
-                        tile.runTransposedAActivated(k, patchColumns, r, pixels, packed, PACKED_START + column * k, output,
-                                out + r * oc + column, oc, bias, column, relu);
+                        tile.runTransposedAActivated(k, patchColumns, r, pixels, packed, PACKED_START + column * k,
+                                output, out + r * oc + column, oc, bias, column, relu);
                     } else {
-                        tile.runTransposedA(k, patchColumns, r, pixels, packed, PACKED_START + column * k, output,
-                                out + r * oc + column, oc, tileRows, oc - column, false, bias, column, relu, scratch.tile);
+                        tile.runTransposedA(k, patchColumns, r, pixels, packed, PACKED_START + column * k,
+                                output, out + r * oc + column, oc, tileRows, oc - column, false, bias, column, relu,
+                                scratch.tile);
                     }
                 }
             }
@@ -321,8 +322,8 @@ final class VectorConv2d {
             }
             int oc = s.outChannels();
             for (int column = 0; column < oc; column += tile.columns) {
-                tile.run(1, 0, patchLength, scratch.remainderPatches(0), 0, patchLength, packed, PACKED_START + column * patchLength,
-                        scratch.tile);
+                tile.run(1, 0, patchLength, scratch.remainderPatches(0), 0, patchLength, packed,
+                        PACKED_START + column * patchLength, scratch.tile);
                 for (int r = 0; r < count; r++) {
                     GemmWriteBack.apply(scratch.tile, r * tile.columns, tile.columns, 1, oc - column, output, scratch.remainderPixels[r] * oc + column, oc, 1f, 0f, bias, column, relu);
                 }
@@ -717,8 +718,8 @@ final class VectorConv2d {
      * also holds the filter-gradient partials); independent of the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
-        return (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + edgeFloats(s) + partialFloats(s) + TILE_FLOATS
-                + remainderFloats(s) + tilesFloats(s) + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
+        return (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + edgeFloats(s)
+                + partialFloats(s) + TILE_FLOATS + remainderFloats(s) + tilesFloats(s) + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
                 + Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth());
     }
 
