@@ -33,40 +33,45 @@ final class ConvTnMicroKernel12x2 {
 
     /**
      * As {@link #run}, but depth step p reads A at {@code aIndex + offsets[p]} instead of
-     * {@code aIndex + p*lda}: the filter gradient reads patch values in place from zero-padded input
-     * rows, where the windows of consecutive output pixels are evenly spaced within an output row but
-     * jump between rows, so no single stride fits a block of several output rows. The tile goes to
-     * {@code tile} from {@code tileIndex}, or is added to what is there when {@code accumulate}: a
-     * filter-gradient partial whose rows are exactly {@code COLUMNS} wide is such a tile, so the sum
-     * over blocks needs no separate write-back.
+     * {@code aIndex + p*lda}, and the accumulators start at C's values when {@code accumulate}. The
+     * filter gradient reads patch values in place from zero-padded input rows this way, where the
+     * windows of consecutive output pixels are evenly spaced within an output row but jump between
+     * rows, so no single stride fits a block of several output rows; it accumulates into a partial
+     * whose rows are exactly {@code COLUMNS} wide, so the sum over blocks needs no separate write-back.
+     * A one-channel stride-1 forward reads its patches in place the same way, 12 (or 6) adjacent
+     * pixels of one output row being adjacent floats of each filter tap's padded row.
      */
-    static void runIndirect(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] tile,
-                            int tileIndex, boolean accumulate) {
+    static void runIndirect(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] bias,
+                            int biasIndex, float floor, float[] c, int cIndex, int ldc, boolean accumulate) {
         final int lanes = SPECIES.length();
-        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex) : FloatVector.zero(SPECIES);
-        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 6 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 7 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 8 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 9 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 10 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 11 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c60 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 12 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c61 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 13 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c70 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 14 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c71 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 15 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c80 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 16 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c81 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 17 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c90 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 18 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c91 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 19 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c100 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 20 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c101 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 21 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c110 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 22 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c111 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 23 * lanes) : FloatVector.zero(SPECIES);
+        final FloatVector bias0 = bias == null ? FloatVector.zero(SPECIES)
+                : FloatVector.fromArray(SPECIES, bias, biasIndex);
+        final FloatVector bias1 = bias == null ? FloatVector.zero(SPECIES)
+                : FloatVector.fromArray(SPECIES, bias, biasIndex + lanes);
+        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex) : bias0;
+        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + lanes) : bias1;
+        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + ldc) : bias0;
+        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + ldc + lanes) : bias1;
+        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 2 * ldc) : bias0;
+        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 2 * ldc + lanes) : bias1;
+        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 3 * ldc) : bias0;
+        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 3 * ldc + lanes) : bias1;
+        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 4 * ldc) : bias0;
+        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 4 * ldc + lanes) : bias1;
+        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 5 * ldc) : bias0;
+        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 5 * ldc + lanes) : bias1;
+        FloatVector c60 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 6 * ldc) : bias0;
+        FloatVector c61 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 6 * ldc + lanes) : bias1;
+        FloatVector c70 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 7 * ldc) : bias0;
+        FloatVector c71 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 7 * ldc + lanes) : bias1;
+        FloatVector c80 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 8 * ldc) : bias0;
+        FloatVector c81 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 8 * ldc + lanes) : bias1;
+        FloatVector c90 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 9 * ldc) : bias0;
+        FloatVector c91 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 9 * ldc + lanes) : bias1;
+        FloatVector c100 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 10 * ldc) : bias0;
+        FloatVector c101 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 10 * ldc + lanes) : bias1;
+        FloatVector c110 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 11 * ldc) : bias0;
+        FloatVector c111 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 11 * ldc + lanes) : bias1;
         for (int p = 0; p < kc; p++) {
             final int bRow = bIndex + p * COLUMNS;
             final int aColumn = aIndex + offsets[p];
@@ -98,30 +103,30 @@ final class ConvTnMicroKernel12x2 {
             ar = FloatVector.broadcast(SPECIES, a[aColumn + 11]);
             c110 = ar.fma(b0, c110); c111 = ar.fma(b1, c111);
         }
-        c00.intoArray(tile, tileIndex);
-        c01.intoArray(tile, tileIndex + lanes);
-        c10.intoArray(tile, tileIndex + 2 * lanes);
-        c11.intoArray(tile, tileIndex + 3 * lanes);
-        c20.intoArray(tile, tileIndex + 4 * lanes);
-        c21.intoArray(tile, tileIndex + 5 * lanes);
-        c30.intoArray(tile, tileIndex + 6 * lanes);
-        c31.intoArray(tile, tileIndex + 7 * lanes);
-        c40.intoArray(tile, tileIndex + 8 * lanes);
-        c41.intoArray(tile, tileIndex + 9 * lanes);
-        c50.intoArray(tile, tileIndex + 10 * lanes);
-        c51.intoArray(tile, tileIndex + 11 * lanes);
-        c60.intoArray(tile, tileIndex + 12 * lanes);
-        c61.intoArray(tile, tileIndex + 13 * lanes);
-        c70.intoArray(tile, tileIndex + 14 * lanes);
-        c71.intoArray(tile, tileIndex + 15 * lanes);
-        c80.intoArray(tile, tileIndex + 16 * lanes);
-        c81.intoArray(tile, tileIndex + 17 * lanes);
-        c90.intoArray(tile, tileIndex + 18 * lanes);
-        c91.intoArray(tile, tileIndex + 19 * lanes);
-        c100.intoArray(tile, tileIndex + 20 * lanes);
-        c101.intoArray(tile, tileIndex + 21 * lanes);
-        c110.intoArray(tile, tileIndex + 22 * lanes);
-        c111.intoArray(tile, tileIndex + 23 * lanes);
+        c00.max(floor).intoArray(c, cIndex);
+        c01.max(floor).intoArray(c, cIndex + lanes);
+        c10.max(floor).intoArray(c, cIndex + ldc);
+        c11.max(floor).intoArray(c, cIndex + ldc + lanes);
+        c20.max(floor).intoArray(c, cIndex + 2 * ldc);
+        c21.max(floor).intoArray(c, cIndex + 2 * ldc + lanes);
+        c30.max(floor).intoArray(c, cIndex + 3 * ldc);
+        c31.max(floor).intoArray(c, cIndex + 3 * ldc + lanes);
+        c40.max(floor).intoArray(c, cIndex + 4 * ldc);
+        c41.max(floor).intoArray(c, cIndex + 4 * ldc + lanes);
+        c50.max(floor).intoArray(c, cIndex + 5 * ldc);
+        c51.max(floor).intoArray(c, cIndex + 5 * ldc + lanes);
+        c60.max(floor).intoArray(c, cIndex + 6 * ldc);
+        c61.max(floor).intoArray(c, cIndex + 6 * ldc + lanes);
+        c70.max(floor).intoArray(c, cIndex + 7 * ldc);
+        c71.max(floor).intoArray(c, cIndex + 7 * ldc + lanes);
+        c80.max(floor).intoArray(c, cIndex + 8 * ldc);
+        c81.max(floor).intoArray(c, cIndex + 8 * ldc + lanes);
+        c90.max(floor).intoArray(c, cIndex + 9 * ldc);
+        c91.max(floor).intoArray(c, cIndex + 9 * ldc + lanes);
+        c100.max(floor).intoArray(c, cIndex + 10 * ldc);
+        c101.max(floor).intoArray(c, cIndex + 10 * ldc + lanes);
+        c110.max(floor).intoArray(c, cIndex + 11 * ldc);
+        c111.max(floor).intoArray(c, cIndex + 11 * ldc + lanes);
     }
 
     /**

@@ -33,40 +33,49 @@ final class ConvTnMicroKernel6x4 {
 
     /**
      * As {@link #run}, but depth step p reads A at {@code aIndex + offsets[p]} instead of
-     * {@code aIndex + p*lda}: the filter gradient reads patch values in place from zero-padded input
-     * rows, where the windows of consecutive output pixels are evenly spaced within an output row but
-     * jump between rows, so no single stride fits a block of several output rows. The tile goes to
-     * {@code tile} from {@code tileIndex}, or is added to what is there when {@code accumulate}: a
-     * filter-gradient partial whose rows are exactly {@code COLUMNS} wide is such a tile, so the sum
-     * over blocks needs no separate write-back.
+     * {@code aIndex + p*lda}, and the accumulators start at C's values when {@code accumulate}. The
+     * filter gradient reads patch values in place from zero-padded input rows this way, where the
+     * windows of consecutive output pixels are evenly spaced within an output row but jump between
+     * rows, so no single stride fits a block of several output rows; it accumulates into a partial
+     * whose rows are exactly {@code COLUMNS} wide, so the sum over blocks needs no separate write-back.
+     * A one-channel stride-1 forward reads its patches in place the same way, 12 (or 6) adjacent
+     * pixels of one output row being adjacent floats of each filter tap's padded row.
      */
-    static void runIndirect(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] tile,
-                            int tileIndex, boolean accumulate) {
+    static void runIndirect(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] bias,
+                            int biasIndex, float floor, float[] c, int cIndex, int ldc, boolean accumulate) {
         final int lanes = SPECIES.length();
-        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex) : FloatVector.zero(SPECIES);
-        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c02 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c03 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c12 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 6 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c13 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 7 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 8 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 9 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c22 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 10 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c23 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 11 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 12 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 13 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c32 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 14 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c33 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 15 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 16 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 17 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c42 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 18 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c43 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 19 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 20 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 21 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c52 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 22 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c53 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 23 * lanes) : FloatVector.zero(SPECIES);
+        final FloatVector bias0 = bias == null ? FloatVector.zero(SPECIES)
+                : FloatVector.fromArray(SPECIES, bias, biasIndex);
+        final FloatVector bias1 = bias == null ? FloatVector.zero(SPECIES)
+                : FloatVector.fromArray(SPECIES, bias, biasIndex + lanes);
+        final FloatVector bias2 = bias == null ? FloatVector.zero(SPECIES)
+                : FloatVector.fromArray(SPECIES, bias, biasIndex + 2 * lanes);
+        final FloatVector bias3 = bias == null ? FloatVector.zero(SPECIES)
+                : FloatVector.fromArray(SPECIES, bias, biasIndex + 3 * lanes);
+        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex) : bias0;
+        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + lanes) : bias1;
+        FloatVector c02 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 2 * lanes) : bias2;
+        FloatVector c03 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 3 * lanes) : bias3;
+        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + ldc) : bias0;
+        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + ldc + lanes) : bias1;
+        FloatVector c12 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + ldc + 2 * lanes) : bias2;
+        FloatVector c13 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + ldc + 3 * lanes) : bias3;
+        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 2 * ldc) : bias0;
+        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 2 * ldc + lanes) : bias1;
+        FloatVector c22 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 2 * ldc + 2 * lanes) : bias2;
+        FloatVector c23 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 2 * ldc + 3 * lanes) : bias3;
+        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 3 * ldc) : bias0;
+        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 3 * ldc + lanes) : bias1;
+        FloatVector c32 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 3 * ldc + 2 * lanes) : bias2;
+        FloatVector c33 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 3 * ldc + 3 * lanes) : bias3;
+        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 4 * ldc) : bias0;
+        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 4 * ldc + lanes) : bias1;
+        FloatVector c42 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 4 * ldc + 2 * lanes) : bias2;
+        FloatVector c43 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 4 * ldc + 3 * lanes) : bias3;
+        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 5 * ldc) : bias0;
+        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 5 * ldc + lanes) : bias1;
+        FloatVector c52 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 5 * ldc + 2 * lanes) : bias2;
+        FloatVector c53 = accumulate ? FloatVector.fromArray(SPECIES, c, cIndex + 5 * ldc + 3 * lanes) : bias3;
         for (int p = 0; p < kc; p++) {
             final int bRow = bIndex + p * COLUMNS;
             final int aColumn = aIndex + offsets[p];
@@ -88,30 +97,30 @@ final class ConvTnMicroKernel6x4 {
             ar = FloatVector.broadcast(SPECIES, a[aColumn + 5]);
             c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51); c52 = ar.fma(b2, c52); c53 = ar.fma(b3, c53);
         }
-        c00.intoArray(tile, tileIndex);
-        c01.intoArray(tile, tileIndex + lanes);
-        c02.intoArray(tile, tileIndex + 2 * lanes);
-        c03.intoArray(tile, tileIndex + 3 * lanes);
-        c10.intoArray(tile, tileIndex + 4 * lanes);
-        c11.intoArray(tile, tileIndex + 5 * lanes);
-        c12.intoArray(tile, tileIndex + 6 * lanes);
-        c13.intoArray(tile, tileIndex + 7 * lanes);
-        c20.intoArray(tile, tileIndex + 8 * lanes);
-        c21.intoArray(tile, tileIndex + 9 * lanes);
-        c22.intoArray(tile, tileIndex + 10 * lanes);
-        c23.intoArray(tile, tileIndex + 11 * lanes);
-        c30.intoArray(tile, tileIndex + 12 * lanes);
-        c31.intoArray(tile, tileIndex + 13 * lanes);
-        c32.intoArray(tile, tileIndex + 14 * lanes);
-        c33.intoArray(tile, tileIndex + 15 * lanes);
-        c40.intoArray(tile, tileIndex + 16 * lanes);
-        c41.intoArray(tile, tileIndex + 17 * lanes);
-        c42.intoArray(tile, tileIndex + 18 * lanes);
-        c43.intoArray(tile, tileIndex + 19 * lanes);
-        c50.intoArray(tile, tileIndex + 20 * lanes);
-        c51.intoArray(tile, tileIndex + 21 * lanes);
-        c52.intoArray(tile, tileIndex + 22 * lanes);
-        c53.intoArray(tile, tileIndex + 23 * lanes);
+        c00.max(floor).intoArray(c, cIndex);
+        c01.max(floor).intoArray(c, cIndex + lanes);
+        c02.max(floor).intoArray(c, cIndex + 2 * lanes);
+        c03.max(floor).intoArray(c, cIndex + 3 * lanes);
+        c10.max(floor).intoArray(c, cIndex + ldc);
+        c11.max(floor).intoArray(c, cIndex + ldc + lanes);
+        c12.max(floor).intoArray(c, cIndex + ldc + 2 * lanes);
+        c13.max(floor).intoArray(c, cIndex + ldc + 3 * lanes);
+        c20.max(floor).intoArray(c, cIndex + 2 * ldc);
+        c21.max(floor).intoArray(c, cIndex + 2 * ldc + lanes);
+        c22.max(floor).intoArray(c, cIndex + 2 * ldc + 2 * lanes);
+        c23.max(floor).intoArray(c, cIndex + 2 * ldc + 3 * lanes);
+        c30.max(floor).intoArray(c, cIndex + 3 * ldc);
+        c31.max(floor).intoArray(c, cIndex + 3 * ldc + lanes);
+        c32.max(floor).intoArray(c, cIndex + 3 * ldc + 2 * lanes);
+        c33.max(floor).intoArray(c, cIndex + 3 * ldc + 3 * lanes);
+        c40.max(floor).intoArray(c, cIndex + 4 * ldc);
+        c41.max(floor).intoArray(c, cIndex + 4 * ldc + lanes);
+        c42.max(floor).intoArray(c, cIndex + 4 * ldc + 2 * lanes);
+        c43.max(floor).intoArray(c, cIndex + 4 * ldc + 3 * lanes);
+        c50.max(floor).intoArray(c, cIndex + 5 * ldc);
+        c51.max(floor).intoArray(c, cIndex + 5 * ldc + lanes);
+        c52.max(floor).intoArray(c, cIndex + 5 * ldc + 2 * lanes);
+        c53.max(floor).intoArray(c, cIndex + 5 * ldc + 3 * lanes);
     }
 
     /**

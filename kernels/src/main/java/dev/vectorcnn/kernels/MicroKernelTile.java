@@ -84,13 +84,32 @@ enum MicroKernelTile {
         int targetIndex = inPlace ? cIndex : 0;
         boolean add = inPlace && accumulate;
         if (this == SIX_BY_FOUR) {
-            ConvTnMicroKernel6x4.runIndirect(kc, a, aIndex, offsets, b, bIndex, target, targetIndex, add);
+            ConvTnMicroKernel6x4.runIndirect(kc, a, aIndex, offsets, b, bIndex, null, 0, Float.NEGATIVE_INFINITY,
+                    target, targetIndex, columns, add);
         } else {
-            ConvTnMicroKernel12x2.runIndirect(kc, a, aIndex, offsets, b, bIndex, target, targetIndex, add);
+            ConvTnMicroKernel12x2.runIndirect(kc, a, aIndex, offsets, b, bIndex, null, 0, Float.NEGATIVE_INFINITY,
+                    target, targetIndex, columns, add);
         }
         if (!inPlace) {
             GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, null, 0,
                     false);
+        }
+    }
+
+    /**
+     * {@code C = act(A^T x B + bias)} for a full tile with all {@link #columns} columns, depth step p
+     * reading A's column at {@code aIndex + offsets[p]}, written straight into C with the bias and
+     * activation applied in registers.
+     */
+    void runIndirectActivated(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] c,
+                              int cIndex, int ldc, float[] bias, int biasIndex, boolean relu) {
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        if (this == SIX_BY_FOUR) {
+            ConvTnMicroKernel6x4.runIndirect(kc, a, aIndex, offsets, b, bIndex, bias, biasIndex, floor, c, cIndex,
+                    ldc, false);
+        } else {
+            ConvTnMicroKernel12x2.runIndirect(kc, a, aIndex, offsets, b, bIndex, bias, biasIndex, floor, c, cIndex,
+                    ldc, false);
         }
     }
 

@@ -17,8 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       per filter row; the input is never gathered): the input itself when no full tile's windows
  *       reach the left or right padding (MNIST conv2), otherwise zero-padded copies of those rows made
  *       once per output row. The last {@code OW mod ROWS} pixels of each row are gathered into shared
- *       tiles ({@link Remainder}); for shorter filter rows (few channels, e.g. MNIST conv1) the patches of a
- *       chunk of output rows are gathered with a strided copy and the tiles run over the whole patch.
+ *       tiles ({@link Remainder}); for shorter filter rows (few channels) the patches of a chunk of
+ *       output rows are gathered with a strided copy and the tiles run over the whole patch, or, with
+ *       one input channel and stride 1 (MNIST conv1), read in place from zero-padded rows.
  *       Direct reads are what XNNPACK's indirection buffer achieves; here a patch row's filter-row
  *       runs are evenly spaced in the padded rows, so a stride replaces the pointer table.</li>
  *   <li>backwardInput: no col2im. The input pixels are split into the {@code sy*sx} stride parity
@@ -234,7 +235,9 @@ final class VectorConv2d {
      * rows are gathered into one block, stored transposed ({@link PatchRows#gatherOutputRowTransposed}:
      * one row per patch column, one column per pixel, so that for one input channel and stride 1 the
      * gather is a contiguous copy), and the tiles run over it with the full patch as depth, crossing
-     * output rows, so there are neither ragged tiles nor per-filter-row tile round trips.
+     * output rows, so there are neither ragged tiles nor per-filter-row tile round trips. With one
+     * input channel and stride 1 the padded rows are already in that layout and are read in place
+     * ({@link #forwardRowsInPlace}).
      */
     private static void forwardGathered(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
                                         MicroKernelTile tile, int panels, float[] packed) {
@@ -245,6 +248,7 @@ final class VectorConv2d {
         int rowsPerChunk = forwardRowsPerChunk(s);
         int chunks = ceilDiv(outRows, rowsPerChunk);
         int paddedRow = paddedRowFloats(s);
+        boolean inPlace = readsPatchesInPlace(s, tile);
         forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
             float[] padded = scratch.edge(edgeFloats(s));
@@ -254,6 +258,11 @@ final class VectorConv2d {
             int pixels = (endRow - firstRow) * outWidth;
             int[] windows = scratch.offsets(pixels);
             padBlockRows(s, input, firstRow, endRow - firstRow, paddedRow, padded, windows);
+            if (inPlace) {
+                forwardRowsInPlace(s, padded, paddedRow, windows, firstRow, endRow, bias, relu, output, tile, panels,
+                        packed, scratch);
+                return;
+            }
             for (int g = 0; g < endRow - firstRow; g++) {
                 PatchRows.gatherOutputRowTransposed(s, padded, windows[g * outWidth], paddedRow, patchColumns,
                         g * outWidth, pixels);
@@ -274,6 +283,57 @@ final class VectorConv2d {
                 }
             }
         });
+    }
+
+    /**
+     * Whether {@link #forwardGathered} reads the patches in place from the padded rows: with one input
+     * channel and horizontal stride 1, a filter tap's values for adjacent pixels of an output row are
+     * adjacent floats of one padded row, which is the transposed-A kernels' layout; a row must hold a
+     * tile.
+     */
+    private static boolean readsPatchesInPlace(Conv2dShape s, MicroKernelTile tile) {
+        return s.inChannels() == 1 && s.strideWidth() == 1 && s.outWidth() >= tile.rows;
+    }
+
+    /**
+     * Output rows {@code [firstRow, endRow)} of a one-channel stride-1 forward, the tiles reading their
+     * patches from the chunk's padded rows through one offset per filter tap
+     * ({@link MicroKernelTile#runIndirectActivated}): MNIST conv1 then neither gathers nor copies its
+     * patches, which cost it a third of its time. A tile holds pixels of one output row, so the last
+     * tile of a row that is not a whole number of tiles starts early and overlaps its neighbour; the
+     * pixels both compute get the same value twice, the sums running in the same order.
+     */
+    private static void forwardRowsInPlace(Conv2dShape s, float[] padded, int paddedRow, int[] windows, int firstRow,
+                                           int endRow, float[] bias, boolean relu, float[] output,
+                                           MicroKernelTile tile, int panels, float[] packed, Scratch scratch) {
+        int k = s.patchLength();
+        int oc = s.outChannels();
+        int outWidth = s.outWidth();
+        int filterWidth = s.filterWidth();
+        int[] taps = scratch.tapOffsets(k);
+        for (int p = 0; p < k; p++) {
+            taps[p] = p / filterWidth * paddedRow + p % filterWidth;
+        }
+        for (int g = 0; g < endRow - firstRow; g++) {
+            int rowOutput = (firstRow + g) * outWidth * oc;
+            for (int x = 0; x < outWidth; x += tile.rows) {
+                int first = Math.min(x, outWidth - tile.rows);
+                int window = windows[g * outWidth + first];
+                for (int panel = 0; panel < panels; panel++) {
+                    int column = panel * tile.columns;
+                    int out = rowOutput + first * oc + column;
+                    if (column + tile.columns <= oc) {
+                        tile.runIndirectActivated(k, padded, window, taps, packed, PACKED_START + column * k,
+                                output, out, oc, bias, column, relu);
+                    } else {
+                        tile.runIndirectActivated(k, padded, window, taps, packed, PACKED_START + column * k,
+                                scratch.tile, 0, tile.columns, null, 0, false);
+                        GemmWriteBack.apply(scratch.tile, 0, tile.columns, tile.rows, oc - column, output, out, oc, 1f,
+                                0f, bias, column, relu);
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -719,8 +779,9 @@ final class VectorConv2d {
      */
     static long workspaceFloats(Conv2dShape s) {
         return (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + edgeFloats(s)
-                + partialFloats(s) + TILE_FLOATS + remainderFloats(s) + tilesFloats(s) + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
-                + Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth());
+                + partialFloats(s) + TILE_FLOATS + remainderFloats(s) + tilesFloats(s)
+                + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
+                + Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()) + s.patchLength();
     }
 
     /** Floats of the scratch the current thread holds now, for the workspace test. */
@@ -948,6 +1009,8 @@ final class VectorConv2d {
         private int[] taps = new int[0];
         /** Window starts in the padded rows, one per output pixel: a backwardFilter block or a forwardGathered chunk. */
         private int[] offsets = new int[0];
+        /** Where each filter tap lies from its window's start in the padded rows: forwardRowsInPlace. */
+        private int[] tapOffsets = new int[0];
 
         /** The packed operand, from {@link #PACKED_START}. */
         float[] packed(int length) {
@@ -1006,6 +1069,13 @@ final class VectorConv2d {
             return remainderPatches;
         }
 
+        int[] tapOffsets(int length) {
+            if (tapOffsets.length < length) {
+                tapOffsets = new int[length];
+            }
+            return tapOffsets;
+        }
+
         int[] offsets(int length) {
             if (offsets.length < length) {
                 offsets = new int[length];
@@ -1023,7 +1093,7 @@ final class VectorConv2d {
         long floats() {
             return (long) packed.length + patches.length + edge.length + partials.length + tile.length
                     + remainderPatches.length + tiles.length + firstTaps.length + taps.length + rowStarts.length
-                    + offsets.length;
+                    + offsets.length + tapOffsets.length;
         }
     }
 }

@@ -102,6 +102,27 @@ class Conv2dTest {
     }
 
     @Test
+    void one_channel_stride_1_forward_reads_padded_rows_in_place() {
+        // One input channel and horizontal stride 1 with rows at least a tile wide (12 pixels for up to
+        // 32 output channels, 6 above): forward reads each filter tap's padded row in place. Widths that
+        // are not whole tiles make each row's last tile overlap its neighbour; 7, 33 and 70 channels
+        // leave a ragged column panel.
+        Random random = new Random(11);
+        for (int oc : new int[] {7, 32, 33, 64, 70}) {
+            for (int width : new int[] {6, 12, 13, 28, 31}) {
+                int height = 1 + random.nextInt(9);
+                int filterHeight = 1 + random.nextInt(7);
+                int filterWidth = 1 + random.nextInt(7);
+                boolean fits = filterHeight <= height && filterWidth <= width;
+                Padding padding = fits && random.nextBoolean() ? Padding.VALID : Padding.SAME;
+                check(shape(2, height, width, 1, filterHeight, filterWidth, oc, 1 + random.nextInt(3), 1, padding),
+                        random.nextBoolean(), random.nextBoolean());
+            }
+        }
+        assertEquals(25, checked);
+    }
+
+    @Test
     void single_input_and_output_channel() {
         check(shape(3, 6, 7, 1, 3, 3, 1, 1, 1, Padding.SAME), true, true);
         check(shape(3, 6, 7, 1, 3, 3, 1, 2, 2, Padding.VALID), false, false);
