@@ -6,17 +6,29 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The 12 x 2-vector micro-kernel for a transposed A read in place:
  * {@code tile = A^T[12 x kc] x B[kc x COLUMNS]} with A's element (row r, depth p) at
- * {@code a[aIndex + p*lda + r]}, 24 accumulators held in registers while p runs.
+ * {@code a[aIndex + offsets[p] + r]}, 24 accumulators held in registers while p runs.
  *
- * <p>This is how the filter gradient {@code patches^T x outputGrad} reads the gathered patch rows
- * directly: a patch row (one output pixel) is the depth step p, and 12 adjacent patch columns
- * (filter taps and channels) are the tile's rows, so the values broadcast per step are contiguous
- * and no transposed copy of the patches is made. The caller guarantees 12 readable values at
- * every {@code aIndex + p*lda}, even for a ragged last tile (those rows are computed, never written).
- * B comes packed as {@code kc} rows of {@code COLUMNS} floats, zero-padded past the last real column.
+ * <p>The convolution reads patch values where they already are this way, 12 adjacent patch columns
+ * (filter taps and channels) being the tile's rows and one output pixel the depth step, so the
+ * values broadcast per step are contiguous and no transposed copy is made:
+ * <ul>
+ *   <li>the filter gradient reads zero-padded input rows, where the windows of consecutive output
+ *       pixels are evenly spaced within an output row but jump between rows, so no single stride
+ *       fits a block of several output rows; it accumulates into a partial whose rows are exactly
+ *       {@code COLUMNS} wide, so the sum over blocks needs no separate write-back;</li>
+ *   <li>a one-channel stride-1 forward reads each filter tap's padded row, 12 adjacent pixels of
+ *       an output row being adjacent floats of it;</li>
+ *   <li>the other short-row forwards and the filter gradient's gathered blocks read a transposed
+ *       gather with a stride, {@code offsets[p] = p * lda}. A copy of this kernel with the stride
+ *       in place of the table ran 1-4% faster alone on L1 data; it was dropped, being otherwise the
+ *       same code and off the MNIST network's path.</li>
+ * </ul>
+ * The caller guarantees 12 readable values at every {@code aIndex + offsets[p]}, even for a ragged
+ * last tile (those rows are computed, never written). B comes packed as {@code kc} rows of
+ * {@code COLUMNS} floats, zero-padded past the last real column.
  *
  * <p>It is the tile of {@link GemmMicroKernel12x2}. It applies at most a bias and an activation floor on
- * the way out and leaves alpha, accumulation and ragged edges to {@link GemmWriteBack}:
+ * the way out and leaves alpha and ragged edges to {@link GemmWriteBack}:
  * measured with {@code -XX:+PrintInlining}, C2 does not inline a write-back helper that takes vector
  * arguments into a kernel this large ("callee is too large"), so every accumulator was boxed on the
  * way out, which halved conv2's rate and held a K=9 layer (MNIST conv1) to 18 GFLOP/s.
@@ -32,17 +44,16 @@ final class ConvTnMicroKernel12x2 {
     }
 
     /**
-     * As {@link #run}, but depth step p reads A at {@code aIndex + offsets[p]} instead of
-     * {@code aIndex + p*lda}, and the accumulators start at C's values when {@code accumulate}. The
-     * filter gradient reads patch values in place from zero-padded input rows this way, where the
-     * windows of consecutive output pixels are evenly spaced within an output row but jump between
-     * rows, so no single stride fits a block of several output rows; it accumulates into a partial
-     * whose rows are exactly {@code COLUMNS} wide, so the sum over blocks needs no separate write-back.
-     * A one-channel stride-1 forward reads its patches in place the same way, 12 (or 6) adjacent
-     * pixels of one output row being adjacent floats of each filter tap's padded row.
+     * Writes {@code max(A^T[ROWS x kc] x B[kc x COLUMNS] + (accumulate ? C : bias), floor)} to ROWS rows
+     * {@code ldc} apart: the accumulators start at C's values when {@code accumulate}, otherwise at the
+     * bias (zero when it is null), and {@code floor} is 0 for a fused ReLU, negative infinity for none
+     * (which leaves every value, NaN and -0.0 included, as it is). So it writes a raw scratch tile for
+     * {@link GemmWriteBack}, adds to a filter-gradient partial, or writes a full tile of C with its bias
+     * and activation applied, where the round trip through a scratch tile cost more than the
+     * multiply-adds (MNIST conv1: kc = 9).
      */
-    static void runIndirect(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] bias,
-                            int biasIndex, float floor, float[] c, int cIndex, int ldc, boolean accumulate) {
+    static void run(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] bias,
+                    int biasIndex, float floor, float[] c, int cIndex, int ldc, boolean accumulate) {
         final int lanes = SPECIES.length();
         final FloatVector bias0 = bias == null ? FloatVector.zero(SPECIES)
                 : FloatVector.fromArray(SPECIES, bias, biasIndex);
@@ -75,91 +86,6 @@ final class ConvTnMicroKernel12x2 {
         for (int p = 0; p < kc; p++) {
             final int bRow = bIndex + p * COLUMNS;
             final int aColumn = aIndex + offsets[p];
-            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
-            final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
-            FloatVector ar;
-            ar = FloatVector.broadcast(SPECIES, a[aColumn]);
-            c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 1]);
-            c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 2]);
-            c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 3]);
-            c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 4]);
-            c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 5]);
-            c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 6]);
-            c60 = ar.fma(b0, c60); c61 = ar.fma(b1, c61);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 7]);
-            c70 = ar.fma(b0, c70); c71 = ar.fma(b1, c71);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 8]);
-            c80 = ar.fma(b0, c80); c81 = ar.fma(b1, c81);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 9]);
-            c90 = ar.fma(b0, c90); c91 = ar.fma(b1, c91);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 10]);
-            c100 = ar.fma(b0, c100); c101 = ar.fma(b1, c101);
-            ar = FloatVector.broadcast(SPECIES, a[aColumn + 11]);
-            c110 = ar.fma(b0, c110); c111 = ar.fma(b1, c111);
-        }
-        c00.max(floor).intoArray(c, cIndex);
-        c01.max(floor).intoArray(c, cIndex + lanes);
-        c10.max(floor).intoArray(c, cIndex + ldc);
-        c11.max(floor).intoArray(c, cIndex + ldc + lanes);
-        c20.max(floor).intoArray(c, cIndex + 2 * ldc);
-        c21.max(floor).intoArray(c, cIndex + 2 * ldc + lanes);
-        c30.max(floor).intoArray(c, cIndex + 3 * ldc);
-        c31.max(floor).intoArray(c, cIndex + 3 * ldc + lanes);
-        c40.max(floor).intoArray(c, cIndex + 4 * ldc);
-        c41.max(floor).intoArray(c, cIndex + 4 * ldc + lanes);
-        c50.max(floor).intoArray(c, cIndex + 5 * ldc);
-        c51.max(floor).intoArray(c, cIndex + 5 * ldc + lanes);
-        c60.max(floor).intoArray(c, cIndex + 6 * ldc);
-        c61.max(floor).intoArray(c, cIndex + 6 * ldc + lanes);
-        c70.max(floor).intoArray(c, cIndex + 7 * ldc);
-        c71.max(floor).intoArray(c, cIndex + 7 * ldc + lanes);
-        c80.max(floor).intoArray(c, cIndex + 8 * ldc);
-        c81.max(floor).intoArray(c, cIndex + 8 * ldc + lanes);
-        c90.max(floor).intoArray(c, cIndex + 9 * ldc);
-        c91.max(floor).intoArray(c, cIndex + 9 * ldc + lanes);
-        c100.max(floor).intoArray(c, cIndex + 10 * ldc);
-        c101.max(floor).intoArray(c, cIndex + 10 * ldc + lanes);
-        c110.max(floor).intoArray(c, cIndex + 11 * ldc);
-        c111.max(floor).intoArray(c, cIndex + 11 * ldc + lanes);
-    }
-
-    /**
-     * Writes {@code max(A^T[ROWS x kc] x B[kc x COLUMNS] + bias, floor)} to ROWS rows {@code ldc} apart:
-     * the accumulators start at the bias (zero when it is null), and {@code floor} is 0 for a fused
-     * ReLU, negative infinity for none (which leaves every value, NaN and -0.0 included, as it is). So
-     * it writes either a raw scratch tile for {@link GemmWriteBack} or, for short products (MNIST
-     * conv1: kc = 9), a full tile of C with its bias and activation applied, where the round trip
-     * through a scratch tile cost more than the multiply-adds. The few vector operations this adds
-     * stay within C2's inlining budget (checked with the benchmarks: no boxing).
-     */
-    static void run(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] bias, int biasIndex,
-                    float floor, float[] c, int cIndex, int ldc) {
-        final int lanes = SPECIES.length();
-        final FloatVector bias0 = bias == null ? FloatVector.zero(SPECIES)
-                : FloatVector.fromArray(SPECIES, bias, biasIndex);
-        final FloatVector bias1 = bias == null ? FloatVector.zero(SPECIES)
-                : FloatVector.fromArray(SPECIES, bias, biasIndex + lanes);
-        FloatVector c00 = bias0, c01 = bias1;
-        FloatVector c10 = bias0, c11 = bias1;
-        FloatVector c20 = bias0, c21 = bias1;
-        FloatVector c30 = bias0, c31 = bias1;
-        FloatVector c40 = bias0, c41 = bias1;
-        FloatVector c50 = bias0, c51 = bias1;
-        FloatVector c60 = bias0, c61 = bias1;
-        FloatVector c70 = bias0, c71 = bias1;
-        FloatVector c80 = bias0, c81 = bias1;
-        FloatVector c90 = bias0, c91 = bias1;
-        FloatVector c100 = bias0, c101 = bias1;
-        FloatVector c110 = bias0, c111 = bias1;
-        for (int p = 0; p < kc; p++) {
-            final int bRow = bIndex + p * COLUMNS;
-            final int aColumn = aIndex + p * lda;
             final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
             final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
             FloatVector ar;

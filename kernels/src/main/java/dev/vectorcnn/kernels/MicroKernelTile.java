@@ -6,8 +6,9 @@ import java.util.Arrays;
  * The two register tiles the GEMM and convolution drivers choose between, and the micro-kernel
  * calls for each: {@link GemmMicroKernel12x2} (12 rows x 2 vectors) when the output has at most
  * 2*lanes columns, where a 4-vector tile would multiply mostly zero padding, and
- * {@link GemmMicroKernel6x4} (6 rows x 4 vectors) above. The transposed-A and indirect variants
- * ({@link ConvTnMicroKernel6x4}, {@link ConvTnMicroKernel12x2}) serve the convolution's filter gradient.
+ * {@link GemmMicroKernel6x4} (6 rows x 4 vectors) above. The indirect transposed-A variants
+ * ({@link ConvTnMicroKernel6x4}, {@link ConvTnMicroKernel12x2}) serve the convolution's filter gradient
+ * and its short-row forwards.
  */
 enum MicroKernelTile {
     SIX_BY_FOUR(GemmMicroKernel6x4.ROWS, GemmMicroKernel6x4.COLUMNS),
@@ -74,25 +75,17 @@ enum MicroKernelTile {
 
     /**
      * {@code C (+)= A^T x B} for a full tile, depth step p reading A's column at
-     * {@code aIndex + offsets[p]} ({@link ConvTnMicroKernel6x4#runIndirect}); accumulated in C itself
-     * when C's rows are exactly one tile wide.
+     * {@code aIndex + offsets[p]} ({@link ConvTnMicroKernel6x4#run}); accumulated in C itself when C's
+     * rows are exactly one tile wide (a filter-gradient partial), otherwise through {@code tile}.
      */
     void runIndirect(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] c, int cIndex,
                      int ldc, int cols, boolean accumulate, float[] tile) {
-        boolean inPlace = ldc == columns && cols == columns;
-        float[] target = inPlace ? c : tile;
-        int targetIndex = inPlace ? cIndex : 0;
-        boolean add = inPlace && accumulate;
-        if (this == SIX_BY_FOUR) {
-            ConvTnMicroKernel6x4.runIndirect(kc, a, aIndex, offsets, b, bIndex, null, 0, Float.NEGATIVE_INFINITY,
-                    target, targetIndex, columns, add);
+        if (ldc == columns && cols == columns) {
+            transposedA(kc, a, aIndex, offsets, b, bIndex, null, 0, Float.NEGATIVE_INFINITY, c, cIndex, columns,
+                    accumulate);
         } else {
-            ConvTnMicroKernel12x2.runIndirect(kc, a, aIndex, offsets, b, bIndex, null, 0, Float.NEGATIVE_INFINITY,
-                    target, targetIndex, columns, add);
-        }
-        if (!inPlace) {
-            GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, null, 0,
-                    false);
+            runIndirectWrittenBack(kc, a, aIndex, offsets, b, bIndex, c, cIndex, ldc, rows, cols, accumulate, null, 0,
+                    false, tile);
         }
     }
 
@@ -103,39 +96,31 @@ enum MicroKernelTile {
      */
     void runIndirectActivated(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] c,
                               int cIndex, int ldc, float[] bias, int biasIndex, boolean relu) {
-        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
-        if (this == SIX_BY_FOUR) {
-            ConvTnMicroKernel6x4.runIndirect(kc, a, aIndex, offsets, b, bIndex, bias, biasIndex, floor, c, cIndex,
-                    ldc, false);
-        } else {
-            ConvTnMicroKernel12x2.runIndirect(kc, a, aIndex, offsets, b, bIndex, bias, biasIndex, floor, c, cIndex,
-                    ldc, false);
-        }
-    }
-
-    /** {@code C = act(A^T x B + (accumulate ? C : 0) + bias)} with A's columns read in place. */
-    void runTransposedA(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c, int cIndex,
-                        int ldc, int rows, int cols, boolean accumulate, float[] bias, int biasIndex,
-                        boolean relu, float[] tile) {
-        if (this == SIX_BY_FOUR) {
-            ConvTnMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, null, 0, Float.NEGATIVE_INFINITY, tile, 0, columns);
-        } else {
-            ConvTnMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, null, 0, Float.NEGATIVE_INFINITY, tile, 0, columns);
-        }
-        GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, bias, biasIndex, relu);
+        transposedA(kc, a, aIndex, offsets, b, bIndex, bias, biasIndex, relu ? 0f : Float.NEGATIVE_INFINITY, c,
+                cIndex, ldc, false);
     }
 
     /**
-     * {@code C = act(A^T x B + bias)} for a full tile (all rows, {@link #columns} columns) with A's columns
-     * read in place, written straight into C with the bias and activation applied in registers.
+     * {@code C = act(A^T x B + (accumulate ? C : 0) + bias)} for the first {@code rows} rows and {@code cols}
+     * columns of a tile, depth step p reading A's column at {@code aIndex + offsets[p]}: the raw tile goes
+     * to {@code tile}, then {@link GemmWriteBack} applies the rest.
      */
-    void runTransposedAActivated(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c,
-                                 int cIndex, int ldc, float[] bias, int biasIndex, boolean relu) {
-        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+    void runIndirectWrittenBack(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] c,
+                                int cIndex, int ldc, int rows, int cols, boolean accumulate, float[] bias,
+                                int biasIndex, boolean relu, float[] tile) {
+        transposedA(kc, a, aIndex, offsets, b, bIndex, null, 0, Float.NEGATIVE_INFINITY, tile, 0, columns, false);
+        GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, bias, biasIndex,
+                relu);
+    }
+
+    private void transposedA(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] bias,
+                             int biasIndex, float floor, float[] c, int cIndex, int ldc, boolean accumulate) {
         if (this == SIX_BY_FOUR) {
-            ConvTnMicroKernel6x4.run(kc, a, aIndex, lda, b, bIndex, bias, biasIndex, floor, c, cIndex, ldc);
+            ConvTnMicroKernel6x4.run(kc, a, aIndex, offsets, b, bIndex, bias, biasIndex, floor, c, cIndex, ldc,
+                    accumulate);
         } else {
-            ConvTnMicroKernel12x2.run(kc, a, aIndex, lda, b, bIndex, bias, biasIndex, floor, c, cIndex, ldc);
+            ConvTnMicroKernel12x2.run(kc, a, aIndex, offsets, b, bIndex, bias, biasIndex, floor, c, cIndex, ldc,
+                    accumulate);
         }
     }
 }

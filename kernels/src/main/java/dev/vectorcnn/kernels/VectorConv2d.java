@@ -267,18 +267,20 @@ final class VectorConv2d {
                 PatchRows.gatherOutputRowTransposed(s, padded, windows[g * outWidth], paddedRow, patchColumns,
                         g * outWidth, pixels);
             }
+            // Patch column p of the block starts p * pixels floats in.
+            int[] columnStarts = strided(scratch.tapOffsets(k), k, pixels);
             int out = firstRow * outWidth * oc;
             for (int r = 0; r < pixels; r += tile.rows) {
                 int tileRows = Math.min(tile.rows, pixels - r);
                 for (int panel = 0; panel < panels; panel++) {
                     int column = panel * tile.columns;
                     if (tileRows == tile.rows && column + tile.columns <= oc) {
-                        tile.runTransposedAActivated(k, patchColumns, r, pixels, packed, PACKED_START + column * k,
+                        tile.runIndirectActivated(k, patchColumns, r, columnStarts, packed, PACKED_START + column * k,
                                 output, out + r * oc + column, oc, bias, column, relu);
                     } else {
-                        tile.runTransposedA(k, patchColumns, r, pixels, packed, PACKED_START + column * k,
-                                output, out + r * oc + column, oc, tileRows, oc - column, false, bias, column, relu,
-                                scratch.tile);
+                        tile.runIndirectWrittenBack(k, patchColumns, r, columnStarts, packed,
+                                PACKED_START + column * k, output, out + r * oc + column, oc, tileRows, oc - column,
+                                false, bias, column, relu, scratch.tile);
                     }
                 }
             }
@@ -688,6 +690,7 @@ final class VectorConv2d {
                     padBlockRows(s, input, first / outWidth, rows / outWidth, paddedRow, patches, offsets);
                 } else {
                     PatchRows.gather(s, input, first, rows, patches, 0);
+                    strided(offsets, rows, k); // patch row p starts p * k floats in
                 }
                 float[] b = outputGrad;
                 int bStart = first * oc;
@@ -711,9 +714,9 @@ final class VectorConv2d {
                             tile.runIndirect(rows, patches, aIndex, offsets, b, bStart + column * rows, partials,
                                     partial + r * oc + column, oc, oc - column, accumulate, scratch.tile);
                         } else {
-                            tile.runTransposedA(rows, patches, r, k, b, bStart + column * rows, partials,
-                                    partial + r * oc + column, oc, tileRows, oc - column, accumulate, null, 0, false,
-                                    scratch.tile);
+                            tile.runIndirectWrittenBack(rows, patches, r, offsets, b, bStart + column * rows,
+                                    partials, partial + r * oc + column, oc, tileRows, oc - column, accumulate, null,
+                                    0, false, scratch.tile);
                         }
                     }
                 }
@@ -902,6 +905,14 @@ final class VectorConv2d {
 
     private static int panels(int columns, MicroKernelTile tile) {
         return ceilDiv(columns, tile.columns);
+    }
+
+    /** Fills {@code offsets[0, count)} with {@code p * stride}: a strided operand for the indirect kernels. */
+    private static int[] strided(int[] offsets, int count, int stride) {
+        for (int p = 0; p < count; p++) {
+            offsets[p] = p * stride;
+        }
+        return offsets;
     }
 
     private static int ceilDiv(int a, int b) {
