@@ -21,6 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code lda = strideWidth * C} one call per filter row ({@code accumulate} after the first) computes
  * the tile with no gathering. (Looping over the filter rows inside this method measured 2x slower:
  * C2 compiled the nested loop worse.)
+ * {@link #multiplyRows} is the same loop with each row of A and C placed by a table instead, for
+ * the input gradient's tiles, which run on from one row of pixels to the next.
  *
  * <p>The accumulators are explicit locals and the method does nothing but multiply and store the
  * tile: alpha, beta, bias, ReLU and the ragged edge are {@link GemmWriteBack}'s job. That split is
@@ -120,5 +122,96 @@ final class GemmMicroKernel6x4 {
         c51.intoArray(tile, tileIndex + 5 * tileStride + lanes);
         c52.intoArray(tile, tileIndex + 5 * tileStride + 2 * lanes);
         c53.intoArray(tile, tileIndex + 5 * tileStride + 3 * lanes);
+    }
+
+    /**
+     * {@code C (+)= A[ROWS x kc] x B[kc x COLUMNS]} with every row placed by a table: row {@code r} of A at
+     * {@code a[aIndex + aRows[r] + p]}, row {@code r} of C from {@code c[cIndex + cRows[r]]}. The same loop as
+     * {@link #multiply}; the tables cost two dozen loads and range checks per call, which measured 11% of
+     * GEMM's MNIST conv1 shape (k = 9), so evenly spaced rows keep the strided entry.
+     */
+    static void multiplyRows(int kc, float[] a, int aIndex, int[] aRows, float[] b, int bIndex, float[] c, int cIndex,
+                             int[] cRows, boolean accumulate) {
+        final int lanes = SPECIES.length();
+        final int out0 = cIndex + cRows[0];
+        final int out1 = cIndex + cRows[1];
+        final int out2 = cIndex + cRows[2];
+        final int out3 = cIndex + cRows[3];
+        final int out4 = cIndex + cRows[4];
+        final int out5 = cIndex + cRows[5];
+        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, c, out0) : FloatVector.zero(SPECIES);
+        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, c, out0 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c02 = accumulate ? FloatVector.fromArray(SPECIES, c, out0 + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c03 = accumulate ? FloatVector.fromArray(SPECIES, c, out0 + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, c, out1) : FloatVector.zero(SPECIES);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, c, out1 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c12 = accumulate ? FloatVector.fromArray(SPECIES, c, out1 + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c13 = accumulate ? FloatVector.fromArray(SPECIES, c, out1 + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, c, out2) : FloatVector.zero(SPECIES);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, c, out2 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c22 = accumulate ? FloatVector.fromArray(SPECIES, c, out2 + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c23 = accumulate ? FloatVector.fromArray(SPECIES, c, out2 + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, c, out3) : FloatVector.zero(SPECIES);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, c, out3 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c32 = accumulate ? FloatVector.fromArray(SPECIES, c, out3 + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c33 = accumulate ? FloatVector.fromArray(SPECIES, c, out3 + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, c, out4) : FloatVector.zero(SPECIES);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, c, out4 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c42 = accumulate ? FloatVector.fromArray(SPECIES, c, out4 + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c43 = accumulate ? FloatVector.fromArray(SPECIES, c, out4 + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, c, out5) : FloatVector.zero(SPECIES);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, c, out5 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c52 = accumulate ? FloatVector.fromArray(SPECIES, c, out5 + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c53 = accumulate ? FloatVector.fromArray(SPECIES, c, out5 + 3 * lanes) : FloatVector.zero(SPECIES);
+        final int a0 = aIndex + aRows[0];
+        final int a1 = aIndex + aRows[1];
+        final int a2 = aIndex + aRows[2];
+        final int a3 = aIndex + aRows[3];
+        final int a4 = aIndex + aRows[4];
+        final int a5 = aIndex + aRows[5];
+        for (int p = 0; p < kc; p++) {
+            final int bRow = bIndex + p * COLUMNS;
+            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
+            final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
+            final FloatVector b2 = FloatVector.fromArray(SPECIES, b, bRow + 2 * lanes);
+            final FloatVector b3 = FloatVector.fromArray(SPECIES, b, bRow + 3 * lanes);
+            FloatVector ar;
+            ar = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01); c02 = ar.fma(b2, c02); c03 = ar.fma(b3, c03);
+            ar = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11); c12 = ar.fma(b2, c12); c13 = ar.fma(b3, c13);
+            ar = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21); c22 = ar.fma(b2, c22); c23 = ar.fma(b3, c23);
+            ar = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31); c32 = ar.fma(b2, c32); c33 = ar.fma(b3, c33);
+            ar = FloatVector.broadcast(SPECIES, a[a4 + p]);
+            c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41); c42 = ar.fma(b2, c42); c43 = ar.fma(b3, c43);
+            ar = FloatVector.broadcast(SPECIES, a[a5 + p]);
+            c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51); c52 = ar.fma(b2, c52); c53 = ar.fma(b3, c53);
+        }
+        c00.intoArray(c, out0);
+        c01.intoArray(c, out0 + lanes);
+        c02.intoArray(c, out0 + 2 * lanes);
+        c03.intoArray(c, out0 + 3 * lanes);
+        c10.intoArray(c, out1);
+        c11.intoArray(c, out1 + lanes);
+        c12.intoArray(c, out1 + 2 * lanes);
+        c13.intoArray(c, out1 + 3 * lanes);
+        c20.intoArray(c, out2);
+        c21.intoArray(c, out2 + lanes);
+        c22.intoArray(c, out2 + 2 * lanes);
+        c23.intoArray(c, out2 + 3 * lanes);
+        c30.intoArray(c, out3);
+        c31.intoArray(c, out3 + lanes);
+        c32.intoArray(c, out3 + 2 * lanes);
+        c33.intoArray(c, out3 + 3 * lanes);
+        c40.intoArray(c, out4);
+        c41.intoArray(c, out4 + lanes);
+        c42.intoArray(c, out4 + 2 * lanes);
+        c43.intoArray(c, out4 + 3 * lanes);
+        c50.intoArray(c, out5);
+        c51.intoArray(c, out5 + lanes);
+        c52.intoArray(c, out5 + 2 * lanes);
+        c53.intoArray(c, out5 + 3 * lanes);
     }
 }

@@ -16,10 +16,16 @@ enum MicroKernelTile {
 
     final int rows;
     final int columns;
+    /** Row placement of a scratch tile for {@link #multiplyRows}: row r at {@code r * columns}. Never written. */
+    final int[] scratchRows;
 
     MicroKernelTile(int rows, int columns) {
         this.rows = rows;
         this.columns = columns;
+        scratchRows = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            scratchRows[r] = r * columns;
+        }
     }
 
     static MicroKernelTile forColumns(int n) {
@@ -70,6 +76,20 @@ enum MicroKernelTile {
             GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate);
         } else {
             GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate);
+        }
+    }
+
+    /**
+     * {@code C (+)= A x B} for a full tile, raw, with its rows placed by tables: row r of A at
+     * {@code aIndex + aRows[r]}, row r of C at {@code cIndex + cRows[r]}; C is a scratch tile
+     * ({@link #scratchRows}) or C itself.
+     */
+    void multiplyRows(int kc, float[] a, int aIndex, int[] aRows, float[] b, int bIndex, float[] c, int cIndex,
+                      int[] cRows, boolean accumulate) {
+        if (this == SIX_BY_FOUR) {
+            GemmMicroKernel6x4.multiplyRows(kc, a, aIndex, aRows, b, bIndex, c, cIndex, cRows, accumulate);
+        } else {
+            GemmMicroKernel12x2.multiplyRows(kc, a, aIndex, aRows, b, bIndex, c, cIndex, cRows, accumulate);
         }
     }
 

@@ -176,18 +176,23 @@ class Conv2dTest {
     }
 
     @Test
-    void input_gradient_parity_classes_with_full_and_remainder_tiles() {
-        // backwardInput computes each stride parity class of input pixels as its own stride-1
-        // correlation. Widths 27..31 give class rows of 9..31 pixels: whole tiles of 6 and 12 rows plus
-        // remainder pixels gathered across class rows; odd and even heights give classes of unequal
-        // row counts; even kernels give asymmetric SAME padding; C = 8 and 40 select both tile shapes.
-        for (Padding padding : PADDINGS) {
-            for (int stride = 1; stride <= 3; stride++) {
-                for (int k = 2; k <= 4; k++) {
-                    int w = 26 + stride + k;
-                    check(shape(2, 4 + k, w, stride == 2 ? 40 : 8, k, 5 - k / 2, 16 + 8 * k, stride,
-                            4 - stride, padding), false, false);
-                }
+    void input_gradient_tiles_run_across_class_rows_in_bands() {
+        // backwardInput cuts each stride parity class's pixels into whole tiles that run on from one
+        // class row to the next, in bands of rows sized so that a band is a whole number of tiles. Class
+        // rows of 5, 7, 8, 9, 12 and 14 pixels give bands of 1 to 12 rows for the 6- and 12-row tiles;
+        // heights that are not a whole number of bands leave a ragged last tile; even kernels give
+        // asymmetric SAME padding, a 1-wide kernel under stride 2 or 3 gives classes with no taps; C = 8
+        // and 40 go through the scratch tile, C = 32 and 64 write whole tiles into the gradient.
+        int[] classColumns = {5, 7, 8, 9, 12, 14};
+        int[] channels = {8, 32, 40, 64};
+        for (int stride = 1; stride <= 3; stride++) {
+            for (int i = 0; i < classColumns.length; i++) {
+                int kernel = 1 + (i + stride) % 4;
+                int width = classColumns[i] * stride - i % stride;
+                int height = 3 + 2 * i + stride;
+                Padding padding = PADDINGS[(i + stride) % 2];
+                check(shape(2, height, width, channels[(i + stride) % 4], kernel, kernel + 1 - i % 2,
+                        16 + 8 * (i % 3), stride, stride, padding), false, false);
             }
         }
         assertEquals(18, checked);
