@@ -979,11 +979,43 @@ final class VectorConv2d {
      * {@code sums[j] (=|+=) sum of rows [first, first+rows) of matrix[*, cols]}, rows added in order. Each
      * column vector sums down the rows in a register: adding row by row into {@code sums} itself chained
      * every add through a store and a reload (MNIST conv1's filter gradient ran 24% slower that way).
+     * Four (or two) column vectors go down the rows together, so that independent chains of adds hide the
+     * add latency that one chain at a time waited on.
      */
     private static void sumRows(float[] matrix, int first, int rows, int cols, float[] sums, int sumsIndex,
                                 boolean overwrite) {
         int lanes = SPECIES.length();
         int j = 0;
+        for (; j <= cols - 4 * lanes; j += 4 * lanes) {
+            int at = sumsIndex + j;
+            FloatVector sum0 = overwrite ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, sums, at);
+            FloatVector sum1 = overwrite ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, sums, at + lanes);
+            FloatVector sum2 = overwrite ? FloatVector.zero(SPECIES)
+                    : FloatVector.fromArray(SPECIES, sums, at + 2 * lanes);
+            FloatVector sum3 = overwrite ? FloatVector.zero(SPECIES)
+                    : FloatVector.fromArray(SPECIES, sums, at + 3 * lanes);
+            for (int p = 0, index = first * cols + j; p < rows; p++, index += cols) {
+                sum0 = sum0.add(FloatVector.fromArray(SPECIES, matrix, index));
+                sum1 = sum1.add(FloatVector.fromArray(SPECIES, matrix, index + lanes));
+                sum2 = sum2.add(FloatVector.fromArray(SPECIES, matrix, index + 2 * lanes));
+                sum3 = sum3.add(FloatVector.fromArray(SPECIES, matrix, index + 3 * lanes));
+            }
+            sum0.intoArray(sums, at);
+            sum1.intoArray(sums, at + lanes);
+            sum2.intoArray(sums, at + 2 * lanes);
+            sum3.intoArray(sums, at + 3 * lanes);
+        }
+        for (; j <= cols - 2 * lanes; j += 2 * lanes) {
+            int at = sumsIndex + j;
+            FloatVector sum0 = overwrite ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, sums, at);
+            FloatVector sum1 = overwrite ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, sums, at + lanes);
+            for (int p = 0, index = first * cols + j; p < rows; p++, index += cols) {
+                sum0 = sum0.add(FloatVector.fromArray(SPECIES, matrix, index));
+                sum1 = sum1.add(FloatVector.fromArray(SPECIES, matrix, index + lanes));
+            }
+            sum0.intoArray(sums, at);
+            sum1.intoArray(sums, at + lanes);
+        }
         for (; j <= cols - lanes; j += lanes) {
             FloatVector sum = overwrite ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, sums, sumsIndex + j);
             for (int p = 0, index = first * cols + j; p < rows; p++, index += cols) {
