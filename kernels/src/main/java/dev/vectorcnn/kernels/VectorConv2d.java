@@ -622,16 +622,33 @@ final class VectorConv2d {
             int[] aRows = scratch.aRows;
             int[] cRows = scratch.cRows;
             int[] starts = scratch.remainderPixels;
+            // Class pixel (a, b) of the band reads the padded buffer from ((a * paddedColumns + b) + shift) * OC.
+            int shift = (c.firstOutRow - firstOutRow) * paddedColumns + c.firstOutColumn - firstOutColumn;
+            int pixelStep = s.strideWidth() * channels;
             for (int q = 0; q < pixels; q += tile.rows) {
                 int count = Math.min(tile.rows, pixels - q);
-                for (int r = 0; r < tile.rows; r++) {
-                    // A ragged tile's spare rows read the first row again; they are never written.
-                    int pixel = q + Math.min(r, count - 1);
-                    int a = pixel / columns;
-                    int b = pixel % columns;
-                    aRows[r] = ((a + c.firstOutRow - firstOutRow) * paddedColumns + b + c.firstOutColumn
-                            - firstOutColumn) * oc;
-                    starts[r] = c.inputStart(image, firstClassRow + a, b);
+                // Walk the tile's pixels from (a, b) without a division per row.
+                int a = q / columns;
+                int b = q % columns;
+                int read = (a * paddedColumns + b + shift) * oc;
+                int write = c.inputStart(image, firstClassRow + a, b);
+                for (int r = 0; r < count; r++) {
+                    aRows[r] = read;
+                    starts[r] = write;
+                    if (++b < columns) {
+                        read += oc;
+                        write += pixelStep;
+                    } else {
+                        b = 0;
+                        a++;
+                        read = (a * paddedColumns + shift) * oc;
+                        write = c.inputStart(image, firstClassRow + a, 0);
+                    }
+                }
+                // A ragged tile's spare rows read the first row again; they are never written.
+                for (int r = count; r < tile.rows; r++) {
+                    aRows[r] = aRows[0];
+                    starts[r] = starts[0];
                 }
                 // Tap rows that fall wholly above or below the output for every pixel of the tile read only
                 // padding: left out.
