@@ -620,8 +620,7 @@ final class VectorConv2d {
             int kc = c.tapsX * oc;
             int rowFloats = paddedColumns * oc;
             int[] aRows = scratch.aRows;
-            int[] cRows = scratch.cRows;
-            int[] starts = scratch.remainderPixels;
+            int[] starts = scratch.inputStarts;
             // Class pixel (a, b) of the band reads the padded buffer from ((a * paddedColumns + b) + shift) * OC.
             int shift = (c.firstOutRow - firstOutRow) * paddedColumns + c.firstOutColumn - firstOutColumn;
             int pixelStep = s.strideWidth() * channels;
@@ -659,17 +658,16 @@ final class VectorConv2d {
                 boolean full = count == tile.rows;
                 for (int column = 0, panelStart = packedStart; column < channels;
                         column += tile.columns, panelStart += depth * tile.columns) {
+                    // A full tile sums its taps in the input gradient itself, with no write-back; a ragged
+                    // tile, a part-width panel or a tile without taps goes through the scratch tile.
                     boolean direct = full && endTap > firstTap && column + tile.columns <= channels;
-                    if (direct) {
-                        // A full tile sums its taps in the input gradient itself: no write-back.
-                        System.arraycopy(starts, 0, cRows, 0, tile.rows);
-                    } else if (endTap <= firstTap) {
+                    if (!direct && endTap <= firstTap) {
                         java.util.Arrays.fill(scratch.tile, 0f);
                     }
                     for (int i = firstTap; i < endTap; i++) {
                         tile.multiplyRows(kc, padded, i * rowFloats, aRows, packed, panelStart + i * kc * tile.columns,
                                 direct ? inputGrad : scratch.tile, direct ? column : 0,
-                                direct ? cRows : tile.scratchRows, i > firstTap);
+                                direct ? starts : tile.scratchRows, i > firstTap);
                     }
                     if (!direct) {
                         for (int r = 0; r < count; r++) {
@@ -1087,9 +1085,9 @@ final class VectorConv2d {
         final float[] tile = new float[TILE_FLOATS];
         /** Output pixels of the forward remainder tile and their gathered patches. */
         final int[] remainderPixels = new int[ROW_ALIGN];
-        /** Where each row of a backwardInput tile reads outputGrad and writes the input gradient. */
+        /** Where each row of a backwardInput tile reads the padded outputGrad, and where its pixel starts in the input gradient. */
         final int[] aRows = new int[ROW_ALIGN];
-        final int[] cRows = new int[ROW_ALIGN];
+        final int[] inputStarts = new int[ROW_ALIGN];
         private float[] remainderPatches = new float[0];
         /**
          * forwardDirect's waiting tiles and, per output row of its group, the first and number of filter
@@ -1185,7 +1183,7 @@ final class VectorConv2d {
         long floats() {
             return (long) packed.length + patches.length + edge.length + partials.length + tile.length
                     + remainderPatches.length + tiles.length + firstTaps.length + taps.length + rowStarts.length
-                    + offsets.length + tapOffsets.length + remainderPixels.length + aRows.length + cRows.length;
+                    + offsets.length + tapOffsets.length + remainderPixels.length + aRows.length + inputStarts.length;
         }
     }
 }
