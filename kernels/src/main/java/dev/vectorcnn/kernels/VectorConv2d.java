@@ -417,9 +417,11 @@ final class VectorConv2d {
                 offset += bands.classes[i].depth() * tile.columns;
             }
         }
+        // Sized once per call: patchFloats builds the band geometry again for its bound.
+        int paddedLength = patchFloats(s);
         forChunks(isLarge(s), s.batch(), image -> {
             Scratch scratch = SCRATCH.get();
-            float[] padded = scratch.patches(patchFloats(s));
+            float[] padded = scratch.patches(paddedLength);
             for (int firstClassRow = 0; firstClassRow < bands.classRows; firstClassRow += bands.rows) {
                 bands.pad(image, firstClassRow, outputGrad, padded);
                 for (int i = 0; i < bands.classes.length; i++) {
