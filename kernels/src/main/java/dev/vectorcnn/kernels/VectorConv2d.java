@@ -103,6 +103,10 @@ final class VectorConv2d {
     /** Floats of one micro-kernel tile: 6 x 4 and 12 x 2 vectors are both 24 vectors. */
     private static final int TILE_FLOATS = GemmMicroKernel6x4.ROWS * GemmMicroKernel6x4.COLUMNS;
 
+    /** Floats of the per-thread scratch tile, which also holds a {@link ConvTnMicroKernel14x2} tile. */
+    private static final int SCRATCH_TILE_FLOATS = Math.max(TILE_FLOATS,
+            ConvTnMicroKernel14x2.ROWS * ConvTnMicroKernel14x2.COLUMNS);
+
     /** Where the packed operand starts in its scratch array: on a cache line (see {@link CacheLineAligned}). */
     private static final int PACKED_START = CacheLineAligned.FIRST;
 
@@ -304,7 +308,8 @@ final class VectorConv2d {
      * ({@link MicroKernelTile#runIndirectActivated}): MNIST conv1 then neither gathers nor copies its
      * patches, which cost it a third of its time. A tile holds pixels of one output row, so the last
      * tile of a row that is not a whole number of tiles starts early and overlaps its neighbour; the
-     * pixels both compute get the same value twice, the sums running in the same order.
+     * pixels both compute get the same value twice, the sums running in the same order. Tiles are
+     * {@link #inPlaceTileRows} pixels long.
      */
     private static void forwardRowsInPlace(Conv2dShape s, float[] padded, int paddedRow, int[] windows, int firstRow,
                                            int endRow, float[] bias, boolean relu, float[] output,
@@ -317,25 +322,53 @@ final class VectorConv2d {
         for (int p = 0; p < k; p++) {
             taps[p] = p / filterWidth * paddedRow + p % filterWidth;
         }
+        int tileRows = inPlaceTileRows(outWidth, tile);
         for (int g = 0; g < endRow - firstRow; g++) {
             int rowOutput = (firstRow + g) * outWidth * oc;
-            for (int x = 0; x < outWidth; x += tile.rows) {
-                int first = Math.min(x, outWidth - tile.rows);
+            for (int x = 0; x < outWidth; x += tileRows) {
+                int first = Math.min(x, outWidth - tileRows);
                 int window = windows[g * outWidth + first];
                 for (int panel = 0; panel < panels; panel++) {
                     int column = panel * tile.columns;
                     int out = rowOutput + first * oc + column;
                     if (column + tile.columns <= oc) {
-                        tile.runIndirectActivated(k, padded, window, taps, packed, PACKED_START + column * k,
+                        runInPlaceTile(tileRows, tile, k, padded, window, taps, packed, PACKED_START + column * k,
                                 output, out, oc, bias, column, relu);
                     } else {
-                        tile.runIndirectActivated(k, padded, window, taps, packed, PACKED_START + column * k,
+                        runInPlaceTile(tileRows, tile, k, padded, window, taps, packed, PACKED_START + column * k,
                                 scratch.tile, 0, tile.columns, null, 0, false);
-                        GemmWriteBack.apply(scratch.tile, 0, tile.columns, tile.rows, oc - column, output, out, oc, 1f,
+                        GemmWriteBack.apply(scratch.tile, 0, tile.columns, tileRows, oc - column, output, out, oc, 1f,
                                 0f, bias, column, relu);
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Pixels per tile of {@link #forwardRowsInPlace}: the tile's own rows, or, for the 2-vector tile,
+     * 14 ({@link ConvTnMicroKernel14x2}) where tiles of 14 cover an output row with fewer pixels
+     * computed than tiles of 12. MNIST conv1's 28-pixel rows are two tiles of 14 against three of 12
+     * that compute 36 pixels.
+     */
+    private static int inPlaceTileRows(int outWidth, MicroKernelTile tile) {
+        int longRows = ConvTnMicroKernel14x2.ROWS;
+        if (tile != MicroKernelTile.TWELVE_BY_TWO || outWidth < longRows) {
+            return tile.rows;
+        }
+        boolean longerComputesLess = ceilDiv(outWidth, longRows) * longRows < ceilDiv(outWidth, tile.rows) * tile.rows;
+        return longerComputesLess ? longRows : tile.rows;
+    }
+
+    /** One full-width tile of {@link #forwardRowsInPlace}, {@code tileRows} pixels long (see {@link #inPlaceTileRows}). */
+    private static void runInPlaceTile(int tileRows, MicroKernelTile tile, int k, float[] a, int aIndex, int[] taps,
+                                       float[] b, int bIndex, float[] c, int cIndex, int ldc, float[] bias,
+                                       int biasIndex, boolean relu) {
+        if (tileRows == ConvTnMicroKernel14x2.ROWS) {
+            ConvTnMicroKernel14x2.run(k, a, aIndex, taps, b, bIndex, bias, biasIndex,
+                    relu ? 0f : Float.NEGATIVE_INFINITY, c, cIndex, ldc);
+        } else {
+            tile.runIndirectActivated(k, a, aIndex, taps, b, bIndex, c, cIndex, ldc, bias, biasIndex, relu);
         }
     }
 
@@ -828,7 +861,7 @@ final class VectorConv2d {
      */
     static long workspaceFloats(Conv2dShape s) {
         return (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + edgeFloats(s)
-                + partialFloats(s) + TILE_FLOATS + remainderFloats(s) + tilesFloats(s)
+                + partialFloats(s) + SCRATCH_TILE_FLOATS + remainderFloats(s) + tilesFloats(s)
                 + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
                 + Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()) + s.patchLength()
                 + 3L * ROW_ALIGN;
@@ -1083,8 +1116,8 @@ final class VectorConv2d {
         private float[] patches = new float[0];
         private float[] edge = new float[0];
         private float[] partials = new float[0];
-        /** One micro-kernel tile, the same size for both shapes. */
-        final float[] tile = new float[TILE_FLOATS];
+        /** One micro-kernel tile: 24 vectors for both shapes, 28 for {@link ConvTnMicroKernel14x2}. */
+        final float[] tile = new float[SCRATCH_TILE_FLOATS];
         /** Output pixels of the forward remainder tile and their gathered patches. */
         final int[] remainderPixels = new int[ROW_ALIGN];
         /** Where each row of a backwardInput tile reads the padded outputGrad, and where its pixel starts in the input gradient. */

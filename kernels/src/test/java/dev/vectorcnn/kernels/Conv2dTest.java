@@ -106,10 +106,11 @@ class Conv2dTest {
         // One input channel and horizontal stride 1 with rows at least a tile wide (12 pixels for up to
         // 32 output channels, 6 above): forward reads each filter tap's padded row in place. Widths that
         // are not whole tiles make each row's last tile overlap its neighbour; 7, 33 and 70 channels
-        // leave a ragged column panel.
+        // leave a ragged column panel. With up to 32 channels, rows of 14, 27, 28 and 42 pixels take
+        // 14-pixel tiles (ConvTnMicroKernel14x2) under SAME padding, which keeps the width.
         Random random = new Random(11);
         for (int oc : new int[] {7, 32, 33, 64, 70}) {
-            for (int width : new int[] {6, 12, 13, 28, 31}) {
+            for (int width : new int[] {6, 12, 13, 14, 27, 28, 31, 42}) {
                 int height = 1 + random.nextInt(9);
                 int filterHeight = 1 + random.nextInt(7);
                 int filterWidth = 1 + random.nextInt(7);
@@ -119,7 +120,7 @@ class Conv2dTest {
                         random.nextBoolean(), random.nextBoolean());
             }
         }
-        assertEquals(25, checked);
+        assertEquals(40, checked);
     }
 
     @Test
