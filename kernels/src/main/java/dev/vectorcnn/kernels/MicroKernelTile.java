@@ -8,7 +8,8 @@ import java.util.Arrays;
  * 2*lanes columns, where a 4-vector tile would multiply mostly zero padding, and
  * {@link GemmMicroKernel6x4} (6 rows x 4 vectors) above. The indirect transposed-A variants
  * ({@link ConvTnMicroKernel6x4}, {@link ConvTnMicroKernel12x2}) serve the convolution's filter gradient
- * and its short-row forwards.
+ * and its short-row forwards; the one-channel forward also has a 14-row one,
+ * {@link ConvTnMicroKernel14x2}, which the convolution calls itself where rows of 14 pixels fit better.
  */
 enum MicroKernelTile {
     SIX_BY_FOUR(GemmMicroKernel6x4.ROWS, GemmMicroKernel6x4.COLUMNS),

@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       once per output row. The last {@code OW mod ROWS} pixels of each row are gathered into shared
  *       tiles ({@link Remainder}); for shorter filter rows (few channels) the patches of a chunk of
  *       output rows are gathered with a strided copy and the tiles run over the whole patch, or, with
- *       one input channel and stride 1 (MNIST conv1), read in place from zero-padded rows.
+ *       one input channel and stride 1 (MNIST conv1), read in place from zero-padded rows by tiles of
+ *       12 or 14 pixels ({@link ConvTnMicroKernel14x2}), whichever covers a row with less overlap.
  *       Direct reads are what XNNPACK's indirection buffer achieves; here a patch row's filter-row
  *       runs are evenly spaced in the padded rows, so a stride replaces the pointer table.</li>
  *   <li>backwardInput: no col2im. The input pixels are split into the {@code sy*sx} stride parity
