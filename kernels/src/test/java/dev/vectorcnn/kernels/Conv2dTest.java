@@ -124,6 +124,22 @@ class Conv2dTest {
     }
 
     @Test
+    void one_channel_rows_of_whole_14_pixel_tiles_or_close() {
+        // Rows of 14, 27, 28 and 42 output pixels take 14-pixel tiles (ConvTnMicroKernel14x2) whenever the
+        // output channels fit the 2-vector tile: at most 8, 16 or 32 for 128-, 256- and 512-bit species.
+        // 1, 5, 8, 16 and 32 channels give full and ragged column panels at each width.
+        Random random = new Random(12);
+        for (int oc : new int[] {1, 5, 8, 16, 32}) {
+            for (int width : new int[] {14, 27, 28, 42}) {
+                int filterSize = 1 + 2 * random.nextInt(4);
+                check(shape(2, 3, width, 1, filterSize, filterSize, oc, 1, 1, Padding.SAME), random.nextBoolean(),
+                        random.nextBoolean());
+            }
+        }
+        assertEquals(20, checked);
+    }
+
+    @Test
     void single_input_and_output_channel() {
         check(shape(3, 6, 7, 1, 3, 3, 1, 1, 1, Padding.SAME), true, true);
         check(shape(3, 6, 7, 1, 3, 3, 1, 2, 2, Padding.VALID), false, false);
