@@ -11,7 +11,7 @@ import java.util.function.IntConsumer;
  * <ol>
  *   <li>B is packed once per call into column panels of the micro-kernel's width, {@code k} rows
  *       each, zero-padded past column n (so no tile sees a ragged edge). The transpose of B is
- *       absorbed here. Panels are packed in parallel.</li>
+ *       absorbed here. Panels are packed in parallel, in pieces of {@link #PACK_ROWS} rows.</li>
  *   <li>C is cut into chunks of {@link #rowsPerChunk(int, int)} rows by {@link #panelsPerGroup} B panels;
  *       chunks run in parallel, in one fork per call. Chunk boundaries depend only on the shape, so
  *       results do not depend on thread count.</li>
@@ -56,6 +56,14 @@ final class VectorGemm {
     /** Below this many multiply-adds a call stays on the calling thread: a fork would cost more. */
     private static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 18;
 
+    /**
+     * Rows of B per packing task, so that a B of one panel (a dense layer's weights, 800 KB in the MNIST
+     * network) is packed by every thread rather than by one while the others wait. With 2 threads
+     * (JMH, 3 interleaved rounds): dense 3136 -> 64 forward 3,936 -> 4,606 ops/s (median), the training
+     * step 84.8 -> 86.6 steps/s; 1 thread unchanged.
+     */
+    private static final int PACK_ROWS = 256;
+
     /** Where the packed panels of B start in their scratch array: on a cache line (see {@link CacheLineAligned}). */
     private static final int PACKED_B_START = CacheLineAligned.FIRST;
 
@@ -73,7 +81,13 @@ final class VectorGemm {
         float[] packedB = SCRATCH.get().packedB(Checks.product("packed B", panels, tile.columns, k));
         boolean parallel = (long) m * n * k >= PARALLEL_MIN_MULTIPLY_ADDS;
 
-        forChunks(parallel, panels, panel -> packPanelOfB(transB, b, bOffset, ldb, k, n, panel, tile.columns, packedB));
+        int packPieces = (k + PACK_ROWS - 1) / PACK_ROWS;
+        forChunks(parallel, panels * packPieces, piece -> {
+            int panel = piece / packPieces;
+            int firstRow = piece % packPieces * PACK_ROWS;
+            packPanelOfB(transB, b, bOffset, ldb, k, n, panel, tile.columns, firstRow, Math.min(k, firstRow + PACK_ROWS),
+                    packedB);
+        });
 
         int depthBlocks = (k + MAX_DEPTH_BLOCK - 1) / MAX_DEPTH_BLOCK;
         int depthBlock = (k + depthBlocks - 1) / depthBlocks;
@@ -177,15 +191,15 @@ final class VectorGemm {
     }
 
     /**
-     * Packs columns {@code [panel*width, panel*width + width)} of op(B), all k rows, zero-padded, from
-     * {@code packed[PACKED_B_START + panel*width*k]}.
+     * Packs columns {@code [panel*width, panel*width + width)} of op(B), rows {@code [firstRow, endRow)},
+     * zero-padded; the panel starts at {@code packed[PACKED_B_START + panel*width*k]}.
      */
     private static void packPanelOfB(boolean transB, float[] b, int bOffset, int ldb, int k, int n,
-                                     int panel, int width, float[] packed) {
+                                     int panel, int width, int firstRow, int endRow, float[] packed) {
         int column = panel * width;
         int valid = Math.min(width, n - column);
-        int out = PACKED_B_START + panel * width * k;
-        for (int p = 0; p < k; p++, out += width) {
+        int out = PACKED_B_START + panel * width * k + firstRow * width;
+        for (int p = firstRow; p < endRow; p++, out += width) {
             if (transB) {
                 for (int j = 0; j < valid; j++) {
                     packed[out + j] = b[bOffset + (column + j) * ldb + p];
