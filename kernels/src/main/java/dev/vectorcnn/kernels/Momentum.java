@@ -3,6 +3,8 @@ package dev.vectorcnn.kernels;
 /**
  * One momentum step on a flat parameter array, as TensorFlow's {@code ApplyMomentum} (TF1
  * {@code MomentumOptimizer}, not Nesterov): {@code accum = accum * momentum + g; p -= accum * learningRate}.
+ * As in TensorFlow, whose CPU kernels run with flush-to-zero set, a subnormal gradient counts as zero
+ * and an accumulator under {@code Float.MIN_NORMAL} in magnitude is stored as zero (see {@link Subnormals}).
  * The fast path ({@link VectorMomentum}) gives the same bits as {@link ScalarMomentum}.
  */
 public final class Momentum {

@@ -9,7 +9,7 @@ final class ScalarMomentum {
     static void update(float[] params, float[] grads, float[] velocity, int start, int end,
                        float learningRate, float momentum) {
         for (int i = start; i < end; i++) {
-            float accum = velocity[i] * momentum + grads[i];
+            float accum = Subnormals.flushToZero(velocity[i] * momentum + Subnormals.flushToZero(grads[i]));
             velocity[i] = accum;
             params[i] -= accum * learningRate;
         }

@@ -8,7 +8,7 @@ final class ScalarSgd {
 
     static void update(float[] params, float[] grads, int start, int end, float learningRate) {
         for (int i = start; i < end; i++) {
-            params[i] -= grads[i] * learningRate;
+            params[i] -= Subnormals.flushToZero(grads[i]) * learningRate;
         }
     }
 }

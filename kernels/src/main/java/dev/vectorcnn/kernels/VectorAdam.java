@@ -18,11 +18,11 @@ final class VectorAdam {
                        float alpha, float oneMinusBeta1, float oneMinusBeta2, float epsilon) {
         int i = start;
         for (int bound = start + SPECIES.loopBound(end - start); i < bound; i += SPECIES.length()) {
-            FloatVector g = FloatVector.fromArray(SPECIES, grads, i);
+            FloatVector g = VectorSubnormals.flushToZero(FloatVector.fromArray(SPECIES, grads, i));
             FloatVector mi = FloatVector.fromArray(SPECIES, m, i);
             FloatVector vi = FloatVector.fromArray(SPECIES, v, i);
-            mi = mi.add(g.sub(mi).mul(oneMinusBeta1));
-            vi = vi.add(g.mul(g).sub(vi).mul(oneMinusBeta2));
+            mi = VectorSubnormals.flushToZero(mi.add(g.sub(mi).mul(oneMinusBeta1)));
+            vi = VectorSubnormals.flushToZero(vi.add(g.mul(g).sub(vi).mul(oneMinusBeta2)));
             mi.intoArray(m, i);
             vi.intoArray(v, i);
             FloatVector step = mi.mul(alpha).div(vi.sqrt().add(epsilon));

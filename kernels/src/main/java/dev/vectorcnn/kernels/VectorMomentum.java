@@ -15,8 +15,8 @@ final class VectorMomentum {
                        float learningRate, float momentum) {
         int i = start;
         for (int bound = start + SPECIES.loopBound(end - start); i < bound; i += SPECIES.length()) {
-            FloatVector accum = FloatVector.fromArray(SPECIES, velocity, i).mul(momentum)
-                    .add(FloatVector.fromArray(SPECIES, grads, i));
+            FloatVector accum = VectorSubnormals.flushToZero(FloatVector.fromArray(SPECIES, velocity, i).mul(momentum)
+                    .add(VectorSubnormals.flushToZero(FloatVector.fromArray(SPECIES, grads, i))));
             accum.intoArray(velocity, i);
             FloatVector.fromArray(SPECIES, params, i).sub(accum.mul(learningRate)).intoArray(params, i);
         }

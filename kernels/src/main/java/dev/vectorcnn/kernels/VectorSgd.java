@@ -14,7 +14,7 @@ final class VectorSgd {
     static void update(float[] params, float[] grads, int start, int end, float learningRate) {
         int i = start;
         for (int bound = start + SPECIES.loopBound(end - start); i < bound; i += SPECIES.length()) {
-            FloatVector step = FloatVector.fromArray(SPECIES, grads, i).mul(learningRate);
+            FloatVector step = VectorSubnormals.flushToZero(FloatVector.fromArray(SPECIES, grads, i)).mul(learningRate);
             FloatVector.fromArray(SPECIES, params, i).sub(step).intoArray(params, i);
         }
         ScalarSgd.update(params, grads, i, end, learningRate);

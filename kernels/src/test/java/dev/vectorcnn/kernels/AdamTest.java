@@ -3,6 +3,7 @@ package dev.vectorcnn.kernels;
 import static dev.vectorcnn.kernels.TestArrays.U;
 import static dev.vectorcnn.kernels.TestArrays.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -69,8 +70,10 @@ class AdamTest {
     void vector_path_matches_scalar_reference_bitwise() {
         SplittableRandom random = new SplittableRandom(82);
         for (int n : new int[] {1, 3, 15, 16, 17, 33, 64, 1000}) {
-            float[] p = TestArrays.uniform(random, n), g = TestArrays.uniform(random, n);
-            float[] m = TestArrays.uniform(random, n), v = TestArrays.uniform(random, n);
+            float[] p = TestArrays.uniform(random, n);
+            float[] g = TestArrays.nearSubnormal(random, TestArrays.uniform(random, n));
+            float[] m = TestArrays.nearSubnormal(random, TestArrays.uniform(random, n));
+            float[] v = TestArrays.nearSubnormal(random, TestArrays.uniform(random, n));
             for (int i = 0; i < n; i++) {
                 v[i] = Math.abs(v[i]);
             }
@@ -85,6 +88,39 @@ class AdamTest {
             TestArrays.assertBitwise(m2, m, n, "m n=" + n);
             TestArrays.assertBitwise(v2, v, n, "v n=" + n);
         }
+    }
+
+    @Test
+    void a_moment_without_gradient_decays_to_zero_instead_of_lingering_as_a_subnormal() {
+        // With g = 0, m_t = m_0 * 0.9^t. IEEE rounding would stop the decay at a subnormal fixed
+        // point (0.1 m rounds to 0 once m <= 5 * 2^-149); TensorFlow's flush-to-zero stores 0 instead.
+        int n = 19;
+        float[] p = TestArrays.filled(n, 0.5f), g = new float[n], m = TestArrays.filled(n, 1e-36f);
+        float[] v = TestArrays.filled(n, 1e-4f);
+        double expected = 1e-36f;
+        for (int t = 1; t <= 200; t++) {
+            Adam.update(p, g, m, v, n, t, 0.001f, 0.9f, 0.999f, 1e-8f);
+            expected *= 0.9;
+            for (int i = 0; i < n; i++) {
+                String where = "m[" + i + "] step " + t;
+                assertTrue(m[i] == 0 || Math.abs(m[i]) >= Float.MIN_NORMAL, where + " is subnormal: " + m[i]);
+                if (expected < Float.MIN_NORMAL / 2) {
+                    assertEquals(0f, m[i], where);
+                } else if (expected > 2 * Float.MIN_NORMAL) {
+                    assertEquals(expected, m[i], expected * 4 * t * U, where);
+                }
+            }
+        }
+    }
+
+    @Test
+    void a_subnormal_gradient_counts_as_zero() {
+        float[] p = {1f, -1f, 0.25f}, g = {-Float.MIN_NORMAL / 2, Float.MIN_NORMAL / 3, 7 * Float.MIN_VALUE};
+        float[] m = new float[3], v = new float[3];
+        Adam.update(p, g, m, v, 3, 1, 0.001f, 0.9f, 0.999f, 1e-8f);
+        TestArrays.assertBitwise(new float[] {0f, 0f, 0f}, m, 3, "m");
+        TestArrays.assertBitwise(new float[] {0f, 0f, 0f}, v, 3, "v");
+        TestArrays.assertBitwise(new float[] {1f, -1f, 0.25f}, p, 3, "params");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.vectorcnn.kernels;
 import static dev.vectorcnn.kernels.TestArrays.U;
 import static dev.vectorcnn.kernels.TestArrays.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -50,13 +51,44 @@ class MomentumTest {
     void vector_path_matches_scalar_reference_bitwise() {
         SplittableRandom random = new SplittableRandom(102);
         for (int n : new int[] {1, 3, 15, 16, 17, 33, 64, 1000}) {
-            float[] p = TestArrays.uniform(random, n), g = TestArrays.uniform(random, n), vel = TestArrays.uniform(random, n);
+            float[] p = TestArrays.uniform(random, n);
+            float[] g = TestArrays.nearSubnormal(random, TestArrays.uniform(random, n));
+            float[] vel = TestArrays.nearSubnormal(random, TestArrays.uniform(random, n));
             float[] p2 = p.clone(), vel2 = vel.clone();
             Momentum.update(p, g, vel, n, 0.03f, 0.95f);
             ScalarMomentum.update(p2, g, vel2, 0, n, 0.03f, 0.95f);
             TestArrays.assertBitwise(p2, p, n, "params n=" + n);
             TestArrays.assertBitwise(vel2, vel, n, "velocity n=" + n);
         }
+    }
+
+    @Test
+    void a_velocity_without_gradient_decays_to_zero_instead_of_lingering_as_a_subnormal() {
+        // With g = 0, accum_t = accum_0 * 0.9^t; IEEE rounding would stop at a subnormal fixed point.
+        int n = 19;
+        float[] p = TestArrays.filled(n, 0.5f), g = new float[n], vel = TestArrays.filled(n, -1e-36f);
+        double expected = -1e-36f;
+        for (int t = 1; t <= 200; t++) {
+            Momentum.update(p, g, vel, n, 0.01f, 0.9f);
+            expected *= 0.9;
+            for (int i = 0; i < n; i++) {
+                String where = "velocity[" + i + "] step " + t;
+                assertTrue(vel[i] == 0 || Math.abs(vel[i]) >= Float.MIN_NORMAL, where + " is subnormal: " + vel[i]);
+                if (Math.abs(expected) < Float.MIN_NORMAL / 2) {
+                    assertEquals(0f, vel[i], where);
+                } else if (Math.abs(expected) > 2 * Float.MIN_NORMAL) {
+                    assertEquals(expected, vel[i], Math.abs(expected) * 2 * t * U, where);
+                }
+            }
+        }
+    }
+
+    @Test
+    void a_subnormal_gradient_counts_as_zero() {
+        float[] p = {0f, 1f}, g = {-Float.MIN_NORMAL / 2, Float.MIN_NORMAL / 3}, vel = new float[2];
+        Momentum.update(p, g, vel, 2, 0.5f, 0.9f);
+        TestArrays.assertBitwise(new float[] {0f, 0f}, vel, 2, "velocity");
+        TestArrays.assertBitwise(new float[] {0f, 1f}, p, 2, "params");
     }
 
     @Test

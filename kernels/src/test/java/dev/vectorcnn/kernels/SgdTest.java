@@ -39,6 +39,28 @@ class SgdTest {
     }
 
     @Test
+    void vector_path_matches_scalar_reference_bitwise_around_the_subnormal_range() {
+        SplittableRandom random = new SplittableRandom(92);
+        for (int n : new int[] {1, 3, 15, 16, 17, 33, 64, 1000}) {
+            // Parameters near zero too, where a flushed and an unflushed step differ.
+            float[] p = TestArrays.nearSubnormal(random, TestArrays.uniform(random, n));
+            float[] g = TestArrays.nearSubnormal(random, TestArrays.uniform(random, n));
+            float[] reference = p.clone();
+            Sgd.update(p, g, n, 0.5f);
+            ScalarSgd.update(reference, g, 0, n, 0.5f);
+            TestArrays.assertBitwise(reference, p, n, "n=" + n);
+        }
+    }
+
+    @Test
+    void a_subnormal_gradient_counts_as_zero() {
+        // Without the flush, p = 0 - g * 0.5 would be a nonzero subnormal.
+        float[] p = {0f, 0f, 1f}, g = {-Float.MIN_NORMAL / 2, Float.MIN_NORMAL / 3, Float.MIN_NORMAL};
+        Sgd.update(p, g, 3, 0.5f);
+        TestArrays.assertBitwise(new float[] {0f, 0f, 1f}, p, 3, "params");
+    }
+
+    @Test
     void bitwise_identical_for_any_thread_count() {
         int n = (1 << 18) + 3;
         SplittableRandom random = new SplittableRandom(7);

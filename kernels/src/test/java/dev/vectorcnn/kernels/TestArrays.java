@@ -24,6 +24,21 @@ final class TestArrays {
         return values;
     }
 
+    /**
+     * Overwrites every third element of {@code values} with one from around the subnormal range
+     * (subnormals of both signs, {@code -0}, {@code Float.MIN_NORMAL} and its neighbours), where the
+     * optimizers flush to zero; returns {@code values}.
+     */
+    static float[] nearSubnormal(SplittableRandom random, float[] values) {
+        float[] edges = {Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL / 2, -Float.MIN_NORMAL / 3, -0f,
+            Float.MIN_NORMAL, -Float.MIN_NORMAL, Math.nextDown(Float.MIN_NORMAL), Math.nextUp(Float.MIN_NORMAL),
+            8 * Float.MIN_NORMAL};
+        for (int i = 0; i < values.length; i += 3) {
+            values[i] = edges[random.nextInt(edges.length)];
+        }
+        return values;
+    }
+
     static float[] filled(int length, float value) {
         float[] array = new float[length];
         java.util.Arrays.fill(array, value);
