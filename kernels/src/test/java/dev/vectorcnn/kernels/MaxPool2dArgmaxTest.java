@@ -67,6 +67,24 @@ class MaxPool2dArgmaxTest {
     }
 
     @Test
+    void disjoint_2x2_windows_with_ragged_edges_around_whole_rows_of_full_windows() {
+        // Output rows of full 2x2 windows take a row-by-row path; SAME padding on odd sizes makes the
+        // first or last window of a row, or a whole last row, ragged. Channel counts that fill whole
+        // vectors at 128, 256 and 512 bits, and one that does not.
+        SplittableRandom random = new SplittableRandom(25);
+        for (int channels : new int[] {16, 64, 17}) {
+            for (int[] size : new int[][] {{5, 7}, {4, 7}, {7, 4}, {6, 6}, {3, 9}}) {
+                for (int stride : new int[] {2, 3}) {
+                    for (Padding padding : Padding.values()) {
+                        Pool2dShape s = new Pool2dShape(2, size[0], size[1], channels, 2, 2, stride, stride, padding);
+                        check(s, PoolCases.tieHeavy(random, s.inputLength()), TestArrays.uniform(random, s.outputLength()));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void a_byte_that_names_no_real_cell_adds_nothing() {
         // 3x3 windows, stride 2, SAME on 4x4: the last row and column of windows hang over the padding.
         Pool2dShape s = new Pool2dShape(1, 4, 4, 19, 3, 3, 2, 2, Padding.SAME);
