@@ -12,9 +12,10 @@ package dev.vectorcnn.kernels;
  * Note TensorFlow's epsilon is the "epsilon hat" of the Adam paper: it is added after the bias
  * correction is folded into alpha. As in TensorFlow, whose CPU kernels run with flush-to-zero set, a
  * subnormal gradient counts as zero and {@code m} and {@code v} are stored as zero when their magnitude
- * falls below {@code Float.MIN_NORMAL} (see {@link Subnormals}: this also keeps the moments of
- * never-updated weights from lingering as subnormals, which made each update several times slower). The fast path ({@link VectorAdam}) performs the same float
- * operations in the same order as {@link ScalarAdam}, so both give the same bits for any thread count.
+ * falls below {@code Float.MIN_NORMAL} (see {@link Subnormals}: this also keeps the moments of weights
+ * that get no gradient from lingering as subnormals, which made each update several times slower).
+ * The fast path ({@link VectorAdam}) performs the same float operations in the same order as
+ * {@link ScalarAdam}, so both give the same bits for any thread count.
  */
 public final class Adam {
 

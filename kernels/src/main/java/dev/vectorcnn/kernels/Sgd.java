@@ -3,8 +3,8 @@ package dev.vectorcnn.kernels;
 /**
  * One plain gradient-descent step on a flat parameter array, as TensorFlow's
  * {@code ApplyGradientDescent}: {@code p -= g * learningRate}, a subnormal gradient counting as zero
- * as in TensorFlow, whose CPU kernels run with denormals-are-zero set (see {@link Subnormals}). The fast path ({@link VectorSgd}) gives
- * the same bits as {@link ScalarSgd}.
+ * as in TensorFlow, whose CPU kernels run with denormals-are-zero set (see {@link Subnormals}). The
+ * fast path ({@link VectorSgd}) gives the same bits as {@link ScalarSgd}.
  */
 public final class Sgd {
 

@@ -12,8 +12,8 @@ package dev.vectorcnn.kernels;
  * there: {@code m + (0 - m) * 0.1} returns {@code m} unchanged once {@code 0.1 m} is under half the
  * smallest subnormal. Every later update of such an element takes a microcode assist: measured on
  * 200,704 elements (the MNIST network's first dense kernel), one Adam update took 100 us with normal
- * moments and 630-1300 us with subnormal ones, and after 1000 training steps a third of that
- * kernel's first moments were subnormal.
+ * moments and 630-1300 us with subnormal ones, and after 1000 steps of the training-step benchmark a
+ * third of that kernel's first moments were subnormal. The MNIST example ran 4% faster with the flush.
  *
  * <p>Scalar only, so the scalar path loads no Vector API class; {@link VectorSubnormals} is the
  * vector form and gives the same bits.
