@@ -69,8 +69,8 @@ class MaxPool2dArgmaxTest {
     @Test
     void disjoint_2x2_windows_with_ragged_edges_around_whole_rows_of_full_windows() {
         // Output rows of full 2x2 windows take a row-by-row path; SAME padding on odd sizes makes the
-        // first or last window of a row, or a whole last row, ragged. Channel counts that fill whole
-        // vectors at 128, 256 and 512 bits, and one that does not.
+        // last window of a row, or a whole last row, ragged (stride 3 also leaves cells in no window).
+        // Channel counts that fill whole vectors at 128, 256 and 512 bits, and one that does not.
         SplittableRandom random = new SplittableRandom(25);
         for (int channels : new int[] {16, 64, 17}) {
             for (int[] size : new int[][] {{5, 7}, {4, 7}, {7, 4}, {6, 6}, {3, 9}}) {
