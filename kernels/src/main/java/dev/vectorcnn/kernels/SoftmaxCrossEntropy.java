@@ -34,23 +34,49 @@ public final class SoftmaxCrossEntropy {
      * @throws NullPointerException     if logits or labels is null
      */
     public static float forwardBackward(int batch, int classes, float[] logits, int[] labels, float[] logitsGrad) {
+        return (float) (forwardBackwardPart(batch, batch, classes, logits, labels, logitsGrad) / batch);
+    }
+
+    /**
+     * For a batch computed in parts: the summed (not mean) cross-entropy of {@code rows} examples of a
+     * batch of {@code batch}, and, if {@code logitsGrad} is not null, the gradient of the whole batch's mean
+     * loss with respect to these rows' logits, {@code (softmax - onehot) * (1 / batch)}. Each row's
+     * gradient is bitwise what {@link #forwardBackward} gives it when the batch is computed whole; the
+     * batch's mean loss is the parts' sums, added in a fixed order, divided by {@code batch}.
+     *
+     * @param rows       the examples of this part, {@code 1 <= rows <= batch}
+     * @param batch      the examples of the whole batch, whose mean loss the gradient is of
+     * @param logits     {@code [rows, classes]}, at least {@code rows * classes} elements
+     * @param labels     {@code [rows]} class indices in {@code [0, classes)}
+     * @param logitsGrad null, or at least {@code rows * classes} elements; may be {@code logits} itself
+     * @throws IllegalArgumentException if rows, batch or classes is not positive, rows exceeds batch, an
+     *                                  array is too short, or a label is outside {@code [0, classes)};
+     *                                  nothing is written then
+     * @throws NullPointerException     if logits or labels is null
+     */
+    public static double forwardBackwardPart(int rows, int batch, int classes, float[] logits, int[] labels,
+                                             float[] logitsGrad) {
         Checks.positive("batch", batch);
+        Checks.positive("rows", rows);
         Checks.positive("classes", classes);
+        if (rows > batch) {
+            throw new IllegalArgumentException("rows (" + rows + ") must not exceed batch (" + batch + ")");
+        }
         // A length that passes the array checks below fits an int.
-        long length = (long) batch * classes;
+        long length = (long) rows * classes;
         Checks.atLeast("logits", logits, length);
-        Checks.atLeast("labels", labels, batch);
+        Checks.atLeast("labels", labels, rows);
         if (logitsGrad != null) {
             Checks.atLeast("logitsGrad", logitsGrad, length);
         }
-        checkLabels(batch, classes, labels);
+        checkLabels(rows, classes, labels);
         boolean vector = KernelBackend.isVectorized();
         float gradScale = 1f / batch;
-        int chunks = (batch + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
+        int chunks = (rows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
         double[] chunkSums = new double[chunks];
         java.util.function.IntConsumer chunkLoss = chunk -> {
             double sum = 0;
-            for (int b = chunk * ROWS_PER_CHUNK, end = Math.min(batch, b + ROWS_PER_CHUNK); b < end; b++) {
+            for (int b = chunk * ROWS_PER_CHUNK, end = Math.min(rows, b + ROWS_PER_CHUNK); b < end; b++) {
                 sum += vector
                         ? VectorSoftmax.crossEntropyRow(classes, logits, b * classes, labels[b], logitsGrad, b * classes, gradScale)
                         : ScalarSoftmax.crossEntropyRow(classes, logits, b * classes, labels[b], logitsGrad, b * classes, gradScale);
@@ -68,7 +94,7 @@ public final class SoftmaxCrossEntropy {
         for (double chunkSum : chunkSums) {
             total += chunkSum;
         }
-        return (float) (total / batch);
+        return total;
     }
 
     /** Every label in {@code [0, classes)}, checked before anything is written. */

@@ -139,6 +139,39 @@ class SoftmaxCrossEntropyTest {
     }
 
     @Test
+    void a_batch_in_parts_gets_the_whole_batch_gradient_and_its_loss_sums() {
+        SplittableRandom random = new SplittableRandom(55);
+        int batch = 130, classes = 10;
+        float[] logits = SoftmaxCases.logits(random, batch * classes, 8);
+        int[] labels = SoftmaxCases.labels(random, batch, classes);
+        float[] whole = new float[batch * classes];
+        SoftmaxCrossEntropy.forwardBackward(batch, classes, logits, labels, whole);
+        double[] exact = TestArrays.toDouble(logits);
+        int[] partRows = {50, 1, 64, 15};
+        int first = 0;
+        for (int rows : partRows) {
+            float[] partLogits = java.util.Arrays.copyOfRange(logits, first * classes, (first + rows) * classes);
+            int[] partLabels = java.util.Arrays.copyOfRange(labels, first, first + rows);
+            float[] grad = TestArrays.filled(rows * classes + 1, -7f);
+            double sum = SoftmaxCrossEntropy.forwardBackwardPart(rows, batch, classes, partLogits, partLabels, grad);
+            TestArrays.assertUntouchedFrom(grad, rows * classes, -7f, "logitsGrad");
+            double expected = SoftmaxCases.meanLoss(java.util.Arrays.copyOfRange(exact, first * classes,
+                    (first + rows) * classes), rows, classes, partLabels) * rows;
+            // Per row as in the whole-batch test, (classes + 6 + 16) u of the row's loss scale 1, and the
+            // sum of rows rounds in double.
+            assertEquals(expected, sum, rows * (classes + 22) * U, "sum of part at " + first);
+            for (int i = 0; i < rows * classes; i++) {
+                if (Float.floatToIntBits(grad[i]) != Float.floatToIntBits(whole[first * classes + i])) {
+                    fail("part at " + first + ": grad[" + i + "] = " + grad[i] + ", whole batch gives "
+                            + whole[first * classes + i]);
+                }
+            }
+            first += rows;
+        }
+        assertEquals(batch, first);
+    }
+
+    @Test
     void label_outside_classes_is_rejected_naming_index_and_value_before_writing() {
         float[] grad = TestArrays.filled(6, -7f);
         assertMessage(IllegalArgumentException.class, "labels[1] = 3 is outside [0, 3)",
@@ -166,6 +199,10 @@ class SoftmaxCrossEntropyTest {
                 () -> SoftmaxCrossEntropy.forwardBackward(2, 3, null, labels, grad));
         assertMessage(NullPointerException.class, "labels",
                 () -> SoftmaxCrossEntropy.forwardBackward(2, 3, new float[6], null, grad));
+        assertMessage(IllegalArgumentException.class, "rows (3) must not exceed batch (2)",
+                () -> SoftmaxCrossEntropy.forwardBackwardPart(3, 2, 2, new float[6], new int[3], grad));
+        assertMessage(IllegalArgumentException.class, "rows must be > 0, got 0",
+                () -> SoftmaxCrossEntropy.forwardBackwardPart(0, 2, 3, new float[6], labels, grad));
         TestArrays.assertUntouchedFrom(grad, 0, -7f, "logitsGrad");
     }
 }

@@ -1,0 +1,68 @@
+package dev.vectorcnn.kernels;
+
+import static dev.vectorcnn.kernels.TestArrays.U;
+import static dev.vectorcnn.kernels.TestArrays.assertMessage;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link Add}: {@code sum += addend} against double, the scalar reference, and validation. */
+class AddTest {
+
+    private final int originalThreads = KernelThreads.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        KernelThreads.setThreads(originalThreads);
+    }
+
+    @Test
+    void sum_matches_double_and_scalar_reference_for_sizes_around_the_vector_length() {
+        SplittableRandom random = new SplittableRandom(31);
+        for (int n : new int[] {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 33, 64, 1000}) {
+            float[] sum = TestArrays.uniform(random, n + 2), addend = TestArrays.uniform(random, n + 2);
+            float[] reference = sum.clone();
+            float[] before = sum.clone();
+            Add.inPlace(sum, addend, n);
+            ScalarAdd.inPlace(reference, addend, 0, n);
+            TestArrays.assertBitwise(reference, sum, n + 2, "n=" + n);
+            for (int i = 0; i < n; i++) {
+                double expected = (double) before[i] + addend[i];
+                assertEquals(expected, sum[i], U * Math.abs(expected), "sum[" + i + "]");
+            }
+            assertEquals(before[n], sum[n], "element n is not written");
+        }
+    }
+
+    @Test
+    void bitwise_identical_for_any_thread_count() {
+        int n = (1 << 18) + 5;
+        SplittableRandom random = new SplittableRandom(32);
+        float[] start = TestArrays.uniform(random, n), addend = TestArrays.uniform(random, n);
+        float[] first = null;
+        for (int threads : new int[] {1, 2, 7}) {
+            KernelThreads.setThreads(threads);
+            float[] sum = start.clone();
+            Add.inPlace(sum, addend, n);
+            if (first == null) {
+                first = sum;
+            } else {
+                TestArrays.assertBitwise(first, sum, n, threads + " threads");
+            }
+        }
+    }
+
+    @Test
+    void rejects_bad_arguments_and_writes_nothing() {
+        float[] sum = TestArrays.filled(4, 1f);
+        assertMessage(IllegalArgumentException.class, "n must be >= 0, got -1", () -> Add.inPlace(sum, new float[4], -1));
+        assertMessage(IllegalArgumentException.class, "addend too short: needs 4 elements, got 3",
+                () -> Add.inPlace(sum, new float[3], 4));
+        assertMessage(IllegalArgumentException.class, "sum too short: needs 5 elements, got 4",
+                () -> Add.inPlace(sum, new float[5], 5));
+        assertMessage(NullPointerException.class, "addend", () -> Add.inPlace(sum, null, 4));
+        TestArrays.assertUntouchedFrom(sum, 0, 1f, "sum");
+    }
+}
