@@ -90,23 +90,43 @@ class ConcurrencyAndDeterminismTest {
 
     @Test
     void training_is_bitwise_identical_for_one_and_two_kernel_threads() {
+        assertSameForThreadCounts(16, 1, 2);
+    }
+
+    /**
+     * Batches of 100 train in two passes: side by side on 2 threads (one pass each), one after the other
+     * on 1 and 3 threads (every kernel split instead). All three must give the same bits.
+     */
+    @Test
+    void training_in_passes_is_bitwise_identical_whether_passes_run_side_by_side_or_not() {
+        assertSameForThreadCounts(100, 1, 2, 3);
+    }
+
+    private static void assertSameForThreadCounts(int batchSize, int... threadCounts) {
         int original = KernelThreads.threads();
         try {
-            KernelThreads.setThreads(1);
-            List<float[]> one = train();
-            KernelThreads.setThreads(2);
-            List<float[]> two = train();
-            for (int i = 0; i < one.size(); i++) {
-                assertArrayEquals(one.get(i), two.get(i), "parameter " + i);
+            List<float[]> first = null;
+            for (int threads : threadCounts) {
+                KernelThreads.setThreads(threads);
+                List<float[]> trained = train(batchSize);
+                if (first == null) {
+                    first = trained;
+                    continue;
+                }
+                for (int i = 0; i < first.size(); i++) {
+                    assertArrayEquals(first.get(i), trained.get(i), "parameter " + i + ", " + threads + " threads");
+                }
             }
         } finally {
             KernelThreads.setThreads(original);
         }
     }
 
-    private static List<float[]> train() {
+    /** One epoch of three batches (the last one partial when the batch is 100). */
+    private static List<float[]> train(int batchSize) {
         Sequential model = net(4);
-        model.fit(images(48, 5), labels(48), new TrainingOptions(16, 1, 6), new Adam(), TrainingListener.NONE);
+        int count = batchSize == 16 ? 48 : 250;
+        model.fit(images(count, 5), labels(count), new TrainingOptions(batchSize, 1, 6), new Adam(), TrainingListener.NONE);
         return model.parameters().stream().map(p -> p.values.clone()).toList();
     }
 }

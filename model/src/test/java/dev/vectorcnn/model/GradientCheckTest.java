@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
  * contributes at most K * eps32 = 60 * 6e-8 = 3.6e-6 relative to that order-1 scale, so the error is
  * below 5 * 3.6e-6 = 1.8e-5. The double finite difference with h = 1e-5 is exact to ~1e-10. Hence
  * |analytic - numeric| <= 2e-5 + 1e-4 * |numeric|; a wrong or missing term changes a gradient by
- * far more (typically 1e-2 to 1).
+ * far more (typically 1e-2 to 1). A batch of 101 sums up to 101 * 15 = 1515 products per filter value
+ * (each scaled by 1/101, so still terms of order 1 in all), which raises the bound to
+ * 5 * 1515 * 6e-8 = 4.5e-4 absolute.
  */
 class GradientCheckTest {
 
@@ -27,6 +29,20 @@ class GradientCheckTest {
 
     @Test
     void strided_same_conv_relu_maxpool_flatten_dense_relu_dense() {
+        checkStridedNetwork(3, ABSOLUTE);
+    }
+
+    /**
+     * A batch of more than {@link Sequential#MAX_TRAINING_PASS} examples trains in passes (here 33 + 34
+     * + 34) whose gradients are added up: each pass must scale by the whole batch, not by its own size.
+     */
+    @Test
+    void a_batch_trained_in_three_passes_gets_the_gradient_of_its_mean_loss() {
+        assertEquals(3, (101 + Sequential.MAX_TRAINING_PASS - 1) / Sequential.MAX_TRAINING_PASS);
+        checkStridedNetwork(101, 4.5e-4);
+    }
+
+    private static void checkStridedNetwork(int batch, double absolute) {
         Sequential model = Sequential.builder(6, 5, 2)
                 .add(new Conv2D(3, 3, 3).strides(2, 1).padding(Padding.SAME).activation(Activation.RELU))
                 .add(new MaxPool2D(2, 2).strides(1, 2))
@@ -34,7 +50,6 @@ class GradientCheckTest {
                 .add(new Dense(4, Activation.RELU))
                 .add(new Dense(3))
                 .build(7);
-        int batch = 3;
         // conv [6,5,2] -> [3,5,3]; pool 2x2 stride 1x2 VALID -> [2,2,3]; flatten 12
         ToDoubleFunction<double[][]> loss = p -> {
             double[] x = input(batch, 6 * 5 * 2);
@@ -44,7 +59,7 @@ class GradientCheckTest {
             a = DoubleReference.dense(a, batch, 4, 3, p[4], p[5], false);
             return DoubleReference.crossEntropy(a, batch, 3, labels(batch, 3));
         };
-        int checked = check(model, batch, 3, loss);
+        int checked = check(model, batch, 3, loss, absolute);
         assertEquals(model.parameterCount(), checked);
     }
 
@@ -68,12 +83,13 @@ class GradientCheckTest {
             a = DoubleReference.dense(a, batch, 8, 3, p[1], p[2], false);
             return DoubleReference.crossEntropy(a, batch, 3, labels(batch, 3));
         };
-        int checked = check(model, batch, 3, loss);
+        int checked = check(model, batch, 3, loss, ABSOLUTE);
         assertEquals(model.parameterCount(), checked);
     }
 
     /** Compares loss and every parameter gradient; returns how many gradient entries were checked. */
-    private static int check(Sequential model, int batch, int classes, ToDoubleFunction<double[][]> referenceLoss) {
+    private static int check(Sequential model, int batch, int classes, ToDoubleFunction<double[][]> referenceLoss,
+                             double absolute) {
         int inputSize = 1;
         for (int d : model.inputShape()) {
             inputSize *= d;
@@ -101,7 +117,7 @@ class GradientCheckTest {
                 double numeric = (plus - minus) / (2 * H);
                 double error = Math.abs(grads[i][k] - numeric);
                 worst = Math.max(worst, error);
-                if (error > ABSOLUTE + RELATIVE * Math.abs(numeric)) {
+                if (error > absolute + RELATIVE * Math.abs(numeric)) {
                     throw new AssertionError(parameters.get(i) + " element " + k + ": analytic gradient "
                             + grads[i][k] + " vs numeric " + numeric);
                 }
