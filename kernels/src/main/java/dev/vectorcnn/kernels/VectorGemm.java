@@ -24,7 +24,8 @@ import java.util.function.IntConsumer;
  * </ol>
  * A is read in place when it is not transposed: with few output columns (convolutions have 32-64)
  * each A element feeds only 2n flops, so packing it would cost more than it saves (measured 1.6x on
- * the MNIST conv2 shape). A transposed A is packed per chunk into row-major blocks.
+ * the MNIST conv2 shape). A transposed A is packed per chunk into row-major blocks; both transposed
+ * packings gather with {@link StridedGather}.
  */
 final class VectorGemm {
 
@@ -199,11 +200,10 @@ final class VectorGemm {
         int column = panel * width;
         int valid = Math.min(width, n - column);
         int out = PACKED_B_START + panel * width * k + firstRow * width;
+        int[] gather = transB ? StridedGather.offsets(ldb) : null;
         for (int p = firstRow; p < endRow; p++, out += width) {
             if (transB) {
-                for (int j = 0; j < valid; j++) {
-                    packed[out + j] = b[bOffset + (column + j) * ldb + p];
-                }
+                StridedGather.copy(b, bOffset + column * ldb + p, ldb, gather, packed, out, valid);
             } else {
                 System.arraycopy(b, bOffset + p * ldb + column, packed, out, valid);
             }
@@ -214,11 +214,10 @@ final class VectorGemm {
     /** Rows {@code rowStart..} of op(A) = A^T, depth columns from depthStart, as a row-major block. */
     private static void packRowsOfTransposedA(float[] a, int aOffset, int lda, int rowStart, int rows,
                                               int paddedRows, int depthStart, int depth, float[] packed) {
-        for (int p = 0; p < depth; p++) {
-            int source = aOffset + (depthStart + p) * lda + rowStart;
-            for (int i = 0; i < rows; i++) {
-                packed[i * depth + p] = a[source + i];
-            }
+        int[] gather = StridedGather.offsets(lda);
+        int source = aOffset + depthStart * lda + rowStart;
+        for (int i = 0; i < rows; i++) {
+            StridedGather.copy(a, source + i, lda, gather, packed, i * depth, depth);
         }
         Arrays.fill(packed, rows * depth, paddedRows * depth, 0f);
     }
