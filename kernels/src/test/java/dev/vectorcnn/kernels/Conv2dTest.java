@@ -216,6 +216,25 @@ class Conv2dTest {
     }
 
     @Test
+    void input_gradient_with_64_output_channels_runs_tiles_of_14_pixels_of_one_class_row() {
+        // 64 output channels, class rows of 14 or 28 pixels and input channels of exactly one 2-vector panel
+        // (C = 8, 16, 32 at 128, 256, 512 bits) run Stride64MicroKernel14x2; the other C here take the
+        // general tiles. Strides 1 to 3, kernels 1 to 5 (even ones pad SAME asymmetrically), heights whose
+        // last rows no VALID window covers (their class rows get no taps, so zeros), batch 2.
+        int[] channels = {8, 16, 32, 24};
+        for (int stride = 1; stride <= 3; stride++) {
+            for (int i = 0; i < 4; i++) {
+                int classColumns = 14 * (1 + i % 2);
+                int kernel = 1 + (i + 2 * stride) % 5;
+                int height = 2 + kernel + stride * (1 + i);
+                check(shape(2, height, classColumns * stride, channels[i], kernel, 1 + (kernel + i) % 4, 64, stride,
+                        stride, PADDINGS[(i + stride) % 2]), false, false);
+            }
+        }
+        assertEquals(12, checked);
+    }
+
+    @Test
     void filter_gradient_reads_padded_rows_across_images_and_stride_gaps() {
         // KW*C = 48 floats, a multiple of both tile heights: backwardFilter reads the patches in place
         // from padded input rows. Blocks span several images; stride 3 over a 2-row filter leaves

@@ -1,0 +1,149 @@
+package dev.vectorcnn.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A 14 x 2-vector micro-kernel whose 14 rows of A are exactly {@link #A_ROW_STRIDE} floats apart:
+ * {@code C (+)= A[14 x kc] x B[kc x COLUMNS]} with A's row {@code r} at {@code a[aIndex + r*A_ROW_STRIDE + p]}
+ * and C's row {@code r} placed by a table, {@code c[cIndex + cRows[r]]}. 28 accumulators are held in
+ * registers while p runs.
+ *
+ * <p>It exists for the input gradient of convolutions with 64 output channels (MNIST conv2 and the
+ * ResNet-style 56x56x64 layer): there a tile's rows are adjacent pixels of one sub-pixel class row,
+ * whose output-gradient rows lie 64 floats apart in the band's padded copy. The general kernels take
+ * the row stride (or a table of rows) as a value and keep one integer register per row: 12 rows do not
+ * fit the registers, and C2 spilled half of them and reloaded them every depth step. With the stride a
+ * constant every row is one displacement from a single index. On L1 data (1 thread, same JVM) a 12-row
+ * copy with the literal stride ran 184-189 GFLOP/s against 165-168 with the stride a parameter and
+ * 168-174 with the row table. In place it made MNIST conv2's input gradient 16% faster (JMH, 3
+ * interleaved rounds, 1 thread: 194-204 to 226-235 ops/s; both gradients together 81-90 to 93-99).
+ * 14 rows, so that the tiles of MNIST conv2's 14-pixel class rows end where the rows do.
+ *
+ * <p>28 accumulators, 2 B vectors and the broadcasts need one register more than AVX-512 has: C2 keeps
+ * one accumulator on the stack, as in {@link ConvTnMicroKernel14x2}. B comes packed as {@code kc} rows of
+ * {@link #COLUMNS} floats. The caller guarantees all 14 rows readable.
+ */
+final class Stride64MicroKernel14x2 {
+
+    static final VectorSpecies<Float> SPECIES = VectorSpeciesChoice.FLOAT;
+    static final int ROWS = 14;
+    static final int COLUMNS = 2 * SPECIES.length();
+    /** The distance between A's rows, in floats: a literal, so that C2 folds it into the addresses. */
+    static final int A_ROW_STRIDE = 64;
+
+    private Stride64MicroKernel14x2() {
+    }
+
+    /** {@code C (+)= A[ROWS x kc] x B[kc x COLUMNS]}: added to C's values when {@code accumulate}, written over them otherwise. */
+    static void multiplyRows(int kc, float[] a, int aIndex, float[] b, int bIndex, float[] c, int cIndex,
+                             int[] cRows, boolean accumulate) {
+        final int lanes = SPECIES.length();
+        final int out0 = cIndex + cRows[0];
+        final int out1 = cIndex + cRows[1];
+        final int out2 = cIndex + cRows[2];
+        final int out3 = cIndex + cRows[3];
+        final int out4 = cIndex + cRows[4];
+        final int out5 = cIndex + cRows[5];
+        final int out6 = cIndex + cRows[6];
+        final int out7 = cIndex + cRows[7];
+        final int out8 = cIndex + cRows[8];
+        final int out9 = cIndex + cRows[9];
+        final int out10 = cIndex + cRows[10];
+        final int out11 = cIndex + cRows[11];
+        final int out12 = cIndex + cRows[12];
+        final int out13 = cIndex + cRows[13];
+        FloatVector c000 = accumulate ? FloatVector.fromArray(SPECIES, c, out0) : FloatVector.zero(SPECIES);
+        FloatVector c001 = accumulate ? FloatVector.fromArray(SPECIES, c, out0 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c010 = accumulate ? FloatVector.fromArray(SPECIES, c, out1) : FloatVector.zero(SPECIES);
+        FloatVector c011 = accumulate ? FloatVector.fromArray(SPECIES, c, out1 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c020 = accumulate ? FloatVector.fromArray(SPECIES, c, out2) : FloatVector.zero(SPECIES);
+        FloatVector c021 = accumulate ? FloatVector.fromArray(SPECIES, c, out2 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c030 = accumulate ? FloatVector.fromArray(SPECIES, c, out3) : FloatVector.zero(SPECIES);
+        FloatVector c031 = accumulate ? FloatVector.fromArray(SPECIES, c, out3 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c040 = accumulate ? FloatVector.fromArray(SPECIES, c, out4) : FloatVector.zero(SPECIES);
+        FloatVector c041 = accumulate ? FloatVector.fromArray(SPECIES, c, out4 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c050 = accumulate ? FloatVector.fromArray(SPECIES, c, out5) : FloatVector.zero(SPECIES);
+        FloatVector c051 = accumulate ? FloatVector.fromArray(SPECIES, c, out5 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c060 = accumulate ? FloatVector.fromArray(SPECIES, c, out6) : FloatVector.zero(SPECIES);
+        FloatVector c061 = accumulate ? FloatVector.fromArray(SPECIES, c, out6 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c070 = accumulate ? FloatVector.fromArray(SPECIES, c, out7) : FloatVector.zero(SPECIES);
+        FloatVector c071 = accumulate ? FloatVector.fromArray(SPECIES, c, out7 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c080 = accumulate ? FloatVector.fromArray(SPECIES, c, out8) : FloatVector.zero(SPECIES);
+        FloatVector c081 = accumulate ? FloatVector.fromArray(SPECIES, c, out8 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c090 = accumulate ? FloatVector.fromArray(SPECIES, c, out9) : FloatVector.zero(SPECIES);
+        FloatVector c091 = accumulate ? FloatVector.fromArray(SPECIES, c, out9 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c100 = accumulate ? FloatVector.fromArray(SPECIES, c, out10) : FloatVector.zero(SPECIES);
+        FloatVector c101 = accumulate ? FloatVector.fromArray(SPECIES, c, out10 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c110 = accumulate ? FloatVector.fromArray(SPECIES, c, out11) : FloatVector.zero(SPECIES);
+        FloatVector c111 = accumulate ? FloatVector.fromArray(SPECIES, c, out11 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c120 = accumulate ? FloatVector.fromArray(SPECIES, c, out12) : FloatVector.zero(SPECIES);
+        FloatVector c121 = accumulate ? FloatVector.fromArray(SPECIES, c, out12 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c130 = accumulate ? FloatVector.fromArray(SPECIES, c, out13) : FloatVector.zero(SPECIES);
+        FloatVector c131 = accumulate ? FloatVector.fromArray(SPECIES, c, out13 + lanes) : FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            // Row r of A at a[row0 + r * A_ROW_STRIDE]: constant displacements from one index.
+            final int row0 = aIndex + p;
+            final int bRow = bIndex + p * COLUMNS;
+            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
+            final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
+            FloatVector ar;
+            ar = FloatVector.broadcast(SPECIES, a[row0]);
+            c000 = ar.fma(b0, c000); c001 = ar.fma(b1, c001);
+            ar = FloatVector.broadcast(SPECIES, a[row0 + A_ROW_STRIDE]);
+            c010 = ar.fma(b0, c010); c011 = ar.fma(b1, c011);
+            ar = FloatVector.broadcast(SPECIES, a[row0 + 2 * A_ROW_STRIDE]);
+            c020 = ar.fma(b0, c020); c021 = ar.fma(b1, c021);
+            ar = FloatVector.broadcast(SPECIES, a[row0 + 3 * A_ROW_STRIDE]);
+            c030 = ar.fma(b0, c030); c031 = ar.fma(b1, c031);
+            ar = FloatVector.broadcast(SPECIES, a[row0 + 4 * A_ROW_STRIDE]);
+            c040 = ar.fma(b0, c040); c041 = ar.fma(b1, c041);
+            ar = FloatVector.broadcast(SPECIES, a[row0 + 5 * A_ROW_STRIDE]);
+            c050 = ar.fma(b0, c050); c051 = ar.fma(b1, c051);
+            ar = FloatVector.broadcast(SPECIES, a[row0 + 6 * A_ROW_STRIDE]);
+            c060 = ar.fma(b0, c060); c061 = ar.fma(b1, c061);
+            ar = FloatVector.broadcast(SPECIES, a[row0 + 7 * A_ROW_STRIDE]);
+            c070 = ar.fma(b0, c070); c071 = ar.fma(b1, c071);
+            ar = FloatVector.broadcast(SPECIES, a[row0 + 8 * A_ROW_STRIDE]);
+            c080 = ar.fma(b0, c080); c081 = ar.fma(b1, c081);
+            ar = FloatVector.broadcast(SPECIES, a[row0 + 9 * A_ROW_STRIDE]);
+            c090 = ar.fma(b0, c090); c091 = ar.fma(b1, c091);
+            ar = FloatVector.broadcast(SPECIES, a[row0 + 10 * A_ROW_STRIDE]);
+            c100 = ar.fma(b0, c100); c101 = ar.fma(b1, c101);
+            ar = FloatVector.broadcast(SPECIES, a[row0 + 11 * A_ROW_STRIDE]);
+            c110 = ar.fma(b0, c110); c111 = ar.fma(b1, c111);
+            ar = FloatVector.broadcast(SPECIES, a[row0 + 12 * A_ROW_STRIDE]);
+            c120 = ar.fma(b0, c120); c121 = ar.fma(b1, c121);
+            ar = FloatVector.broadcast(SPECIES, a[row0 + 13 * A_ROW_STRIDE]);
+            c130 = ar.fma(b0, c130); c131 = ar.fma(b1, c131);
+        }
+        c000.intoArray(c, out0);
+        c001.intoArray(c, out0 + lanes);
+        c010.intoArray(c, out1);
+        c011.intoArray(c, out1 + lanes);
+        c020.intoArray(c, out2);
+        c021.intoArray(c, out2 + lanes);
+        c030.intoArray(c, out3);
+        c031.intoArray(c, out3 + lanes);
+        c040.intoArray(c, out4);
+        c041.intoArray(c, out4 + lanes);
+        c050.intoArray(c, out5);
+        c051.intoArray(c, out5 + lanes);
+        c060.intoArray(c, out6);
+        c061.intoArray(c, out6 + lanes);
+        c070.intoArray(c, out7);
+        c071.intoArray(c, out7 + lanes);
+        c080.intoArray(c, out8);
+        c081.intoArray(c, out8 + lanes);
+        c090.intoArray(c, out9);
+        c091.intoArray(c, out9 + lanes);
+        c100.intoArray(c, out10);
+        c101.intoArray(c, out10 + lanes);
+        c110.intoArray(c, out11);
+        c111.intoArray(c, out11 + lanes);
+        c120.intoArray(c, out12);
+        c121.intoArray(c, out12 + lanes);
+        c130.intoArray(c, out13);
+        c131.intoArray(c, out13 + lanes);
+    }
+}
