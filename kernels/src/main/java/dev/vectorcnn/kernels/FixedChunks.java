@@ -36,7 +36,9 @@ final class FixedChunks {
             return;
         }
         int perChunk = (int) Math.max(1, Math.min(items, CHUNK_WORK / work));
-        int chunks = (items + perChunk - 1) / perChunk;
-        KernelThreads.parallelFor(chunks, chunk -> body.run(chunk * perChunk, Math.min(items, (chunk + 1) * perChunk)));
+        // In long: near Integer.MAX_VALUE items the int sums overflow (and no chunk would run).
+        int chunks = (int) (((long) items + perChunk - 1) / perChunk);
+        KernelThreads.parallelFor(chunks, chunk -> body.run(chunk * perChunk,
+                (int) Math.min(items, (long) (chunk + 1) * perChunk)));
     }
 }

@@ -79,7 +79,7 @@ public final class KernelThreads {
      * Runs {@code task.accept(i)} for every {@code i} in {@code [0, tasks)} on the library's threads, the
      * calling thread included, and returns when all are done; a task's exception is rethrown once every
      * task has stopped. Kernels that a task calls run on that task's thread, so independent tasks (a
-     * model's inference passes) share the threads instead of splitting every kernel. Which thread runs a
+     * model's training or inference passes) share the threads instead of splitting every kernel. Which thread runs a
      * task is not fixed, so a task's result must not depend on it.
      *
      * @throws IllegalArgumentException if {@code tasks} is negative

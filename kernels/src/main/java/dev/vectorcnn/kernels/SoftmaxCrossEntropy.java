@@ -12,7 +12,8 @@ package dev.vectorcnn.kernels;
  *
  * <p>The mean is summed in double over fixed chunks of {@link #ROWS_PER_CHUNK} rows, chunk sums then
  * added in chunk order: the chunking depends only on the batch, so the loss is bitwise identical for
- * any thread count. The fast path ({@link VectorSoftmax}) agrees with {@link ScalarSoftmax} to a few ulps.
+ * any thread count. A batch computed in parts ({@link #forwardBackwardPart}) gets each part's sum the same
+ * way, and its caller adds the parts in a fixed order. The fast path ({@link VectorSoftmax}) agrees with {@link ScalarSoftmax} to a few ulps.
  */
 public final class SoftmaxCrossEntropy {
 
@@ -72,11 +73,11 @@ public final class SoftmaxCrossEntropy {
         checkLabels(rows, classes, labels);
         boolean vector = KernelBackend.isVectorized();
         float gradScale = 1f / batch;
-        int chunks = (rows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
+        int chunks = (rows - 1) / ROWS_PER_CHUNK + 1;
         double[] chunkSums = new double[chunks];
         java.util.function.IntConsumer chunkLoss = chunk -> {
             double sum = 0;
-            for (int b = chunk * ROWS_PER_CHUNK, end = Math.min(rows, b + ROWS_PER_CHUNK); b < end; b++) {
+            for (int b = chunk * ROWS_PER_CHUNK, end = (int) Math.min(rows, (long) b + ROWS_PER_CHUNK); b < end; b++) {
                 sum += vector
                         ? VectorSoftmax.crossEntropyRow(classes, logits, b * classes, labels[b], logitsGrad, b * classes, gradScale)
                         : ScalarSoftmax.crossEntropyRow(classes, logits, b * classes, labels[b], logitsGrad, b * classes, gradScale);

@@ -1,6 +1,8 @@
 package dev.vectorcnn.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.SplittableRandom;
@@ -33,7 +35,14 @@ class StridedGatherTest {
     }
 
     @Test
-    void no_gather_offsets_when_the_last_one_would_overflow_an_int() {
-        assertNull(StridedGather.offsets(Integer.MAX_VALUE / 2));
+    void gather_offsets_up_to_the_largest_stride_whose_last_offset_fits_an_int() {
+        int lanes = VectorSpeciesChoice.FLOAT.length();
+        int largest = Integer.MAX_VALUE / (lanes - 1);
+        int[] offsets = StridedGather.offsets(largest);
+        assertNotNull(offsets);
+        assertEquals((long) largest * (lanes - 1), offsets[lanes - 1]);
+        assertNull(StridedGather.offsets(largest + 1));
+        assertArrayEquals(java.util.stream.IntStream.range(0, lanes).map(lane -> lane * 3136).toArray(),
+                StridedGather.offsets(3136));
     }
 }
