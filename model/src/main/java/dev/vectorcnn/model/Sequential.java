@@ -1,7 +1,6 @@
 package dev.vectorcnn.model;
 
 import dev.vectorcnn.kernels.Accuracy;
-import dev.vectorcnn.kernels.Add;
 import dev.vectorcnn.kernels.KernelThreads;
 import dev.vectorcnn.kernels.SoftmaxCrossEntropy;
 import java.util.ArrayList;
@@ -28,8 +27,8 @@ import java.util.function.IntConsumer;
  * }</pre>
  *
  * <p>The loss is sparse softmax cross-entropy on the last layer's output taken as logits (a final
- * {@link Softmax} layer is folded into it). Training ({@link #fit}) reuses one set of buffers and is
- * not thread-safe. Inference ({@link #predict}, {@link #evaluate}) borrows buffers that no other call
+ * {@link Softmax} layer is folded into it). Training ({@link #fit}) reuses its buffers from batch to
+ * batch (see {@link #MAX_TRAINING_PASS}) and is not thread-safe. Inference ({@link #predict}, {@link #evaluate}) borrows buffers that no other call
  * holds (reused across calls, see {@link WorkspacePool}) and only reads the parameters, so any number of
  * threads may run it at once, as long as no {@code fit} or checkpoint load runs at the same time.
  */
@@ -58,17 +57,22 @@ public final class Sequential {
 
     /**
      * The most examples one training pass holds. A batch trains in passes of at most this many examples,
-     * as equal as they can be (a batch of 100: two of 50), each with its own activations and gradients;
-     * the passes' gradients are then added in pass order, so the result depends on the batch size only.
-     * With as many threads as passes (or a multiple), whole passes run side by side, one per thread, and
-     * no kernel of a pass forks and joins. The MNIST network's training step (batch 100, JMH, 3 interleaved
-     * rounds): 2 threads 89.8-93.9 steps/s in passes of 50 against 81.3-83.4 in one pass of 100 (every
-     * kernel split in two) and 86.5-90.2 in passes of 25; 1 thread 45.4-51.3, 47.1-52.2 and 44.8-46.2.
+     * as equal as they can be (a batch of 100: two of 50), and the passes' gradients are added in pass
+     * order, so the result depends on the batch size only. When the number of passes is a multiple of the
+     * kernel threads, the passes run side by side, one per thread at a time, and no kernel inside a pass
+     * forks and joins; otherwise they run one after another with every kernel split over the threads.
+     * Either way the buffers are one workspace of at most this many examples and one set of parameter
+     * gradients per pass running at once, plus the batch's sum. The MNIST network's training step (batch
+     * 100, JMH, 3 interleaved rounds): 2 threads 89.8-93.9 steps/s in passes of 50 against 81.3-83.4 in one
+     * pass of 100 (every kernel split in two) and 86.5-90.2 in passes of 25; 1 thread 45.4-51.3, 47.1-52.2
+     * and 44.8-46.2.
      */
     static final int MAX_TRAINING_PASS = 50;
 
-    /** The passes of the current batch size, reused from batch to batch (see {@link #trainingPasses}). */
-    private TrainingPass[] training = new TrainingPass[0];
+    /** The buffers of the passes that run at once, reused from batch to batch (see {@link #trainingSlots}). */
+    private TrainingPass[] slots = new TrainingPass[0];
+    /** dLoss/dParameter of the current batch: the first pass writes here, the others are added to it. */
+    private ParameterGradients gradientSum;
     private final WorkspacePool inference;
 
     private Sequential(List<Layer> layers, int[][] shapes, long seed) {
@@ -220,9 +224,7 @@ public final class Sequential {
         LayerChecks.notNull("listener", listener);
         int count = checkData(images, labels);
         int batchSize = Math.min(options.batchSize(), count);
-        trainingPasses(batchSize);
         int inputSize = Shapes.intSize(shapes[0]);
-        int classes = classes();
         int batches = (count + batchSize - 1) / batchSize;
         int[] order = new int[count];
         Arrays.setAll(order, i -> i);
@@ -238,24 +240,16 @@ public final class Sequential {
             for (int batch = 0; batch < batches; batch++) {
                 int first = batch * batchSize;
                 int size = Math.min(batchSize, count - first);
-                int passes = passCount(size);
-                for (int pass = 0; pass < passes; pass++) {
-                    Workspace ws = training[pass].workspace;
-                    for (int k = passStart(pass, passes, size), end = passStart(pass + 1, passes, size), row = 0;
-                         k < end; k++, row++) {
-                        int example = order[first + k];
+                BatchTotals totals = lossAndGradients(batchSize, size, (ws, firstInBatch, rows) -> {
+                    for (int row = 0; row < rows; row++) {
+                        int example = order[first + firstInBatch + row];
                         System.arraycopy(images, example * inputSize, ws.activations[0], row * inputSize, inputSize);
                         ws.labels[row] = labels[example];
                     }
-                }
-                float loss = lossAndGradients(size);
-                int correct = 0;
-                for (int pass = 0; pass < passes; pass++) {
-                    Workspace ws = training[pass].workspace;
-                    correct += Accuracy.top1Correct(passStart(pass + 1, passes, size) - passStart(pass, passes, size),
-                            classes, ws.activations[logitsIndex], ws.labels);
-                }
-                optimizer.apply(parameters, training[0].parameterGrads);
+                });
+                float loss = totals.loss();
+                int correct = totals.correct();
+                optimizer.apply(parameters, gradientSum.inOrder);
                 lossSum += (double) loss * size;
                 correctSum += correct;
                 lastAccuracy = (double) correct / size;
@@ -282,9 +276,9 @@ public final class Sequential {
         }
     }
 
-    /** Passes for a batch of {@code size} examples: as few as hold at most {@link #MAX_TRAINING_PASS} each. */
-    private static int passCount(int size) {
-        return (size + MAX_TRAINING_PASS - 1) / MAX_TRAINING_PASS;
+    /** Passes for a batch of {@code size >= 1} examples: as few as hold at most {@link #MAX_TRAINING_PASS} each. */
+    static int passCount(int size) {
+        return (size - 1) / MAX_TRAINING_PASS + 1;
     }
 
     /** The first example of pass {@code pass} of {@code passes} over {@code size}: sizes differ by at most one. */
@@ -292,80 +286,97 @@ public final class Sequential {
         return (int) ((long) pass * size / passes);
     }
 
-    /** Passes for batches of up to {@code batchSize} examples, allocated once and then reused. */
-    private void trainingPasses(int batchSize) {
-        int passes = passCount(batchSize);
-        // A smaller last batch may make fewer, larger passes than a full one: up to MAX_TRAINING_PASS each.
-        int capacity = Math.min(batchSize, MAX_TRAINING_PASS);
-        if (training.length < passes || training[0].workspace.capacity < capacity) {
-            training = new TrainingPass[0]; // let the old buffers go before the new ones are touched
-            TrainingPass[] fresh = new TrainingPass[passes];
-            for (int pass = 0; pass < passes; pass++) {
-                fresh[pass] = new TrainingPass(layers, shapes, layerParams, capacity);
+    /** Copies the examples of one pass, {@code rows} from {@code firstInBatch} of the batch, into {@code ws}. */
+    @FunctionalInterface
+    private interface PassLoader {
+        void load(Workspace ws, int firstInBatch, int rows);
+    }
+
+    /** A batch's mean loss and its correctly classified examples. */
+    private record BatchTotals(float loss, int correct) {
+    }
+
+    /**
+     * {@code count} slots for passes of up to {@code capacity} examples, and the gradient sum, allocated
+     * when first needed and then reused.
+     */
+    private void trainingSlots(int count, int capacity) {
+        if (gradientSum == null) {
+            gradientSum = new ParameterGradients(layerParams);
+        }
+        if (slots.length != count || slots[0].workspace.capacity < capacity) {
+            slots = new TrainingPass[0]; // let the old buffers go before the new ones are touched
+            TrainingPass[] fresh = new TrainingPass[count];
+            for (int slot = 0; slot < count; slot++) {
+                fresh[slot] = new TrainingPass(layers, shapes, layerParams, capacity);
             }
-            training = fresh;
+            slots = fresh;
         }
     }
 
     /**
-     * Forward and backward over a batch of {@code size} examples loaded into the passes of
-     * {@link #training}: returns the mean loss and leaves dLoss/dParameter in the first pass's
-     * {@link TrainingPass#parameterGrads}.
+     * Forward and backward over a batch of {@code size} examples (of batches of up to {@code batchSize}),
+     * in passes that {@code loader} fills: leaves dLoss/dParameter in {@link #gradientSum}.
      */
-    private float lossAndGradients(int size) {
+    private BatchTotals lossAndGradients(int batchSize, int size, PassLoader loader) {
         int passes = passCount(size);
-        int classes = classes();
-        IntConsumer runPass = pass -> {
-            TrainingPass part = training[pass];
-            Workspace ws = part.workspace;
-            int rows = passStart(pass + 1, passes, size) - passStart(pass, passes, size);
-            forward(ws, rows, logitsIndex);
-            part.lossSum = SoftmaxCrossEntropy.forwardBackwardPart(rows, size, classes, ws.activations[logitsIndex],
-                    ws.labels, ws.gradients[logitsIndex]);
-            for (int i = logitsIndex - 1; i >= 0; i--) {
-                layers.get(i).backward(rows, shapes[i], ws.activations[i], ws.activations[i + 1], ws.gradients[i + 1],
-                        layerParams[i], ws.gradients[i], part.layerGrads[i], ws.saved[i]);
-            }
-        };
         int threads = KernelThreads.threads();
-        if (threads > 1 && passes % threads == 0) {
-            KernelThreads.forEachTask(passes, runPass);
-        } else {
-            for (int pass = 0; pass < passes; pass++) {
-                runPass.accept(pass);
+        boolean sideBySide = threads > 1 && passes % threads == 0;
+        int slotCount = sideBySide ? threads : 1;
+        trainingSlots(slotCount, Math.min(batchSize, MAX_TRAINING_PASS));
+        int classes = classes();
+        double lossSum = 0;
+        int correct = 0;
+        for (int round = 0; round < passes; round += slotCount) {
+            int firstPass = round;
+            IntConsumer runPass = slot -> {
+                int pass = firstPass + slot;
+                TrainingPass part = slots[slot];
+                Workspace ws = part.workspace;
+                int firstInBatch = passStart(pass, passes, size);
+                int rows = passStart(pass + 1, passes, size) - firstInBatch;
+                loader.load(ws, firstInBatch, rows);
+                forward(ws, rows, logitsIndex);
+                // Read by the caller after forEachTask's join, which makes these writes visible.
+                part.lossSum = SoftmaxCrossEntropy.forwardBackwardPart(rows, size, classes,
+                        ws.activations[logitsIndex], ws.labels, ws.gradients[logitsIndex]);
+                part.correct = Accuracy.top1Correct(rows, classes, ws.activations[logitsIndex], ws.labels);
+                float[][][] grads = pass == 0 ? gradientSum.byLayer : part.gradients().byLayer;
+                for (int i = logitsIndex - 1; i >= 0; i--) {
+                    layers.get(i).backward(rows, shapes[i], ws.activations[i], ws.activations[i + 1],
+                            ws.gradients[i + 1], layerParams[i], ws.gradients[i], grads[i], ws.saved[i]);
+                }
+            };
+            if (sideBySide) {
+                KernelThreads.forEachTask(slotCount, runPass);
+            } else {
+                runPass.accept(0);
+            }
+            // In pass order, so the result does not depend on which thread ran which pass.
+            for (int slot = 0; slot < slotCount; slot++) {
+                lossSum += slots[slot].lossSum;
+                correct += slots[slot].correct;
+                if (round + slot > 0) {
+                    gradientSum.add(slots[slot].gradients());
+                }
             }
         }
-        // In pass order, so the result does not depend on which thread ran which pass.
-        double lossSum = training[0].lossSum;
-        float[][] sum = training[0].parameterGrads;
-        for (int pass = 1; pass < passes; pass++) {
-            lossSum += training[pass].lossSum;
-            for (int i = 0; i < sum.length; i++) {
-                Add.inPlace(sum[i], training[pass].parameterGrads[i], sum[i].length);
-            }
-        }
-        return (float) (lossSum / size);
+        return new BatchTotals((float) (lossSum / size), correct);
     }
 
     /**
      * For gradient checks: the mean loss over {@code images}/{@code labels} and, in the order of
-     * {@link #parameters()}, its gradient with respect to every parameter (the arrays are reused by
-     * the next call).
+     * {@link #parameters()}, its gradient with respect to every parameter (the arrays are overwritten by
+     * the next {@code gradients} or {@code fit}).
      */
     float[][] gradients(float[] images, int[] labels, float[] lossOut) {
         int count = checkData(images, labels);
-        trainingPasses(count);
         int inputSize = Shapes.intSize(shapes[0]);
-        int passes = passCount(count);
-        for (int pass = 0; pass < passes; pass++) {
-            Workspace ws = training[pass].workspace;
-            int first = passStart(pass, passes, count);
-            int rows = passStart(pass + 1, passes, count) - first;
-            System.arraycopy(images, first * inputSize, ws.activations[0], 0, rows * inputSize);
-            System.arraycopy(labels, first, ws.labels, 0, rows);
-        }
-        lossOut[0] = lossAndGradients(count);
-        return training[0].parameterGrads;
+        lossOut[0] = lossAndGradients(count, count, (ws, firstInBatch, rows) -> {
+            System.arraycopy(images, firstInBatch * inputSize, ws.activations[0], 0, rows * inputSize);
+            System.arraycopy(labels, firstInBatch, ws.labels, 0, rows);
+        }).loss();
+        return gradientSum.inOrder;
     }
 
     private void forward(Workspace ws, int size, int upTo) {

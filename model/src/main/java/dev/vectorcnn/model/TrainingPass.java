@@ -3,35 +3,32 @@ package dev.vectorcnn.model;
 import java.util.List;
 
 /**
- * The buffers of one training pass: a part of a batch that runs forward, through the loss and backward
- * on its own, into its own activations and its own dLoss/dParameter arrays, so that the passes of one
- * batch can run side by side on the kernel threads (see {@link Sequential}).
+ * The buffers one training pass runs in: a part of a batch that goes forward, through the loss and
+ * backward on its own, so that passes can run side by side on the kernel threads (see
+ * {@link Sequential#MAX_TRAINING_PASS}). A slot is reused by one pass after another.
  */
 final class TrainingPass {
 
     final Workspace workspace;
-    /** dLoss/dParameter of this pass's examples, {@code [layer][parameter of that layer]}. */
-    final float[][][] layerGrads;
-    /** The same arrays in the order of {@link Sequential#parameters()}. */
-    final float[][] parameterGrads;
-    /** This pass's summed loss, set by the pass. */
+    private final float[][][] layerParams;
+    private ParameterGradients gradients;
+    /** Set by the pass that last ran here: its summed loss and its correctly classified examples. */
     double lossSum;
+    int correct;
 
     TrainingPass(List<Layer> layers, int[][] shapes, float[][][] layerParams, int capacity) {
         workspace = new Workspace(layers, shapes, capacity, true);
-        layerGrads = new float[layerParams.length][][];
-        int count = 0;
-        for (float[][] params : layerParams) {
-            count += params.length;
+        this.layerParams = layerParams;
+    }
+
+    /**
+     * The gradients of a pass that does not write into the batch's sum, allocated when first needed: a
+     * batch of one pass never needs them.
+     */
+    ParameterGradients gradients() {
+        if (gradients == null) {
+            gradients = new ParameterGradients(layerParams);
         }
-        parameterGrads = new float[count][];
-        int next = 0;
-        for (int i = 0; i < layerParams.length; i++) {
-            layerGrads[i] = new float[layerParams[i].length][];
-            for (int j = 0; j < layerParams[i].length; j++) {
-                layerGrads[i][j] = new float[layerParams[i][j].length];
-                parameterGrads[next++] = layerGrads[i][j];
-            }
-        }
+        return gradients;
     }
 }

@@ -90,25 +90,36 @@ class ConcurrencyAndDeterminismTest {
 
     @Test
     void training_is_bitwise_identical_for_one_and_two_kernel_threads() {
-        assertSameForThreadCounts(16, 1, 2);
+        assertSameForThreadCounts(16, 48, 1, 2);
     }
 
     /**
      * Batches of 100 train in two passes: side by side on 2 threads (one pass each), one after the other
-     * on 1 and 3 threads (every kernel split instead). All three must give the same bits.
+     * on 1 thread, and on 3 threads one after the other with every kernel split three ways. All three must
+     * give the same bits.
      */
     @Test
     void training_in_passes_is_bitwise_identical_whether_passes_run_side_by_side_or_not() {
-        assertSameForThreadCounts(100, 1, 2, 3);
+        assertSameForThreadCounts(100, 250, 1, 2, 3);
     }
 
-    private static void assertSameForThreadCounts(int batchSize, int... threadCounts) {
+    /**
+     * Batches of 120 train in three passes of 40 (one after another on 2 threads), the last batch of 99
+     * in two of 49 and 50 (side by side), and batches of 200 in four passes, two rounds of two on 2 threads.
+     */
+    @Test
+    void uneven_and_multi_round_passes_are_bitwise_identical_for_any_thread_count() {
+        assertSameForThreadCounts(120, 219, 1, 2, 4);
+        assertSameForThreadCounts(200, 430, 1, 2, 4);
+    }
+
+    private static void assertSameForThreadCounts(int batchSize, int examples, int... threadCounts) {
         int original = KernelThreads.threads();
         try {
             List<float[]> first = null;
             for (int threads : threadCounts) {
                 KernelThreads.setThreads(threads);
-                List<float[]> trained = train(batchSize);
+                List<float[]> trained = train(batchSize, examples);
                 if (first == null) {
                     first = trained;
                     continue;
@@ -122,11 +133,11 @@ class ConcurrencyAndDeterminismTest {
         }
     }
 
-    /** One epoch of three batches (the last one partial when the batch is 100). */
-    private static List<float[]> train(int batchSize) {
+    /** One epoch over {@code examples} examples in batches of {@code batchSize}. */
+    private static List<float[]> train(int batchSize, int examples) {
         Sequential model = net(4);
-        int count = batchSize == 16 ? 48 : 250;
-        model.fit(images(count, 5), labels(count), new TrainingOptions(batchSize, 1, 6), new Adam(), TrainingListener.NONE);
+        model.fit(images(examples, 5), labels(examples), new TrainingOptions(batchSize, 1, 6), new Adam(),
+                TrainingListener.NONE);
         return model.parameters().stream().map(p -> p.values.clone()).toList();
     }
 }

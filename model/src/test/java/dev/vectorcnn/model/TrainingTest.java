@@ -186,4 +186,62 @@ class TrainingTest {
         assertThrows(IllegalArgumentException.class, () -> new Adam(-1f));
         assertEquals(0, adam.iterations());
     }
+    /**
+     * The training buffers are resized when a batch needs more passes, other pass sizes or another number of
+     * passes at once: the gradients must not depend on what ran before. A model that computed gradients for
+     * 101, 30 and again 101 examples, on 1 and 2 threads, must agree bitwise with fresh models.
+     */
+    @Test
+    void gradients_do_not_depend_on_the_batches_computed_before() {
+        int original = dev.vectorcnn.kernels.KernelThreads.threads();
+        try {
+            float[] images = new float[101 * 12];
+            SplittableRandom random = new SplittableRandom(8);
+            for (int i = 0; i < images.length; i++) {
+                images[i] = (float) (random.nextDouble() * 2 - 1);
+            }
+            int[] labels = new int[101];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = i % 3;
+            }
+            float[] smallImages = java.util.Arrays.copyOf(images, 30 * 12);
+            int[] smallLabels = java.util.Arrays.copyOf(labels, 30);
+            Sequential reused = smallNet();
+            float[] loss = new float[1];
+            for (int threads : new int[] {1, 2}) {
+                dev.vectorcnn.kernels.KernelThreads.setThreads(threads);
+                float[][] large = copy(reused.gradients(images, labels, loss));
+                float[][] small = copy(reused.gradients(smallImages, smallLabels, loss));
+                float[][] largeAgain = copy(reused.gradients(images, labels, loss));
+                assertDeepEquals(copy(smallNet().gradients(images, labels, loss)), large, threads + " threads, 101");
+                assertDeepEquals(copy(smallNet().gradients(smallImages, smallLabels, loss)), small, threads + " threads, 30");
+                assertDeepEquals(large, largeAgain, threads + " threads, 101 after 30");
+            }
+        } finally {
+            dev.vectorcnn.kernels.KernelThreads.setThreads(original);
+        }
+    }
+
+    private static Sequential smallNet() {
+        return Sequential.builder(2, 2, 3)
+                .add(new Conv2D(4, 2, 2).padding(Padding.SAME).activation(Activation.RELU))
+                .add(new Flatten())
+                .add(new Dense(3))
+                .build(5);
+    }
+
+    private static float[][] copy(float[][] arrays) {
+        float[][] copy = new float[arrays.length][];
+        for (int i = 0; i < arrays.length; i++) {
+            copy[i] = arrays[i].clone();
+        }
+        return copy;
+    }
+
+    private static void assertDeepEquals(float[][] expected, float[][] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int i = 0; i < expected.length; i++) {
+            assertArrayEquals(expected[i], actual[i], what + ", parameter " + i);
+        }
+    }
 }
