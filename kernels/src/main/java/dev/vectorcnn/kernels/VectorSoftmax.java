@@ -2,12 +2,13 @@ package dev.vectorcnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link ScalarSoftmax}'s row kernels on the Vector API: maximum, {@code exp} ({@link VectorExp}) and
  * sum over full vectors of classes, scalar tails. The vector {@code exp} differs from {@link Math#exp}
- * by a couple of ulps and the sum is taken in another order, so results agree with the scalar
+ * by a couple of ulps and the sum is taken in another (fixed) order, so results agree with the scalar
  * reference to a few ulps, not bitwise; they are the same bits however and wherever a row is computed.
  * Arguments are trusted.
  */
@@ -15,7 +16,20 @@ final class VectorSoftmax {
 
     private static final VectorSpecies<Float> SPECIES = VectorSpeciesChoice.FLOAT;
 
+    /** Shuffles that bring lane {@code i + h} to lane {@code i}, for h = lanes/2, lanes/4, ..., 1. */
+    private static final VectorShuffle<Float>[] HALVES = halves();
+
     private VectorSoftmax() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halves() {
+        int levels = Integer.numberOfTrailingZeros(SPECIES.length());
+        VectorShuffle<Float>[] halves = new VectorShuffle[levels];
+        for (int level = 0, h = SPECIES.length() / 2; h >= 1; level++, h /= 2) {
+            halves[level] = VectorShuffle.iota(SPECIES, h, 1, true);
+        }
+        return halves;
     }
 
     /** See {@link ScalarSoftmax#softmaxRow}. */
@@ -53,6 +67,19 @@ final class VectorSoftmax {
         return (float) Math.log(sum) - shiftedLabel;
     }
 
+    /**
+     * The lanes' sum in an order fixed here: the upper half of the lanes added to the lower half, then
+     * the same again on what is left. {@code reduceLanes(ADD)} leaves the order to the implementation,
+     * and it differs between C2's intrinsic and the interpreter's fallback, so a row computed before and
+     * after its code was compiled (on another thread, say) could differ in the last bit.
+     */
+    static float sumInFixedOrder(FloatVector v) {
+        for (VectorShuffle<Float> half : HALVES) {
+            v = v.add(v.rearrange(half));
+        }
+        return v.lane(0);
+    }
+
     private static float max(float[] logits, int x, int classes, int vectorEnd) {
         float max = Float.NEGATIVE_INFINITY;
         if (vectorEnd > 0) {
@@ -77,7 +104,7 @@ final class VectorSoftmax {
                 }
                 s = s.add(e);
             }
-            sum = s.reduceLanes(VectorOperators.ADD);
+            sum = sumInFixedOrder(s);
         }
         for (int j = vectorEnd; j < classes; j++) {
             float e = (float) Math.exp(logits[x + j] - max);
