@@ -62,6 +62,23 @@ final class TestArrays {
         }
     }
 
+    /**
+     * Runs {@code compute} on 1, 2 and 7 kernel threads (the caller restores the count) and fails unless
+     * every run returns the same bits over the first {@code length} elements.
+     */
+    static void assertSameForThreadCounts(int length, java.util.function.Supplier<float[]> compute) {
+        float[] first = null;
+        for (int threads : new int[] {1, 2, 7}) {
+            KernelThreads.setThreads(threads);
+            float[] result = compute.get();
+            if (first == null) {
+                first = result;
+            } else {
+                assertBitwise(first, result, length, threads + " threads");
+            }
+        }
+    }
+
     /** Fails unless the array beyond {@code length} still holds {@code sentinel}. */
     static void assertUntouchedFrom(float[] array, int length, float sentinel, String what) {
         for (int i = length; i < array.length; i++) {
