@@ -1,6 +1,7 @@
 package dev.vectorcnn.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,7 +34,7 @@ class FixedChunksTest {
             long next = 0;
             while (next < items) {
                 Integer end = ranges.get((int) next);
-                assertEquals(true, end != null && end > next, items + " items: no range starts at " + next);
+                assertTrue(end != null && end > next, items + " items: no range starts at " + next);
                 next = end;
             }
             assertEquals(items, next, items + " items");

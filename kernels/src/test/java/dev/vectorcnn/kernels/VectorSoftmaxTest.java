@@ -1,6 +1,7 @@
 package dev.vectorcnn.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
@@ -40,6 +41,6 @@ class VectorSoftmaxTest {
             assertEquals(Float.floatToIntBits(halving[0]), Float.floatToIntBits(got), "trial " + trial);
         }
         // The data must tell orders apart, or the test would pass for any of them.
-        assertEquals(true, orderSensitive > 20, orderSensitive + " of 200 sums differ between orders");
+        assertTrue(orderSensitive > 20, orderSensitive + " of 200 sums differ between orders");
     }
 }

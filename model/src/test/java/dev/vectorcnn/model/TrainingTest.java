@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vectorcnn.kernels.KernelThreads;
 import dev.vectorcnn.kernels.Padding;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -193,7 +195,7 @@ class TrainingTest {
      */
     @Test
     void gradients_do_not_depend_on_the_batches_computed_before() {
-        int original = dev.vectorcnn.kernels.KernelThreads.threads();
+        int original = KernelThreads.threads();
         try {
             float[] images = new float[101 * 12];
             SplittableRandom random = new SplittableRandom(8);
@@ -204,21 +206,23 @@ class TrainingTest {
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = i % 3;
             }
-            float[] smallImages = java.util.Arrays.copyOf(images, 30 * 12);
-            int[] smallLabels = java.util.Arrays.copyOf(labels, 30);
+            float[] smallImages = Arrays.copyOf(images, 30 * 12);
+            int[] smallLabels = Arrays.copyOf(labels, 30);
             Sequential reused = smallNet();
             float[] loss = new float[1];
             for (int threads : new int[] {1, 2}) {
-                dev.vectorcnn.kernels.KernelThreads.setThreads(threads);
+                KernelThreads.setThreads(threads);
                 float[][] large = copy(reused.gradients(images, labels, loss));
                 float[][] small = copy(reused.gradients(smallImages, smallLabels, loss));
                 float[][] largeAgain = copy(reused.gradients(images, labels, loss));
-                assertDeepEquals(copy(smallNet().gradients(images, labels, loss)), large, threads + " threads, 101");
-                assertDeepEquals(copy(smallNet().gradients(smallImages, smallLabels, loss)), small, threads + " threads, 30");
-                assertDeepEquals(large, largeAgain, threads + " threads, 101 after 30");
+                // Deep equality: each parameter's floats compared bit for bit (Float.floatToIntBits).
+                assertArrayEquals(copy(smallNet().gradients(images, labels, loss)), large, threads + " threads, 101");
+                assertArrayEquals(copy(smallNet().gradients(smallImages, smallLabels, loss)), small,
+                        threads + " threads, 30");
+                assertArrayEquals(large, largeAgain, threads + " threads, 101 after 30");
             }
         } finally {
-            dev.vectorcnn.kernels.KernelThreads.setThreads(original);
+            KernelThreads.setThreads(original);
         }
     }
 
@@ -230,18 +234,8 @@ class TrainingTest {
                 .build(5);
     }
 
+    /** The gradients a call returned, before the next call overwrites them. */
     private static float[][] copy(float[][] arrays) {
-        float[][] copy = new float[arrays.length][];
-        for (int i = 0; i < arrays.length; i++) {
-            copy[i] = arrays[i].clone();
-        }
-        return copy;
-    }
-
-    private static void assertDeepEquals(float[][] expected, float[][] actual, String what) {
-        assertEquals(expected.length, actual.length, what);
-        for (int i = 0; i < expected.length; i++) {
-            assertArrayEquals(expected[i], actual[i], what + ", parameter " + i);
-        }
+        return Arrays.stream(arrays).map(float[]::clone).toArray(float[][]::new);
     }
 }
