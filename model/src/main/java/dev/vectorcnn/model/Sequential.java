@@ -48,7 +48,8 @@ public final class Sequential {
      * measured on the MNIST network (1 thread), 1000 images ran 1.3x faster as ten passes of 100 than
      * as one of 1000 (1.2x on 2 threads), and 3-4% faster again as twenty passes of 50 (1 and 2
      * threads, 5 interleaved rounds; passes of 25 were no faster than passes of 100). Each example's
-     * result does not depend on the pass size.
+     * result does not depend on the pass size. Within a pass the leading image layers run in smaller
+     * sub-passes still ({@link LocalPasses}).
      */
     static final int MAX_INFERENCE_PASS = 50;
 
@@ -74,6 +75,8 @@ public final class Sequential {
     /** dLoss/dParameter of the current batch: the first pass writes here, the others are added to it. */
     private ParameterGradients gradientSum;
     private final WorkspacePool inference;
+    /** How inference cuts its passes for the leading image layers. */
+    private final LocalPasses localPasses;
 
     private Sequential(List<Layer> layers, int[][] shapes, long seed) {
         this.layers = List.copyOf(layers);
@@ -95,7 +98,8 @@ public final class Sequential {
             }
         }
         parameters = Collections.unmodifiableList(all);
-        inference = new WorkspacePool(this.layers, shapes);
+        localPasses = LocalPasses.of(this.layers, shapes, logitsIndex);
+        inference = new WorkspacePool(this.layers, shapes, localPasses);
     }
 
     private static void initialize(ParameterSpec spec, float[] values, SplittableRandom random) {
@@ -389,6 +393,37 @@ public final class Sequential {
     // ---- inference ----
 
     /**
+     * The inference forward pass through layers {@code [0, upTo)} of {@code size} examples: the
+     * {@link LocalPasses} layers one sub-pass at a time when {@code ws} has buffers for them, gathering
+     * their output into {@code ws}, then the rest on the whole pass.
+     */
+    private void inferenceForward(Workspace ws, int size, int upTo) {
+        Workspace local = ws.local;
+        if (local == null) {
+            forward(ws, size, upTo);
+            return;
+        }
+        int leading = localPasses.layers();
+        int inputSize = Shapes.intSize(shapes[0]);
+        int outputSize = Shapes.intSize(shapes[leading]);
+        for (int first = 0; first < size; first += local.capacity) {
+            int examples = Math.min(local.capacity, size - first);
+            System.arraycopy(ws.activations[0], first * inputSize, local.activations[0], 0, examples * inputSize);
+            forward(local, examples, leading);
+            System.arraycopy(local.activations[leading], 0, ws.activations[leading], first * outputSize,
+                    examples * outputSize);
+        }
+        for (int i = leading; i < upTo; i++) {
+            layers.get(i).forward(size, shapes[i], ws.activations[i], layerParams[i], ws.activations[i + 1]);
+        }
+    }
+
+    /** The inference buffers' sub-passes (see {@link LocalPasses}). */
+    LocalPasses localPasses() {
+        return localPasses;
+    }
+
+    /**
      * Mean softmax cross-entropy and accuracy over {@code images [n, ...inputShape]} and
      * {@code labels [n]}, computed at most {@code batchSize} (and at most {@value #MAX_INFERENCE_PASS})
      * examples at a time; the result does not depend on that. Thread-safe (see the class comment).
@@ -405,7 +440,7 @@ public final class Sequential {
         forEachPass(count, capacity, (ws, pass, first, size) -> {
             System.arraycopy(images, first * inputSize, ws.activations[0], 0, size * inputSize);
             System.arraycopy(labels, first, ws.labels, 0, size);
-            forward(ws, size, logitsIndex);
+            inferenceForward(ws, size, logitsIndex);
             float[] logits = ws.activations[logitsIndex];
             passLoss[pass] = (double) SoftmaxCrossEntropy.forwardBackward(size, classes, logits, ws.labels, null) * size;
             passCorrect[pass] = Accuracy.top1Correct(size, classes, logits, ws.labels);
@@ -440,7 +475,7 @@ public final class Sequential {
         int inputSize = Shapes.intSize(shapes[0]);
         forEachPass(count, capacity, (ws, pass, first, size) -> {
             System.arraycopy(images, first * inputSize, ws.activations[0], 0, size * inputSize);
-            forward(ws, size, layers.size());
+            inferenceForward(ws, size, layers.size());
             if (softmaxLayer) {
                 System.arraycopy(ws.activations[layers.size()], 0, probabilities, first * classes, size * classes);
             } else {

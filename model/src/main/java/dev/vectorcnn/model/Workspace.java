@@ -20,8 +20,27 @@ final class Workspace {
     final byte[][] saved;
     final int[] labels;
 
+    /**
+     * For inference cut into {@link LocalPasses}: the leading layers' buffers for one sub-pass (null when
+     * passes are not cut). This workspace then has no buffers of its own between those layers' input and
+     * output ({@code activations[i]} is null for {@code 0 < i < local layers}).
+     */
+    final Workspace local;
+
+    /** A training workspace, or an inference one whose passes are not cut. */
     Workspace(List<Layer> layers, int[][] shapes, int capacity, boolean training) {
+        this(layers, shapes, capacity, training, null);
+    }
+
+    /** An inference workspace whose passes are cut into {@code localPasses} where that applies. */
+    Workspace(List<Layer> layers, int[][] shapes, int capacity, LocalPasses localPasses) {
+        this(layers, shapes, capacity, false, localPasses.cut(capacity) ? localPasses : null);
+    }
+
+    private Workspace(List<Layer> layers, int[][] shapes, int capacity, boolean training, LocalPasses cut) {
         this.capacity = capacity;
+        int localLayers = cut == null ? 0 : cut.layers();
+        local = cut == null ? null : new Workspace(layers.subList(0, localLayers), shapes, cut.capacity(), false);
         int count = layers.size();
         activations = new float[count + 1][];
         gradients = training ? new float[count + 1][] : null;
@@ -29,7 +48,10 @@ final class Workspace {
         labels = new int[capacity];
         activations[0] = new float[Math.multiplyExact(capacity, Shapes.intSize(shapes[0]))];
         for (int i = 1; i <= count; i++) {
-            boolean shared = layers.get(i - 1).reshapesOnly();
+            if (i < localLayers) {
+                continue;
+            }
+            boolean shared = layers.get(i - 1).reshapesOnly() && activations[i - 1] != null;
             int length = Math.multiplyExact(capacity, Shapes.intSize(shapes[i]));
             activations[i] = shared ? activations[i - 1] : new float[length];
             if (training) {

@@ -5,10 +5,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Idle inference workspaces of one model. {@link Sequential#predict} and {@link Sequential#evaluate}
- * borrow one for the length of a call and give it back, so repeated calls reuse their buffers (a batch
- * of 1000 MNIST images needs about 160 MB of activations, and first-touching fresh memory costs a page
- * fault per 4 KiB on these machines: allocating per call cost more than the inference itself) while
- * any number of threads can run inference at once: a workspace is only ever held by one call.
+ * borrow one for the length of a call and give it back, so repeated calls reuse their buffers
+ * (first-touching fresh memory costs a page fault per 4 KiB on these machines: when a call still
+ * allocated its activations, about 160 MB for 1000 MNIST images in one pass, that cost more than the
+ * inference itself) while any number of threads can run inference at once: a workspace is only ever
+ * held by one call. Its passes are cut into the model's {@link LocalPasses}.
  */
 final class WorkspacePool {
 
@@ -18,9 +19,12 @@ final class WorkspacePool {
     private final int maxIdle = Runtime.getRuntime().availableProcessors();
     private final ConcurrentLinkedQueue<Workspace> idle = new ConcurrentLinkedQueue<>();
 
-    WorkspacePool(List<Layer> layers, int[][] shapes) {
+    private final LocalPasses localPasses;
+
+    WorkspacePool(List<Layer> layers, int[][] shapes, LocalPasses localPasses) {
         this.layers = layers;
         this.shapes = shapes;
+        this.localPasses = localPasses;
     }
 
     /** A workspace for at least {@code capacity} examples that no other caller holds. */
@@ -30,7 +34,7 @@ final class WorkspacePool {
                 return workspace;
             }
         }
-        return new Workspace(layers, shapes, capacity, false);
+        return new Workspace(layers, shapes, capacity, localPasses);
     }
 
     /** Returns a borrowed workspace for later calls. */

@@ -2,6 +2,8 @@ package dev.vectorcnn.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectorcnn.kernels.KernelThreads;
 import dev.vectorcnn.kernels.Padding;
@@ -9,22 +11,40 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Inference is cut into passes of at most {@link Sequential#MAX_INFERENCE_PASS} examples for speed;
- * the results must not depend on how the examples are grouped into passes, nor on whether the passes
- * run one after another or side by side on several threads.
+ * Inference is cut into passes of at most {@link Sequential#MAX_INFERENCE_PASS} examples, and the leading
+ * image layers of a pass into {@link LocalPasses}, for speed; the results must not depend on how the
+ * examples are grouped into passes and sub-passes, nor on whether the passes run one after another or
+ * side by side on several threads.
  */
 class InferencePassTest {
 
     @Test
     void predictions_and_evaluation_do_not_depend_on_the_pass_size() {
         Sequential model = model();
+        assertFalse(model.localPasses().cut(Sequential.MAX_INFERENCE_PASS), "this model's passes are not cut");
+        predictionsDoNotDependOnThePassSize(model);
+    }
+
+    @Test
+    void sub_passes_of_the_image_layers_give_bitwise_the_uncut_results() {
+        Sequential model = largeImagesModel();
+        LocalPasses local = model.localPasses();
+        assertEquals(4, local.layers(), "conv, pool, conv, flatten");
+        assertTrue(local.cut(Sequential.MAX_INFERENCE_PASS) && local.capacity() > 1
+                        && Sequential.MAX_INFERENCE_PASS % local.capacity() != 0,
+                "passes of 50 cut into several sub-passes, the last one shorter: " + local);
+        // Passes of one example are never cut, so they are the reference for the cut passes.
+        predictionsDoNotDependOnThePassSize(model);
+    }
+
+    private static void predictionsDoNotDependOnThePassSize(Sequential model) {
         int count = 2 * Sequential.MAX_INFERENCE_PASS + 30;
-        float[] images = images(count);
+        float[] images = images(model, count);
         int[] labels = new SplittableRandom(10).ints(count, 0, 5).toArray();
 
-        float[] reference = model.predict(images, count);
-        Evaluation referenceEvaluation = model.evaluate(images, labels, count);
-        for (int batchSize : new int[] {1, 7, Sequential.MAX_INFERENCE_PASS}) {
+        float[] reference = model.predict(images, 1);
+        Evaluation referenceEvaluation = model.evaluate(images, labels, 1);
+        for (int batchSize : new int[] {7, Sequential.MAX_INFERENCE_PASS, count}) {
             assertArrayEquals(reference, model.predict(images, batchSize), "batchSize " + batchSize);
             Evaluation evaluation = model.evaluate(images, labels, batchSize);
             assertEquals(referenceEvaluation.accuracy(), evaluation.accuracy(), "batchSize " + batchSize);
@@ -33,20 +53,25 @@ class InferencePassTest {
 
     @Test
     void passes_side_by_side_give_bitwise_the_single_thread_results() {
-        Sequential model = model();
+        passesSideBySideGiveTheSingleThreadResults(model(), 7);
+        passesSideBySideGiveTheSingleThreadResults(largeImagesModel(), Sequential.MAX_INFERENCE_PASS);
+    }
+
+    private static void passesSideBySideGiveTheSingleThreadResults(Sequential model, int batchSize) {
         int count = 2 * Sequential.MAX_INFERENCE_PASS + 30;
-        float[] images = images(count);
+        float[] images = images(model, count);
         int[] labels = new SplittableRandom(11).ints(count, 0, 5).toArray();
         int original = KernelThreads.threads();
         try {
             KernelThreads.setThreads(1);
-            float[] reference = model.predict(images, 7);
-            Evaluation referenceEvaluation = model.evaluate(images, labels, 7);
-            // 33 passes of 7: enough for every thread count here to run whole passes side by side.
+            float[] reference = model.predict(images, batchSize);
+            Evaluation referenceEvaluation = model.evaluate(images, labels, batchSize);
+            // 19 passes of 7 run side by side on 2 and 3 threads, one after another with every kernel split
+            // on 8; 3 passes of 50 always split the kernels.
             for (int threads : new int[] {2, 3, 8}) {
                 KernelThreads.setThreads(threads);
-                assertArrayEquals(reference, model.predict(images, 7), threads + " threads");
-                Evaluation evaluation = model.evaluate(images, labels, 7);
+                assertArrayEquals(reference, model.predict(images, batchSize), threads + " threads");
+                Evaluation evaluation = model.evaluate(images, labels, batchSize);
                 assertEquals(referenceEvaluation.loss(), evaluation.loss(), 0, threads + " threads");
                 assertEquals(referenceEvaluation.accuracy(), evaluation.accuracy(), 0, threads + " threads");
             }
@@ -64,9 +89,20 @@ class InferencePassTest {
                 .build(3);
     }
 
-    private static float[] images(int count) {
+    /** Passes of 50 are cut into sub-passes of 3 by its 48x48x16 first activation (147 KB per example). */
+    private static Sequential largeImagesModel() {
+        return Sequential.builder(48, 48, 2)
+                .add(new Conv2D(16, 3, 3).padding(Padding.SAME).activation(Activation.RELU))
+                .add(new MaxPool2D(2, 2))
+                .add(new Conv2D(8, 3, 3).activation(Activation.RELU))
+                .add(new Flatten())
+                .add(new Dense(5))
+                .build(4);
+    }
+
+    private static float[] images(Sequential model, int count) {
         SplittableRandom random = new SplittableRandom(9);
-        float[] images = new float[count * 81];
+        float[] images = new float[count * Shapes.intSize(model.inputShape())];
         for (int i = 0; i < images.length; i++) {
             images[i] = (float) random.nextDouble();
         }

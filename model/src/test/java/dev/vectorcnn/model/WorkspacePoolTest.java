@@ -13,7 +13,7 @@ class WorkspacePoolTest {
     private static WorkspacePool pool() {
         List<Layer> layers = List.of(new Flatten(), new Dense(3));
         int[][] shapes = {{2, 2, 1}, {4}, {3}};
-        return new WorkspacePool(layers, shapes);
+        return new WorkspacePool(layers, shapes, LocalPasses.of(layers, shapes, layers.size()));
     }
 
     @Test
