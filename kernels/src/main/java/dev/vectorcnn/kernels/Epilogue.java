@@ -20,6 +20,11 @@ public record Epilogue(float[] bias, int biasOffset, boolean relu) {
     /** ReLU on write-back, no bias. */
     public static final Epilogue RELU = new Epilogue(null, 0, true);
 
+    /**
+     * Checks the offset.
+     *
+     * @throws IllegalArgumentException if {@code biasOffset} is negative, or not 0 without a bias
+     */
     public Epilogue {
         if (biasOffset < 0) {
             throw new IllegalArgumentException("biasOffset must be >= 0, got " + biasOffset);
@@ -29,9 +34,14 @@ public record Epilogue(float[] bias, int biasOffset, boolean relu) {
         }
     }
 
-    /** Adds {@code bias[biasOffset + j]} to column {@code j}, optionally followed by ReLU. */
+    /**
+     * Adds {@code bias[biasOffset + j]} to column {@code j}, optionally followed by ReLU.
+     *
+     * @throws NullPointerException     if {@code bias} is null
+     * @throws IllegalArgumentException if {@code biasOffset} is negative
+     */
     public static Epilogue bias(float[] bias, int biasOffset, boolean relu) {
-        return new Epilogue(Objects.requireNonNull(bias, "bias"), biasOffset, relu);
+        return new Epilogue(Objects.requireNonNull(bias, "bias must not be null"), biasOffset, relu);
     }
 
     /** Checks that the bias covers {@code n} columns. */

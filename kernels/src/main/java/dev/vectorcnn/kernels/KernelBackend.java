@@ -17,20 +17,35 @@ public final class KernelBackend {
     public static final String SPECIES_PROPERTY = "vectorcnn.species";
 
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
-    private static final String REQUESTED = System.getProperty(SPECIES_PROPERTY, "preferred").trim();
+    private static final String REQUESTED = requested();
     private static final boolean VECTORIZED = decide();
 
     private KernelBackend() {
     }
 
-    private static boolean decide() {
-        switch (REQUESTED) {
-            case "preferred", "128", "256", "512" -> { }
-            case "scalar" -> {
-                return false;
+    /**
+     * {@value #SPECIES_PROPERTY} in lower case when it is one of the known values, else {@code preferred}.
+     * A bad value is reported and ignored rather than thrown: an exception here would fail this class's
+     * initialisation, and every later use of a kernel would then throw {@link NoClassDefFoundError}
+     * without the cause.
+     */
+    private static String requested() {
+        String value = System.getProperty(SPECIES_PROPERTY, "preferred");
+        String requested = value.trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (requested) {
+            case "preferred", "128", "256", "512", "scalar" -> requested;
+            default -> {
+                System.getLogger("dev.vectorcnn.kernels").log(Level.WARNING, "vectorcnn: ignoring -D"
+                        + SPECIES_PROPERTY + "=" + value + " (it must be one of preferred, 128, 256, 512, scalar); "
+                        + "using preferred");
+                yield "preferred";
             }
-            default -> throw new IllegalArgumentException(SPECIES_PROPERTY
-                    + " must be one of preferred, 128, 256, 512, scalar; got '" + REQUESTED + "'");
+        };
+    }
+
+    private static boolean decide() {
+        if (REQUESTED.equals("scalar")) {
+            return false;
         }
         if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
             System.getLogger("dev.vectorcnn.kernels").log(Level.WARNING,

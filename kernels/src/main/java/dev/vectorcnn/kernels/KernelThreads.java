@@ -37,23 +37,38 @@ public final class KernelThreads {
     private KernelThreads() {
     }
 
+    /**
+     * The most threads a pool may have. Far above any core count this library is tuned for; it stops a
+     * typo (100000) from starting thread after thread until the JVM runs out of memory.
+     */
+    public static final int MAX_THREADS = 1024;
+
+    /**
+     * {@value #THREADS_PROPERTY} when it holds a valid count, else the number of processors. A bad value
+     * is reported and ignored rather than thrown: an exception here would fail this class's
+     * initialisation, and every later use would then throw {@link NoClassDefFoundError} without the cause.
+     */
     private static int initialThreads() {
+        int processors = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
         String value = System.getProperty(THREADS_PROPERTY);
         if (value == null) {
-            return Runtime.getRuntime().availableProcessors();
+            return processors;
         }
         try {
             int threads = Integer.parseInt(value.trim());
             checkThreads(threads);
             return threads;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(THREADS_PROPERTY + " must be a positive integer, got '" + value + "'", e);
+        } catch (IllegalArgumentException e) {
+            System.getLogger("dev.vectorcnn.kernels").log(System.Logger.Level.WARNING,
+                    "vectorcnn: ignoring -D" + THREADS_PROPERTY + "=" + value + " (it must be an integer from 1 to "
+                            + MAX_THREADS + "); using " + processors + " threads");
+            return processors;
         }
     }
 
     private static void checkThreads(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be from 1 to " + MAX_THREADS + ", got " + threads);
         }
     }
 
@@ -65,6 +80,8 @@ public final class KernelThreads {
     /**
      * Sets the number of threads kernels use, the calling thread included. Calls already running
      * finish on the old pool.
+     *
+     * @throws IllegalArgumentException if {@code threads} is not from 1 to {@link #MAX_THREADS}
      */
     public static synchronized void setThreads(int threads) {
         checkThreads(threads);

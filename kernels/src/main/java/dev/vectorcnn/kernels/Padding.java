@@ -19,7 +19,11 @@ public enum Padding {
     /** Enough zero padding that {@code out = ceil(in / stride)}. */
     SAME;
 
-    /** Output length along one axis for input length {@code in}, window {@code k} and stride {@code s}. */
+    /**
+     * Output length along one axis for input length {@code in}, window {@code k} and stride {@code s}.
+     *
+     * @throws IllegalArgumentException if {@code in}, {@code k} or {@code s} is not positive
+     */
     public int outputSize(int in, int k, int s) {
         checkAxis(in, k, s);
         if (this == SAME) {
@@ -28,7 +32,11 @@ public enum Padding {
         return in < k ? 0 : (in - k) / s + 1;
     }
 
-    /** Zero rows (or columns) before the first input element: {@code padTotal / 2} for SAME, 0 for VALID. */
+    /**
+     * Zero rows (or columns) before the first input element: {@code padTotal / 2} for SAME, 0 for VALID.
+     *
+     * @throws IllegalArgumentException if {@code in}, {@code k} or {@code s} is not positive
+     */
     public int padBefore(int in, int k, int s) {
         if (this == VALID) {
             checkAxis(in, k, s);

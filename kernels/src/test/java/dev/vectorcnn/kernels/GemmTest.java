@@ -375,8 +375,10 @@ class GemmTest {
     }
 
     @Test
-    void rejects_non_positive_thread_count() {
-        assertTrue(rejects(() -> KernelThreads.setThreads(0)).getMessage().contains("threads must be >= 1, got 0"));
+    void rejects_a_thread_count_out_of_range() {
+        assertTrue(rejects(() -> KernelThreads.setThreads(0)).getMessage().contains("threads must be from 1 to 1024, got 0"));
+        assertTrue(rejects(() -> KernelThreads.setThreads(KernelThreads.MAX_THREADS + 1)).getMessage()
+                .contains("got 1025"));
     }
 
     enum TransposeCase {
