@@ -109,6 +109,9 @@ public final class Checkpoint {
             throw mismatch(file, ITERATIONS_KEY + " is not an integer: '" + contents.metadata().get(ITERATIONS_KEY)
                     + "'");
         }
+        if (iterations < 0) {
+            throw mismatch(file, ITERATIONS_KEY + " is negative: " + iterations);
+        }
         List<Parameter> parameters = model.parameters();
         List<String> slots = optimizer.slotNames();
         Set<String> known = new HashSet<>();

@@ -143,7 +143,8 @@ public final class Sequential {
          * kernels, zero biases, as TensorFlow); the same seed gives the same weights.
          *
          * @throws IllegalArgumentException naming the layer, its input shape and where that came from,
-         *     when a layer does not fit; or when a {@link Softmax} is not last
+         *     when a layer does not fit; when a {@link Softmax} is not last; or when the logits (the last
+         *     output, or the input of a final Softmax) are not flat
          */
         public Sequential build(long seed) {
             if (layers.isEmpty()) {
@@ -164,6 +165,11 @@ public final class Sequential {
                     throw new IllegalArgumentException("layer " + i + " " + layer + " does not fit the output "
                             + Shapes.text(shapes[i]) + " of " + source + ": " + e.getMessage(), e);
                 }
+            }
+            int[] logits = shapes[layers.get(layers.size() - 1) instanceof Softmax ? layers.size() - 1 : layers.size()];
+            if (logits.length != 1) {
+                throw new IllegalArgumentException("the loss needs flat logits [classes] from the last layer, got "
+                        + Shapes.text(logits) + " (end the model with Flatten and Dense)");
             }
             return new Sequential(layers, shapes, seed);
         }
@@ -540,13 +546,9 @@ public final class Sequential {
         return new Tensor(predict(images.data(), batchSize), images.dim(0), classes());
     }
 
+    /** The number of classes: the length of the flat logits, which {@link Builder#build} checked. */
     private int classes() {
-        int[] logits = shapes[logitsIndex];
-        if (logits.length != 1) {
-            throw new IllegalStateException("the loss needs flat logits [classes] from the last layer, got "
-                    + Shapes.text(logits) + " (end the model with Flatten and Dense)");
-        }
-        return logits[0];
+        return shapes[logitsIndex][0];
     }
 
     private int exampleCount(float[] images) {

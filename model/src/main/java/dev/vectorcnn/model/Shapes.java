@@ -8,14 +8,19 @@ final class Shapes {
     private Shapes() {
     }
 
-    /** The product of the dimensions; rejects negative dimensions. */
+    /** The product of the dimensions; rejects negative dimensions and products beyond {@code long}. */
     static long size(int[] shape) {
         long size = 1;
         for (int dim : shape) {
             if (dim < 0) {
                 throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has a negative dimension");
             }
-            size *= dim;
+            try {
+                size = Math.multiplyExact(size, dim);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than "
+                        + Long.MAX_VALUE + " elements", e);
+            }
         }
         return size;
     }

@@ -34,9 +34,14 @@ public final class Tensor {
         this.data = data;
     }
 
-    /** A tensor of {@code shape} filled with zeros. */
+    /**
+     * A tensor of {@code shape} filled with zeros.
+     *
+     * @throws IllegalArgumentException if a dimension is negative or the shape holds more elements than
+     *                                  one Java array can
+     */
     public static Tensor zeros(int... shape) {
-        return new Tensor(new float[Math.toIntExact(Shapes.size(shape))], shape);
+        return new Tensor(new float[Shapes.intSize(shape)], shape);
     }
 
     /** The dimensions (a copy). */
@@ -49,8 +54,16 @@ public final class Tensor {
         return shape.length;
     }
 
-    /** The length of dimension {@code axis}. */
+    /**
+     * The length of dimension {@code axis}.
+     *
+     * @throws IndexOutOfBoundsException if {@code axis} is not from 0 to {@code rank() - 1}
+     */
     public int dim(int axis) {
+        if (axis < 0 || axis >= shape.length) {
+            throw new IndexOutOfBoundsException("axis " + axis + " out of bounds for tensor " + Arrays.toString(shape)
+                    + " of rank " + shape.length);
+        }
         return shape[axis];
     }
 

@@ -136,6 +136,34 @@ class CheckpointTest {
     }
 
     @Test
+    void optimizer_state_with_a_negative_or_missing_step_count_is_rejected_and_changes_nothing() throws IOException {
+        TrainingTest.Quadrants data = new TrainingTest.Quadrants(16, 1);
+        Sequential trained = TrainingTest.smallConvNet(2);
+        Adam adam = new Adam();
+        trained.fit(data.images, data.labels, new TrainingOptions(8, 1, 5), adam, TrainingListener.NONE);
+        Path good = dir.resolve("good.safetensors");
+        Checkpoint.save(good, trained, adam);
+        SafeTensors.Contents contents = SafeTensors.read(good);
+        for (String iterations : new String[] {"-5", "2.5", null}) {
+            Map<String, String> metadata = new java.util.HashMap<>(contents.metadata());
+            if (iterations == null) {
+                metadata.remove("optimizer.iterations");
+            } else {
+                metadata.put("optimizer.iterations", iterations);
+            }
+            Path bad = dir.resolve("bad.safetensors");
+            SafeTensors.write(bad, contents.tensors(), metadata);
+            Sequential model = TrainingTest.smallConvNet(9);
+            List<float[]> before = snapshot(model);
+            Adam fresh = new Adam();
+            IOException e = assertThrows(IOException.class, () -> Checkpoint.load(bad, model, fresh));
+            assertTrue(e.getMessage().contains("optimizer.iterations"), e.getMessage());
+            assertParameters(before, model);
+            assertEquals(0, fresh.iterations());
+        }
+    }
+
+    @Test
     void failed_save_leaves_the_previous_checkpoint_intact_and_no_temporary_file() throws IOException {
         Sequential first = tiny(1);
         Path path = dir.resolve("model.safetensors");

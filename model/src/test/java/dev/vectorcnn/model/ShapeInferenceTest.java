@@ -95,9 +95,12 @@ class ShapeInferenceTest {
 
     @Test
     void loss_needs_flat_logits() {
-        Sequential model = Sequential.builder(4, 4, 1).add(new Conv2D(2, 3, 3)).build(0);
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> model.predict(new float[16], 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Sequential.builder(4, 4, 1).add(new Conv2D(2, 3, 3)).build(0));
+        assertEquals("the loss needs flat logits [classes] from the last layer, got [2, 2, 2] (end the model with "
+                + "Flatten and Dense)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Sequential.builder(4, 4, 1).add(new Conv2D(2, 3, 3)).add(new Softmax()).build(0));
         assertTrue(e.getMessage().contains("[2, 2, 2]"), e.getMessage());
     }
 

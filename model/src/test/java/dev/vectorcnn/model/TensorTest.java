@@ -37,4 +37,15 @@ class TensorTest {
         assertThrows(IndexOutOfBoundsException.class, () -> Tensor.zeros(2, 2).get(2, 0));
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 2).get(1));
     }
+
+    @Test
+    void rejects_an_axis_out_of_range_and_a_shape_too_large_for_an_array() {
+        IndexOutOfBoundsException axis = assertThrows(IndexOutOfBoundsException.class, () -> Tensor.zeros(2, 3).dim(2));
+        assertEquals("axis 2 out of bounds for tensor [2, 3] of rank 2", axis.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> Tensor.zeros(2, 3).dim(-1));
+        IllegalArgumentException large = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(100000, 100000));
+        assertEquals("shape [100000, 100000] has more than 2147483647 elements", large.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(1 << 30, 1 << 30, 1 << 30));
+    }
 }
