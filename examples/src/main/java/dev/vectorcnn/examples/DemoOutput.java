@@ -19,9 +19,24 @@ final class DemoOutput {
     private final PrintStream out;
     private final List<Path> written = new ArrayList<>();
 
-    DemoOutput(Path directory, PrintStream out) {
+    private DemoOutput(Path directory, PrintStream out) {
         this.directory = directory;
         this.out = out;
+    }
+
+    /**
+     * The output directory, created and checked to be writable before the demo computes anything.
+     *
+     * @throws IOException {@code OUTPUT_DIR: cannot write to DIR: reason} (the argument's name in
+     *                     the usage text) when the directory cannot be created or written
+     */
+    static DemoOutput open(Path directory, PrintStream out) throws IOException {
+        try {
+            OutputDirectory.prepare(directory);
+        } catch (IOException e) {
+            throw new IOException("OUTPUT_DIR: " + e.getMessage(), e);
+        }
+        return new DemoOutput(directory, out);
     }
 
     /**

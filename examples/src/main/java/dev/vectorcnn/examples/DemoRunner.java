@@ -46,7 +46,7 @@ final class DemoRunner {
             demo.run(arguments, out, err);
             return 0;
         } catch (IOException e) {
-            err.println(name + ": " + e.getMessage());
+            err.println(name + ": " + ErrorText.describe(e));
             return 1;
         }
     }

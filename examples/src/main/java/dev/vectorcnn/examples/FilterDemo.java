@@ -53,13 +53,15 @@ public final class FilterDemo {
     }
 
     private static void demo(DemoArguments arguments, PrintStream out, PrintStream err) throws IOException {
-        DemoOutput output = new DemoOutput(arguments.outputDir(), out);
+        // Every input is read before anything is written: a missing image leaves no partial output.
+        List<FloatImage> inputs = DemoOutput.inputs(arguments.images());
+        DemoOutput output = DemoOutput.open(arguments.outputDir(), out);
         float[] filters = lineFilters();
         out.println("Filters (7x7, HWIO [7, 7, 1, 2]): channel 0 has ones in column 3, channel 1 ones in row 3");
         output.write(FeatureMaps.filter(filters, FILTER_SIZE, FILTER_SIZE, 1, 2, 0, 0, 24), "filter-vertical.png");
         output.write(FeatureMaps.filter(filters, FILTER_SIZE, FILTER_SIZE, 1, 2, 0, 1, 24), "filter-horizontal.png");
         List<List<ContactSheet.Cell>> rows = new ArrayList<>();
-        for (FloatImage image : DemoOutput.inputs(arguments.images())) {
+        for (FloatImage image : inputs) {
             FloatImage gray = image.grayscale();
             out.println(image.name() + ": " + gray.height() + "x" + gray.width()
                     + " grayscale, conv2d SAME stride 1 -> feature maps " + gray.height() + "x" + gray.width() + "x2");

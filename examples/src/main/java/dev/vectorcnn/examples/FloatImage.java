@@ -2,10 +2,14 @@ package dev.vectorcnn.examples;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Objects;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * An image as the kernels see it: {@code [height, width, channels]} row-major floats in {@code [0, 1]}
@@ -18,6 +22,9 @@ import javax.imageio.ImageIO;
  * @param pixels   {@code height * width * channels} values, HWC
  */
 record FloatImage(String name, int height, int width, int channels, float[] pixels) {
+
+    /** The JDK's own soft limit on array lengths ({@code ArraysSupport.SOFT_MAX_ARRAY_LENGTH}); VMs may refuse longer. */
+    private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
     /** Checks that the pixel array matches the shape. */
     FloatImage {
@@ -36,7 +43,8 @@ record FloatImage(String name, int height, int width, int channels, float[] pixe
     /**
      * Reads a PNG, JPEG, GIF or BMP file as RGB in {@code [0, 1]}, named after the file without extension.
      *
-     * @throws IOException when the file cannot be read or is not an image ImageIO understands
+     * @throws IOException naming the file when it is missing, unreadable, not an image ImageIO
+     *                     understands, damaged, or too large for this JVM's heap
      */
     static FloatImage read(Path file) throws IOException {
         PngFiles.useHeadlessAwt();
@@ -44,13 +52,66 @@ record FloatImage(String name, int height, int width, int channels, float[] pixe
             // Say where we looked: under Maven's exec plugin relative paths resolve against examples/.
             throw new IOException("image not found: " + file + " (looked for " + file.toAbsolutePath().normalize() + ")");
         }
-        BufferedImage image = ImageIO.read(file.toFile());
+        if (!Files.isReadable(file)) {
+            throw new AccessDeniedException(file.toString());
+        }
+        BufferedImage image;
+        try {
+            image = decode(file);
+        } catch (IOException | RuntimeException e) {
+            // ImageIO's messages never name the file ("Error reading PNG image data"), and its decoders
+            // throw runtime exceptions on absurd headers ("Invalid scanline stride").
+            throw new IOException("cannot read " + file + " as an image: " + ErrorText.describe(e), e);
+        }
         if (image == null) {
             throw new IOException(file + " is not an image this Java runtime can read (PNG, JPEG, GIF or BMP)");
         }
         String fileName = file.getFileName().toString();
         int dot = fileName.lastIndexOf('.');
         return fromRgb(dot > 0 ? fileName.substring(0, dot) : fileName, image);
+    }
+
+    /**
+     * What {@link ImageIO#read(java.io.File)} does, with the size from the header checked before
+     * the pixels are decoded; {@code null} when no installed reader recognises the file.
+     */
+    private static BufferedImage decode(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new IOException("this Java runtime cannot open files for ImageIO");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return null;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                checkSize(reader.getWidth(0), reader.getHeight(0));
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /**
+     * Refuses sizes that cannot work, with the reason: ImageIO itself fails on them with "Invalid
+     * scanline stride" or an {@link OutOfMemoryError}. The float copy alone takes 3 floats a pixel
+     * in one array, so it must fit a Java array and the heap.
+     */
+    private static void checkSize(int width, int height) throws IOException {
+        long values = 3L * width * height;
+        if (values > MAX_ARRAY_LENGTH) {
+            throw new IOException(width + "x" + height + " pixels is too large: at most "
+                    + MAX_ARRAY_LENGTH / 3 + " pixels fit in one image");
+        }
+        long bytes = values * Float.BYTES;
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        if (bytes > maxHeap) {
+            throw new IOException(width + "x" + height + " pixels need at least " + (bytes >> 20)
+                    + " MiB, more than this JVM's maximum heap of " + (maxHeap >> 20) + " MiB (-Xmx)");
+        }
     }
 
     /** The RGB pixels of {@code image} as a 3-channel float image. */

@@ -1,6 +1,7 @@
 package dev.vectorcnn.examples;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -29,6 +30,17 @@ final class IdxReader {
     private static final int IMAGES_HEADER_BYTES = 16;
     private static final int LABELS_HEADER_BYTES = 8;
 
+    /**
+     * Gzip data that cannot be decompressed (bad header, damaged deflate stream, CRC mismatch, cut
+     * short): the file's content is wrong, as opposed to the file being unreadable, so a cache may
+     * delete it and fetch it again.
+     */
+    static final class CorruptGzipException extends IOException {
+        CorruptGzipException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private IdxReader() {
     }
 
@@ -36,7 +48,8 @@ final class IdxReader {
      * The uncompressed bytes of {@code file}: decompressed when it starts with the gzip magic
      * {@code 1f 8b}, else as stored.
      *
-     * @throws IOException naming the file when it cannot be read or its gzip data is damaged
+     * @throws CorruptGzipException naming the file when its gzip data is damaged or truncated
+     * @throws IOException          when the file cannot be read
      */
     static byte[] readContent(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
@@ -49,8 +62,8 @@ final class IdxReader {
             }
             try (InputStream gunzipped = new GZIPInputStream(in)) {
                 return gunzipped.readAllBytes();
-            } catch (ZipException | java.io.EOFException e) {
-                throw new IOException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
+            } catch (ZipException | EOFException e) {
+                throw new CorruptGzipException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.vectorcnn.examples;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -11,8 +12,9 @@ import java.util.Objects;
  *
  * <p>The directory may hold each file raw or gzip-compressed under the classic names
  * ({@code train-images-idx3-ubyte} or {@code train-images-idx3-ubyte.gz}, ...). Every load checks
- * the uncompressed content against the SHA-256 values in {@link MnistFile}; a file that fails is
- * deleted, so the next run fetches a fresh copy.
+ * the uncompressed content against the SHA-256 values in {@link MnistFile}; a file that fails, or a
+ * {@code .gz} file whose gzip data is damaged, is deleted, so the next run fetches a fresh copy. A
+ * file that cannot be read at all (permissions, say) is left alone.
  */
 public final class MnistData {
 
@@ -23,8 +25,9 @@ public final class MnistData {
     }
 
     /**
-     * The cache directory: {@code $VECTORCNN_MNIST_DIR} if set, else
-     * {@code $XDG_CACHE_HOME/vectorcnn/mnist}, else {@code ~/.cache/vectorcnn/mnist}.
+     * The cache directory: {@code $VECTORCNN_MNIST_DIR} if set and not blank, else
+     * {@code $XDG_CACHE_HOME/vectorcnn/mnist} if {@code XDG_CACHE_HOME} is an absolute path, else
+     * {@code ~/.cache/vectorcnn/mnist} (MnistExample's help for {@code --data} says the same).
      */
     public static Path defaultDirectory() {
         return defaultDirectory(System.getenv(), System.getProperty("user.home"));
@@ -49,9 +52,9 @@ public final class MnistData {
      * with their labels, read from {@code directory} after fetching any missing file into it.
      *
      * @throws NullPointerException when {@code directory} is null
-     * @throws IOException          when a file cannot be fetched, fails verification (it is then
-     *                              deleted), or is not a well-formed IDX file; the message names the
-     *                              file and what is wrong
+     * @throws IOException          when a file cannot be fetched, fails verification or holds
+     *                              damaged gzip data (it is then deleted), or is not a well-formed IDX
+     *                              file; the message names the file and what is wrong
      */
     public static MnistDataset load(Path directory) throws IOException {
         Objects.requireNonNull(directory, "directory must not be null");
@@ -89,7 +92,14 @@ public final class MnistData {
     }
 
     private static byte[] verifiedContent(Path path, MnistFile file) throws IOException {
-        byte[] content = IdxReader.readContent(path);
+        byte[] content;
+        try {
+            content = IdxReader.readContent(path);
+        } catch (IdxReader.CorruptGzipException e) {
+            // Damaged gzip data is as wrong as a checksum mismatch, and as curable by a fresh copy.
+            Files.deleteIfExists(path);
+            throw new IOException(e.getMessage() + "; the file was deleted so that the next run fetches it again", e);
+        }
         file.verifyOrDelete(path, content);
         return content;
     }

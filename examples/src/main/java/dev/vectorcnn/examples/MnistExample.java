@@ -13,7 +13,6 @@ import dev.vectorcnn.model.TrainingOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Trains the TensorFlow tutorial's CNN ({@link MnistNetwork}) on MNIST. Per epoch it prints the
@@ -47,25 +49,46 @@ public final class MnistExample implements Callable<Integer> {
     float learningRate = MnistNetwork.LEARNING_RATE;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Kernel threads (default: the number of available processors).")
+            description = "Kernel threads, 1 to " + KernelThreads.MAX_THREADS + " (default: the number of available processors).")
     Integer threads;
 
     @Option(names = "--seed", paramLabel = "SEED", description = "Seed of the initial weights and of the shuffling (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "MNIST cache directory, fetched into when missing (default: $VECTORCNN_MNIST_DIR, else ~/.cache/vectorcnn/mnist).")
+    // The default is MnistData.defaultDirectory's rule, in its order. One alternative a line: wrapped
+    // as one paragraph, picocli broke "~/.cache" after the dot.
+    @Option(names = "--data", paramLabel = "DIR", description = {
+        "MNIST cache directory, fetched into when missing. Default, the first that applies:",
+        "$" + MnistData.DIRECTORY_ENV + " if set and not blank,",
+        "$XDG_CACHE_HOME/vectorcnn/mnist if XDG_CACHE_HOME is an absolute path,",
+        "~/.cache/vectorcnn/mnist otherwise."})
     Path data;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Where checkpoints and the chart go (default: ${DEFAULT-VALUE}).")
     Path output = Path.of("target", "mnist");
 
+    /** Filled in by picocli: the parsed command line, for what the user typed. */
+    @Spec
+    CommandSpec spec;
+
+    /** Where the data comes from; {@link MnistData#load} but for tests. */
+    @FunctionalInterface
+    interface DatasetLoader {
+        MnistDataset load(Path directory) throws IOException;
+    }
+
     private final PrintStream out;
     private final PrintStream err;
+    private final DatasetLoader loader;
 
     MnistExample(PrintStream out, PrintStream err) {
+        this(out, err, MnistData::load);
+    }
+
+    MnistExample(PrintStream out, PrintStream err, DatasetLoader loader) {
         this.out = out;
         this.err = err;
+        this.loader = loader;
     }
 
     /** Parses the options (see {@code --help}) and trains; exits with 0 on success, 1 on a failure, 2 on bad options. */
@@ -73,36 +96,94 @@ public final class MnistExample implements Callable<Integer> {
         System.exit(new CommandLine(new MnistExample(System.out, System.err)).execute(args));
     }
 
+    /**
+     * Checks the options, the output directory, loads the data and trains. Each failure is one
+     * line on standard error: an option value out of range with status 2 (the status of picocli's
+     * own parse errors); an output directory that cannot be written, data that cannot be loaded, or
+     * a rejection by the library with status 1. The first three are found before any training.
+     */
     @Override
     public Integer call() {
-        if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || (threads != null && threads < 1)) {
-            err.println("--epochs, --batch-size, --learning-rate and --threads must be positive");
+        String badOption = checkOptionValues();
+        if (badOption != null) {
+            err.println(badOption);
             return 2;
         }
         try {
-            train();
+            OutputDirectory.prepare(output);
+        } catch (IOException e) {
+            return fail("--output: " + e.getMessage());
+        }
+        try {
+            if (threads != null) {
+                KernelThreads.setThreads(threads);
+            }
+            Path dataDirectory = data != null ? data : MnistData.defaultDirectory();
+            out.println("Loading MNIST from " + dataDirectory);
+            MnistDataset mnist;
+            try {
+                mnist = loader.load(dataDirectory);
+            } catch (IOException e) {
+                return fail("--data: " + ErrorText.describe(e));
+            }
+            train(mnist);
             return 0;
-        } catch (IOException | UncheckedIOException e) {
-            err.println();
-            err.println("MnistExample failed: " + e.getMessage());
-            return 1;
+        } catch (UncheckedIOException e) {
+            // The training listener wraps the checkpoint and chart writes' IOException in this.
+            return fail("--output: " + ErrorText.describe(e.getCause()));
+        } catch (IllegalArgumentException e) {
+            return fail(ErrorText.describe(e));
         }
     }
 
-    private void train() throws IOException {
-        if (threads != null) {
-            KernelThreads.setThreads(threads);
+    /**
+     * The first option whose value is out of range, with its value (for the learning rate, as
+     * typed), or {@code null} when all are fine.
+     */
+    private String checkOptionValues() {
+        if (epochs < 1) {
+            return "--epochs must be at least 1, got " + epochs;
         }
-        Path dataDirectory = data != null ? data : MnistData.defaultDirectory();
-        out.println("Loading MNIST from " + dataDirectory);
-        MnistDataset mnist = MnistData.load(dataDirectory);
-        Files.createDirectories(output);
+        if (batchSize < 1) {
+            return "--batch-size must be at least 1, got " + batchSize;
+        }
+        // Adam takes a float: 1e-50 rounds to 0 and 1e39 to Infinity, so check the float, and show
+        // the text, which is what the user knows.
+        if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
+            String text = typed("--learning-rate");
+            return "--learning-rate must be a finite number > 0 (as a float), got "
+                    + (text != null ? text : Float.toString(learningRate));
+        }
+        // KernelThreads.setThreads enforces the same range; checked here first so that the message
+        // names the option and comes before any data is loaded.
+        if (threads != null && (threads < 1 || threads > KernelThreads.MAX_THREADS)) {
+            return "--threads must be from 1 to " + KernelThreads.MAX_THREADS + ", got " + threads;
+        }
+        return null;
+    }
 
+    /** The text given for {@code option} on the command line, or {@code null} when it was not given. */
+    private String typed(String option) {
+        OptionSpec matched = spec.commandLine().getParseResult().matchedOption(option);
+        return matched == null ? null : matched.stringValues().get(0);
+    }
+
+    private int fail(String message) {
+        err.println("MnistExample failed: " + message);
+        return 1;
+    }
+
+    private void train(MnistDataset mnist) {
         Sequential model = MnistNetwork.build(seed);
         Adam optimizer = MnistNetwork.optimizer(learningRate);
+        // Sequential.fit would also take all examples in one step when the batch is larger; clamping
+        // here makes the figure printed the one used.
+        int batch = Math.min(batchSize, Math.max(1, mnist.trainCount()));
+        String batchText = batch == batchSize ? "batch " + batch
+                : "batch " + batch + " (--batch-size " + batchSize + " is more than the training images)";
         out.println(model.summary());
-        out.printf(Locale.ROOT, "%d training and %d test images; batch %d, %d epochs, %s; kernels: %s, %d threads%n",
-                mnist.trainCount(), mnist.testCount(), batchSize, epochs, optimizer,
+        out.printf(Locale.ROOT, "%d training and %d test images; %s, %d epochs, %s; kernels: %s, %d threads%n",
+                mnist.trainCount(), mnist.testCount(), batchText, epochs, optimizer,
                 KernelBackend.isVectorized() ? "Vector API" : "scalar", KernelThreads.threads());
 
         ProgressBar bar = new ProgressBar(err, System.console() != null && System.console().isTerminal());
@@ -110,18 +191,18 @@ public final class MnistExample implements Callable<Integer> {
         long[] epochStart = {System.nanoTime()};
         TrainingListener listener = new TrainingListener() {
             @Override
-            public void batchEnded(BatchResult batch) {
-                if (batch.batch() == 1) {
+            public void batchEnded(BatchResult result) {
+                if (result.batch() == 1) {
                     epochStart[0] = System.nanoTime();
                 }
-                bar.update("epoch " + batch.epoch() + "/" + epochs, batch.batch(), batch.batches(), batch.loss(),
-                        batch.accuracy(), (System.nanoTime() - epochStart[0]) / 1e9);
+                bar.update("epoch " + result.epoch() + "/" + epochs, result.batch(), result.batches(), result.loss(),
+                        result.accuracy(), (System.nanoTime() - epochStart[0]) / 1e9);
             }
 
             @Override
             public void epochEnded(EpochResult epoch) {
                 bar.clear();
-                Evaluation test = model.evaluate(mnist.testImages(), mnist.testLabels(), batchSize);
+                Evaluation test = model.evaluate(mnist.testImages(), mnist.testLabels(), batch);
                 out.printf(Locale.ROOT, "%d Last batch accuracy: %s Test accuracy: %s  (%.1f s, %.0f images/s, "
                         + "mean loss %.4f, train accuracy %.4f)%n", epoch.epoch() - 1,
                         (float) epoch.lastBatchAccuracy(), (float) test.accuracy(), epoch.seconds(),
@@ -137,8 +218,12 @@ public final class MnistExample implements Callable<Integer> {
                 }
             }
         };
-        model.fit(mnist.trainImages(), mnist.trainLabels(), new TrainingOptions(batchSize, epochs, seed), optimizer,
-                listener);
+        try {
+            model.fit(mnist.trainImages(), mnist.trainLabels(), new TrainingOptions(batch, epochs, seed), optimizer,
+                    listener);
+        } finally {
+            bar.clear(); // so that an error message starts on a line of its own
+        }
         out.println("Checkpoints and chart written to " + output.toAbsolutePath());
     }
 }

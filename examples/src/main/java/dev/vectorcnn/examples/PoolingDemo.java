@@ -46,9 +46,10 @@ public final class PoolingDemo {
     }
 
     private static void demo(DemoArguments arguments, PrintStream out, PrintStream err) throws IOException {
-        DemoOutput output = new DemoOutput(arguments.outputDir(), out);
+        List<FloatImage> inputs = DemoOutput.inputs(arguments.images());
+        DemoOutput output = DemoOutput.open(arguments.outputDir(), out);
         List<List<ContactSheet.Cell>> rows = new ArrayList<>();
-        for (FloatImage image : DemoOutput.inputs(arguments.images())) {
+        for (FloatImage image : inputs) {
             if (image.height() < 2 || image.width() < 2) {
                 err.println("PoolingDemo: " + image.name() + " is " + image.height() + "x" + image.width()
                         + ", smaller than the 2x2 window; skipped");

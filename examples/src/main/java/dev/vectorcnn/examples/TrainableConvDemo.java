@@ -67,6 +67,7 @@ public final class TrainableConvDemo {
 
     private static void demo(DemoArguments arguments, PrintStream out, PrintStream err) throws IOException {
         List<FloatImage> batch = commonSize(DemoOutput.inputs(arguments.images()));
+        DemoOutput output = DemoOutput.open(arguments.outputDir(), out);
         FloatImage first = batch.get(0);
         float[] filters = glorotUniformFilters(arguments.seed());
         float[] maps = forward(batch, filters);
@@ -76,7 +77,6 @@ public final class TrainableConvDemo {
                 batch.size(), first.height(), first.width(), batch.size(), outHeight, outWidth);
         out.printf(Locale.ROOT, "Glorot-uniform filters, seed %d: limit %.5f, drawn values in [%.5f, %.5f]; bias 0%n",
                 arguments.seed(), glorotLimit(), min(filters), max(filters));
-        DemoOutput output = new DemoOutput(arguments.outputDir(), out);
         List<List<ContactSheet.Cell>> rows = new ArrayList<>();
         for (int n = 0; n < batch.size(); n++) {
             FloatImage image = batch.get(n);

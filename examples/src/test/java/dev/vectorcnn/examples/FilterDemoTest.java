@@ -1,10 +1,12 @@
 package dev.vectorcnn.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +110,29 @@ class FilterDemoTest {
         DemoTestSupport.Run twoDirs = DemoTestSupport.run(FilterDemo::run, "a", "b");
         assertEquals(2, twoDirs.status());
         assertTrue(twoDirs.err().contains("two output directories"), twoDirs.err());
+    }
+
+    /** The filters used to be written before the input was read. */
+    @Test
+    void missing_photo_writes_nothing() {
+        Path out = dir.resolve("out");
+        DemoTestSupport.Run run = DemoTestSupport.run(FilterDemo::run, dir.resolve("no-such-photo.png").toString(),
+                out.toString());
+        assertEquals(1, run.status());
+        assertFalse(run.out().contains("wrote"), run.out());
+        assertFalse(Files.exists(out), "output directory created for a run that failed");
+    }
+
+    /** FileAlreadyExistsException's message is the bare path: the reason must be added. */
+    @Test
+    void output_dir_that_is_a_file_is_named_with_the_reason() throws IOException {
+        Path photo = DemoTestSupport.writePng(dir.resolve("stripes.png"), 30, 20, (x, y) -> 0);
+        Path file = Files.writeString(dir.resolve("afile"), "keep me");
+        DemoTestSupport.Run run = DemoTestSupport.run(FilterDemo::run, photo.toString(), file.toString());
+        assertEquals(1, run.status());
+        assertEquals("FilterDemo: OUTPUT_DIR: cannot write to " + file + ": exists and is not a directory"
+                + System.lineSeparator(), run.err());
+        assertEquals("keep me", Files.readString(file));
     }
 
     @Test

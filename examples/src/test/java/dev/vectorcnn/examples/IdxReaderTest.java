@@ -2,6 +2,7 @@ package dev.vectorcnn.examples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -183,6 +184,16 @@ class IdxReaderTest {
         Path file = write("images.gz", Arrays.copyOf(gz, gz.length / 2));
         IOException e = assertThrows(IOException.class, () -> IdxReader.readImages(file, ROWS, COLUMNS));
         assertMessage(e, file, "corrupt or truncated gzip");
+    }
+
+    /** MnistData deletes files with damaged gzip data, so it must be told apart from a file it cannot read. */
+    @Test
+    void damaged_gzip_is_reported_as_corrupt_content_but_a_missing_file_is_not() throws IOException {
+        byte[] gz = gzip(idx(IdxReader.LABELS_MAGIC, new int[] {3}, new byte[] {1, 2, 3}));
+        Path damaged = write("labels.gz", Arrays.copyOf(gz, gz.length - 5));
+        assertThrows(IdxReader.CorruptGzipException.class, () -> IdxReader.readContent(damaged));
+        IOException missing = assertThrows(IOException.class, () -> IdxReader.readContent(dir.resolve("absent.gz")));
+        assertFalse(missing instanceof IdxReader.CorruptGzipException, missing.toString());
     }
 
     @Test

@@ -61,6 +61,25 @@ class MnistDataTest {
         assertTrue(Files.exists(dir.resolve(MnistFile.TRAIN_LABELS.rawName())), "files not yet checked stay");
     }
 
+    /** The rule for raw files held only for checksums: damaged gzip data used to stay in the cache. */
+    @Test
+    void gzip_file_with_damaged_data_is_deleted_with_a_clear_error() throws IOException {
+        for (MnistFile file : MnistFile.values()) {
+            Files.writeString(dir.resolve(file.rawName()), "not the real thing");
+        }
+        // Present as .gz only: a gzip header, then the stream cut short.
+        Files.delete(dir.resolve(MnistFile.TRAIN_IMAGES.rawName()));
+        Path trainImagesGz = dir.resolve(MnistFile.TRAIN_IMAGES.gzName());
+        Files.write(trainImagesGz, new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3});
+
+        IOException e = assertThrows(IOException.class, () -> MnistData.load(dir));
+
+        assertTrue(e.getMessage().startsWith(trainImagesGz + ": corrupt or truncated gzip data"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("the file was deleted so that the next run fetches it again"), e.getMessage());
+        assertFalse(Files.exists(trainImagesGz), "the damaged file must be removed");
+        assertTrue(Files.exists(dir.resolve(MnistFile.TRAIN_LABELS.rawName())), "files not yet checked stay");
+    }
+
     @Test
     void null_directory_is_rejected() {
         NullPointerException e = assertThrows(NullPointerException.class, () -> MnistData.load(null));

@@ -1,11 +1,14 @@
 package dev.vectorcnn.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +67,21 @@ class PoolingDemoTest {
         assertEquals(4, after.getWidth());
         assertEquals(3, after.getHeight());
         assertEquals(0xff00ff, after.getRGB(1, 1) & 0xffffff);
+    }
+
+    /** ImageIO's "Error reading PNG image data" alone did not say which file. */
+    @Test
+    void truncated_png_is_named_and_nothing_is_written() throws IOException {
+        Path whole = DemoTestSupport.writePng(dir.resolve("whole.png"), 8, 6, (x, y) -> 0x123456);
+        byte[] bytes = Files.readAllBytes(whole);
+        Path truncated = Files.write(dir.resolve("truncated.png"), Arrays.copyOf(bytes, bytes.length / 2));
+        Path out = dir.resolve("o");
+        DemoTestSupport.Run run = DemoTestSupport.run(PoolingDemo::run, whole.toString(), truncated.toString(),
+                out.toString());
+        assertEquals(1, run.status());
+        assertTrue(run.err().startsWith("PoolingDemo: cannot read " + truncated + " as an image: "), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertFalse(Files.exists(out), "nothing is written when an input cannot be read");
     }
 
     @Test

@@ -1,0 +1,156 @@
+package dev.vectorcnn.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The trainer end to end on a tiny made-up data set (so each run takes moments): what it prints,
+ * and that output and data paths it cannot use, or data the library rejects, end the run with one
+ * line naming the option and the reason, before any training where that can be known.
+ */
+class MnistExampleRunTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final AtomicInteger loads = new AtomicInteger();
+
+    /** {@code train} training and {@code test} test images of random pixels, labels cycling 0..9. */
+    private static MnistDataset tinyDataset(int train, int test) {
+        SplittableRandom random = new SplittableRandom(3);
+        float[] trainImages = new float[train * MnistDataset.PIXELS_PER_IMAGE];
+        float[] testImages = new float[test * MnistDataset.PIXELS_PER_IMAGE];
+        for (int i = 0; i < trainImages.length; i++) {
+            trainImages[i] = (float) random.nextDouble();
+        }
+        for (int i = 0; i < testImages.length; i++) {
+            testImages[i] = (float) random.nextDouble();
+        }
+        int[] trainLabels = new int[train];
+        int[] testLabels = new int[test];
+        for (int i = 0; i < train; i++) {
+            trainLabels[i] = i % 10;
+        }
+        for (int i = 0; i < test; i++) {
+            testLabels[i] = i % 10;
+        }
+        return new MnistDataset(trainImages, trainLabels, testImages, testLabels);
+    }
+
+    /** Runs the trainer on {@code dataset} (counting loads) with {@code args}; returns the status. */
+    private int run(MnistDataset dataset, String... args) {
+        return run(directory -> {
+            loads.incrementAndGet();
+            return dataset;
+        }, args);
+    }
+
+    private int run(MnistExample.DatasetLoader loader, String... args) {
+        MnistExample example = new MnistExample(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), loader);
+        CommandLine commandLine = new CommandLine(example);
+        commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        return commandLine.execute(args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Exactly one line, and no stack trace. */
+    private void assertOneLineError(String expected) {
+        assertEquals(expected + System.lineSeparator(), err());
+    }
+
+    /** Sequential.fit takes at most the whole training set per step; the example used to print the request. */
+    @Test
+    void batch_size_larger_than_the_training_set_is_printed_as_used() {
+        Path output = dir.resolve("out");
+        assertEquals(0, run(tinyDataset(30, 10), "--epochs", "1", "--batch-size", "100000", "--output",
+                output.toString()), err());
+        assertTrue(out().contains("30 training and 10 test images; batch 30 (--batch-size 100000 is more than the "
+                + "training images), 1 epochs"), out());
+        assertFalse(out().contains("batch 100000"), out());
+        assertTrue(Files.isRegularFile(output.resolve("mnist-epoch-01.safetensors")));
+        assertTrue(Files.isRegularFile(output.resolve("training.png")));
+    }
+
+    @Test
+    void batch_size_within_the_training_set_is_printed_plainly() {
+        assertEquals(0, run(tinyDataset(30, 10), "--epochs", "1", "--batch-size", "16", "--output",
+                dir.resolve("out").toString()), err());
+        assertTrue(out().contains("; batch 16, 1 epochs"), out());
+    }
+
+    @Test
+    void output_that_is_a_file_fails_before_loading_data() throws IOException {
+        Path file = Files.writeString(dir.resolve("afile"), "keep me");
+        assertEquals(1, run(tinyDataset(30, 10), "--output", file.toString()));
+        assertOneLineError("MnistExample failed: --output: cannot write to " + file + ": exists and is not a directory");
+        assertEquals(0, loads.get());
+        assertEquals("keep me", Files.readString(file));
+    }
+
+    @Test
+    void output_below_a_file_fails_naming_the_reason() throws IOException {
+        Path file = Files.writeString(dir.resolve("afile"), "");
+        Path below = file.resolve("sub");
+        assertEquals(1, run(tinyDataset(30, 10), "--output", below.toString()));
+        assertTrue(err().startsWith("MnistExample failed: --output: cannot write to " + below + ": "), err());
+        assertEquals(1, err().lines().count(), err());
+        assertEquals(0, loads.get());
+    }
+
+    /** /proc exists and is a directory, but no file can be created in it (not even by root). */
+    @Test
+    void existing_directory_that_cannot_be_written_fails_before_loading_data() {
+        Path proc = Path.of("/proc");
+        Assumptions.assumeTrue(Files.isDirectory(proc), "no /proc on this system");
+        assertEquals(1, run(tinyDataset(30, 10), "--output", proc.toString()));
+        assertTrue(err().startsWith("MnistExample failed: --output: cannot write to /proc: cannot create a file in it ("),
+                err());
+        assertEquals(1, err().lines().count(), err());
+        assertEquals(0, loads.get());
+    }
+
+    /** The real loader: a --data path that is a file cannot hold the cache, and nothing is downloaded. */
+    @Test
+    void data_that_is_a_file_names_the_option_and_reason() throws IOException {
+        Path file = Files.writeString(dir.resolve("afile"), "");
+        assertEquals(1, run(MnistData::load, "--data", file.toString(), "--output", dir.resolve("out").toString()));
+        assertOneLineError("MnistExample failed: --data: " + file + ": exists and is not a directory");
+    }
+
+    /** An IllegalArgumentException from the library used to escape as a stack trace. */
+    @Test
+    void data_the_library_rejects_ends_with_one_line_and_status_1() {
+        MnistDataset good = tinyDataset(30, 10);
+        int[] labels = good.trainLabels().clone();
+        labels[7] = 12;
+        MnistDataset badLabel = new MnistDataset(good.trainImages(), labels, good.testImages(), good.testLabels());
+        assertEquals(1, run(badLabel, "--epochs", "1", "--output", dir.resolve("out").toString()));
+        assertOneLineError("MnistExample failed: labels[7] = 12 is outside [0, 10)");
+    }
+}
