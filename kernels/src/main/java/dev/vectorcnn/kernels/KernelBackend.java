@@ -1,6 +1,7 @@
 package dev.vectorcnn.kernels;
 
 import java.lang.System.Logger.Level;
+import java.util.Locale;
 
 /**
  * Decides once, at class initialisation, whether the kernels run on the Vector API or on their
@@ -31,7 +32,7 @@ public final class KernelBackend {
      */
     private static String requested() {
         String value = System.getProperty(SPECIES_PROPERTY, "preferred");
-        String requested = value.trim().toLowerCase(java.util.Locale.ROOT);
+        String requested = value.trim().toLowerCase(Locale.ROOT);
         return switch (requested) {
             case "preferred", "128", "256", "512", "scalar" -> requested;
             default -> {

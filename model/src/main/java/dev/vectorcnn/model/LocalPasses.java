@@ -37,7 +37,7 @@ record LocalPasses(int layers, int capacity) {
         for (int i = 0; i <= leading; i++) {
             largest = Math.max(largest, (long) Float.BYTES * Shapes.intSize(shapes[i]));
         }
-        return new LocalPasses(leading, (int) Math.max(1, Math.min(Integer.MAX_VALUE, BUDGET_BYTES / largest)));
+        return new LocalPasses(leading, (int) Math.max(1, BUDGET_BYTES / largest));
     }
 
     /** Whether passes of {@code passCapacity} examples are cut into sub-passes at all. */

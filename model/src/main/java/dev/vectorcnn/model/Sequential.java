@@ -81,7 +81,7 @@ public final class Sequential {
     private Sequential(List<Layer> layers, int[][] shapes, long seed) {
         this.layers = List.copyOf(layers);
         this.shapes = shapes;
-        this.logitsIndex = layers.get(layers.size() - 1) instanceof Softmax ? layers.size() - 1 : layers.size();
+        this.logitsIndex = logitsIndex(layers);
         List<Parameter> all = new ArrayList<>();
         layerParams = new float[layers.size()][][];
         SplittableRandom random = new SplittableRandom(seed);
@@ -100,6 +100,11 @@ public final class Sequential {
         parameters = Collections.unmodifiableList(all);
         localPasses = LocalPasses.of(this.layers, shapes, logitsIndex);
         inference = new WorkspacePool(this.layers, shapes, localPasses);
+    }
+
+    /** Which activation holds the logits: the model's output, or the input of a final {@link Softmax}. */
+    private static int logitsIndex(List<Layer> layers) {
+        return layers.get(layers.size() - 1) instanceof Softmax ? layers.size() - 1 : layers.size();
     }
 
     private static void initialize(ParameterSpec spec, float[] values, SplittableRandom random) {
@@ -166,7 +171,7 @@ public final class Sequential {
                             + Shapes.text(shapes[i]) + " of " + source + ": " + e.getMessage(), e);
                 }
             }
-            int[] logits = shapes[layers.get(layers.size() - 1) instanceof Softmax ? layers.size() - 1 : layers.size()];
+            int[] logits = shapes[logitsIndex(layers)];
             if (logits.length != 1) {
                 throw new IllegalArgumentException("the loss needs flat logits [classes] from the last layer, got "
                         + Shapes.text(logits) + " (end the model with Flatten and Dense)");
