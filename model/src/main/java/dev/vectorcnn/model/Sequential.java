@@ -395,7 +395,12 @@ public final class Sequential {
     }
 
     private void forward(Workspace ws, int size, int upTo) {
-        for (int i = 0; i < upTo; i++) {
+        forward(ws, size, 0, upTo);
+    }
+
+    /** Layers {@code [from, upTo)} on {@code size} examples in {@code ws}, filling {@code ws.saved} when it has it. */
+    private void forward(Workspace ws, int size, int from, int upTo) {
+        for (int i = from; i < upTo; i++) {
             layers.get(i).forward(size, shapes[i], ws.activations[i], layerParams[i], ws.activations[i + 1],
                     ws.saved == null ? null : ws.saved[i]);
         }
@@ -424,9 +429,7 @@ public final class Sequential {
             System.arraycopy(local.activations[leading], 0, ws.activations[leading], first * outputSize,
                     examples * outputSize);
         }
-        for (int i = leading; i < upTo; i++) {
-            layers.get(i).forward(size, shapes[i], ws.activations[i], layerParams[i], ws.activations[i + 1]);
-        }
+        forward(ws, size, leading, upTo);
     }
 
     /** The inference buffers' sub-passes (see {@link LocalPasses}). */
