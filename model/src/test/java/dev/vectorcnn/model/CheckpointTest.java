@@ -109,14 +109,21 @@ class CheckpointTest {
         assertParameters(snapshot(saved), loaded);
     }
 
+    /** Trains {@code model} one epoch of {@code data} (batches of 8, seed 5) and saves it with {@code adam}'s state. */
+    private Path trainOneEpochAndSave(TrainingTest.Quadrants data, Sequential model, Adam adam, String name)
+            throws IOException {
+        model.fit(data.images, data.labels, new TrainingOptions(8, 1, 5), adam, TrainingListener.NONE);
+        Path path = dir.resolve(name);
+        Checkpoint.save(path, model, adam);
+        return path;
+    }
+
     @Test
     void optimizer_state_round_trip_resumes_training_exactly() throws IOException {
         TrainingTest.Quadrants data = new TrainingTest.Quadrants(16, 1);
         Sequential a = TrainingTest.smallConvNet(2);
         Adam adamA = new Adam();
-        a.fit(data.images, data.labels, new TrainingOptions(8, 1, 5), adamA, TrainingListener.NONE);
-        Path path = dir.resolve("resume.safetensors");
-        Checkpoint.save(path, a, adamA);
+        Path path = trainOneEpochAndSave(data, a, adamA, "resume.safetensors");
 
         Sequential b = TrainingTest.smallConvNet(9);
         Adam adamB = new Adam();
@@ -137,12 +144,8 @@ class CheckpointTest {
 
     @Test
     void optimizer_state_with_a_negative_or_missing_step_count_is_rejected_and_changes_nothing() throws IOException {
-        TrainingTest.Quadrants data = new TrainingTest.Quadrants(16, 1);
-        Sequential trained = TrainingTest.smallConvNet(2);
-        Adam adam = new Adam();
-        trained.fit(data.images, data.labels, new TrainingOptions(8, 1, 5), adam, TrainingListener.NONE);
-        Path good = dir.resolve("good.safetensors");
-        Checkpoint.save(good, trained, adam);
+        Path good = trainOneEpochAndSave(new TrainingTest.Quadrants(16, 1), TrainingTest.smallConvNet(2), new Adam(),
+                "good.safetensors");
         SafeTensors.Contents contents = SafeTensors.read(good);
         for (String iterations : new String[] {"-5", "2.5", null}) {
             Map<String, String> metadata = new java.util.HashMap<>(contents.metadata());
