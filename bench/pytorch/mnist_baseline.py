@@ -57,8 +57,8 @@ TRAINING_IMAGES = 60000
 
 
 def tutorial_network(torch):
-    # In-place ReLUs: a third faster on this build than ReLUs that allocate (measured), as a
-    # PyTorch user tuning for speed would write it.
+    # In-place ReLUs, as a PyTorch user tuning for speed would write them: the training step ran
+    # 4,240 against 3,070 images/s with ReLUs that allocate (one comparison on this machine kind).
     nn = torch.nn
     return nn.Sequential(
         nn.Conv2d(1, 32, 3, stride=1, padding=1), nn.ReLU(inplace=True),
@@ -175,14 +175,18 @@ def main():
     parser.add_argument("--seconds", type=float, default=1.0)
     parser.add_argument("--fork", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.forks < 1 or args.iterations < 1 or args.seconds <= 0:
-        parser.error("--forks and --iterations must be at least 1 and --seconds positive")
+    if args.forks < 1 or args.iterations < 1 or args.warmup < 0 or args.seconds <= 0:
+        parser.error("--forks and --iterations must be at least 1, --warmup at least 0, --seconds positive")
     if args.fork:
         result = run_fork(args.fork[0], int(args.fork[1]), args.warmup, args.iterations, args.seconds)
         print(json.dumps(result))
         return
     blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
-    import torch
+    try:
+        import torch
+    except ImportError:
+        sys.exit("PyTorch not found: run `apt-get install python3-torch libopenblas0-openmp` and use "
+                 "Debian's /usr/bin/python3")
     print(f"torch {torch.__version__}, BLAS {blas}")
     if "openblas" not in blas:
         print("warning: the system BLAS is not OpenBLAS; PyTorch's dense layers will be slow", file=sys.stderr)
@@ -196,8 +200,10 @@ def main():
                     [sys.executable, __file__, "--fork", name, str(threads),
                      "--warmup", str(args.warmup), "--iterations", str(args.iterations),
                      "--seconds", str(args.seconds)],
-                    check=True, capture_output=True, text=True,
-                    env=dict(os.environ, OMP_NUM_THREADS=str(threads)))
+                    capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS=str(threads)))
+                if child.returncode != 0:
+                    sys.exit(f"the {name} process with {threads} threads failed "
+                             f"(status {child.returncode}):\n{child.stderr}")
                 result = json.loads(child.stdout.strip().splitlines()[-1])
                 rates += result["rates"]
                 unit = result["unit"]
