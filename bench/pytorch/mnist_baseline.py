@@ -69,54 +69,51 @@ def tutorial_network(torch):
         nn.Linear(64, 10))
 
 
+def training_step(torch):
+    """One Adam step of a fresh tutorial network on a batch: the loop body of "epoch" and "train"."""
+    model = tutorial_network(torch).to(memory_format=torch.channels_last)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def step(images, labels):
+        optimizer.zero_grad(set_to_none=True)
+        loss_fn(model(images), labels).backward()
+        optimizer.step()
+    return step
+
+
 def workload(torch, name):
     """Returns (step function, units per step, unit name)."""
     torch.manual_seed(42)
     channels_last = torch.channels_last
     if name == "epoch":
         # The tutorial's loop as a PyTorch user writes it: a shuffling DataLoader over tensors in memory.
-        model = tutorial_network(torch).to(memory_format=channels_last)
+        step = training_step(torch)
         data = torch.utils.data.TensorDataset(torch.rand(TRAINING_IMAGES, 1, 28, 28),
                                               torch.randint(0, 10, (TRAINING_IMAGES,)))
         loader = torch.utils.data.DataLoader(data, batch_size=100, shuffle=True)
-        optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
-        loss_fn = torch.nn.CrossEntropyLoss()
 
         def epoch():
             for images, labels in loader:
-                optimizer.zero_grad(set_to_none=True)
-                loss_fn(model(images.contiguous(memory_format=channels_last)), labels).backward()
-                optimizer.step()
+                step(images.contiguous(memory_format=channels_last), labels)
         return epoch, TRAINING_IMAGES, "images/s"
     if name in ("train", "infer", "infer_jit"):
-        model = tutorial_network(torch).to(memory_format=channels_last)
         batch = 100 if name == "train" else 1000
         images = torch.rand(batch, 1, 28, 28).to(memory_format=channels_last)
         labels = torch.randint(0, 10, (batch,))
+        if name == "train":
+            step = training_step(torch)
+            return lambda: step(images, labels), batch, "images/s"
+        model = tutorial_network(torch).to(memory_format=channels_last).eval()
         if name == "infer_jit":
             # TorchScript frozen for inference: oneDNN runs each convolution with its ReLU fused.
             with torch.no_grad():
-                frozen = torch.jit.optimize_for_inference(torch.jit.script(model.eval()))
+                model = torch.jit.optimize_for_inference(torch.jit.script(model))
 
-            def infer_jit():
-                with torch.no_grad():
-                    frozen(images)
-            return infer_jit, batch, "images/s"
-        if name == "infer":
-            model.eval()
-
-            def infer():
-                with torch.no_grad():
-                    model(images)
-            return infer, batch, "images/s"
-        optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
-        loss_fn = torch.nn.CrossEntropyLoss()
-
-        def train():
-            optimizer.zero_grad(set_to_none=True)
-            loss_fn(model(images), labels).backward()
-            optimizer.step()
-        return train, batch, "images/s"
+        def infer():
+            with torch.no_grad():
+                model(images)
+        return infer, batch, "images/s"
 
     batch, size, channels, stride = (100, 28, 32, 2) if name.startswith("conv2") else (32, 56, 64, 1)
     out_channels = 64
