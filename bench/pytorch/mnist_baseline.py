@@ -1,4 +1,4 @@
-"""PyTorch baseline for MnistTrainingBench and ConvBench, to run beside the JMH report.
+"""PyTorch baseline for MnistTrainingBench, ConvBench and GemmBench, to run beside the JMH report.
 
 The issues' speed targets are ratios to PyTorch 1.13 on this machine kind (Debian's python3-torch,
 oneDNN, channels-last). The host's speed drifts from hour to hour, so this script measures the same
@@ -14,8 +14,15 @@ Workloads (the tutorial's network; SAME padding of the stride-2 layer is (0, 1) 
   infer_jit  the same through torch.jit.optimize_for_inference
   conv2   MNIST conv2 (100x28x28x32 -> 64, 3x3, stride 2) forward, and forward + both gradients
   conv56  the 56x56x64 -> 64 3x3 SAME layer at batch 32, forward, and forward + both gradients
+These run by default. GemmBench's baseline is the system BLAS's SGEMM, which torch.mm calls: row-major
+C = A * B (A is M x K, B is K x N, float32, preallocated, values in [-1, 1)); GFLOP/s at 2*M*N*K each.
+Only on request (`--workloads gemm` runs them all):
+  gemm_square256 256x256x256, gemm_square512 512x512x512, gemm_square1024 1024x1024x1024 (M x K x N)
+  gemm_conv1  M=78400 K=9 N=32      gemm_conv2  M=19600 K=288 N=64     gemm_dense  M=100 K=3136 N=64
+  gemm_56x56  M=100352 K=576 N=64 (A is 231 MB)
 
-Usage: /usr/bin/python3 bench/pytorch/mnist_baseline.py [--threads 1 2] [--forks 3] [--iterations 5]
+Usage: /usr/bin/python3 bench/pytorch/mnist_baseline.py [--workloads NAME... | gemm] [--threads 1 2]
+  [--forks 3] [--warmup 3] [--iterations 5] [--seconds 1.0]
 after `apt-get install python3-torch libopenblas0-openmp`. Debian's torch calls the system BLAS for
 its dense layers; without OpenBLAS that is the reference BLAS, which ran the 3136 -> 64 layer at
 4 GFLOP/s and PyTorch's whole training step 30% slower. The script prints which BLAS it found.
@@ -86,6 +93,16 @@ def workload(torch, name):
     """Returns (step function, units per step, unit name)."""
     torch.manual_seed(42)
     channels_last = torch.channels_last
+    if name in GEMM_SHAPES:
+        # The system BLAS's SGEMM through torch.mm, into a preallocated C: no allocation is timed.
+        m, k, n = GEMM_SHAPES[name]
+        a = torch.rand(m, k, dtype=torch.float32).mul_(2).sub_(1)
+        b = torch.rand(k, n, dtype=torch.float32).mul_(2).sub_(1)
+        c = torch.empty(m, n, dtype=torch.float32)
+
+        def gemm():
+            torch.mm(a, b, out=c)
+        return gemm, 2.0 * m * n * k / 1e9, "GFLOP/s"
     if name == "epoch":
         # The tutorial's loop as a PyTorch user writes it: a shuffling DataLoader over tensors in memory.
         step = training_step(torch)
@@ -161,10 +178,24 @@ def run_fork(name, threads, warmup, iterations, seconds):
 WORKLOADS = ["epoch", "train", "infer", "infer_jit", "conv2_forward", "conv2_forward_backward",
              "conv56_forward", "conv56_forward_backward"]
 
+# GemmBench's shapes as (M, K, N); run only when named, or all of them with "--workloads gemm".
+GEMM_SHAPES = {
+    "gemm_square256": (256, 256, 256),
+    "gemm_square512": (512, 512, 512),
+    "gemm_square1024": (1024, 1024, 1024),
+    "gemm_conv1": (78400, 9, 32),
+    "gemm_conv2": (19600, 288, 64),
+    "gemm_dense": (100, 3136, 64),
+    "gemm_56x56": (100352, 576, 64),
+}
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workloads", nargs="+", default=WORKLOADS, choices=WORKLOADS)
+    parser.add_argument("--workloads", nargs="+", default=WORKLOADS,
+                        choices=WORKLOADS + list(GEMM_SHAPES) + ["gemm"], metavar="WORKLOAD",
+                        help=f"default: {' '.join(WORKLOADS)}; also {' '.join(GEMM_SHAPES)}, "
+                             "or gemm for all of those")
     parser.add_argument("--threads", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--forks", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=3)
@@ -174,6 +205,9 @@ def main():
     args = parser.parse_args()
     if args.forks < 1 or args.iterations < 1 or args.warmup < 0 or args.seconds <= 0:
         parser.error("--forks and --iterations must be at least 1, --warmup at least 0, --seconds positive")
+    # "gemm" stands for every GEMM workload; a workload named twice runs once.
+    args.workloads = list(dict.fromkeys(
+        expanded for name in args.workloads for expanded in (GEMM_SHAPES if name == "gemm" else [name])))
     if args.fork:
         result = run_fork(args.fork[0], int(args.fork[1]), args.warmup, args.iterations, args.seconds)
         print(json.dumps(result))
