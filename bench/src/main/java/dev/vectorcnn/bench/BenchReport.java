@@ -208,13 +208,25 @@ public final class BenchReport {
         return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 
+    /**
+     * The first processor's model name with its vendor, family and model numbers, which tell processor
+     * generations apart where a virtual machine's name does not ("AMD EPYC"): hosts of this project's machine
+     * kind have differed twofold in FMA peak per core, and figures from different hosts must not be compared.
+     */
     private static String cpuModel() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+            List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+            return cpuInfoField(lines, "model name") + " (vendor " + cpuInfoField(lines, "vendor_id") + ", family "
+                    + cpuInfoField(lines, "cpu family") + ", model " + cpuInfoField(lines, "model") + ")";
         } catch (IOException | UncheckedIOException e) {
             return System.getProperty("os.arch");
         }
+    }
+
+    /** The value of the first {@code /proc/cpuinfo} line whose key is exactly {@code key}. */
+    private static String cpuInfoField(List<String> lines, String key) {
+        return lines.stream().filter(l -> l.contains(":") && l.substring(0, l.indexOf(':')).trim().equals(key))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
     }
 
     private static String loadAverage() {
