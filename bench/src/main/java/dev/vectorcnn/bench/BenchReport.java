@@ -128,7 +128,7 @@ public final class BenchReport {
         out.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.version")).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" processors\n");
-        out.append("- CPU: ").append(cpuModel()).append('\n');
+        out.append("- CPU: ").append(cpuDescription()).append('\n');
         out.append("- JMH: ").append(settings).append('\n');
         out.append("- Load average (1, 5, 15 min) before: ").append(loadBefore).append("; after: ")
                 .append(loadAfter).append('\n');
@@ -213,7 +213,7 @@ public final class BenchReport {
      * generations apart where a virtual machine's name does not ("AMD EPYC"): hosts of this project's machine
      * kind have differed twofold in FMA peak per core, and figures from different hosts must not be compared.
      */
-    private static String cpuModel() {
+    private static String cpuDescription() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
             return cpuInfoField(lines, "model name") + " (vendor " + cpuInfoField(lines, "vendor_id") + ", family "
