@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -153,7 +154,13 @@ public final class KernelThreads {
             };
             List<Future<?>> futures = new ArrayList<>(helpers);
             for (int i = 0; i < helpers; i++) {
-                futures.add(executor.submit(drain));
+                try {
+                    futures.add(executor.submit(drain));
+                } catch (RejectedExecutionException e) {
+                    // setThreads retired this pool after the call took it: the caller and the helpers
+                    // already queued share the chunks, so the call still covers all of them.
+                    break;
+                }
             }
             Throwable failure = null;
             DRAINING.set(true);

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,6 +72,40 @@ class KernelThreadsTest {
         assertSame(failure, thrown);
         for (int i = 0; i < 20; i++) {
             assertEquals(true, runs.get(i) <= 1, "task " + i + " ran " + runs.get(i) + " times");
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void calls_running_while_the_thread_count_changes_cover_every_task_once() throws InterruptedException {
+        KernelThreads.setThreads(2);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread[] callers = new Thread[3];
+        for (int t = 0; t < callers.length; t++) {
+            callers[t] = new Thread(() -> {
+                try {
+                    for (int call = 0; call < 2000; call++) {
+                        AtomicIntegerArray runs = new AtomicIntegerArray(8);
+                        KernelThreads.forEachTask(8, runs::incrementAndGet);
+                        for (int i = 0; i < 8; i++) {
+                            assertEquals(1, runs.get(i), "task " + i + " of call " + call);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            callers[t].start();
+        }
+        // Each switch retires the pool some calls have just taken.
+        for (int switches = 0; Arrays.stream(callers).anyMatch(Thread::isAlive); switches++) {
+            KernelThreads.setThreads(2 + switches % 2);
+        }
+        for (Thread caller : callers) {
+            caller.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a call failed while the thread count changed", failure.get());
         }
     }
 
