@@ -119,7 +119,7 @@ public final class MaxPool2d {
     }
 
     private static void checkWindowFitsByte(Pool2dShape shape) {
-        int cells = shape.windowHeight() * shape.windowWidth();
+        long cells = (long) shape.windowHeight() * shape.windowWidth();
         if (cells > MAX_ARGMAX_WINDOW_CELLS) {
             throw new IllegalArgumentException("shape: argmax stores a window cell in a byte, so windows have at most "
                     + MAX_ARGMAX_WINDOW_CELLS + " cells, got " + shape.windowHeight() + "x" + shape.windowWidth() + " = "

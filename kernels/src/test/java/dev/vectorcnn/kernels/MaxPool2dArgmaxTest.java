@@ -129,6 +129,12 @@ class MaxPool2dArgmaxTest {
                 () -> MaxPool2d.forward(huge, new float[289], new float[2], new byte[2]));
         assertMessage(IllegalArgumentException.class, "at most 256 cells, got 17x16 = 272",
                 () -> MaxPool2d.backward(huge, new byte[2], new float[2], new float[289]));
+        // 65536 x 65536 cells is 2^32, 0 in int arithmetic: the check must not wrap.
+        Pool2dShape wrapping = new Pool2dShape(1, 2, 2, 1, 65536, 65536, 1, 1, Padding.SAME);
+        assertMessage(IllegalArgumentException.class, "at most 256 cells, got 65536x65536 = 4294967296",
+                () -> MaxPool2d.forward(wrapping, new float[4], out, argmax));
+        assertMessage(IllegalArgumentException.class, "at most 256 cells, got 65536x65536 = 4294967296",
+                () -> MaxPool2d.backward(wrapping, argmax, new float[4], grad));
         TestArrays.assertUntouchedFrom(out, 0, SENTINEL, "output");
         TestArrays.assertUntouchedFrom(grad, 0, SENTINEL, "inputGrad");
         for (byte b : argmax) {
