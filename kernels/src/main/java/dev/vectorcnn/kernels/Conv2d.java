@@ -37,8 +37,8 @@ public final class Conv2d {
             Checks.atLeast("bias", bias, s.outChannels());
         }
         Checks.atLeast("output", output, s.outputLength());
-        if (KernelBackend.isVectorized()) {
-            VectorConv2d.forward(s, input, filter, bias, relu, output);
+        if (runsVectorized(s)) {
+            VectorConv2d.forward(s.withStridesAtMostInput(), input, filter, bias, relu, output);
         } else {
             ScalarConv2d.forward(s, input, filter, bias, relu, output);
         }
@@ -57,8 +57,8 @@ public final class Conv2d {
         Checks.atLeast("filter", filter, s.filterLength());
         Checks.atLeast("outputGrad", outputGrad, s.outputLength());
         Checks.atLeast("inputGrad", inputGrad, s.inputLength());
-        if (KernelBackend.isVectorized()) {
-            VectorConv2d.backwardInput(s, filter, outputGrad, inputGrad);
+        if (runsVectorized(s)) {
+            VectorConv2d.backwardInput(s.withStridesAtMostInput(), filter, outputGrad, inputGrad);
         } else {
             ScalarConv2d.backwardInput(s, filter, outputGrad, inputGrad);
         }
@@ -100,8 +100,8 @@ public final class Conv2d {
         if (reluOutput != null) {
             Checks.atLeast("reluOutput", reluOutput, s.outputLength());
         }
-        if (KernelBackend.isVectorized()) {
-            VectorConv2d.backwardFilter(s, input, outputGrad, filterGrad, biasGrad, reluOutput);
+        if (runsVectorized(s)) {
+            VectorConv2d.backwardFilter(s.withStridesAtMostInput(), input, outputGrad, filterGrad, biasGrad, reluOutput);
         } else {
             if (reluOutput != null) {
                 ScalarRelu.backward(reluOutput, outputGrad, outputGrad, 0, s.outputLength());
@@ -111,11 +111,20 @@ public final class Conv2d {
     }
 
     /**
-     * The most floats of per-thread scratch any of the three methods uses for shape {@code s}: 0 on the
-     * scalar path, otherwise {@link VectorConv2d#workspaceFloats}. It depends on the layer (filter size,
+     * The most floats of per-thread scratch any of the three methods uses for shape {@code s}: 0 where it
+     * runs on the scalar path, otherwise {@link VectorConv2d#workspaceFloats}. It depends on the layer (filter size,
      * channels, output width) but never on the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
-        return KernelBackend.isVectorized() ? VectorConv2d.workspaceFloats(s) : 0L;
+        return runsVectorized(s) ? VectorConv2d.workspaceFloats(s.withStridesAtMostInput()) : 0L;
+    }
+
+    /**
+     * Whether shape {@code s} runs on the Vector API kernels: their scratch arrays are indexed by int, so
+     * a shape whose packed operands would pass {@code Integer.MAX_VALUE} elements (tens of millions of
+     * input channels) runs on the scalar reference instead.
+     */
+    private static boolean runsVectorized(Conv2dShape s) {
+        return KernelBackend.isVectorized() && VectorConv2d.fitsIntIndices(s.withStridesAtMostInput());
     }
 }

@@ -93,6 +93,20 @@ public record Conv2dShape(int batch, int inHeight, int inWidth, int inChannels, 
         return batch * outHeight() * outWidth() * outChannels;
     }
 
+    /**
+     * The same convolution with each stride above its input size lowered to that size. A stride that
+     * large leaves one window along its axis, and with the lowered stride the window, the padding and the
+     * output stay the same; the vector kernels' sub-pixel classes and row buffers grow with the stride,
+     * so a stride of 2^20 would cost them memory and time for nothing.
+     */
+    Conv2dShape withStridesAtMostInput() {
+        int sy = Math.min(strideHeight, inHeight);
+        int sx = Math.min(strideWidth, inWidth);
+        return sy == strideHeight && sx == strideWidth ? this
+                : new Conv2dShape(batch, inHeight, inWidth, inChannels, filterHeight, filterWidth, outChannels, sy, sx,
+                        padding);
+    }
+
     /** Length of one patch row of the implicit im2col matrix, {@code filterHeight * filterWidth * inChannels}. */
     int patchLength() {
         return filterHeight * filterWidth * inChannels;

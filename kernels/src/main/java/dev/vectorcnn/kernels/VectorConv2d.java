@@ -917,6 +917,20 @@ final class VectorConv2d {
     }
 
     /**
+     * Whether every scratch array this class sizes for {@code s} fits an int index. The sizes are computed
+     * by the same methods that allocate them, which throw {@link IllegalArgumentException} past
+     * {@code Integer.MAX_VALUE}; asking them is the one place that cannot drift from the allocations.
+     */
+    static boolean fitsIntIndices(Conv2dShape s) {
+        try {
+            workspaceFloats(s);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
      * The most floats of per-thread scratch any method uses for {@code s} (the calling thread's, which
      * also holds the filter-gradient partials); independent of the batch.
      */

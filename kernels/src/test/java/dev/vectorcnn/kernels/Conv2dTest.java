@@ -68,6 +68,25 @@ class Conv2dTest {
     }
 
     @Test
+    void strides_far_above_the_input_size_move_no_window() {
+        for (Padding padding : PADDINGS) {
+            check(shape(2, 3, 5, 3, 2, 2, 4, 1 << 20, Integer.MAX_VALUE, padding), true, false);
+            check(shape(1, 6, 4, 2, 3, 3, 5, 7, 1 << 30, padding), false, true);
+            check(shape(1, 9, 8, 17, 3, 2, 33, 46_341, 3, padding), true, true);
+        }
+        assertEquals(6, checked);
+    }
+
+    @Test
+    void a_shape_whose_packed_filter_passes_int_indices_runs_on_the_scalar_reference() {
+        // 70M input channels into 1: the filter packed into zero-padded panels of 16-64 columns passes 2^31 floats.
+        Conv2dShape huge = new Conv2dShape(1, 1, 1, 70_000_000, 1, 1, 1, 2, 1, Padding.VALID);
+        assertEquals(0L, Conv2d.workspaceFloats(huge));
+        assertEquals(KernelBackend.isVectorized(),
+                Conv2d.workspaceFloats(shape(1, 1, 1, 7_000_000, 1, 1, 1, 2, 1, Padding.VALID)) > 0);
+    }
+
+    @Test
     void odd_and_even_spatial_sizes() {
         for (Padding padding : PADDINGS) {
             for (int h = 4; h <= 7; h++) {
