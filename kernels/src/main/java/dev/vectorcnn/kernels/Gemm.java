@@ -12,14 +12,22 @@ package dev.vectorcnn.kernels;
  * <p>The fast path is the Goto/BLIS algorithm on the Vector API ({@link VectorGemm}); without
  * {@code jdk.incubator.vector} the same call runs {@link ScalarGemm}. Either way the result is bitwise
  * identical for any thread count ({@link KernelThreads}). All methods are thread-safe: they keep no
- * shared mutable state besides per-thread scratch buffers.
+ * shared mutable state besides per-thread scratch buffers, which a thread keeps for its next call and
+ * which stay bounded whatever the shape (at most 2^22 floats, 16 MiB, of packed B: larger products
+ * run in blocks).
  */
 public final class Gemm {
 
     private Gemm() {
     }
 
-    /** {@code C = alpha * op(A) * op(B) + beta * C}. See the class comment for the layout. */
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C}. See the class comment for the layout.
+     *
+     * @throws NullPointerException     if a transpose flag or a matrix is null
+     * @throws IllegalArgumentException if a size, offset or leading dimension is negative or does not
+     *                                  fit its array; nothing is written then
+     */
     public static void multiply(Transpose transA, Transpose transB, int m, int n, int k,
                                 float alpha, float[] a, int aOffset, int lda,
                                 float[] b, int bOffset, int ldb,
@@ -32,8 +40,10 @@ public final class Gemm {
      * {@code C = act(alpha * op(A) * op(B) + beta * C + bias)} with the bias and activation of
      * {@code epilogue} applied while each tile is written back.
      *
+     * @throws NullPointerException     if a transpose flag, a matrix or {@code epilogue} is null
      * @throws IllegalArgumentException if a size, offset or leading dimension is negative or does not
-     *                                  fit its array; nothing is written then
+     *                                  fit its array, or the epilogue's bias is shorter than n columns;
+     *                                  nothing is written then
      */
     public static void multiply(Transpose transA, Transpose transB, int m, int n, int k,
                                 float alpha, float[] a, int aOffset, int lda,

@@ -9,6 +9,9 @@ import java.util.function.IntConsumer;
  *
  * <p>Structure, outermost first:
  * <ol>
+ *   <li>A product whose packed B would pass {@link #MAX_PACKED_B_FLOATS} runs as blocks of columns, or,
+ *       when one panel is already too deep, of depth, each a product of its own
+ *       ({@link #multiplyInBlocks}).</li>
  *   <li>B is packed once per call into column panels of the micro-kernel's width, {@code k} rows
  *       each, zero-padded past column n (so no tile sees a ragged edge). The transpose of B is
  *       absorbed here. Panels are packed in parallel, in pieces of {@link #PACK_ROWS} rows.</li>
@@ -68,6 +71,12 @@ final class VectorGemm {
     /** Where the packed panels of B start in their scratch array: on a cache line (see {@link CacheLineAligned}). */
     private static final int PACKED_B_START = CacheLineAligned.FIRST;
 
+    /**
+     * The most floats of packed B one product holds: 16 MiB, square 2048's whole B. It bounds the scratch
+     * a thread keeps after a call, which packing all of a 1 x 10^7 B into 32-column panels would make 1.3 GB.
+     */
+    static final int MAX_PACKED_B_FLOATS = 1 << 22;
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private VectorGemm() {
@@ -79,6 +88,11 @@ final class VectorGemm {
                          float beta, float[] c, int cOffset, int ldc, Epilogue epilogue) {
         MicroKernelTile tile = MicroKernelTile.forColumns(n);
         int panels = (n + tile.columns - 1) / tile.columns;
+        if ((long) panels * tile.columns * k > MAX_PACKED_B_FLOATS) {
+            multiplyInBlocks(tile, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset,
+                    ldc, epilogue);
+            return;
+        }
         float[] packedB = SCRATCH.get().packedB(Checks.product("packed B", panels, tile.columns, k));
         boolean parallel = (long) m * n * k >= PARALLEL_MIN_MULTIPLY_ADDS;
 
@@ -111,6 +125,42 @@ final class VectorGemm {
                         alpha, firstDepth ? beta : 1f, lastDepth ? epilogue : Epilogue.NONE, scratch);
             }
         });
+    }
+
+    /** The floats of packed-B scratch the calling thread keeps (for tests of its bound). */
+    static int packedBCapacity() {
+        return SCRATCH.get().packedB.length;
+    }
+
+    /**
+     * A product too large for one packed B, as blocks that each fit: whole panels of columns over the full
+     * depth while one panel fits, otherwise depth blocks over all columns, the later ones adding to C. Each
+     * block is a product of its own, cut by the shape alone, so results still do not depend on the
+     * thread count. Column blocks sum every element over the same depth blocks as one product would.
+     */
+    private static void multiplyInBlocks(MicroKernelTile tile, boolean transA, boolean transB, int m, int n, int k,
+                                         float alpha, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                                         float beta, float[] c, int cOffset, int ldc, Epilogue epilogue) {
+        int deepestPanel = MAX_PACKED_B_FLOATS / tile.columns;
+        if (k <= deepestPanel) {
+            int blockColumns = MAX_PACKED_B_FLOATS / k / tile.columns * tile.columns;
+            for (int first = 0; first < n; first += blockColumns) {
+                int columns = Math.min(blockColumns, n - first);
+                Epilogue shifted = epilogue.bias() == null ? epilogue
+                        : new Epilogue(epilogue.bias(), epilogue.biasOffset() + first, epilogue.relu());
+                multiply(transA, transB, m, columns, k, alpha, a, aOffset, lda,
+                        b, bOffset + (transB ? first * ldb : first), ldb, beta, c, cOffset + first, ldc, shifted);
+            }
+            return;
+        }
+        int blockDepth = deepestPanel / MAX_DEPTH_BLOCK * MAX_DEPTH_BLOCK;
+        for (int first = 0; first < k; first += blockDepth) {
+            int depth = Math.min(blockDepth, k - first);
+            boolean last = first + depth == k;
+            multiply(transA, transB, m, n, depth, alpha, a, aOffset + (transA ? first * lda : first), lda,
+                    b, bOffset + (transB ? first : first * ldb), ldb, first == 0 ? beta : 1f, c, cOffset, ldc,
+                    last ? epilogue : Epilogue.NONE);
+        }
     }
 
     /**

@@ -122,6 +122,26 @@ class GemmTest {
     }
 
     @Test
+    void products_too_large_for_one_packed_b_run_in_blocks_of_columns_or_depth() {
+        SplittableRandom random = new SplittableRandom(13);
+        // Past MAX_PACKED_B_FLOATS in panels of any width (16 to 64 columns): blocks of columns, each
+        // shifting the bias...
+        int wideK = 700;
+        int wideN = VectorGemm.MAX_PACKED_B_FLOATS / wideK + 70;
+        check(random, false, false, 4, wideN, wideK, 0.5f, 1f, true, true);
+        check(random, true, true, 3, wideN, wideK, 1f, 0f, true, false);
+        // ...and blocks of depth, where one panel of 16 columns is already too deep: beta and the
+        // epilogue apply once.
+        int deepK = VectorGemm.MAX_PACKED_B_FLOATS / 16 + 1000;
+        check(random, false, false, 3, 1, deepK, 1f, 0f, true, true);
+        check(random, true, false, 5, 33, deepK, -0.5f, 1.5f, true, false);
+        if (KernelBackend.isVectorized()) {
+            assertTrue(VectorGemm.packedBCapacity() <= CacheLineAligned.lengthFor(VectorGemm.MAX_PACKED_B_FLOATS),
+                    "packed B scratch " + VectorGemm.packedBCapacity() + " floats");
+        }
+    }
+
+    @Test
     void m_spanning_several_parallel_chunks() {
         SplittableRandom random = new SplittableRandom(5);
         check(random, false, false, 2 * VectorGemm.MAX_ROWS_PER_CHUNK + 7, 40, 30, 1f, 0f, true, true);
