@@ -25,7 +25,10 @@ public final class Adam {
     public static final float DEFAULT_BETA1 = 0.9f;
     /** TensorFlow's default decay of the second moment. */
     public static final float DEFAULT_BETA2 = 0.999f;
-    /** TensorFlow's default epsilon. */
+    /**
+     * TensorFlow 1's default epsilon ({@code tf.train.AdamOptimizer}, the tutorial's optimizer); Keras'
+     * {@code Adam} defaults to 1e-7.
+     */
     public static final float DEFAULT_EPSILON = 1e-8f;
 
     private static final String[] NAMES = {"params", "grads", "m", "v"};
@@ -41,7 +44,8 @@ public final class Adam {
      * @param step the 1-based number of this update (TensorFlow's {@code t} after increment)
      * @throws IllegalArgumentException if n is negative, an array is shorter than n, step &lt; 1,
      *                                  learningRate is negative or not finite, a beta is outside [0, 1),
-     *                                  or epsilon is not finite and &gt; 0; nothing is written then
+     *                                  epsilon is not finite and &gt; 0, or the bias-corrected step size
+     *                                  overflows; nothing is written then
      * @throws NullPointerException     if an array is null
      */
     public static void update(float[] params, float[] grads, float[] m, float[] v, int n, long step,
@@ -57,6 +61,11 @@ public final class Adam {
         float beta1Power = (float) Math.pow(beta1, step);
         float beta2Power = (float) Math.pow(beta2, step);
         float alpha = learningRate * (float) Math.sqrt(1f - beta2Power) / (1f - beta1Power);
+        if (!Float.isFinite(alpha)) {
+            throw new IllegalArgumentException("learningRate " + learningRate + " with beta1 " + beta1 + ", beta2 "
+                    + beta2 + " at step " + step + " gives an infinite step size alpha = learningRate * sqrt(1 - beta2^t)"
+                    + " / (1 - beta1^t)");
+        }
         float oneMinusBeta1 = 1f - beta1;
         float oneMinusBeta2 = 1f - beta2;
         FixedChunks.run(n, 4, KernelBackend.isVectorized()

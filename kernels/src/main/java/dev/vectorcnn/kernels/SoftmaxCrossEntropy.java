@@ -6,7 +6,9 @@ package dev.vectorcnn.kernels;
  * {@code tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits))}.
  *
  * <p>Numerically stable by log-sum-exp: {@code loss_b = log(sum_j exp(x_bj - max_b)) - (x_b,label - max_b)},
- * finite for logits of any finite size (1e4 included). The gradient of the mean loss is
+ * so no exponential overflows (logits of 1e4 give the exact loss). A row's loss is a float, so, as in
+ * TensorFlow, it is infinite only where {@code max_b - x_b,label} itself overflows (logits spread by more
+ * than {@code Float.MAX_VALUE}). The gradient of the mean loss is
  * {@code (softmax - onehot) * (1 / batch)}, scaled by the float {@code 1 / batch} as TensorFlow's
  * reduce_mean gradient does.
  *

@@ -159,6 +159,9 @@ class AdamTest {
                 () -> Adam.update(p, g, m, v, 4, 1, 0.001f, 0.9f, 0.999f, 0f));
         assertMessage(IllegalArgumentException.class, "epsilon must be finite and > 0, got Infinity",
                 () -> Adam.update(p, g, m, v, 4, 1, 0.001f, 0.9f, 0.999f, Float.POSITIVE_INFINITY));
+        // 1 - beta1^1 = 1.2e-7 turns the largest float learning rate into an infinite step.
+        assertMessage(IllegalArgumentException.class, "gives an infinite step size",
+                () -> Adam.update(p, g, m, v, 4, 1, Float.MAX_VALUE, 0.9999999f, 0.9f, 1e-8f));
         assertMessage(IllegalArgumentException.class, "n must be >= 0, got -1",
                 () -> Adam.update(p, g, m, v, -1, 1, 0.001f, 0.9f, 0.999f, 1e-8f));
         assertMessage(IllegalArgumentException.class, "v too short: needs 4 elements, got 3",
