@@ -10,11 +10,13 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -22,6 +24,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,6 +50,7 @@ public final class SafeTensors {
     private static final String METADATA = "__metadata__";
     private static final String F32 = "F32";
     private static final int CHUNK_FLOATS = 1 << 14;
+    private static final RandomGenerator RANDOM = new java.security.SecureRandom();
 
     private SafeTensors() {
     }
@@ -54,7 +58,7 @@ public final class SafeTensors {
     /**
      * The contents of a safetensors file.
      *
-     * @param tensors the tensors by name, in the order of their data
+     * @param tensors the tensors by name, in the order the header lists them
      * @param metadata the {@code __metadata__} strings, empty when absent
      */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
@@ -67,7 +71,14 @@ public final class SafeTensors {
 
     /**
      * Writes {@code tensors} (in map order) and {@code metadata} to {@code file} atomically: the old
-     * file, if any, is replaced only once the new one is complete on disk.
+     * file, if any, is replaced only once the new one is complete on disk. A symbolic link is followed,
+     * so the file it names is the one replaced; a replaced file keeps its permissions, and a new one gets
+     * the directory's defaults (the umask applies).
+     *
+     * @throws IOException              if {@code file} exists but is not a regular file, its directory does
+     *                                  not exist, or writing fails; a previous file is then left as it was
+     * @throws IllegalArgumentException if a name is {@code __metadata__} or not valid Unicode
+     * @throws NullPointerException     if an argument, a name or a tensor is null
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         write(file, tensors, metadata, UnaryOperator.identity());
@@ -80,12 +91,14 @@ public final class SafeTensors {
         LayerChecks.notNull("tensors", tensors);
         LayerChecks.notNull("metadata", metadata);
         byte[] header = header(tensors, metadata);
-        Path absolute = file.toAbsolutePath();
-        Path directory = absolute.getParent();
-        Path temporary = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".tmp");
+        Path target = regularFileTarget(file);
+        Path directory = target.getParent();
+        Path temporary = createTemporary(directory);
         boolean done = false;
         try {
-            readableByOthers(temporary);
+            if (Files.exists(target) && Files.getFileStore(target).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(target));
+            }
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 OutputStream out = filter.apply(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16));
                 ByteBuffer length = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -104,7 +117,7 @@ public final class SafeTensors {
                 out.flush();
                 channel.force(true);
             }
-            Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
         } finally {
             if (!done) {
@@ -114,13 +127,51 @@ public final class SafeTensors {
         forceDirectory(directory);
     }
 
+    /** Symbolic links followed at most this many times, as Linux's own limit (ELOOP). */
+    private static final int MAX_SYMBOLIC_LINKS = 40;
+
     /**
-     * Temporary files are created owner-only (0600); a checkpoint is an ordinary file, so give it
-     * the usual 0644 where the file system has POSIX permissions.
+     * The regular file a write to {@code file} replaces: symbolic links followed (so a "latest" link keeps
+     * pointing at the checkpoint it names, and that file is the one updated), in a directory that exists.
+     *
+     * @throws IOException naming {@code file} if it exists but is not a regular file (a directory, a
+     *     device), its directory does not exist, or its links loop
      */
-    private static void readableByOthers(Path file) throws IOException {
-        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    private static Path regularFileTarget(Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        for (int links = 0; Files.isSymbolicLink(target); links++) {
+            if (links == MAX_SYMBOLIC_LINKS) {
+                throw new FileSystemException(file.toString(), null, "too many levels of symbolic links");
+            }
+            target = target.resolveSibling(Files.readSymbolicLink(target)).normalize();
+        }
+        if (target.getFileName() == null) {
+            throw new FileSystemException(file.toString(), null, "names a root directory, not a file");
+        }
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            throw new FileSystemException(file.toString(), null, "exists and is not a regular file");
+        }
+        if (!Files.isDirectory(target.getParent())) {
+            throw new NoSuchFileException(file.toString(), null, "no directory " + target.getParent() + " to write it in");
+        }
+        return target;
+    }
+
+    /**
+     * A new empty file in {@code directory}, with the permissions a new file gets there (the umask
+     * applies; {@link Files#createTempFile} would make it owner-only). Its short name leaves room for
+     * the longest target name.
+     */
+    private static Path createTemporary(Path directory) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path temporary = directory.resolve(".safetensors-" + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+            try {
+                return Files.createFile(temporary);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -133,21 +184,29 @@ public final class SafeTensors {
         }
     }
 
+    /** {@code text}, if UTF-8 can encode it: a lone surrogate would be written as '?', a different name. */
+    private static String encodable(String what, String text) {
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(LayerChecks.notNull(what, text))) {
+            throw new IllegalArgumentException(what + " " + Json.quote(text) + " is not valid Unicode (a lone surrogate)");
+        }
+        return text;
+    }
+
     private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
         StringBuilder json = new StringBuilder("{");
         if (!metadata.isEmpty()) {
             json.append(Json.quote(METADATA)).append(":{");
             String separator = "";
             for (Map.Entry<String, String> entry : metadata.entrySet()) {
-                json.append(separator).append(Json.quote(LayerChecks.notNull("metadata key", entry.getKey())))
-                        .append(':').append(Json.quote(LayerChecks.notNull("metadata value", entry.getValue())));
+                json.append(separator).append(Json.quote(encodable("metadata key", entry.getKey())))
+                        .append(':').append(Json.quote(encodable("metadata value", entry.getValue())));
                 separator = ",";
             }
             json.append('}');
         }
         long offset = 0;
         for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
-            String name = LayerChecks.notNull("tensor name", entry.getKey());
+            String name = encodable("tensor name", entry.getKey());
             if (name.equals(METADATA)) {
                 throw new IllegalArgumentException("a tensor may not be named " + METADATA);
             }

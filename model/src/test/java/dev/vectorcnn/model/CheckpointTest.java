@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -186,6 +187,61 @@ class CheckpointTest {
         Sequential reloaded = tiny(3);
         Checkpoint.load(path, reloaded);
         assertParameters(snapshot(first), reloaded);
+    }
+
+    @Test
+    void a_save_through_a_symbolic_link_replaces_the_file_it_names_and_keeps_its_permissions() throws IOException {
+        Path real = dir.resolve("epoch-3.safetensors");
+        Checkpoint.save(real, tiny(1));
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-------"));
+        Path latest = Files.createSymbolicLink(dir.resolve("latest.safetensors"), real.getFileName());
+        Sequential second = tiny(2);
+        Checkpoint.save(latest, second);
+        assertTrue(Files.isSymbolicLink(latest), "the link was replaced by a file");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(real)));
+        Sequential reloaded = tiny(3);
+        Checkpoint.load(real, reloaded);
+        assertParameters(snapshot(second), reloaded);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(2, files.count(), "a temporary file was left behind");
+        }
+    }
+
+    @Test
+    void a_save_to_a_directory_or_into_a_missing_one_fails_naming_the_target() throws IOException {
+        Path directory = Files.createDirectory(dir.resolve("adir"));
+        IOException notAFile = assertThrows(IOException.class, () -> Checkpoint.save(directory, tiny(1)));
+        assertTrue(notAFile.getMessage().contains(directory + ": exists and is not a regular file"), notAFile.getMessage());
+        Path missing = dir.resolve("no/such/dir/model.safetensors");
+        IOException noDirectory = assertThrows(IOException.class, () -> Checkpoint.save(missing, tiny(1)));
+        assertTrue(noDirectory.getMessage().contains(missing.toString()), noDirectory.getMessage());
+        IOException root = assertThrows(IOException.class, () -> Checkpoint.save(Path.of("/"), tiny(1)));
+        assertTrue(root.getMessage().contains("names a root directory"), root.getMessage());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(directory), files.toList());
+        }
+    }
+
+    @Test
+    void the_longest_file_name_the_file_system_allows_is_a_valid_target() throws IOException {
+        Path path = dir.resolve("m".repeat(255 - ".safetensors".length()) + ".safetensors");
+        Sequential model = tiny(1);
+        Checkpoint.save(path, model);
+        Sequential reloaded = tiny(2);
+        Checkpoint.load(path, reloaded);
+        assertParameters(snapshot(model), reloaded);
+    }
+
+    @Test
+    void names_that_utf8_cannot_encode_are_rejected_before_any_write() {
+        Path path = dir.resolve("bad.safetensors");
+        Map<String, Tensor> tensors = Map.of("a\uD800b", new Tensor(new float[1], 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SafeTensors.write(path, tensors, Map.of()));
+        assertTrue(e.getMessage().contains("tensor name") && e.getMessage().contains("lone surrogate"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> SafeTensors.write(path, Map.of(), Map.of("note", "\uDC00")));
+        assertTrue(!Files.exists(path));
     }
 
     /** Passes {@code limit} bytes through, then fails like a full disk. */
