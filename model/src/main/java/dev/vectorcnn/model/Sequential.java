@@ -91,7 +91,13 @@ public final class Sequential {
             layerParams[i] = new float[specs.size()][];
             for (int j = 0; j < specs.size(); j++) {
                 ParameterSpec spec = specs.get(j);
-                Parameter parameter = new Parameter(i + "." + layer.typeName() + "." + spec.name(), spec.shape());
+                Parameter parameter;
+                try {
+                    parameter = new Parameter(i + "." + layer.typeName() + "." + spec.name(), spec.shape());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("layer " + i + " " + layer + " on input "
+                            + Shapes.text(shapes[i]) + ": " + spec.name() + " " + e.getMessage(), e);
+                }
                 initialize(spec, parameter.values, random);
                 all.add(parameter);
                 layerParams[i][j] = parameter.values;
@@ -440,7 +446,10 @@ public final class Sequential {
     /**
      * Mean softmax cross-entropy and accuracy over {@code images [n, ...inputShape]} and
      * {@code labels [n]}, computed at most {@code batchSize} (and at most {@value #MAX_INFERENCE_PASS})
-     * examples at a time; the result does not depend on that. Thread-safe (see the class comment).
+     * examples at a time. The accuracy does not depend on that; the loss adds up each pass's mean,
+     * rounded to float, so for batch sizes below {@value #MAX_INFERENCE_PASS} its last digits (about
+     * 1e-7 relative) follow the pass size. Neither depends on the thread count. Thread-safe (see the
+     * class comment).
      */
     public Evaluation evaluate(float[] images, int[] labels, int batchSize) {
         int count = checkData(images, labels);

@@ -76,6 +76,14 @@ class ShapeInferenceTest {
     }
 
     @Test
+    void a_parameter_too_large_for_an_array_fails_naming_the_layer() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Sequential.builder(100_000).add(new Dense(100_000)).build(0));
+        assertTrue(e.getMessage().startsWith("layer 0 Dense(100000") && e.getMessage().contains("[100000]")
+                && e.getMessage().contains("kernel shape [100000, 100000] has more than"), e.getMessage());
+    }
+
+    @Test
     void valid_window_larger_than_input_fails() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sequential.builder(3, 3, 1)
                 .add(new MaxPool2D(2, 2))
