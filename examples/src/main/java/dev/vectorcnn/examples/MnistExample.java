@@ -131,8 +131,17 @@ public final class MnistExample implements Callable<Integer> {
         } catch (UncheckedIOException e) {
             // The training listener wraps the checkpoint and chart writes' IOException in this.
             return fail("--output: " + ErrorText.describe(e.getCause()));
+        } catch (TrainingDiverged e) {
+            return fail(e.getMessage());
         } catch (IllegalArgumentException e) {
             return fail(ErrorText.describe(e));
+        }
+    }
+
+    /** Thrown out of the training listener when an epoch's loss is not finite. */
+    private static final class TrainingDiverged extends RuntimeException {
+        TrainingDiverged(String message) {
+            super(message, null, false, false);
         }
     }
 
@@ -207,6 +216,11 @@ public final class MnistExample implements Callable<Integer> {
                         + "mean loss %.4f, train accuracy %.4f)%n", epoch.epoch() - 1,
                         (float) epoch.lastBatchAccuracy(), (float) test.accuracy(), epoch.seconds(),
                         epoch.examplesPerSecond(), epoch.loss(), epoch.accuracy());
+                if (!Double.isFinite(epoch.loss())) {
+                    // NaN weights make a useless checkpoint; the earlier epochs' files stay as written.
+                    throw new TrainingDiverged("training diverged: the mean loss of epoch " + epoch.epoch() + " is "
+                            + epoch.loss() + "; try a smaller --learning-rate than " + learningRate);
+                }
                 metrics.add(new EpochMetrics(epoch.epoch(), epoch.loss(), epoch.accuracy(), test.accuracy(),
                         epoch.seconds(), epoch.examplesPerSecond()));
                 try {

@@ -98,6 +98,19 @@ class MnistExampleRunTest {
     }
 
     @Test
+    void a_loss_that_turns_nan_stops_the_run_with_one_line_and_writes_no_checkpoint_of_it() {
+        Path output = dir.resolve("out");
+        // Adam's first step moves every weight by about the learning rate: 1e30 makes the logits overflow.
+        assertEquals(1, run(tinyDataset(30, 10), "--epochs", "2", "--batch-size", "10", "--learning-rate", "1e30",
+                "--output", output.toString()));
+        // After the progress lines (no terminal here), one line and no stack trace.
+        assertTrue(err().endsWith(System.lineSeparator() + "MnistExample failed: training diverged: the mean loss of "
+                + "epoch 1 is NaN; try a smaller --learning-rate than 1.0E30" + System.lineSeparator()), err());
+        assertFalse(err().contains("\tat "), err());
+        assertFalse(Files.exists(output.resolve("mnist-epoch-01.safetensors")));
+    }
+
+    @Test
     void batch_size_within_the_training_set_is_printed_plainly() {
         assertEquals(0, run(tinyDataset(30, 10), "--epochs", "1", "--batch-size", "16", "--output",
                 dir.resolve("out").toString()), err());
