@@ -3,6 +3,7 @@ package dev.vectorcnn.examples;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,26 +18,29 @@ final class DemoOutput {
 
     private final Path directory;
     private final PrintStream out;
+    private final List<Path> inputFiles;
     private final List<Path> written = new ArrayList<>();
 
-    private DemoOutput(Path directory, PrintStream out) {
+    private DemoOutput(Path directory, PrintStream out, List<Path> inputFiles) {
         this.directory = directory;
         this.out = out;
+        this.inputFiles = List.copyOf(inputFiles);
     }
 
     /**
      * The output directory, created and checked to be writable before the demo computes anything.
+     * No output will replace one of {@code inputFiles}.
      *
      * @throws IOException {@code OUTPUT_DIR: cannot write to DIR: reason} (the argument's name in
      *                     the usage text) when the directory cannot be created or written
      */
-    static DemoOutput open(Path directory, PrintStream out) throws IOException {
+    static DemoOutput open(Path directory, PrintStream out, List<Path> inputFiles) throws IOException {
         try {
             OutputDirectory.prepare(directory);
         } catch (IOException e) {
             throw new IOException("OUTPUT_DIR: " + e.getMessage(), e);
         }
-        return new DemoOutput(directory, out);
+        return new DemoOutput(directory, out, inputFiles);
     }
 
     /**
@@ -64,9 +68,19 @@ final class DemoOutput {
         return unique;
     }
 
-    /** Writes {@code image} as {@code <directory>/<fileName>} and prints the path. */
+    /**
+     * Writes {@code image} as {@code <directory>/<fileName>} and prints the path.
+     *
+     * @throws IOException {@code OUTPUT_DIR: FILE is one of the input images} rather than replace it
+     */
     void write(BufferedImage image, String fileName) throws IOException {
         Path file = directory.resolve(fileName);
+        for (Path input : inputFiles) {
+            if (Files.exists(file) && Files.isSameFile(file, input)) {
+                throw new IOException("OUTPUT_DIR: " + file.toAbsolutePath().normalize()
+                        + " is one of the input images; not overwritten (choose another output directory)");
+            }
+        }
         PngFiles.write(image, file);
         written.add(file);
         out.println("  wrote " + file.toAbsolutePath().normalize() + " (" + image.getWidth() + " wide, " + image.getHeight() + " high)");

@@ -55,7 +55,7 @@ public final class FilterDemo {
     private static void demo(DemoArguments arguments, PrintStream out, PrintStream err) throws IOException {
         // Every input is read before anything is written: a missing image leaves no partial output.
         List<FloatImage> inputs = DemoOutput.inputs(arguments.images());
-        DemoOutput output = DemoOutput.open(arguments.outputDir(), out);
+        DemoOutput output = DemoOutput.open(arguments.outputDir(), out, arguments.images());
         float[] filters = lineFilters();
         out.println("Filters (7x7, HWIO [7, 7, 1, 2]): channel 0 has ones in column 3, channel 1 ones in row 3");
         output.write(FeatureMaps.filter(filters, FILTER_SIZE, FILTER_SIZE, 1, 2, 0, 0, 24), "filter-vertical.png");

@@ -24,7 +24,7 @@ public final class PoolingDemo {
 
             Max-pools colour images with a 2x2 window, stride 2, VALID padding (as the CNN tutorial's
             tf.nn.max_pool example) and writes PNG files:
-              NAME.png           each input
+              NAME-input.png     each input
               NAME-maxpool.png   the pooled image, half the height and width
               pooling-overview.png   both side by side, at their real sizes
 
@@ -47,7 +47,7 @@ public final class PoolingDemo {
 
     private static void demo(DemoArguments arguments, PrintStream out, PrintStream err) throws IOException {
         List<FloatImage> inputs = DemoOutput.inputs(arguments.images());
-        DemoOutput output = DemoOutput.open(arguments.outputDir(), out);
+        DemoOutput output = DemoOutput.open(arguments.outputDir(), out, arguments.images());
         List<List<ContactSheet.Cell>> rows = new ArrayList<>();
         for (FloatImage image : inputs) {
             if (image.height() < 2 || image.width() < 2) {
@@ -60,7 +60,7 @@ public final class PoolingDemo {
                     + pooled.height() + "x" + pooled.width() + "x3");
             BufferedImage before = image.toBufferedImage();
             BufferedImage after = pooled.toBufferedImage();
-            output.write(before, image.name() + ".png");
+            output.write(before, image.name() + "-input.png");
             output.write(after, image.name() + "-maxpool.png");
             rows.add(List.of(new ContactSheet.Cell(image.name() + " " + image.height() + "x" + image.width(), before),
                     new ContactSheet.Cell("max pool -> " + pooled.height() + "x" + pooled.width(), after)));

@@ -41,7 +41,7 @@ public final class TrainableConvDemo {
             padding="SAME") on one batch of colour images, with Glorot-uniform random filters
             (limit sqrt(6 / (fan_in + fan_out)), fan_in = 7*7*3, fan_out = 7*7*2) and zero bias,
             and writes PNG files:
-              NAME.png                  each input (cropped to the batch's common size)
+              NAME-input.png            each input (cropped to the batch's common size)
               NAME-feature-map-0.png    output channel 0, half the height and width
               NAME-feature-map-1.png    output channel 1
               conv-overview.png         all of the above side by side
@@ -67,7 +67,7 @@ public final class TrainableConvDemo {
 
     private static void demo(DemoArguments arguments, PrintStream out, PrintStream err) throws IOException {
         List<FloatImage> batch = commonSize(DemoOutput.inputs(arguments.images()));
-        DemoOutput output = DemoOutput.open(arguments.outputDir(), out);
+        DemoOutput output = DemoOutput.open(arguments.outputDir(), out, arguments.images());
         FloatImage first = batch.get(0);
         float[] filters = glorotUniformFilters(arguments.seed());
         float[] maps = forward(batch, filters);
@@ -81,7 +81,7 @@ public final class TrainableConvDemo {
         for (int n = 0; n < batch.size(); n++) {
             FloatImage image = batch.get(n);
             BufferedImage input = image.toBufferedImage();
-            output.write(input, image.name() + ".png");
+            output.write(input, image.name() + "-input.png");
             List<ContactSheet.Cell> row = new ArrayList<>();
             row.add(new ContactSheet.Cell(image.name() + " " + image.height() + "x" + image.width(), input));
             for (int c = 0; c < FILTERS; c++) {

@@ -1,5 +1,6 @@
 package dev.vectorcnn.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +47,7 @@ class PoolingDemoTest {
         Path out = dir.resolve("pool");
         PoolingDemo.main(new String[] {out.toString()});
         for (String name : new String[] {"temple", "flower"}) {
-            BufferedImage before = DemoTestSupport.png(out.resolve(name + ".png"));
+            BufferedImage before = DemoTestSupport.png(out.resolve(name + "-input.png"));
             BufferedImage after = DemoTestSupport.png(out.resolve(name + "-maxpool.png"));
             assertEquals(before.getWidth() / 2, after.getWidth());
             assertEquals(before.getHeight() / 2, after.getHeight());
@@ -67,6 +68,21 @@ class PoolingDemoTest {
         assertEquals(4, after.getWidth());
         assertEquals(3, after.getHeight());
         assertEquals(0xff00ff, after.getRGB(1, 1) & 0xffffff);
+    }
+
+    @Test
+    void outputs_never_replace_an_input_image_in_the_output_directory() throws IOException {
+        // a.png's own input copy is a-input.png, not a.png; its pooled image would be a-maxpool.png, an input.
+        Path a = DemoTestSupport.writePng(dir.resolve("a.png"), 8, 6, (x, y) -> 0x123456);
+        Path pooledName = DemoTestSupport.writePng(dir.resolve("a-maxpool.png"), 4, 4, (x, y) -> 0x654321);
+        byte[] aBefore = Files.readAllBytes(a);
+        byte[] pooledBefore = Files.readAllBytes(pooledName);
+        DemoTestSupport.Run run = DemoTestSupport.run(PoolingDemo::run, a.toString(), pooledName.toString(),
+                dir.toString());
+        assertEquals(1, run.status());
+        assertTrue(run.err().contains(pooledName + " is one of the input images; not overwritten"), run.err());
+        assertArrayEquals(aBefore, Files.readAllBytes(a));
+        assertArrayEquals(pooledBefore, Files.readAllBytes(pooledName));
     }
 
     /** ImageIO's "Error reading PNG image data" alone did not say which file. */

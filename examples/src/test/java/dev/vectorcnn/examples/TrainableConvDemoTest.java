@@ -101,7 +101,7 @@ class TrainableConvDemoTest {
         Path out = dir.resolve("conv");
         TrainableConvDemo.main(new String[] {"--seed", "7", out.toString()});
         for (String name : new String[] {"temple", "flower"}) {
-            DemoTestSupport.png(out.resolve(name + ".png"));
+            DemoTestSupport.png(out.resolve(name + "-input.png"));
             for (int c = 0; c < 2; c++) {
                 BufferedImage map = DemoTestSupport.png(out.resolve(name + "-feature-map-" + c + ".png"));
                 assertEquals((SampleImages.WIDTH + 1) / 2, map.getWidth());
