@@ -13,7 +13,8 @@ import java.util.Objects;
  * <p>The directory may hold each file raw or gzip-compressed under the classic names
  * ({@code train-images-idx3-ubyte} or {@code train-images-idx3-ubyte.gz}, ...). Every load checks
  * the uncompressed content against the SHA-256 values in {@link MnistFile}; a file that fails, or a
- * {@code .gz} file whose gzip data is damaged, is deleted, so the next run fetches a fresh copy. A
+ * {@code .gz} file whose gzip data is damaged, is renamed to {@code NAME.rejected}, so the next run
+ * fetches a fresh copy while nothing of the user's is deleted. A
  * file that cannot be read at all (permissions, say) is left alone.
  */
 public final class MnistData {
@@ -53,7 +54,7 @@ public final class MnistData {
      *
      * @throws NullPointerException when {@code directory} is null
      * @throws IOException          when a file cannot be fetched, fails verification or holds
-     *                              damaged gzip data (it is then deleted), or is not a well-formed IDX
+     *                              damaged gzip data (it is then renamed to {@code NAME.rejected}), or is not a well-formed IDX
      *                              file; the message names the file and what is wrong
      */
     public static MnistDataset load(Path directory) throws IOException {
@@ -97,10 +98,9 @@ public final class MnistData {
             content = IdxReader.readContent(path);
         } catch (IdxReader.CorruptGzipException e) {
             // Damaged gzip data is as wrong as a checksum mismatch, and as curable by a fresh copy.
-            Files.deleteIfExists(path);
-            throw new IOException(e.getMessage() + "; the file was deleted so that the next run fetches it again", e);
+            throw new IOException(e.getMessage() + "; " + MnistFile.setAside(path), e);
         }
-        file.verifyOrDelete(path, content);
+        file.verifyOrSetAside(path, content);
         return content;
     }
 }

