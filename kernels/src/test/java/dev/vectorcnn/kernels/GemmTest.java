@@ -74,6 +74,63 @@ class GemmTest {
         }
     }
 
+    /**
+     * One case on small-integer data: every product and partial sum is an integer far below 2^24, and
+     * alpha, beta, C and the bias keep the result a multiple of 1/2 below 2^23, so float computes it
+     * exactly in any order and C must equal the exact result. Unlike {@link #check}, whose rounding bound
+     * grows with k until it hides errors of the size of the result, this catches any error at any depth.
+     */
+    private static void checkExact(SplittableRandom random, boolean ta, boolean tb, int m, int n, int k,
+                                   float alpha, float beta, boolean withBias, boolean relu) {
+        assertTrue(k <= 1 << 20 && Math.abs(alpha) <= 2 && Math.abs(beta) <= 2, "the data must stay exact");
+        int aOff = random.nextInt(4), bOff = random.nextInt(4), cOff = random.nextInt(4);
+        int lda = Math.max(1, ta ? m : k) + random.nextInt(3);
+        int ldb = Math.max(1, tb ? k : n) + random.nextInt(3);
+        int ldc = n + random.nextInt(3);
+        float[] a = smallIntegers(random, aOff + (ta ? k : m) * lda, 2);
+        float[] b = smallIntegers(random, bOff + (tb ? n : k) * ldb, 2);
+        float[] c = smallIntegers(random, cOff + m * ldc, 8);
+        float[] bias = withBias ? smallIntegers(random, n, 8) : null;
+        float[] before = c.clone();
+        Epilogue epilogue = withBias ? Epilogue.bias(bias, 0, relu) : (relu ? Epilogue.RELU : Epilogue.NONE);
+        Gemm.multiply(ta ? Transpose.YES : Transpose.NO, tb ? Transpose.YES : Transpose.NO, m, n, k,
+                alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, epilogue);
+        String shape = "exact ta=" + ta + " tb=" + tb + " m=" + m + " n=" + n + " k=" + k + " alpha=" + alpha
+                + " beta=" + beta + " bias=" + withBias + " relu=" + relu;
+        for (int i = 0; i < c.length; i++) {
+            int row = (i - cOff) / ldc;
+            int col = (i - cOff) % ldc;
+            if (i < cOff || row >= m || col >= n) {
+                assertEquals(Float.floatToRawIntBits(before[i]), Float.floatToRawIntBits(c[i]),
+                        "wrote outside C at index " + i + " for " + shape);
+                continue;
+            }
+            long sum = 0;
+            for (int p = 0; p < k; p++) {
+                float x = ta ? a[aOff + p * lda + row] : a[aOff + row * lda + p];
+                float y = tb ? b[bOff + col * ldb + p] : b[bOff + p * ldb + col];
+                sum += (long) x * (long) y;
+            }
+            double expected = alpha * (double) sum + (beta == 0f ? 0 : beta * (double) before[i])
+                    + (withBias ? bias[col] : 0);
+            if (relu) {
+                expected = Math.max(0, expected);
+            }
+            if (c[i] != expected) {
+                fail("C[" + row + "][" + col + "] = " + c[i] + ", exactly " + expected + " for " + shape);
+            }
+        }
+    }
+
+    /** Integers in {@code [-limit, limit]}, as floats. */
+    private static float[] smallIntegers(SplittableRandom random, int length, int limit) {
+        float[] array = new float[length];
+        for (int i = 0; i < length; i++) {
+            array[i] = random.nextInt(-limit, limit + 1);
+        }
+        return array;
+    }
+
     private static float[] randomArray(SplittableRandom random, int length) {
         float[] array = new float[length];
         for (int i = 0; i < length; i++) {
@@ -121,6 +178,23 @@ class GemmTest {
         check(random, false, true, 19, 64, k, 1f, 0f, false, false);
     }
 
+    /**
+     * Both tiles writing straight into C over several depth blocks, the later blocks adding to it in the
+     * micro-kernel (alpha 1, beta 0 or 1, no epilogue), and through the write-back otherwise: n from 5
+     * to 70 takes the 12 x 2 tile (up to 16 or 32 columns) and the 6 x 4 one at 256 and 512 bits.
+     */
+    @Test
+    void both_tiles_accumulate_depth_blocks_into_c_exactly() {
+        SplittableRandom random = new SplittableRandom(14);
+        int k = 2 * VectorGemm.MAX_DEPTH_BLOCK + 37;
+        for (int n : new int[] {5, 12, 16, 20, 32, 33, 64, 70}) {
+            checkExact(random, false, false, 37, n, k, 1f, 1f, false, false);
+            checkExact(random, false, false, 25, n, k, 1f, 0f, false, false);
+            checkExact(random, true, false, 24, n, k, 1f, 1f, false, false);
+            checkExact(random, false, true, 13, n, k, -0.5f, 1.5f, true, true);
+        }
+    }
+
     @Test
     void products_too_large_for_one_packed_b_run_in_blocks_of_columns_or_depth() {
         SplittableRandom random = new SplittableRandom(13);
@@ -128,13 +202,14 @@ class GemmTest {
         // shifting the bias...
         int wideK = 700;
         int wideN = VectorGemm.MAX_PACKED_B_FLOATS / wideK + 70;
-        check(random, false, false, 4, wideN, wideK, 0.5f, 1f, true, true);
-        check(random, true, true, 3, wideN, wideK, 1f, 0f, true, false);
+        checkExact(random, false, false, 4, wideN, wideK, 0.5f, 1f, true, true);
+        checkExact(random, true, true, 3, wideN, wideK, 1f, 0f, true, false);
         // ...and blocks of depth, where one panel of 16 columns is already too deep: beta and the
         // epilogue apply once.
         int deepK = VectorGemm.MAX_PACKED_B_FLOATS / 16 + 1000;
-        check(random, false, false, 3, 1, deepK, 1f, 0f, true, true);
-        check(random, true, false, 5, 33, deepK, -0.5f, 1.5f, true, false);
+        checkExact(random, false, false, 3, 1, deepK, 1f, 0f, true, true);
+        checkExact(random, true, false, 5, 33, deepK, -0.5f, 1.5f, true, false);
+        checkExact(random, false, true, 13, 20, deepK, 1f, 1f, false, false);
         if (KernelBackend.isVectorized()) {
             assertTrue(VectorGemm.packedBCapacity() <= CacheLineAligned.lengthFor(VectorGemm.MAX_PACKED_B_FLOATS),
                     "packed B scratch " + VectorGemm.packedBCapacity() + " floats");
