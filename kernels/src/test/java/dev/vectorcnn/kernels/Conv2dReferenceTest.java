@@ -104,6 +104,123 @@ class Conv2dReferenceTest {
         }
     }
 
+    /**
+     * The dispatching entry and the scalar reference (which the other suites compare against, and which
+     * is the whole convolution when the suite runs without the incubator module) against TensorFlow's
+     * definition, evaluated here in double with the output size and padding taken from TensorFlow's
+     * formulas, not from {@link Padding}: random shapes, batches of 1 to 3, strides 1 to 3, with and
+     * without bias and ReLU. Tolerance: each output is a float sum of K + 1 terms, off by at most
+     * gamma_(K+1) times the sum of their magnitudes (ReLU does not widen a difference).
+     */
+    @Test
+    void forward_matches_tensorflows_definition_over_random_shapes() {
+        int cases = 0;
+        while (cases < 60) {
+            int batch = 1 + random.nextInt(3);
+            int h = 1 + random.nextInt(9);
+            int w = 1 + random.nextInt(9);
+            int c = 1 + random.nextInt(5);
+            int kh = 1 + random.nextInt(5);
+            int kw = 1 + random.nextInt(5);
+            int oc = 1 + random.nextInt(6);
+            int sh = 1 + random.nextInt(3);
+            int sw = 1 + random.nextInt(3);
+            boolean same = random.nextBoolean();
+            if (!same && (kh > h || kw > w)) {
+                continue;
+            }
+            cases++;
+            int oh = same ? (h + sh - 1) / sh : (h - kh) / sh + 1;
+            int ow = same ? (w + sw - 1) / sw : (w - kw) / sw + 1;
+            int padTop = same ? Math.max((oh - 1) * sh + kh - h, 0) / 2 : 0;
+            int padLeft = same ? Math.max((ow - 1) * sw + kw - w, 0) / 2 : 0;
+            Conv2dShape s = shape(batch, h, w, c, kh, kw, oc, sh, sw, same ? Padding.SAME : Padding.VALID);
+            assertEquals(oh, s.outHeight(), s.toString());
+            assertEquals(ow, s.outWidth(), s.toString());
+            boolean withBias = random.nextBoolean();
+            boolean relu = random.nextBoolean();
+            float[] input = uniform(random, s.inputLength());
+            float[] filter = uniform(random, s.filterLength());
+            float[] bias = withBias ? uniform(random, oc) : null;
+            double nu = (s.patchLength() + 1) * FLOAT_UNIT_ROUNDOFF;
+            for (boolean fast : new boolean[] {false, true}) {
+                float[] output = new float[s.outputLength()];
+                if (fast) {
+                    Conv2d.forward(s, input, filter, bias, relu, output);
+                } else {
+                    ScalarConv2d.forward(s, input, filter, bias, relu, output);
+                }
+                for (int n = 0; n < batch; n++) {
+                    for (int y = 0; y < oh; y++) {
+                        for (int x = 0; x < ow; x++) {
+                            for (int o = 0; o < oc; o++) {
+                                double sum = withBias ? bias[o] : 0;
+                                double magnitude = Math.abs(sum);
+                                for (int i = 0; i < kh; i++) {
+                                    for (int j = 0; j < kw; j++) {
+                                        int row = y * sh + i - padTop;
+                                        int column = x * sw + j - padLeft;
+                                        if (row < 0 || row >= h || column < 0 || column >= w) {
+                                            continue;
+                                        }
+                                        for (int k = 0; k < c; k++) {
+                                            double product = (double) input[((n * h + row) * w + column) * c + k]
+                                                    * filter[((i * kw + j) * c + k) * oc + o];
+                                            sum += product;
+                                            magnitude += Math.abs(product);
+                                        }
+                                    }
+                                }
+                                double expected = relu ? Math.max(0, sum) : sum;
+                                float actual = output[((n * oh + y) * ow + x) * oc + o];
+                                assertEquals(expected, actual, nu / (1 - nu) * magnitude + Float.MIN_NORMAL,
+                                        (fast ? "Conv2d " : "ScalarConv2d ") + s + " bias " + withBias + " relu " + relu
+                                                + " at [" + n + ", " + y + ", " + x + ", " + o + "]");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The filter gradient's fused ReLU mask against the mask applied here: the gradient comes back
+     * zero wherever the output is not positive (0 included), and the filter and bias gradients equal
+     * those of the pre-masked gradient.
+     */
+    @Test
+    void the_fused_relu_mask_zeroes_the_gradient_where_the_output_is_not_positive() {
+        Conv2dShape s = shape(3, 6, 7, 2, 3, 3, 5, 2, 1, Padding.SAME);
+        float[] input = uniform(random, s.inputLength());
+        float[] output = uniform(random, s.outputLength());
+        for (int i = 0; i < output.length; i += 7) {
+            output[i] = 0f;
+        }
+        float[] outputGrad = uniform(random, s.outputLength());
+        float[] masked = outputGrad.clone();
+        for (int i = 0; i < masked.length; i++) {
+            if (!(output[i] > 0)) {
+                masked[i] = 0f;
+            }
+        }
+        float[] expectedFilterGrad = new float[s.filterLength()];
+        float[] expectedBiasGrad = new float[s.outChannels()];
+        Conv2d.backwardFilter(s, input, masked.clone(), expectedFilterGrad, expectedBiasGrad);
+        float[] filterGrad = new float[s.filterLength()];
+        float[] biasGrad = new float[s.outChannels()];
+        Conv2d.backwardFilter(s, input, outputGrad, filterGrad, biasGrad, output);
+        assertArrayEquals(masked, outputGrad, "outputGrad after the fused mask");
+        assertArrayEquals(expectedFilterGrad, filterGrad, "filterGrad");
+        assertArrayEquals(expectedBiasGrad, biasGrad, "biasGrad");
+    }
+
+    @Test
+    void gradients_match_finite_differences_with_a_batch_and_wide_patch_rows() {
+        // KW * C = 32 and OC = 33: the fast paths' full tiles and a second column panel.
+        checkGradients(shape(2, 5, 6, 16, 3, 2, 33, 2, 1, Padding.SAME));
+    }
+
     @Test
     void gradients_match_finite_differences_same_strided() {
         checkGradients(shape(2, 5, 6, 3, 3, 2, 4, 2, 1, Padding.SAME));
