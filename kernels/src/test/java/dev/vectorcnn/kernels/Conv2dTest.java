@@ -199,6 +199,8 @@ class Conv2dTest {
         // a ragged last block and a ragged last tile.
         check(shape(3, 20, 20, 4, 3, 3, 64, 1, 1, Padding.SAME), true, true);
         check(shape(3, 20, 21, 5, 2, 3, 24, 1, 1, Padding.VALID), true, false);
+        checkFilterGradientExactly(shape(3, 20, 20, 4, 3, 3, 64, 1, 1, Padding.SAME));
+        checkFilterGradientExactly(shape(3, 20, 21, 5, 2, 3, 24, 2, 1, Padding.VALID));
     }
 
     @Test
@@ -271,6 +273,7 @@ class Conv2dTest {
         // OC = 32 is exactly one tile wide (12x2 at 512 bits, 6x4 at 256), so the micro-kernel adds
         // each block straight into its group's partial; 4800 pixels make 20 blocks, 2 per group.
         check(shape(3, 40, 40, 16, 3, 3, 32, 1, 1, Padding.SAME), true, false);
+        checkFilterGradientExactly(shape(3, 40, 40, 16, 3, 3, 32, 1, 1, Padding.SAME));
     }
 
     @Test
@@ -347,6 +350,65 @@ class Conv2dTest {
         // Filter rows of 24 floats take the gathered paths, of 48 floats the direct forward path.
         checkThreadCounts(shape(6, 12, 12, 8, 3, 3, 64, 1, 1, Padding.SAME));
         checkThreadCounts(shape(3, 13, 11, 16, 3, 3, 24, 1, 2, Padding.SAME));
+    }
+
+    /**
+     * backwardFilter and its bias gradient on small-integer input and output gradient: every sum is an
+     * integer far below 2^24, exact in float in any order, so both must equal the definition's sums
+     * (computed here in long). {@link #check}'s rounding bound grows with the pixel count until a lost
+     * pixel hides in it; this one does not.
+     */
+    private void checkFilterGradientExactly(Conv2dShape s) {
+        float[] input = smallIntegers(s.inputLength());
+        float[] outputGrad = smallIntegers(s.outputLength());
+        float[] filterGrad = new float[s.filterLength()];
+        float[] biasGrad = new float[s.outChannels()];
+        Conv2d.backwardFilter(s, input, outputGrad, filterGrad, biasGrad);
+        long[] expectedFilterGrad = new long[s.filterLength()];
+        long[] expectedBiasGrad = new long[s.outChannels()];
+        int oc = s.outChannels();
+        int c = s.inChannels();
+        for (int n = 0; n < s.batch(); n++) {
+            for (int y = 0; y < s.outHeight(); y++) {
+                for (int x = 0; x < s.outWidth(); x++) {
+                    int out = ((n * s.outHeight() + y) * s.outWidth() + x) * oc;
+                    for (int o = 0; o < oc; o++) {
+                        expectedBiasGrad[o] += (long) outputGrad[out + o];
+                    }
+                    for (int i = 0; i < s.filterHeight(); i++) {
+                        int row = y * s.strideHeight() + i - s.padTop();
+                        for (int j = 0; j < s.filterWidth(); j++) {
+                            int column = x * s.strideWidth() + j - s.padLeft();
+                            if (row < 0 || row >= s.inHeight() || column < 0 || column >= s.inWidth()) {
+                                continue;
+                            }
+                            for (int k = 0; k < c; k++) {
+                                long value = (long) input[((n * s.inHeight() + row) * s.inWidth() + column) * c + k];
+                                int tap = ((i * s.filterWidth() + j) * c + k) * oc;
+                                for (int o = 0; o < oc; o++) {
+                                    expectedFilterGrad[tap + o] += value * (long) outputGrad[out + o];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < filterGrad.length; i++) {
+            assertEquals(expectedFilterGrad[i], filterGrad[i], 0f, s + " exact filterGrad[" + i + "]");
+        }
+        for (int o = 0; o < oc; o++) {
+            assertEquals(expectedBiasGrad[o], biasGrad[o], 0f, s + " exact biasGrad[" + o + "]");
+        }
+    }
+
+    /** Integers in [-2, 2], as floats. */
+    private float[] smallIntegers(int length) {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = random.nextInt(5) - 2;
+        }
+        return values;
     }
 
     private void checkThreadCounts(Conv2dShape s) {
