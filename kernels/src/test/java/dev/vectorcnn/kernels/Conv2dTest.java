@@ -211,6 +211,8 @@ class Conv2dTest {
         check(shape(2, 20, 19, 16, 3, 3, 64, 1, 1, Padding.SAME), true, true);
         check(shape(2, 21, 23, 16, 3, 2, 24, 2, 1, Padding.SAME), true, false);
         check(shape(1, 9, 31, 40, 1, 3, 7, 1, 3, Padding.VALID), false, true);
+        // More output channels than one panel of any width: remainder tiles for every column panel.
+        check(shape(2, 9, 13, 24, 3, 3, 70, 1, 1, Padding.SAME), true, true);
     }
 
     @Test
@@ -252,7 +254,11 @@ class Conv2dTest {
                         stride, PADDINGS[(i + stride) % 2]), false, false);
             }
         }
-        assertEquals(12, checked);
+        // Row 29 is in no VALID window: its class rows get zeros, at every vector width.
+        for (int c : new int[] {8, 16, 32}) {
+            check(shape(1, 30, 28, c, 3, 3, 64, 2, 2, Padding.VALID), false, false);
+        }
+        assertEquals(15, checked);
     }
 
     @Test
