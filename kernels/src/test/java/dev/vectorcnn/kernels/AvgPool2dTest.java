@@ -4,6 +4,7 @@ import static dev.vectorcnn.kernels.TestArrays.assertMessage;
 import static dev.vectorcnn.kernels.TestArrays.U;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.SplittableRandom;
@@ -74,10 +75,13 @@ class AvgPool2dTest {
     @Test
     void gradient_matches_finite_differences_in_double() {
         SplittableRandom random = new SplittableRandom(25);
+        int checked = 0;
         for (Pool2dShape s : PoolCases.randomShapes(26, 60)) {
+            // Two forward passes per input element: the cost grows as the square of the size.
             if (s.inputLength() > 400) {
                 continue;
             }
+            checked++;
             float[] x = TestArrays.uniform(random, s.inputLength());
             float[] dy = TestArrays.uniform(random, s.outputLength());
             float[] dx = new float[s.inputLength()];
@@ -99,6 +103,7 @@ class AvgPool2dTest {
                 assertEquals(numeric, dx[i], tolerance, "d loss / d input[" + i + "] for " + s);
             }
         }
+        assertTrue(checked >= 20, "only " + checked + " of the random shapes are small enough");
     }
 
     @Test

@@ -103,10 +103,13 @@ class MaxPool2dTest {
     @Test
     void gradient_matches_finite_differences_in_double() {
         SplittableRandom random = new SplittableRandom(7);
+        int checked = 0;
         for (Pool2dShape s : PoolCases.randomShapes(8, 60)) {
+            // Two forward passes per input element: the cost grows as the square of the size.
             if (s.inputLength() > 400) {
                 continue;
             }
+            checked++;
             // Distinct values 0.01 apart and h = 1e-3: no perturbation changes an argmax, so the
             // central difference of the piecewise-linear loss is exact up to double rounding.
             float[] x = PoolCases.distinct(random, s.inputLength());
@@ -128,6 +131,7 @@ class MaxPool2dTest {
                 assertEquals(numeric, dx[i], tolerance, "d loss / d input[" + i + "] for " + s);
             }
         }
+        assertTrue(checked >= 20, "only " + checked + " of the random shapes are small enough");
     }
 
     @Test
