@@ -1,7 +1,5 @@
 package dev.vectorcnn.kernels;
 
-import java.util.Arrays;
-
 /**
  * The two register tiles the GEMM and convolution drivers choose between, and the micro-kernel
  * calls for each: {@link GemmMicroKernel12x2} (12 rows x 2 vectors) when the output has at most
@@ -34,31 +32,14 @@ enum MicroKernelTile {
     }
 
     /**
-     * {@code C = act(sum over segments of A_s x B_s + (accumulate ? C : 0) + bias)} with A rows read in
-     * place (see {@link GemmMicroKernel6x4}).
+     * {@code C = act(A x B + (accumulate ? C : 0) + bias)} for the top-left {@code rows x cols} of a tile,
+     * with A rows read in place (see {@link GemmMicroKernel6x4}), through the scratch {@code tile}.
      */
-    void run(int segments, int aSegmentStride, int kc, float[] a, int aIndex, int lda, float[] b, int bIndex,
-             float[] c, int cIndex, int ldc, int rows, int cols, boolean accumulate, float[] bias, int biasIndex,
-             boolean relu, float[] tile) {
-        run(segments, aSegmentStride, kc, a, aIndex, lda, b, bIndex, tile);
+    void multiplyWrittenBack(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] c, int cIndex,
+                             int ldc, int rows, int cols, boolean accumulate, float[] bias, int biasIndex, boolean relu,
+                             float[] tile) {
+        multiply(kc, a, aIndex, lda, b, bIndex, tile, 0, false);
         GemmWriteBack.apply(tile, 0, columns, rows, cols, c, cIndex, ldc, 1f, accumulate ? 1f : 0f, bias, biasIndex, relu);
-    }
-
-    /** {@code tile = sum over segments of A_s x B_s}, raw. */
-    void run(int segments, int aSegmentStride, int kc, float[] a, int aIndex, int lda, float[] b, int bIndex,
-             float[] tile) {
-        if (segments == 0) {
-            Arrays.fill(tile, 0f);
-        }
-        for (int segment = 0; segment < segments; segment++) {
-            int aSegment = aIndex + segment * aSegmentStride;
-            int bSegment = bIndex + segment * kc * columns;
-            if (this == SIX_BY_FOUR) {
-                GemmMicroKernel6x4.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, columns, segment > 0);
-            } else {
-                GemmMicroKernel12x2.multiply(kc, a, aSegment, lda, b, bSegment, tile, 0, columns, segment > 0);
-            }
-        }
     }
 
     /** {@code tile[tileIndex..] (+)= A x B}, raw, with A rows read in place; a scratch tile of {@link #columns}-float rows. */

@@ -187,15 +187,14 @@ final class VectorConv2d {
                     // Filter rows over the top or bottom padding add nothing: leave them out.
                     firstTaps[g] = Math.max(0, -top);
                     taps[g] = Math.max(0, Math.min(filterHeight, s.inHeight() - top) - firstTaps[g]);
+                    // Every window holds an input row: SAME pads fewer than KH rows above, and the last
+                    // window starts inside the input, so taps[g] >= 1.
                     if (inPlace) {
-                        rowStarts[g] = taps[g] == 0 ? 0 : (image * s.inHeight() + top + firstTaps[g]) * sourceRow;
+                        rowStarts[g] = (image * s.inHeight() + top + firstTaps[g]) * sourceRow;
                     } else {
                         rowStarts[g] = g * filterHeight * paddedRow;
                         PatchRows.padInputRows(s, input, image, top + firstTaps[g], taps[g], paddedRow, rows,
                                 rowStarts[g]);
-                    }
-                    if (taps[g] == 0) {
-                        java.util.Arrays.fill(tiles, g * tilesPerRow * TILE_FLOATS, (g + 1) * tilesPerRow * TILE_FLOATS, 0f);
                     }
                 }
                 for (int panel = 0; panel < panels; panel++) {
@@ -419,8 +418,8 @@ final class VectorConv2d {
             }
             int oc = s.outChannels();
             for (int column = 0; column < oc; column += tile.columns) {
-                tile.run(1, 0, patchLength, scratch.remainderPatches(0), 0, patchLength, packed,
-                        PACKED_START + column * patchLength, scratch.tile);
+                tile.multiply(patchLength, scratch.remainderPatches(0), 0, patchLength, packed,
+                        PACKED_START + column * patchLength, scratch.tile, 0, false);
                 for (int r = 0; r < count; r++) {
                     GemmWriteBack.apply(scratch.tile, r * tile.columns, tile.columns, 1, oc - column, output, scratch.remainderPixels[r] * oc + column, oc, 1f, 0f, bias, column, relu);
                 }
@@ -846,7 +845,7 @@ final class VectorConv2d {
                     for (int panel = 0; panel < panels; panel++) {
                         int column = panel * tile.columns;
                         if (transposed) {
-                            tile.run(1, 0, rows, patches, r * rows, rows, b, bStart + column * rows, partials,
+                            tile.multiplyWrittenBack(rows, patches, r * rows, rows, b, bStart + column * rows, partials,
                                     partial + r * oc + column, oc, tileRows, oc - column, accumulate, null, 0, false,
                                     scratch.tile);
                         } else if (direct) {
