@@ -6,7 +6,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -89,7 +88,7 @@ public final class KernelThreads {
         if (threads != pool.threads) {
             Pool old = pool;
             pool = new Pool(threads);
-            old.shutdown();
+            old.retire();
         }
     }
 
@@ -115,15 +114,23 @@ public final class KernelThreads {
      * one chunk, or when called from inside another parallel region.
      */
     static void parallelFor(int chunks, IntConsumer body) {
-        Pool current = pool;
-        int helpers = Math.min(current.threads, chunks) - 1;
+        int helpers = Math.min(pool.threads, chunks) - 1;
         if (helpers <= 0 || Thread.currentThread() instanceof Worker || DRAINING.get()) {
             for (int chunk = 0; chunk < chunks; chunk++) {
                 body.accept(chunk);
             }
             return;
         }
-        current.run(chunks, helpers, body);
+        Pool current = pool;
+        // A pool that setThreads has just retired takes no more calls; its successor is already in place.
+        while (!current.enter()) {
+            current = pool;
+        }
+        try {
+            current.run(chunks, Math.min(current.threads, chunks) - 1, body);
+        } finally {
+            current.exit();
+        }
     }
 
     /** Marks pool threads, so that nested parallel regions run inline instead of deadlocking. */
@@ -134,9 +141,16 @@ public final class KernelThreads {
         }
     }
 
+    /**
+     * A fixed set of worker threads. It is shut down only once it is retired and no call is inside it:
+     * shutting an executor down while another thread submits to it left a submitted task that no
+     * worker ever ran (a call then waited for it forever).
+     */
     private static final class Pool {
         final int threads;
         private final ExecutorService executor;
+        /** Twice the number of calls inside, plus 1 once retired. */
+        private final AtomicInteger state = new AtomicInteger();
 
         Pool(int threads) {
             this.threads = threads;
@@ -154,13 +168,7 @@ public final class KernelThreads {
             };
             List<Future<?>> futures = new ArrayList<>(helpers);
             for (int i = 0; i < helpers; i++) {
-                try {
-                    futures.add(executor.submit(drain));
-                } catch (RejectedExecutionException e) {
-                    // setThreads retired this pool after the call took it: the caller and the helpers
-                    // already queued share the chunks, so the call still covers all of them.
-                    break;
-                }
+                futures.add(executor.submit(drain));
             }
             Throwable failure = null;
             DRAINING.set(true);
@@ -217,7 +225,31 @@ public final class KernelThreads {
             }
         }
 
-        void shutdown() {
+        /** Admits a call, unless the pool is retired. */
+        boolean enter() {
+            for (int current = state.get(); (current & 1) == 0; current = state.get()) {
+                if (state.compareAndSet(current, current + 2)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** A call leaves; the last one out of a retired pool shuts it down. */
+        void exit() {
+            if (state.addAndGet(-2) == 1) {
+                shutdown();
+            }
+        }
+
+        /** Takes no more calls, and shuts down now if none is inside. */
+        void retire() {
+            if (state.getAndUpdate(current -> current | 1) == 0) {
+                shutdown();
+            }
+        }
+
+        private void shutdown() {
             if (executor != null) {
                 executor.shutdown();
             }

@@ -76,7 +76,6 @@ class KernelThreadsTest {
     }
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void calls_running_while_the_thread_count_changes_cover_every_task_once() throws InterruptedException {
         KernelThreads.setThreads(2);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -84,7 +83,7 @@ class KernelThreadsTest {
         for (int t = 0; t < callers.length; t++) {
             callers[t] = new Thread(() -> {
                 try {
-                    for (int call = 0; call < 2000; call++) {
+                    for (int call = 0; call < 6000; call++) {
                         AtomicIntegerArray runs = new AtomicIntegerArray(8);
                         KernelThreads.forEachTask(8, runs::incrementAndGet);
                         for (int i = 0; i < 8; i++) {
@@ -95,11 +94,18 @@ class KernelThreadsTest {
                     failure.compareAndSet(null, e);
                 }
             });
+            // A call that waits forever for a lost task must not keep the test JVM alive.
+            callers[t].setDaemon(true);
             callers[t].start();
         }
-        // Each switch retires the pool some calls have just taken.
+        // Each switch retires the pool some calls have just taken. Shutting a pool down under a
+        // submitting call once lost a task, and the call waited for it forever: fail instead of hanging.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (int switches = 0; Arrays.stream(callers).anyMatch(Thread::isAlive); switches++) {
             KernelThreads.setThreads(2 + switches % 2);
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("calls still running after 60 s: one waits for a task no thread runs");
+            }
         }
         for (Thread caller : callers) {
             caller.join();
