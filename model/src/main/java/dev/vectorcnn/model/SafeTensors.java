@@ -96,9 +96,6 @@ public final class SafeTensors {
         Path temporary = createTemporary(directory);
         boolean done = false;
         try {
-            if (Files.exists(target) && Files.getFileStore(target).supportsFileAttributeView("posix")) {
-                Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(target));
-            }
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 OutputStream out = filter.apply(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16));
                 ByteBuffer length = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -116,6 +113,10 @@ public final class SafeTensors {
                 }
                 out.flush();
                 channel.force(true);
+            }
+            // After writing: a read-only target's mode would have stopped the write itself.
+            if (Files.exists(target) && Files.getFileStore(target).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(target));
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
@@ -143,7 +144,9 @@ public final class SafeTensors {
             if (links == MAX_SYMBOLIC_LINKS) {
                 throw new FileSystemException(file.toString(), null, "too many levels of symbolic links");
             }
-            target = target.resolveSibling(Files.readSymbolicLink(target)).normalize();
+            // Relative to the link's real directory: ".." in the link text must climb from there, as the
+            // file system does, not from the path the link was reached by.
+            target = target.getParent().toRealPath().resolve(Files.readSymbolicLink(target));
         }
         if (target.getFileName() == null) {
             throw new FileSystemException(file.toString(), null, "names a root directory, not a file");
@@ -154,7 +157,7 @@ public final class SafeTensors {
         if (!Files.isDirectory(target.getParent())) {
             throw new NoSuchFileException(file.toString(), null, "no directory " + target.getParent() + " to write it in");
         }
-        return target;
+        return target.getParent().toRealPath().resolve(target.getFileName());
     }
 
     /**

@@ -208,6 +208,35 @@ class CheckpointTest {
     }
 
     @Test
+    void a_relative_link_climbs_from_its_real_directory() throws IOException {
+        // alias -> x/y and x/y/latest -> ../ckpt: the file system reads the link as x/ckpt, not ./ckpt.
+        Path y = Files.createDirectories(dir.resolve("x/y"));
+        Path real = dir.resolve("x/ckpt.safetensors");
+        Checkpoint.save(real, tiny(1));
+        Files.createSymbolicLink(dir.resolve("alias"), Path.of("x/y"));
+        Files.createSymbolicLink(y.resolve("latest"), Path.of("../ckpt.safetensors"));
+        Sequential second = tiny(2);
+        Checkpoint.save(dir.resolve("alias/latest"), second);
+        Sequential reloaded = tiny(3);
+        Checkpoint.load(real, reloaded);
+        assertParameters(snapshot(second), reloaded);
+        assertTrue(!Files.exists(dir.resolve("ckpt.safetensors")), "a stray file was written beside alias");
+    }
+
+    @Test
+    void a_read_only_checkpoint_is_replaced_and_stays_read_only() throws IOException {
+        Path path = dir.resolve("frozen.safetensors");
+        Checkpoint.save(path, tiny(1));
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("r--r--r--"));
+        Sequential second = tiny(2);
+        Checkpoint.save(path, second);
+        assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+        Sequential reloaded = tiny(3);
+        Checkpoint.load(path, reloaded);
+        assertParameters(snapshot(second), reloaded);
+    }
+
+    @Test
     void a_save_to_a_directory_or_into_a_missing_one_fails_naming_the_target() throws IOException {
         Path directory = Files.createDirectory(dir.resolve("adir"));
         IOException notAFile = assertThrows(IOException.class, () -> Checkpoint.save(directory, tiny(1)));
