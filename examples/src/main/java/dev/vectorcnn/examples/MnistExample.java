@@ -216,10 +216,13 @@ public final class MnistExample implements Callable<Integer> {
                         + "mean loss %.4f, train accuracy %.4f)%n", epoch.epoch() - 1,
                         (float) epoch.lastBatchAccuracy(), (float) test.accuracy(), epoch.seconds(),
                         epoch.examplesPerSecond(), epoch.loss(), epoch.accuracy());
-                if (!Double.isFinite(epoch.loss())) {
+                // The test loss catches weights that the epoch's last update turned into NaN.
+                if (!Double.isFinite(epoch.loss()) || !Double.isFinite(test.loss())) {
                     // NaN weights make a useless checkpoint; the earlier epochs' files stay as written.
+                    String typedRate = typed("--learning-rate");
                     throw new TrainingDiverged("training diverged: the mean loss of epoch " + epoch.epoch() + " is "
-                            + epoch.loss() + "; try a smaller --learning-rate than " + learningRate);
+                            + epoch.loss() + " (test loss " + test.loss() + "); try a smaller --learning-rate than "
+                            + (typedRate != null ? typedRate : Float.toString(learningRate)));
                 }
                 metrics.add(new EpochMetrics(epoch.epoch(), epoch.loss(), epoch.accuracy(), test.accuracy(),
                         epoch.seconds(), epoch.examplesPerSecond()));

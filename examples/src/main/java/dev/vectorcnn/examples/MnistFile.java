@@ -1,9 +1,9 @@
 package dev.vectorcnn.examples;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -103,14 +103,25 @@ enum MnistFile {
     }
 
     /**
-     * Renames a file that failed verification to {@code NAME.rejected} (replacing an older one), so that
-     * the next run fetches a fresh copy while a file of the user's own under the same name (another
-     * data set in a {@code --data} directory, say) is kept; returns what was done, for the error message.
+     * Renames a file that failed verification to {@code NAME.rejected} ({@code NAME.rejected-2}, ... when
+     * that exists: an earlier one may be a file of the user's own, another data set in a {@code --data}
+     * directory, say), so that the next run fetches a fresh copy and nothing is lost. Returns what was
+     * done, for the error message; a rename that fails is reported there too, never in place of it.
      */
-    static String setAside(Path file) throws IOException {
-        Path rejected = file.resolveSibling(file.getFileName() + ".rejected");
-        Files.move(file, rejected, StandardCopyOption.REPLACE_EXISTING);
-        return "it was renamed to " + rejected.getFileName() + " so that the next run fetches it again";
+    static String setAside(Path file) {
+        try {
+            for (int copy = 1; ; copy++) {
+                Path rejected = file.resolveSibling(file.getFileName() + ".rejected" + (copy == 1 ? "" : "-" + copy));
+                try {
+                    Files.move(file, rejected);
+                    return "it was renamed to " + rejected.getFileName() + " so that the next run fetches it again";
+                } catch (FileAlreadyExistsException e) {
+                    // Keep the earlier one; try the next name.
+                }
+            }
+        } catch (IOException e) {
+            return "it could not be renamed (" + ErrorText.describe(e) + "): remove it before the next run";
+        }
     }
 
     /** Lower-case hex SHA-256 of {@code bytes}. */

@@ -63,6 +63,22 @@ class MnistDataTest {
         assertTrue(Files.exists(dir.resolve(MnistFile.TRAIN_LABELS.rawName())), "files not yet checked stay");
     }
 
+    @Test
+    void a_second_failing_file_keeps_the_first_one_set_aside() throws IOException {
+        for (MnistFile file : MnistFile.values()) {
+            Files.writeString(dir.resolve(file.rawName()), "not the real thing");
+        }
+        Path trainImages = dir.resolve(MnistFile.TRAIN_IMAGES.rawName());
+        Files.writeString(dir.resolve(trainImages.getFileName() + ".rejected"), "the user's own data");
+
+        IOException e = assertThrows(IOException.class, () -> MnistData.load(dir));
+
+        assertTrue(e.getMessage().endsWith("renamed to " + trainImages.getFileName() + ".rejected-2 so that the next "
+                + "run fetches it again"), e.getMessage());
+        assertEquals("the user's own data", Files.readString(dir.resolve(trainImages.getFileName() + ".rejected")));
+        assertEquals("not the real thing", Files.readString(dir.resolve(trainImages.getFileName() + ".rejected-2")));
+    }
+
     /** The rule for raw files held only for checksums: damaged gzip data used to stay in the cache. */
     @Test
     void gzip_file_with_damaged_data_is_set_aside_with_a_clear_error() throws IOException {
