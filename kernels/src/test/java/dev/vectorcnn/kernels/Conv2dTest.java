@@ -79,7 +79,8 @@ class Conv2dTest {
 
     @Test
     void a_shape_whose_packed_filter_passes_int_indices_runs_on_the_scalar_reference() {
-        // 70M input channels into 1: the filter packed into zero-padded panels of 16-64 columns passes 2^31 floats.
+        // 70M input channels into 1: the vector path's scratch (the filter packed into zero-padded panels,
+        // the gathered patch rows) passes 2^31 floats at every width.
         Conv2dShape huge = new Conv2dShape(1, 1, 1, 70_000_000, 1, 1, 1, 2, 1, Padding.VALID);
         assertEquals(0L, Conv2d.workspaceFloats(huge));
         assertEquals(KernelBackend.isVectorized(),

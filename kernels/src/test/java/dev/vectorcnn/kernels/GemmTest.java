@@ -90,9 +90,10 @@ class GemmTest {
         float[] a = smallIntegers(random, aOff + (ta ? k : m) * lda, 2);
         float[] b = smallIntegers(random, bOff + (tb ? n : k) * ldb, 2);
         float[] c = smallIntegers(random, cOff + m * ldc, 8);
-        float[] bias = withBias ? smallIntegers(random, n, 8) : null;
+        int biasOff = random.nextInt(3);
+        float[] bias = withBias ? smallIntegers(random, biasOff + n, 8) : null;
         float[] before = c.clone();
-        Epilogue epilogue = withBias ? Epilogue.bias(bias, 0, relu) : (relu ? Epilogue.RELU : Epilogue.NONE);
+        Epilogue epilogue = withBias ? Epilogue.bias(bias, biasOff, relu) : (relu ? Epilogue.RELU : Epilogue.NONE);
         Gemm.multiply(ta ? Transpose.YES : Transpose.NO, tb ? Transpose.YES : Transpose.NO, m, n, k,
                 alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, epilogue);
         String shape = "exact ta=" + ta + " tb=" + tb + " m=" + m + " n=" + n + " k=" + k + " alpha=" + alpha
@@ -112,7 +113,7 @@ class GemmTest {
                 sum += (long) x * (long) y;
             }
             double expected = alpha * (double) sum + (beta == 0f ? 0 : beta * (double) before[i])
-                    + (withBias ? bias[col] : 0);
+                    + (withBias ? bias[biasOff + col] : 0);
             if (relu) {
                 expected = Math.max(0, expected);
             }
@@ -198,15 +199,15 @@ class GemmTest {
     @Test
     void products_too_large_for_one_packed_b_run_in_blocks_of_columns_or_depth() {
         SplittableRandom random = new SplittableRandom(13);
-        // Past MAX_PACKED_B_FLOATS in panels of any width (16 to 64 columns): blocks of columns, each
+        // Past MAX_PACKED_B_FLOATS in panels of any width (8 to 64 columns): blocks of columns, each
         // shifting the bias...
         int wideK = 700;
         int wideN = VectorGemm.MAX_PACKED_B_FLOATS / wideK + 70;
         checkExact(random, false, false, 4, wideN, wideK, 0.5f, 1f, true, true);
         checkExact(random, true, true, 3, wideN, wideK, 1f, 0f, true, false);
-        // ...and blocks of depth, where one panel of 16 columns is already too deep: beta and the
-        // epilogue apply once.
-        int deepK = VectorGemm.MAX_PACKED_B_FLOATS / 16 + 1000;
+        // ...and blocks of depth, where one panel of 8 columns (12 x 2 at 128 bits) is already too deep:
+        // beta and the epilogue apply once.
+        int deepK = VectorGemm.MAX_PACKED_B_FLOATS / 8 + 1000;
         checkExact(random, false, false, 3, 1, deepK, 1f, 0f, true, true);
         checkExact(random, true, false, 5, 33, deepK, -0.5f, 1.5f, true, false);
         checkExact(random, false, true, 13, 20, deepK, 1f, 1f, false, false);
