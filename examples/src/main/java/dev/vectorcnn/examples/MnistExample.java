@@ -119,7 +119,7 @@ public final class MnistExample implements Callable<Integer> {
                 KernelThreads.setThreads(threads);
             }
             Path dataDirectory = data != null ? data : MnistData.defaultDirectory();
-            out.println("Loading MNIST from " + dataDirectory);
+            out.println("Loading MNIST from " + dataDirectory.toAbsolutePath().normalize());
             MnistDataset mnist;
             try {
                 mnist = loader.load(dataDirectory);
