@@ -7,19 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The image demos' inputs and outputs: loads the images named on the command line (or the built-in
- * pair), and writes PNG files into the output directory, telling the user each path.
+ * pair), and writes PNG files into the output directory once all are computed, telling the user each path.
  */
 final class DemoOutput {
 
     private final Path directory;
     private final PrintStream out;
     private final List<Path> inputFiles;
-    private final List<Path> written = new ArrayList<>();
+    private final Map<Path, BufferedImage> pending = new LinkedHashMap<>();
 
     private DemoOutput(Path directory, PrintStream out, List<Path> inputFiles) {
         this.directory = directory;
@@ -69,11 +71,12 @@ final class DemoOutput {
     }
 
     /**
-     * Writes {@code image} as {@code <directory>/<fileName>} and prints the path.
+     * Adds {@code image} as {@code <directory>/<fileName>} to what {@link #writeAll} writes; nothing is
+     * written before the demo has computed and named every output.
      *
      * @throws IOException {@code OUTPUT_DIR: FILE is one of the input images} rather than replace it
      */
-    void write(BufferedImage image, String fileName) throws IOException {
+    void add(BufferedImage image, String fileName) throws IOException {
         Path file = directory.resolve(fileName);
         for (Path input : inputFiles) {
             if (Files.exists(file) && Files.isSameFile(file, input)) {
@@ -81,13 +84,18 @@ final class DemoOutput {
                         + " is one of the input images; not overwritten (choose another output directory)");
             }
         }
-        PngFiles.write(image, file);
-        written.add(file);
-        out.println("  wrote " + file.toAbsolutePath().normalize() + " (" + image.getWidth() + " wide, " + image.getHeight() + " high)");
+        pending.put(file, image);
     }
 
-    /** Every file written so far, in order. */
-    List<Path> written() {
-        return List.copyOf(written);
+    /** Writes every image added, in order, and prints each path. */
+    void writeAll() throws IOException {
+        for (Map.Entry<Path, BufferedImage> entry : pending.entrySet()) {
+            Path file = entry.getKey();
+            BufferedImage image = entry.getValue();
+            PngFiles.write(image, file);
+            out.println("  wrote " + file.toAbsolutePath().normalize() + " (" + image.getWidth() + " wide, "
+                    + image.getHeight() + " high)");
+        }
+        pending.clear();
     }
 }

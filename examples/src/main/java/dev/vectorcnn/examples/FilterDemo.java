@@ -58,8 +58,8 @@ public final class FilterDemo {
         DemoOutput output = DemoOutput.open(arguments.outputDir(), out, arguments.images());
         float[] filters = lineFilters();
         out.println("Filters (7x7, HWIO [7, 7, 1, 2]): channel 0 has ones in column 3, channel 1 ones in row 3");
-        output.write(FeatureMaps.filter(filters, FILTER_SIZE, FILTER_SIZE, 1, 2, 0, 0, 24), "filter-vertical.png");
-        output.write(FeatureMaps.filter(filters, FILTER_SIZE, FILTER_SIZE, 1, 2, 0, 1, 24), "filter-horizontal.png");
+        output.add(FeatureMaps.filter(filters, FILTER_SIZE, FILTER_SIZE, 1, 2, 0, 0, 24), "filter-vertical.png");
+        output.add(FeatureMaps.filter(filters, FILTER_SIZE, FILTER_SIZE, 1, 2, 0, 1, 24), "filter-horizontal.png");
         List<List<ContactSheet.Cell>> rows = new ArrayList<>();
         for (FloatImage image : inputs) {
             FloatImage gray = image.grayscale();
@@ -69,14 +69,15 @@ public final class FilterDemo {
             BufferedImage grayImage = gray.toBufferedImage();
             BufferedImage vertical = FeatureMaps.channel(maps, 0, gray.height(), gray.width(), 2, 0);
             BufferedImage horizontal = FeatureMaps.channel(maps, 0, gray.height(), gray.width(), 2, 1);
-            output.write(grayImage, image.name() + "-gray.png");
-            output.write(vertical, image.name() + "-vertical-lines.png");
-            output.write(horizontal, image.name() + "-horizontal-lines.png");
+            output.add(grayImage, image.name() + "-gray.png");
+            output.add(vertical, image.name() + "-vertical-lines.png");
+            output.add(horizontal, image.name() + "-horizontal-lines.png");
             rows.add(List.of(new ContactSheet.Cell(image.name() + " (grayscale input)", grayImage),
                     new ContactSheet.Cell("vertical-line filter", vertical),
                     new ContactSheet.Cell("horizontal-line filter", horizontal)));
         }
-        output.write(ContactSheet.render("7x7 line filters, conv2d SAME stride 1", rows), "filters-overview.png");
+        output.add(ContactSheet.render("7x7 line filters, conv2d SAME stride 1", rows), "filters-overview.png");
+        output.writeAll();
     }
 
     /**

@@ -60,14 +60,15 @@ public final class PoolingDemo {
                     + pooled.height() + "x" + pooled.width() + "x3");
             BufferedImage before = image.toBufferedImage();
             BufferedImage after = pooled.toBufferedImage();
-            output.write(before, image.name() + "-input.png");
-            output.write(after, image.name() + "-maxpool.png");
+            output.add(before, image.name() + "-input.png");
+            output.add(after, image.name() + "-maxpool.png");
             rows.add(List.of(new ContactSheet.Cell(image.name() + " " + image.height() + "x" + image.width(), before),
                     new ContactSheet.Cell("max pool -> " + pooled.height() + "x" + pooled.width(), after)));
         }
         if (!rows.isEmpty()) {
-            output.write(ContactSheet.render("2x2 max pooling, stride 2, VALID", rows), "pooling-overview.png");
+            output.add(ContactSheet.render("2x2 max pooling, stride 2, VALID", rows), "pooling-overview.png");
         }
+        output.writeAll();
     }
 
     /** {@code [H/2, W/2, C]} (rounded down): 2x2 max pooling, stride 2, VALID, of {@code image [H, W, C]}. */

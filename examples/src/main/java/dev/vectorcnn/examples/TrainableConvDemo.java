@@ -81,18 +81,19 @@ public final class TrainableConvDemo {
         for (int n = 0; n < batch.size(); n++) {
             FloatImage image = batch.get(n);
             BufferedImage input = image.toBufferedImage();
-            output.write(input, image.name() + "-input.png");
+            output.add(input, image.name() + "-input.png");
             List<ContactSheet.Cell> row = new ArrayList<>();
             row.add(new ContactSheet.Cell(image.name() + " " + image.height() + "x" + image.width(), input));
             for (int c = 0; c < FILTERS; c++) {
                 BufferedImage map = FeatureMaps.channel(maps, n, outHeight, outWidth, FILTERS, c);
-                output.write(map, image.name() + "-feature-map-" + c + ".png");
+                output.add(map, image.name() + "-feature-map-" + c + ".png");
                 row.add(new ContactSheet.Cell("feature map " + c + " (" + outHeight + "x" + outWidth + ")", map));
             }
             rows.add(row);
         }
-        output.write(ContactSheet.render("conv2d, 2 random 7x7x3 filters (Glorot uniform, seed " + arguments.seed()
+        output.add(ContactSheet.render("conv2d, 2 random 7x7x3 filters (Glorot uniform, seed " + arguments.seed()
                 + "), stride 2, SAME", rows), "conv-overview.png");
+        output.writeAll();
     }
 
     /** Glorot's bound {@code sqrt(6 / (fan_in + fan_out))} with {@code fan_in = 7*7*3}, {@code fan_out = 7*7*2}. */

@@ -83,6 +83,7 @@ class PoolingDemoTest {
         assertTrue(run.err().contains(pooledName + " is one of the input images; not overwritten"), run.err());
         assertArrayEquals(aBefore, Files.readAllBytes(a));
         assertArrayEquals(pooledBefore, Files.readAllBytes(pooledName));
+        assertFalse(Files.exists(dir.resolve("a-input.png")), "the outputs before the refused one were written");
     }
 
     /** ImageIO's "Error reading PNG image data" alone did not say which file. */
