@@ -54,8 +54,9 @@ public final class MnistData {
      *
      * @throws NullPointerException when {@code directory} is null
      * @throws IOException          when a file cannot be fetched, fails verification or holds
-     *                              damaged gzip data (it is then renamed to {@code NAME.rejected}), or is not a well-formed IDX
-     *                              file; the message names the file and what is wrong
+     *                              damaged gzip data (it is then renamed to {@code NAME.rejected}), or
+     *                              is not a well-formed IDX file; the message names the file and what is
+     *                              wrong
      */
     public static MnistDataset load(Path directory) throws IOException {
         Objects.requireNonNull(directory, "directory must not be null");

@@ -138,7 +138,7 @@ public final class MnistExample implements Callable<Integer> {
         }
     }
 
-    /** Thrown out of the training listener when an epoch's loss is not finite. */
+    /** Thrown out of the training listener when an epoch's training or test loss is not finite. */
     private static final class TrainingDiverged extends RuntimeException {
         TrainingDiverged(String message) {
             super(message, null, false, false);
