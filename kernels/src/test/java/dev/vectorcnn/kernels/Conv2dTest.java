@@ -366,8 +366,8 @@ class Conv2dTest {
      * pixel hides in it; this one does not.
      */
     private void checkFilterGradientExactly(Conv2dShape s) {
-        float[] input = smallIntegers(s.inputLength());
-        float[] outputGrad = smallIntegers(s.outputLength());
+        float[] input = TestArrays.smallIntegers(random, s.inputLength(), 2);
+        float[] outputGrad = TestArrays.smallIntegers(random, s.outputLength(), 2);
         float[] filterGrad = new float[s.filterLength()];
         float[] biasGrad = new float[s.outChannels()];
         Conv2d.backwardFilter(s, input, outputGrad, filterGrad, biasGrad);
@@ -407,15 +407,6 @@ class Conv2dTest {
         for (int o = 0; o < oc; o++) {
             assertEquals(expectedBiasGrad[o], biasGrad[o], 0f, s + " exact biasGrad[" + o + "]");
         }
-    }
-
-    /** Integers in [-2, 2], as floats. */
-    private float[] smallIntegers(int length) {
-        float[] values = new float[length];
-        for (int i = 0; i < length; i++) {
-            values[i] = random.nextInt(5) - 2;
-        }
-        return values;
     }
 
     private void checkThreadCounts(Conv2dShape s) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import org.junit.jupiter.api.AfterEach;
@@ -32,44 +33,71 @@ class GemmTest {
         KernelThreads.setThreads(originalThreads);
     }
 
-    /** Runs one random case with the given shape and checks every element against the reference. */
-    private static void check(SplittableRandom random, boolean ta, boolean tb, int m, int n, int k,
-                              float alpha, float beta, boolean withBias, boolean relu) {
+    /** One case's operands, with random offsets and leading dimensions, and C before and after the call. */
+    private record Case(boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, float[] a, int aOff,
+                        int lda, float[] b, int bOff, int ldb, float[] before, float[] c, int cOff, int ldc,
+                        float[] bias, int biasOff, boolean relu, String shape) {
+
+        /** Where C[row][col] lies in {@link #c}. */
+        int index(int row, int col) {
+            return cOff + row * ldc + col;
+        }
+    }
+
+    /**
+     * Runs {@link Gemm#multiply} on one case, A and B drawn by {@code operands} and C and the bias by
+     * {@code addends} (a length in, an array out), and fails if anything outside C changed. C holds NaN
+     * when beta is 0, which must not read it.
+     */
+    private static Case run(SplittableRandom random, boolean ta, boolean tb, int m, int n, int k, float alpha,
+                            float beta, boolean withBias, boolean relu, IntFunction<float[]> operands,
+                            IntFunction<float[]> addends, String label) {
         int aOff = random.nextInt(4), bOff = random.nextInt(4), cOff = random.nextInt(4), biasOff = random.nextInt(3);
         int lda = Math.max(1, ta ? m : k) + random.nextInt(3);
         int ldb = Math.max(1, tb ? k : n) + random.nextInt(3);
         int ldc = n + random.nextInt(3);
-        float[] a = randomArray(random, aOff + (ta ? k : m) * lda + 3);
-        float[] b = randomArray(random, bOff + (tb ? n : k) * ldb + 3);
-        float[] c = randomArray(random, cOff + m * ldc + 3);
+        float[] a = operands.apply(aOff + (ta ? k : m) * lda + 3);
+        float[] b = operands.apply(bOff + (tb ? n : k) * ldb + 3);
+        float[] c = addends.apply(cOff + m * ldc + 3);
         if (beta == 0f) {
-            Arrays.fill(c, Float.NaN); // beta == 0 must not read C
+            Arrays.fill(c, Float.NaN);
         }
-        float[] bias = withBias ? randomArray(random, biasOff + n) : null;
+        float[] bias = withBias ? addends.apply(biasOff + n) : null;
         float[] before = c.clone();
-        double[] expected = GemmReference.multiply(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
-                c, cOff, ldc, bias, biasOff, relu);
         Epilogue epilogue = withBias ? Epilogue.bias(bias, biasOff, relu) : (relu ? Epilogue.RELU : Epilogue.NONE);
         Gemm.multiply(ta ? Transpose.YES : Transpose.NO, tb ? Transpose.YES : Transpose.NO, m, n, k,
                 alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, epilogue);
-        String shape = "ta=" + ta + " tb=" + tb + " m=" + m + " n=" + n + " k=" + k + " alpha=" + alpha
+        String shape = label + "ta=" + ta + " tb=" + tb + " m=" + m + " n=" + n + " k=" + k + " alpha=" + alpha
                 + " beta=" + beta + " bias=" + withBias + " relu=" + relu;
         for (int i = 0; i < c.length; i++) {
             int row = (i - cOff) / ldc;
             int col = (i - cOff) % ldc;
             boolean inside = i >= cOff && row < m && col < n;
-            if (!inside) {
-                if (Float.floatToRawIntBits(c[i]) != Float.floatToRawIntBits(before[i])) {
-                    fail("wrote outside C at index " + i + " for " + shape);
-                }
-                continue;
+            if (!inside && Float.floatToRawIntBits(c[i]) != Float.floatToRawIntBits(before[i])) {
+                fail("wrote outside C at index " + i + " for " + shape);
             }
-            double tolerance = GemmReference.tolerance(ta, tb, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
-                    before, cOff, ldc, bias, biasOff, row, col);
-            double error = Math.abs(c[i] - expected[row * n + col]);
-            if (!(error <= tolerance)) {
-                fail("C[" + row + "][" + col + "] = " + c[i] + ", expected " + expected[row * n + col]
-                        + " (error " + error + " > tolerance " + tolerance + ") for " + shape);
+        }
+        return new Case(ta, tb, m, n, k, alpha, beta, a, aOff, lda, b, bOff, ldb, before, c, cOff, ldc, bias, biasOff,
+                relu, shape);
+    }
+
+    /** Runs one random case with the given shape and checks every element against the reference. */
+    private static void check(SplittableRandom random, boolean ta, boolean tb, int m, int n, int k,
+                              float alpha, float beta, boolean withBias, boolean relu) {
+        IntFunction<float[]> uniform = length -> TestArrays.uniform(random, length);
+        Case t = run(random, ta, tb, m, n, k, alpha, beta, withBias, relu, uniform, uniform, "");
+        double[] expected = GemmReference.multiply(ta, tb, m, n, k, alpha, t.a(), t.aOff(), t.lda(), t.b(), t.bOff(),
+                t.ldb(), beta, t.before(), t.cOff(), t.ldc(), t.bias(), t.biasOff(), relu);
+        for (int row = 0; row < m; row++) {
+            for (int col = 0; col < n; col++) {
+                float actual = t.c()[t.index(row, col)];
+                double tolerance = GemmReference.tolerance(ta, tb, k, alpha, t.a(), t.aOff(), t.lda(), t.b(), t.bOff(),
+                        t.ldb(), beta, t.before(), t.cOff(), t.ldc(), t.bias(), t.biasOff(), row, col);
+                double error = Math.abs(actual - expected[row * n + col]);
+                if (!(error <= tolerance)) {
+                    fail("C[" + row + "][" + col + "] = " + actual + ", expected " + expected[row * n + col]
+                            + " (error " + error + " > tolerance " + tolerance + ") for " + t.shape());
+                }
             }
         }
     }
@@ -83,61 +111,27 @@ class GemmTest {
     private static void checkExact(SplittableRandom random, boolean ta, boolean tb, int m, int n, int k,
                                    float alpha, float beta, boolean withBias, boolean relu) {
         assertTrue(k <= 1 << 20 && Math.abs(alpha) <= 2 && Math.abs(beta) <= 2, "the data must stay exact");
-        int aOff = random.nextInt(4), bOff = random.nextInt(4), cOff = random.nextInt(4);
-        int lda = Math.max(1, ta ? m : k) + random.nextInt(3);
-        int ldb = Math.max(1, tb ? k : n) + random.nextInt(3);
-        int ldc = n + random.nextInt(3);
-        float[] a = smallIntegers(random, aOff + (ta ? k : m) * lda, 2);
-        float[] b = smallIntegers(random, bOff + (tb ? n : k) * ldb, 2);
-        float[] c = smallIntegers(random, cOff + m * ldc, 8);
-        int biasOff = random.nextInt(3);
-        float[] bias = withBias ? smallIntegers(random, biasOff + n, 8) : null;
-        float[] before = c.clone();
-        Epilogue epilogue = withBias ? Epilogue.bias(bias, biasOff, relu) : (relu ? Epilogue.RELU : Epilogue.NONE);
-        Gemm.multiply(ta ? Transpose.YES : Transpose.NO, tb ? Transpose.YES : Transpose.NO, m, n, k,
-                alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, epilogue);
-        String shape = "exact ta=" + ta + " tb=" + tb + " m=" + m + " n=" + n + " k=" + k + " alpha=" + alpha
-                + " beta=" + beta + " bias=" + withBias + " relu=" + relu;
-        for (int i = 0; i < c.length; i++) {
-            int row = (i - cOff) / ldc;
-            int col = (i - cOff) % ldc;
-            if (i < cOff || row >= m || col >= n) {
-                assertEquals(Float.floatToRawIntBits(before[i]), Float.floatToRawIntBits(c[i]),
-                        "wrote outside C at index " + i + " for " + shape);
-                continue;
-            }
-            long sum = 0;
-            for (int p = 0; p < k; p++) {
-                float x = ta ? a[aOff + p * lda + row] : a[aOff + row * lda + p];
-                float y = tb ? b[bOff + col * ldb + p] : b[bOff + p * ldb + col];
-                sum += (long) x * (long) y;
-            }
-            double expected = alpha * (double) sum + (beta == 0f ? 0 : beta * (double) before[i])
-                    + (withBias ? bias[biasOff + col] : 0);
-            if (relu) {
-                expected = Math.max(0, expected);
-            }
-            if (c[i] != expected) {
-                fail("C[" + row + "][" + col + "] = " + c[i] + ", exactly " + expected + " for " + shape);
+        Case t = run(random, ta, tb, m, n, k, alpha, beta, withBias, relu,
+                length -> TestArrays.smallIntegers(random, length, 2),
+                length -> TestArrays.smallIntegers(random, length, 8), "exact ");
+        for (int row = 0; row < m; row++) {
+            for (int col = 0; col < n; col++) {
+                long sum = 0;
+                for (int p = 0; p < k; p++) {
+                    sum += (long) GemmReference.elementA(ta, t.a(), t.aOff(), t.lda(), row, p)
+                            * (long) GemmReference.elementB(tb, t.b(), t.bOff(), t.ldb(), p, col);
+                }
+                int i = t.index(row, col);
+                double expected = alpha * (double) sum + (beta == 0f ? 0 : beta * (double) t.before()[i])
+                        + (withBias ? t.bias()[t.biasOff() + col] : 0);
+                if (relu) {
+                    expected = Math.max(0, expected);
+                }
+                if (t.c()[i] != expected) {
+                    fail("C[" + row + "][" + col + "] = " + t.c()[i] + ", exactly " + expected + " for " + t.shape());
+                }
             }
         }
-    }
-
-    /** Integers in {@code [-limit, limit]}, as floats. */
-    private static float[] smallIntegers(SplittableRandom random, int length, int limit) {
-        float[] array = new float[length];
-        for (int i = 0; i < length; i++) {
-            array[i] = random.nextInt(-limit, limit + 1);
-        }
-        return array;
-    }
-
-    private static float[] randomArray(SplittableRandom random, int length) {
-        float[] array = new float[length];
-        for (int i = 0; i < length; i++) {
-            array[i] = (float) (random.nextDouble() * 2 - 1);
-        }
-        return array;
     }
 
     @ParameterizedTest
@@ -313,8 +307,8 @@ class GemmTest {
         int[][] shapes = {{1, 1, 1}, {6, 64, 9}, {12, 32, 9}, {13, 65, 17}, {97, 129, 700}, {121, 31, 288}};
         for (int[] shape : shapes) {
             int m = shape[0], n = shape[1], k = shape[2];
-            FMatrixRMaj a = new FMatrixRMaj(t.a ? k : m, t.a ? m : k, true, randomArray(random, m * k));
-            FMatrixRMaj b = new FMatrixRMaj(t.b ? n : k, t.b ? k : n, true, randomArray(random, k * n));
+            FMatrixRMaj a = new FMatrixRMaj(t.a ? k : m, t.a ? m : k, true, TestArrays.uniform(random, m * k));
+            FMatrixRMaj b = new FMatrixRMaj(t.b ? n : k, t.b ? k : n, true, TestArrays.uniform(random, k * n));
             FMatrixRMaj expected = new FMatrixRMaj(m, n);
             if (t.a && t.b) {
                 CommonOps_FDRM.multTransAB(a, b, expected);
@@ -346,9 +340,9 @@ class GemmTest {
         // More than one depth block, row chunk and group of B panels.
         int m = 3 * VectorGemm.MAX_ROWS_PER_CHUNK + 5, k = VectorGemm.MAX_DEPTH_BLOCK + 3;
         int n = VectorGemm.panelsPerGroup((k + 1) / 2, 32) * 32 + 70;
-        float[] a = randomArray(random, m * k);
-        float[] b = randomArray(random, k * n);
-        float[] bias = randomArray(random, n);
+        float[] a = TestArrays.uniform(random, m * k);
+        float[] b = TestArrays.uniform(random, k * n);
+        float[] bias = TestArrays.uniform(random, n);
         float[] reference = null;
         for (int threads : new int[] {1, 2, 16}) {
             KernelThreads.setThreads(threads);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /** Data and assertions shared by the kernel tests. */
 final class TestArrays {
@@ -20,6 +21,15 @@ final class TestArrays {
         float[] values = new float[length];
         for (int i = 0; i < length; i++) {
             values[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return values;
+    }
+
+    /** Integers in {@code [-limit, limit]}, as floats: sums of their products are exact in float below 2^24. */
+    static float[] smallIntegers(RandomGenerator random, int length, int limit) {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = random.nextInt(-limit, limit + 1);
         }
         return values;
     }
