@@ -37,8 +37,9 @@ public final class Conv2d {
             Checks.atLeast("bias", bias, s.outChannels());
         }
         Checks.atLeast("output", output, s.outputLength());
-        if (runsVectorized(s)) {
-            VectorConv2d.forward(s.withStridesAtMostInput(), input, filter, bias, relu, output);
+        Conv2dShape vector = vectorShape(s);
+        if (vector != null) {
+            VectorConv2d.forward(vector, input, filter, bias, relu, output);
         } else {
             ScalarConv2d.forward(s, input, filter, bias, relu, output);
         }
@@ -57,8 +58,9 @@ public final class Conv2d {
         Checks.atLeast("filter", filter, s.filterLength());
         Checks.atLeast("outputGrad", outputGrad, s.outputLength());
         Checks.atLeast("inputGrad", inputGrad, s.inputLength());
-        if (runsVectorized(s)) {
-            VectorConv2d.backwardInput(s.withStridesAtMostInput(), filter, outputGrad, inputGrad);
+        Conv2dShape vector = vectorShape(s);
+        if (vector != null) {
+            VectorConv2d.backwardInput(vector, filter, outputGrad, inputGrad);
         } else {
             ScalarConv2d.backwardInput(s, filter, outputGrad, inputGrad);
         }
@@ -100,8 +102,9 @@ public final class Conv2d {
         if (reluOutput != null) {
             Checks.atLeast("reluOutput", reluOutput, s.outputLength());
         }
-        if (runsVectorized(s)) {
-            VectorConv2d.backwardFilter(s.withStridesAtMostInput(), input, outputGrad, filterGrad, biasGrad, reluOutput);
+        Conv2dShape vector = vectorShape(s);
+        if (vector != null) {
+            VectorConv2d.backwardFilter(vector, input, outputGrad, filterGrad, biasGrad, reluOutput);
         } else {
             if (reluOutput != null) {
                 ScalarRelu.backward(reluOutput, outputGrad, outputGrad, 0, s.outputLength());
@@ -116,15 +119,20 @@ public final class Conv2d {
      * channels, output width) but never on the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
-        return runsVectorized(s) ? VectorConv2d.workspaceFloats(s.withStridesAtMostInput()) : 0L;
+        Conv2dShape vector = vectorShape(s);
+        return vector != null ? VectorConv2d.workspaceFloats(vector) : 0L;
     }
 
     /**
-     * Whether shape {@code s} runs on the Vector API kernels: their scratch arrays are indexed by int, so
-     * a shape whose packed operands would pass {@code Integer.MAX_VALUE} elements (tens of millions of
-     * input channels) runs on the scalar reference instead.
+     * The shape the Vector API kernels run for {@code s} (its strides at most the input size), or null
+     * where {@code s} runs on the scalar reference: without the incubator module, or where the kernels'
+     * int-indexed scratch would pass {@code Integer.MAX_VALUE} elements (tens of millions of input channels).
      */
-    private static boolean runsVectorized(Conv2dShape s) {
-        return KernelBackend.isVectorized() && VectorConv2d.fitsIntIndices(s.withStridesAtMostInput());
+    private static Conv2dShape vectorShape(Conv2dShape s) {
+        if (!KernelBackend.isVectorized()) {
+            return null;
+        }
+        Conv2dShape vector = s.withStridesAtMostInput();
+        return VectorConv2d.fitsIntIndices(vector) ? vector : null;
     }
 }
