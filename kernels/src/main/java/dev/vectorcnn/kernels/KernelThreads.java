@@ -114,14 +114,13 @@ public final class KernelThreads {
      * one chunk, or when called from inside another parallel region.
      */
     static void parallelFor(int chunks, IntConsumer body) {
-        int helpers = Math.min(pool.threads, chunks) - 1;
-        if (helpers <= 0 || Thread.currentThread() instanceof Worker || DRAINING.get()) {
+        Pool current = pool;
+        if (Math.min(current.threads, chunks) <= 1 || Thread.currentThread() instanceof Worker || DRAINING.get()) {
             for (int chunk = 0; chunk < chunks; chunk++) {
                 body.accept(chunk);
             }
             return;
         }
-        Pool current = pool;
         // A pool that setThreads has just retired takes no more calls; its successor is already in place.
         while (!current.enter()) {
             current = pool;
