@@ -42,7 +42,11 @@ public final class FilterDemo {
     private FilterDemo() {
     }
 
-    /** Runs the demo; exits with status 2 on bad arguments and 1 when an image cannot be read or written. */
+    /**
+     * Runs the demo; exits with status 2 on bad arguments and 1 when an image cannot be read or written.
+     *
+     * @param args image files and an output directory, all optional; {@code --help} lists them
+     */
     public static void main(String[] args) {
         DemoRunner.main("FilterDemo", USAGE, false, args, FilterDemo::demo);
     }

@@ -29,6 +29,8 @@ public final class MnistData {
      * The cache directory: {@code $VECTORCNN_MNIST_DIR} if set and not blank, else
      * {@code $XDG_CACHE_HOME/vectorcnn/mnist} if {@code XDG_CACHE_HOME} is an absolute path, else
      * {@code ~/.cache/vectorcnn/mnist} (MnistExample's help for {@code --data} says the same).
+     *
+     * @return the directory's path; it is not created and need not exist yet
      */
     public static Path defaultDirectory() {
         return defaultDirectory(System.getenv(), System.getProperty("user.home"));
@@ -52,11 +54,12 @@ public final class MnistData {
      * Training {@code [60000, 28, 28]} and test {@code [10000, 28, 28]} images as {@code pixel / 255f}
      * with their labels, read from {@code directory} after fetching any missing file into it.
      *
+     * @param directory the cache directory, e.g. {@link #defaultDirectory()}
+     * @return the training and test images and labels
      * @throws NullPointerException when {@code directory} is null
-     * @throws IOException          when a file cannot be fetched, fails verification or holds
-     *                              damaged gzip data (it is then renamed to {@code NAME.rejected}), or
-     *                              is not a well-formed IDX file; the message names the file and what is
-     *                              wrong
+     * @throws IOException          when a file cannot be fetched, fails verification or holds damaged
+     *                              gzip data (the last two are renamed to {@code NAME.rejected}), or is
+     *                              not a well-formed IDX file; the message names the file and what is wrong
      */
     public static MnistDataset load(Path directory) throws IOException {
         Objects.requireNonNull(directory, "directory must not be null");

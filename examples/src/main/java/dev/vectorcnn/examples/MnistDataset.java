@@ -40,12 +40,20 @@ public record MnistDataset(float[] trainImages, int[] trainLabels, float[] testI
         checkSplit("test", testImages, testLabels);
     }
 
-    /** Number of training examples. */
+    /**
+     * Number of training examples.
+     *
+     * @return {@code trainLabels().length}, 60000 for the full MNIST
+     */
     public int trainCount() {
         return trainLabels.length;
     }
 
-    /** Number of test examples. */
+    /**
+     * Number of test examples.
+     *
+     * @return {@code testLabels().length}, 10000 for the full MNIST
+     */
     public int testCount() {
         return testLabels.length;
     }

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * Trains the TensorFlow tutorial's CNN ({@link MnistNetwork}) on MNIST. Per epoch it prints the
  * tutorial's line ({@code <epoch> Last batch accuracy: <acc> Test accuracy: <acc>}, epochs counted
  * from 0 as in the tutorial) with wall time and images/s, and saves a checkpoint with optimizer
- * state; at the end (and after every epoch) it writes a chart of loss and accuracies.
+ * state and a chart of loss and accuracies so far (so the last chart covers the whole run).
  *
  * <pre>
  * mvn -B -pl examples -am package -DskipTests -Pmnist -Dmnist.args="--epochs 10"
@@ -91,7 +91,11 @@ public final class MnistExample implements Callable<Integer> {
         this.loader = loader;
     }
 
-    /** Parses the options (see {@code --help}) and trains; exits with 0 on success, 1 on a failure, 2 on bad options. */
+    /**
+     * Parses the options (see {@code --help}) and trains; exits with 0 on success, 1 on a failure, 2 on bad options.
+     *
+     * @param args command-line options; {@code --help} lists them
+     */
     public static void main(String[] args) {
         System.exit(new CommandLine(new MnistExample(System.out, System.err)).execute(args));
     }

@@ -35,7 +35,12 @@ public final class MnistNetwork {
     private MnistNetwork() {
     }
 
-    /** The untrained network, its weights drawn from {@code seed} (Glorot-uniform kernels, zero biases). */
+    /**
+     * The untrained network, its weights drawn from {@code seed} (Glorot-uniform kernels, zero biases).
+     *
+     * @param seed seed of the initial weights; the same seed gives the same weights
+     * @return a new model from {@code [28, 28, 1]} images to 10 logits
+     */
     public static Sequential build(long seed) {
         return Sequential.builder(28, 28, 1)
                 .add(new Conv2D(32, 3, 3).padding(Padding.SAME).activation(Activation.RELU))
@@ -47,7 +52,12 @@ public final class MnistNetwork {
                 .build(seed);
     }
 
-    /** The tutorial's optimizer: Adam with {@code learningRate} and TensorFlow's other defaults. */
+    /**
+     * The tutorial's optimizer: Adam with {@code learningRate} and TensorFlow's other defaults.
+     *
+     * @param learningRate step size, positive and finite; the tutorial's is {@link #LEARNING_RATE}
+     * @return a new Adam optimizer, to be used with one model only
+     */
     public static Adam optimizer(float learningRate) {
         return new Adam(learningRate);
     }

@@ -37,7 +37,11 @@ public final class PaddingDemo {
     private PaddingDemo() {
     }
 
-    /** Runs the demo; exits with status 2 on bad arguments. */
+    /**
+     * Runs the demo; exits with status 2 on bad arguments.
+     *
+     * @param args empty, or just {@code --help} (or {@code -h}) to print the usage
+     */
     public static void main(String[] args) {
         int status = run(args, System.out, System.err);
         if (status != 0) {

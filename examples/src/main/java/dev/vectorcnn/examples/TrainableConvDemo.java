@@ -55,7 +55,11 @@ public final class TrainableConvDemo {
     private TrainableConvDemo() {
     }
 
-    /** Runs the demo; exits with status 2 on bad arguments and 1 when an image cannot be read or written. */
+    /**
+     * Runs the demo; exits with status 2 on bad arguments and 1 when an image cannot be read or written.
+     *
+     * @param args {@code --seed N}, image files and an output directory, all optional; {@code --help} lists them
+     */
     public static void main(String[] args) {
         DemoRunner.main("TrainableConvDemo", USAGE, true, args, TrainableConvDemo::demo);
     }

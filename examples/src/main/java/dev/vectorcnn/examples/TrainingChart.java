@@ -55,9 +55,11 @@ public final class TrainingChart {
     }
 
     /**
-     * Writes a {@value #WIDTH}x{@value #HEIGHT} PNG of {@code epochs} to {@code png} (atomically:
-     * a temporary file renamed into place; parent directories are created).
+     * Writes a {@value #WIDTH}x{@value #HEIGHT} PNG of {@code epochs} to {@code png} through a temporary
+     * file renamed into place (atomically where the file system can; parent directories are created).
      *
+     * @param epochs one entry per epoch, in increasing epoch order, at least one
+     * @param png    the file to write or replace
      * @throws NullPointerException     when an argument or an element is null
      * @throws IllegalArgumentException when {@code epochs} is empty or its epoch numbers do not increase
      * @throws IOException              when the file cannot be written

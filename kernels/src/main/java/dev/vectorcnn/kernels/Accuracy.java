@@ -18,6 +18,11 @@ public final class Accuracy {
      * The number of rows {@code b} with {@code logits[b, labels[b]]} finite and no
      * {@code logits[b, j] > logits[b, labels[b]]}.
      *
+     * @param batch   examples, the rows of {@code logits}; positive
+     * @param classes logits per example; positive
+     * @param logits  {@code [batch, classes]}, at least {@code batch * classes} elements
+     * @param labels  {@code [batch]} class indices in {@code [0, classes)}
+     * @return the number of correct rows, from 0 to {@code batch}
      * @throws IllegalArgumentException if batch or classes is not positive, an array is too short, or a
      *                                  label is outside {@code [0, classes)}
      * @throws NullPointerException     if an array is null

@@ -39,12 +39,19 @@ public final class Adam {
     /**
      * Updates {@code params}, {@code m} and {@code v} in place for elements {@code [0, n)}.
      *
+     * @param params parameters, at least {@code n} elements, updated in place
+     * @param grads gradients of the loss with respect to {@code params}, at least {@code n} elements
      * @param m    first-moment accumulator, zero before step 1
      * @param v    second-moment accumulator, zero before step 1
+     * @param n    count of elements, from index 0; not negative
      * @param step the 1-based number of this update (TensorFlow's {@code t} after increment)
+     * @param learningRate step size, finite and not negative
+     * @param beta1 decay of the first moment {@code m}, in {@code [0, 1)}
+     * @param beta2 decay of the second moment {@code v}, in {@code [0, 1)}
+     * @param epsilon added to {@code sqrt(v)} in the denominator, finite and positive
      * @throws IllegalArgumentException if n is negative, an array is shorter than n, step &lt; 1,
      *                                  learningRate is negative or not finite, a beta is outside [0, 1),
-     *                                  epsilon is not finite and &gt; 0, or the bias-corrected step size
+     *                                  epsilon is not finite or not &gt; 0, or the bias-corrected step size
      *                                  overflows; nothing is written then
      * @throws NullPointerException     if an array is null
      */

@@ -14,6 +14,9 @@ public final class Add {
     /**
      * {@code sum[i] += addend[i]} for {@code i < n}.
      *
+     * @param sum    accumulator, at least {@code n} elements, updated in place
+     * @param addend added to {@code sum}, at least {@code n} elements
+     * @param n      count of elements, from index 0; not negative
      * @throws IllegalArgumentException if n is negative or an array is shorter than n; nothing is written then
      * @throws NullPointerException     if an array is null
      */

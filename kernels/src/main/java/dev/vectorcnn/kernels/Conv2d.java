@@ -25,6 +25,12 @@ public final class Conv2d {
      * {@code output[N,OH,OW,OC] = act(conv(input[N,H,W,C], filter[KH,KW,C,OC]) + bias[OC])}; {@code bias}
      * may be null (no bias) and act is ReLU when {@code relu} is true, the identity otherwise.
      *
+     * @param s      the convolution's geometry: sizes, strides and padding
+     * @param input  NHWC input, at least {@code s.inputLength()} elements
+     * @param filter HWIO filter, at least {@code s.filterLength()} elements
+     * @param bias   null for no bias, else at least {@code s.outChannels()} elements
+     * @param relu   whether to apply ReLU to the result
+     * @param output overwritten with the NHWC output, at least {@code s.outputLength()} elements
      * @throws NullPointerException     if the shape, input, filter or output is null
      * @throws IllegalArgumentException if an array is shorter than the shape needs; nothing is written then
      */
@@ -50,6 +56,10 @@ public final class Conv2d {
      * overwriting {@code inputGrad} (input pixels no window touches get 0). {@code outputGrad} is the
      * gradient after the activation, already masked by the caller when the forward used ReLU.
      *
+     * @param s          the convolution's geometry: sizes, strides and padding
+     * @param filter     HWIO filter, at least {@code s.filterLength()} elements
+     * @param outputGrad gradient of the NHWC output, at least {@code s.outputLength()} elements
+     * @param inputGrad  overwritten with the gradient of the NHWC input, at least {@code s.inputLength()} elements
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if an array is shorter than the shape needs; nothing is written then
      */
@@ -71,6 +81,11 @@ public final class Conv2d {
      * when {@code biasGrad} is not null, {@code biasGrad[OC] = sum of outputGrad over N, OH, OW}; both are
      * overwritten. {@code outputGrad} is already masked by the caller when the forward used ReLU.
      *
+     * @param s          the convolution's geometry: sizes, strides and padding
+     * @param input      the forward NHWC input, at least {@code s.inputLength()} elements
+     * @param outputGrad gradient of the NHWC output, at least {@code s.outputLength()} elements
+     * @param filterGrad overwritten with the gradient of the HWIO filter, at least {@code s.filterLength()} elements
+     * @param biasGrad   null for a layer without bias, else at least {@code s.outChannels()} elements
      * @throws NullPointerException     if the shape, input, outputGrad or filterGrad is null
      * @throws IllegalArgumentException if an array is shorter than the shape needs; nothing is written then
      */
@@ -87,6 +102,13 @@ public final class Conv2d {
      * gradient before the ReLU, the one {@link #backwardInput} takes. The mask is applied block by block
      * while the filter gradient reads the block, which saves a separate pass over the whole gradient.
      *
+     * @param s          the convolution's geometry: sizes, strides and padding
+     * @param input      the forward NHWC input, at least {@code s.inputLength()} elements
+     * @param outputGrad gradient of the NHWC output, at least {@code s.outputLength()} elements
+     * @param filterGrad overwritten with the gradient of the HWIO filter, at least {@code s.filterLength()} elements
+     * @param biasGrad   null for a layer without bias, else at least {@code s.outChannels()} elements
+     * @param reluOutput null, or the forward's NHWC output, at least {@code s.outputLength()} elements, whose
+     *                   cells {@code <= 0} zero {@code outputGrad} in place
      * @throws NullPointerException     if the shape, input, outputGrad or filterGrad is null
      * @throws IllegalArgumentException if an array is shorter than the shape needs; nothing is written then
      */

@@ -58,37 +58,65 @@ public record Conv2dShape(int batch, int inHeight, int inWidth, int inChannels, 
                 batch, outHeight, outWidth, outChannels);
     }
 
-    /** Output rows: {@link Padding#outputSize} of the input height, filter height and vertical stride. */
+    /**
+     * Output rows: {@link Padding#outputSize} of the input height, filter height and vertical stride.
+     *
+     * @return the output rows (OH), at least 1
+     */
     public int outHeight() {
         return padding.outputSize(inHeight, filterHeight, strideHeight);
     }
 
-    /** Output columns: {@link Padding#outputSize} of the input width, filter width and horizontal stride. */
+    /**
+     * Output columns: {@link Padding#outputSize} of the input width, filter width and horizontal stride.
+     *
+     * @return the output columns (OW), at least 1
+     */
     public int outWidth() {
         return padding.outputSize(inWidth, filterWidth, strideWidth);
     }
 
-    /** Zero rows above the input ({@link Padding#padBefore}). */
+    /**
+     * Zero rows above the input ({@link Padding#padBefore}).
+     *
+     * @return the zero rows above the input, 0 under VALID
+     */
     public int padTop() {
         return padding.padBefore(inHeight, filterHeight, strideHeight);
     }
 
-    /** Zero columns left of the input ({@link Padding#padBefore}). */
+    /**
+     * Zero columns left of the input ({@link Padding#padBefore}).
+     *
+     * @return the zero columns left of the input, 0 under VALID
+     */
     public int padLeft() {
         return padding.padBefore(inWidth, filterWidth, strideWidth);
     }
 
-    /** Elements of the input, {@code batch * inHeight * inWidth * inChannels}. */
+    /**
+     * Elements of the input, {@code batch * inHeight * inWidth * inChannels}.
+     *
+     * @return the input's element count, at most {@code Integer.MAX_VALUE}
+     */
     public int inputLength() {
         return batch * inHeight * inWidth * inChannels;
     }
 
-    /** Elements of the filter, {@code filterHeight * filterWidth * inChannels * outChannels}. */
+    /**
+     * Elements of the filter, {@code filterHeight * filterWidth * inChannels * outChannels}.
+     *
+     * @return the filter's element count, at most {@code Integer.MAX_VALUE}
+     */
     public int filterLength() {
         return filterHeight * filterWidth * inChannels * outChannels;
     }
 
-    /** Elements of the output, {@code batch * outHeight() * outWidth() * outChannels}. */
+    /**
+     * Elements of the output, {@code batch * outHeight() * outWidth() * outChannels}.
+     *
+     * @return the output's element count, at most {@code Integer.MAX_VALUE}
+     */
     public int outputLength() {
         return batch * outHeight() * outWidth() * outChannels;
     }

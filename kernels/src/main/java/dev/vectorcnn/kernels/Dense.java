@@ -18,7 +18,14 @@ public final class Dense {
     /**
      * {@code output = act(input x weights + bias)}, {@code act} being ReLU when {@code relu}, else identity.
      *
+     * @param batch examples, the rows of {@code input}; positive
+     * @param inFeatures features per example of the input (rows of {@code weights}); positive
+     * @param outFeatures features per example of the output (columns of {@code weights}); positive
+     * @param input {@code [batch, inFeatures]}, at least {@code batch * inFeatures} elements
+     * @param weights {@code [inFeatures, outFeatures]}, at least {@code inFeatures * outFeatures} elements
      * @param bias null for no bias, else at least {@code outFeatures} elements
+     * @param relu whether to apply ReLU to the result
+     * @param output overwritten with {@code [batch, outFeatures]}, at least {@code batch * outFeatures} elements
      * @throws IllegalArgumentException if a size is not positive or an array is too short; nothing is written then
      * @throws NullPointerException     if input, weights or output is null
      */
@@ -43,7 +50,13 @@ public final class Dense {
      * {@code weightGrad = input^T x outputGrad}, {@code biasGrad[j] = sum over b of outputGrad[b, j]},
      * {@code inputGrad = outputGrad x weights^T}.
      *
+     * @param batch      examples, the rows of {@code input}; positive
+     * @param inFeatures features per example of the input (rows of {@code weights}); positive
+     * @param outFeatures features per example of the output (columns of {@code weights}); positive
+     * @param input      the forward input, {@code [batch, inFeatures]}, at least {@code batch * inFeatures} elements
      * @param weights    the forward weights; required even when inputGrad is null
+     * @param outputGrad gradient of the output before any activation, {@code [batch, outFeatures]}, at least
+     *                   {@code batch * outFeatures} elements
      * @param inputGrad  null when not needed (first layer), else at least {@code batch * inFeatures} elements
      * @param weightGrad at least {@code inFeatures * outFeatures} elements
      * @param biasGrad   null for a layer without bias, else at least {@code outFeatures} elements

@@ -37,6 +37,11 @@ public record Epilogue(float[] bias, int biasOffset, boolean relu) {
     /**
      * Adds {@code bias[biasOffset + j]} to column {@code j}, optionally followed by ReLU.
      *
+     * @param bias       per-column bias of length at least {@code biasOffset + n} for an {@code n}-column GEMM;
+     *                   not null
+     * @param biasOffset index of the bias of column 0; not negative
+     * @param relu       whether to clamp the result at zero
+     * @return the epilogue adding that bias, then ReLU when {@code relu}
      * @throws NullPointerException     if {@code bias} is null
      * @throws IllegalArgumentException if {@code biasOffset} is negative
      */

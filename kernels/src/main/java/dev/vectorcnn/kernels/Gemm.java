@@ -24,9 +24,29 @@ public final class Gemm {
     /**
      * {@code C = alpha * op(A) * op(B) + beta * C}. See the class comment for the layout.
      *
+     * @param transA  {@link Transpose#NO} when A is stored as {@code op(A)} ({@code m} rows of {@code k}),
+     *                {@link Transpose#YES} when stored transposed ({@code k} rows of {@code m})
+     * @param transB  {@link Transpose#NO} when B is stored as {@code op(B)} ({@code k} rows of {@code n}),
+     *                {@link Transpose#YES} when stored transposed ({@code n} rows of {@code k})
+     * @param m       rows of {@code op(A)} and of C; not negative
+     * @param n       columns of {@code op(B)} and of C; not negative
+     * @param k       columns of {@code op(A)} and rows of {@code op(B)}; not negative
+     * @param alpha   scale of the product {@code op(A) * op(B)}; A and B are not read when it is 0 or {@code k == 0}
+     * @param a       A, row-major from {@code aOffset} as {@code transA} describes
+     * @param aOffset index of A's first element; not negative
+     * @param lda     leading dimension of A: floats between the starts of consecutive stored rows, at least
+     *                {@code max(1, k)} ({@link Transpose#NO}) or {@code max(1, m)} ({@link Transpose#YES})
+     * @param b       B, row-major from {@code bOffset} as {@code transB} describes
+     * @param bOffset index of B's first element; not negative
+     * @param ldb     leading dimension of B: floats between the starts of consecutive stored rows, at least
+     *                {@code max(1, n)} ({@link Transpose#NO}) or {@code max(1, k)} ({@link Transpose#YES})
+     * @param beta    scale of the old C; C is not read when it is 0 (it may then hold anything, even NaN)
+     * @param c       C, {@code m} rows of {@code n} from {@code cOffset}, overwritten with the result
+     * @param cOffset index of C's first element; not negative
+     * @param ldc     leading dimension of C: floats between the starts of consecutive rows, at least {@code max(1, n)}
      * @throws NullPointerException     if a transpose flag or a matrix is null
-     * @throws IllegalArgumentException if a size, offset or leading dimension is negative or does not
-     *                                  fit its array; nothing is written then
+     * @throws IllegalArgumentException if a size or offset is negative, a leading dimension is below its
+     *                                  minimum, or a matrix does not fit its array; nothing is written then
      */
     public static void multiply(Transpose transA, Transpose transB, int m, int n, int k,
                                 float alpha, float[] a, int aOffset, int lda,
@@ -40,9 +60,31 @@ public final class Gemm {
      * {@code C = act(alpha * op(A) * op(B) + beta * C + bias)} with the bias and activation of
      * {@code epilogue} applied while each tile is written back.
      *
+     * @param transA   {@link Transpose#NO} when A is stored as {@code op(A)} ({@code m} rows of {@code k}),
+     *                 {@link Transpose#YES} when stored transposed ({@code k} rows of {@code m})
+     * @param transB   {@link Transpose#NO} when B is stored as {@code op(B)} ({@code k} rows of {@code n}),
+     *                 {@link Transpose#YES} when stored transposed ({@code n} rows of {@code k})
+     * @param m        rows of {@code op(A)} and of C; not negative
+     * @param n        columns of {@code op(B)} and of C; not negative
+     * @param k        columns of {@code op(A)} and rows of {@code op(B)}; not negative
+     * @param alpha    scale of the product {@code op(A) * op(B)}; A and B are not read when it is 0 or {@code k == 0}
+     * @param a        A, row-major from {@code aOffset} as {@code transA} describes
+     * @param aOffset  index of A's first element; not negative
+     * @param lda      leading dimension of A: floats between the starts of consecutive stored rows, at least
+     *                 {@code max(1, k)} ({@link Transpose#NO}) or {@code max(1, m)} ({@link Transpose#YES})
+     * @param b        B, row-major from {@code bOffset} as {@code transB} describes
+     * @param bOffset  index of B's first element; not negative
+     * @param ldb      leading dimension of B: floats between the starts of consecutive stored rows, at least
+     *                 {@code max(1, n)} ({@link Transpose#NO}) or {@code max(1, k)} ({@link Transpose#YES})
+     * @param beta     scale of the old C; C is not read when it is 0 (it may then hold anything, even NaN)
+     * @param c        C, {@code m} rows of {@code n} from {@code cOffset}, overwritten with the result
+     * @param cOffset  index of C's first element; not negative
+     * @param ldc      leading dimension of C: floats between the starts of consecutive rows, at least {@code max(1, n)}
+     * @param epilogue bias and activation applied on write-back, {@link Epilogue#NONE} for none; its bias must
+     *                 cover {@code n} columns from its offset
      * @throws NullPointerException     if a transpose flag, a matrix or {@code epilogue} is null
-     * @throws IllegalArgumentException if a size, offset or leading dimension is negative or does not
-     *                                  fit its array, or the epilogue's bias is shorter than n columns;
+     * @throws IllegalArgumentException if a size or offset is negative, a leading dimension is below its
+     *                                  minimum, or a matrix does not fit its array, or the epilogue's bias is shorter than n columns;
      *                                  nothing is written then
      */
     public static void multiply(Transpose transA, Transpose transB, int m, int n, int k,

@@ -57,7 +57,11 @@ public final class KernelBackend {
         return true;
     }
 
-    /** Whether the kernels run on the Vector API (otherwise on their scalar references). */
+    /**
+     * Whether the kernels run on the Vector API (otherwise on their scalar references).
+     *
+     * @return {@code true} on the Vector API path, {@code false} on the scalar path; fixed for the JVM's lifetime
+     */
     public static boolean isVectorized() {
         return VECTORIZED;
     }
@@ -67,7 +71,11 @@ public final class KernelBackend {
         return REQUESTED;
     }
 
-    /** A one-line description of the active path, e.g. {@code "vector 512-bit"} or {@code "scalar"}. */
+    /**
+     * A one-line description of the active path, e.g. {@code "vector 512-bit"} or {@code "scalar"}.
+     *
+     * @return {@code "vector N-bit"}, N being the vector width in bits, or {@code "scalar"}
+     */
     public static String describe() {
         return VECTORIZED ? "vector " + VectorSpeciesChoice.bits() + "-bit" : "scalar";
     }

@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * The library's one thread pool. Its size is the number of available processors unless the system
- * property {@code vectorcnn.threads} or {@link #setThreads(int)} says otherwise.
+ * The library's one thread pool. Its size is the number of available processors (at most
+ * {@value #MAX_THREADS}) unless the system property {@code vectorcnn.threads} or {@link #setThreads(int)}
+ * says otherwise.
  *
  * <p>Kernels split their work into chunks whose boundaries depend only on the problem, never on the
  * thread count, and every chunk is computed by the same code wherever it runs; together with
@@ -72,7 +73,11 @@ public final class KernelThreads {
         }
     }
 
-    /** The number of threads kernels use, the calling thread included. */
+    /**
+     * The number of threads kernels use, the calling thread included.
+     *
+     * @return the current thread count, from 1 to {@link #MAX_THREADS}
+     */
     public static int threads() {
         return pool.threads;
     }
@@ -81,6 +86,7 @@ public final class KernelThreads {
      * Sets the number of threads kernels use, the calling thread included. Calls already running
      * finish on the old pool.
      *
+     * @param threads the new thread count, the calling thread included, from 1 to {@link #MAX_THREADS}
      * @throws IllegalArgumentException if {@code threads} is not from 1 to {@link #MAX_THREADS}
      */
     public static synchronized void setThreads(int threads) {
@@ -99,6 +105,8 @@ public final class KernelThreads {
      * model's training or inference passes) share the threads instead of splitting every kernel. Which thread runs a
      * task is not fixed, so a task's result must not depend on it.
      *
+     * @param tasks the number of tasks; not negative (0 returns at once)
+     * @param task  called once with each index in {@code [0, tasks)}, possibly on several threads at once
      * @throws IllegalArgumentException if {@code tasks} is negative
      * @throws NullPointerException     if {@code task} is null
      */

@@ -74,6 +74,9 @@ public final class MaxPool2d {
      * the cell output element {@code i} came from. Backward then reads one byte per output element
      * instead of the whole input again, which is what makes a training step's pooling cheap.
      *
+     * @param shape  the pooling geometry
+     * @param input  at least {@code shape.inputLength()} elements, NHWC
+     * @param output at least {@code shape.outputLength()} elements, NHWC; only that many are written
      * @param argmax at least {@code shape.outputLength()} bytes; only that many are written
      * @throws IllegalArgumentException if an array is too short or a window has more than {@link #MAX_ARGMAX_WINDOW_CELLS} cells;
      *                                  nothing is written then
@@ -98,6 +101,7 @@ public final class MaxPool2d {
      * {@link #backward(Pool2dShape, float[], float[], float[])} on that forward's input. A byte that names
      * no real cell of its window (not written by that forward) adds nothing.
      *
+     * @param shape      the pooling geometry
      * @param argmax     the forward's winners, at least {@code shape.outputLength()} bytes
      * @param outputGrad gradient of the output, at least {@code shape.outputLength()} elements
      * @param inputGrad  overwritten with the gradient of the input, at least {@code shape.inputLength()} elements

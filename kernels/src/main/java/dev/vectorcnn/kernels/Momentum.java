@@ -18,6 +18,12 @@ public final class Momentum {
      * Updates {@code velocity} (TensorFlow's accumulator, zero before the first step) and
      * {@code params} in place for elements {@code [0, n)}.
      *
+     * @param params       parameters, at least {@code n} elements, updated in place
+     * @param grads        gradients of the loss with respect to {@code params}, at least {@code n} elements
+     * @param velocity     TensorFlow's accumulator, at least {@code n} elements, updated in place
+     * @param n            count of elements, from index 0; not negative
+     * @param learningRate step size, finite and not negative
+     * @param momentum     decay of the accumulator, finite and not negative
      * @throws IllegalArgumentException if n is negative, an array is shorter than n, or learningRate or
      *                                  momentum is negative or not finite; nothing is written then
      * @throws NullPointerException     if an array is null

@@ -22,6 +22,11 @@ public enum Padding {
     /**
      * Output length along one axis for input length {@code in}, window {@code k} and stride {@code s}.
      *
+     * @param in input length along the axis; positive
+     * @param k  window (filter) length along the axis; positive
+     * @param s  stride along the axis; positive
+     * @return the output length: {@code ceil(in / s)} under SAME, {@code floor((in - k) / s) + 1} under VALID
+     *         (0 when {@code k > in})
      * @throws IllegalArgumentException if {@code in}, {@code k} or {@code s} is not positive
      */
     public int outputSize(int in, int k, int s) {
@@ -35,6 +40,11 @@ public enum Padding {
     /**
      * Zero rows (or columns) before the first input element: {@code padTotal / 2} for SAME, 0 for VALID.
      *
+     * @param in input length along the axis; positive
+     * @param k  window (filter) length along the axis; positive
+     * @param s  stride along the axis; positive
+     * @return the zero rows (or columns) before the input: {@code max((ceil(in / s) - 1) * s + k - in, 0) / 2}
+     *         under SAME, 0 under VALID
      * @throws IllegalArgumentException if {@code in}, {@code k} or {@code s} is not positive
      */
     public int padBefore(int in, int k, int s) {

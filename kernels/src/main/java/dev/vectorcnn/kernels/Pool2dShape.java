@@ -53,32 +53,56 @@ public record Pool2dShape(int batch, int inHeight, int inWidth, int channels, in
         }
     }
 
-    /** Output rows: {@code padding.outputSize(inHeight, windowHeight, strideHeight)}. */
+    /**
+     * Output rows: {@code padding.outputSize(inHeight, windowHeight, strideHeight)}.
+     *
+     * @return the output rows, at least 1
+     */
     public int outHeight() {
         return padding.outputSize(inHeight, windowHeight, strideHeight);
     }
 
-    /** Output columns: {@code padding.outputSize(inWidth, windowWidth, strideWidth)}. */
+    /**
+     * Output columns: {@code padding.outputSize(inWidth, windowWidth, strideWidth)}.
+     *
+     * @return the output columns, at least 1
+     */
     public int outWidth() {
         return padding.outputSize(inWidth, windowWidth, strideWidth);
     }
 
-    /** Input elements, {@code batch * inHeight * inWidth * channels}. */
+    /**
+     * Input elements, {@code batch * inHeight * inWidth * channels}.
+     *
+     * @return the input's element count, at most {@code Integer.MAX_VALUE}
+     */
     public int inputLength() {
         return batch * inHeight * inWidth * channels;
     }
 
-    /** Output elements, {@code batch * outHeight * outWidth * channels}. */
+    /**
+     * Output elements, {@code batch * outHeight * outWidth * channels}.
+     *
+     * @return the output's element count, at most {@code Integer.MAX_VALUE}
+     */
     public int outputLength() {
         return batch * outHeight() * outWidth() * channels;
     }
 
-    /** Zero rows above the input (TensorFlow's rule, {@link Padding#padBefore}). */
+    /**
+     * Zero rows above the input (TensorFlow's rule, {@link Padding#padBefore}).
+     *
+     * @return the zero rows above the input, 0 under VALID
+     */
     public int padTop() {
         return padding.padBefore(inHeight, windowHeight, strideHeight);
     }
 
-    /** Zero columns left of the input (TensorFlow's rule, {@link Padding#padBefore}). */
+    /**
+     * Zero columns left of the input (TensorFlow's rule, {@link Padding#padBefore}).
+     *
+     * @return the zero columns left of the input, 0 under VALID
+     */
     public int padLeft() {
         return padding.padBefore(inWidth, windowWidth, strideWidth);
     }

@@ -14,6 +14,9 @@ public final class Relu {
     /**
      * {@code y[i] = max(x[i], 0)} for {@code i < n}. {@code x} and {@code y} may be the same array.
      *
+     * @param x input, at least {@code n} elements
+     * @param y overwritten with the output, at least {@code n} elements
+     * @param n count of elements, from index 0; not negative
      * @throws IllegalArgumentException if n is negative or an array is shorter than n; nothing is written then
      * @throws NullPointerException     if an array is null
      */
@@ -31,6 +34,10 @@ public final class Relu {
      * <em>output</em> ({@code y > 0} exactly when {@code x > 0}). {@code dx} and {@code dy} may be the
      * same array.
      *
+     * @param y  the forward output, at least {@code n} elements
+     * @param dy gradient of the output, at least {@code n} elements
+     * @param dx overwritten with the gradient of the input, at least {@code n} elements
+     * @param n  count of elements, from index 0; not negative
      * @throws IllegalArgumentException if n is negative or an array is shorter than n; nothing is written then
      * @throws NullPointerException     if an array is null
      */

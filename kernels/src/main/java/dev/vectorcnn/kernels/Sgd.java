@@ -16,6 +16,10 @@ public final class Sgd {
     /**
      * {@code params[i] -= grads[i] * learningRate} for {@code i < n}.
      *
+     * @param params       parameters, at least {@code n} elements, updated in place
+     * @param grads        gradients of the loss with respect to {@code params}, at least {@code n} elements
+     * @param n            count of elements, from index 0; not negative
+     * @param learningRate step size, finite and not negative
      * @throws IllegalArgumentException if n is negative, an array is shorter than n, or learningRate is
      *                                  negative or not finite; nothing is written then
      * @throws NullPointerException     if an array is null

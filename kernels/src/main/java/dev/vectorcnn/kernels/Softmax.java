@@ -18,6 +18,11 @@ public final class Softmax {
      * {@code probs[b, j] = exp(logits[b, j] - max_b) / sum_k exp(logits[b, k] - max_b)}.
      * {@code logits} and {@code probs} may be the same array.
      *
+     * @param batch   examples, the rows of {@code logits}; positive
+     * @param classes logits per example; positive
+     * @param logits  {@code [batch, classes]}, at least {@code batch * classes} elements
+     * @param probs   overwritten with the probabilities {@code [batch, classes]}, at least {@code batch * classes}
+     *                elements
      * @throws IllegalArgumentException if batch or classes is not positive or an array is shorter than
      *                                  {@code batch * classes}; nothing is written then
      * @throws NullPointerException     if an array is null

@@ -12,10 +12,10 @@ package dev.vectorcnn.kernels;
  * {@code (softmax - onehot) * (1 / batch)}, scaled by the float {@code 1 / batch} as TensorFlow's
  * reduce_mean gradient does.
  *
- * <p>The mean is summed in double over fixed chunks of {@link #ROWS_PER_CHUNK} rows, chunk sums then
- * added in chunk order: the chunking depends only on the batch, so the loss is bitwise identical for
- * any thread count. A batch computed in parts ({@link #forwardBackwardPart}) gets each part's sum the same
- * way, and its caller adds the parts in a fixed order. The fast path ({@link VectorSoftmax}) agrees with {@link ScalarSoftmax} to a few ulps.
+ * <p>The mean is summed in double over fixed chunks of 64 rows, chunk sums then added in chunk order:
+ * the chunking depends only on the batch, so the loss is bitwise identical for any thread count. A batch
+ * computed in parts ({@link #forwardBackwardPart}) gets each part's sum the same way, and its caller adds
+ * the parts in a fixed order. The fast path agrees with the scalar reference to a few ulps.
  */
 public final class SoftmaxCrossEntropy {
 
@@ -29,9 +29,12 @@ public final class SoftmaxCrossEntropy {
      * Mean cross-entropy over the batch; if {@code logitsGrad} is not null it is overwritten with the
      * gradient of that mean with respect to the logits. {@code logitsGrad} may be {@code logits} itself.
      *
+     * @param batch      examples, the rows of {@code logits}; positive
+     * @param classes    logits per example; positive
      * @param logits     {@code [batch, classes]}, at least {@code batch * classes} elements
      * @param labels     {@code [batch]} class indices in {@code [0, classes)}
      * @param logitsGrad null, or at least {@code batch * classes} elements
+     * @return the mean loss over the {@code batch} examples
      * @throws IllegalArgumentException if batch or classes is not positive, an array is too short, or a
      *                                  label is outside {@code [0, classes)}; nothing is written then
      * @throws NullPointerException     if logits or labels is null
@@ -49,9 +52,11 @@ public final class SoftmaxCrossEntropy {
      *
      * @param rows       the examples of this part, {@code 1 <= rows <= batch}
      * @param batch      the examples of the whole batch, whose mean loss the gradient is of
+     * @param classes    logits per example; positive
      * @param logits     {@code [rows, classes]}, at least {@code rows * classes} elements
      * @param labels     {@code [rows]} class indices in {@code [0, classes)}
      * @param logitsGrad null, or at least {@code rows * classes} elements; may be {@code logits} itself
+     * @return the summed (not mean) loss of these {@code rows} examples, in double
      * @throws IllegalArgumentException if rows, batch or classes is not positive, rows exceeds batch, an
      *                                  array is too short, or a label is outside {@code [0, classes)};
      *                                  nothing is written then

@@ -29,12 +29,23 @@ public final class Adam extends Optimizer {
         this(DEFAULT_LEARNING_RATE);
     }
 
-    /** Adam with {@code learningRate} and TensorFlow's other defaults. */
+    /**
+     * Adam with {@code learningRate} and TensorFlow's other defaults.
+     *
+     * @param learningRate step size, positive and finite
+     */
     public Adam(float learningRate) {
         this(learningRate, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
     }
 
-    /** Adam with every setting given. */
+    /**
+     * Adam with every setting given.
+     *
+     * @param learningRate step size, positive and finite
+     * @param beta1        decay of the first moment {@code m}, in [0, 1)
+     * @param beta2        decay of the second moment {@code v}, in [0, 1)
+     * @param epsilon      added to {@code sqrt(v)} in the denominator after the bias correction, positive and finite
+     */
     public Adam(float learningRate, float beta1, float beta2, float epsilon) {
         this.learningRate = checkRate("learningRate", learningRate);
         this.beta1 = checkFraction("beta1", beta1);

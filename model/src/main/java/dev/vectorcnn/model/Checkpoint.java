@@ -20,6 +20,11 @@ import java.util.function.Function;
  * <p>Saving is atomic (see {@link SafeTensors}). Loading reads and checks the whole file against the
  * model first and changes nothing unless everything matches: a truncated, corrupt or mismatched
  * file leaves the model and optimizer as they were.
+ *
+ * <p>Tensors are matched to parameters by name and shape, as Keras's {@code load_weights} and PyTorch's
+ * {@code load_state_dict} do; layer settings that own no parameter (strides, padding, activations,
+ * pooling) are not compared, so a model that differs only in those loads the weights as they are. The
+ * saving model's description ({@link Sequential#toString()}) is kept in the metadata under {@code model}.
  */
 public final class Checkpoint {
 
@@ -30,13 +35,29 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
-    /** Writes every parameter of {@code model} to {@code file}. */
+    /**
+     * Writes every parameter of {@code model} to {@code file}.
+     *
+     * @param file  the safetensors file to create or replace
+     * @param model the model whose parameters are saved
+     * @throws IOException if {@code file} cannot be written; a previous file is then left as it was
+     */
     public static void save(Path file, Sequential model) throws IOException {
         LayerChecks.notNull("model", model);
         SafeTensors.write(file, parameterTensors(model), Map.of("format", "vectorcnn", "model", model.toString()));
     }
 
-    /** Writes every parameter of {@code model} and the state of {@code optimizer}, to resume training later. */
+    /**
+     * Writes every parameter of {@code model} and the state of {@code optimizer}, to resume training later.
+     *
+     * @param file      the safetensors file to create or replace
+     * @param model     the model whose parameters are saved
+     * @param optimizer the optimizer training {@code model}; its type, iteration count and state are saved (zeros
+     *                  for an optimizer that has not stepped yet, which it then keeps)
+     * @throws IOException if {@code file} cannot be written; a previous file is then left as it was
+     * @throws IllegalArgumentException if {@code optimizer} holds state of another size under one of the
+     *                  model's parameter names (state from another model); nothing is written then
+     */
     public static void save(Path file, Sequential model, Optimizer optimizer) throws IOException {
         LayerChecks.notNull("model", model);
         LayerChecks.notNull("optimizer", optimizer);
@@ -73,6 +94,11 @@ public final class Checkpoint {
     /**
      * Restores every parameter of {@code model} from {@code file}; optimizer state in the file is
      * ignored. The file must hold exactly the model's parameters with the model's shapes.
+     *
+     * @param file  a checkpoint written by either {@code save}
+     * @param model the model whose parameters are replaced
+     * @throws IOException if {@code file} cannot be read, is not a valid safetensors file, or its tensors do not
+     *     match the model's parameters; the model is then unchanged
      */
     public static void load(Path file, Sequential model) throws IOException {
         LayerChecks.notNull("model", model);
@@ -90,6 +116,13 @@ public final class Checkpoint {
     /**
      * Restores every parameter of {@code model} and the state of {@code optimizer} (which must be of
      * the type that saved it) from {@code file}.
+     *
+     * @param file      a checkpoint written by {@link #save(Path, Sequential, Optimizer)}
+     * @param model     the model whose parameters are replaced
+     * @param optimizer the optimizer whose state and iteration count are replaced
+     * @throws IOException if {@code file} cannot be read, is not a valid safetensors file, holds no optimizer
+     *     state or another optimizer type's, or its tensors do not match the model and optimizer; both are then
+     *     unchanged
      */
     public static void load(Path file, Sequential model, Optimizer optimizer) throws IOException {
         LayerChecks.notNull("model", model);

@@ -24,7 +24,13 @@ public final class Conv2D extends Layer {
     private final Activation activation;
     private final boolean useBias;
 
-    /** {@code filters} output channels from a {@code kernelHeight x kernelWidth} window, stride 1, VALID, no activation. */
+    /**
+     * {@code filters} output channels from a {@code kernelHeight x kernelWidth} window, stride 1, VALID, no activation.
+     *
+     * @param filters      output channels, {@code > 0}
+     * @param kernelHeight window height in rows, {@code > 0}
+     * @param kernelWidth  window width in columns, {@code > 0}
+     */
     public Conv2D(int filters, int kernelHeight, int kernelWidth) {
         this(filters, kernelHeight, kernelWidth, 1, 1, Padding.VALID, Activation.NONE, true);
     }
@@ -41,22 +47,43 @@ public final class Conv2D extends Layer {
         this.useBias = useBias;
     }
 
-    /** This layer with strides {@code (strideHeight, strideWidth)}. */
+    /**
+     * This layer with strides {@code (strideHeight, strideWidth)}.
+     *
+     * @param strideHeight rows from one window to the next, {@code > 0}
+     * @param strideWidth  columns from one window to the next, {@code > 0}
+     * @return a new layer; this one is unchanged
+     */
     public Conv2D strides(int strideHeight, int strideWidth) {
         return new Conv2D(filters, kernelHeight, kernelWidth, strideHeight, strideWidth, padding, activation, useBias);
     }
 
-    /** This layer with {@code padding} ({@link Padding#SAME} keeps {@code out = ceil(in / stride)}). */
+    /**
+     * This layer with {@code padding} ({@link Padding#SAME} keeps {@code out = ceil(in / stride)}).
+     *
+     * @param padding {@link Padding#VALID} or {@link Padding#SAME}, not null
+     * @return a new layer; this one is unchanged
+     */
     public Conv2D padding(Padding padding) {
         return new Conv2D(filters, kernelHeight, kernelWidth, strideHeight, strideWidth, padding, activation, useBias);
     }
 
-    /** This layer with {@code activation} applied to its output. */
+    /**
+     * This layer with {@code activation} applied to its output.
+     *
+     * @param activation {@link Activation#NONE} or {@link Activation#RELU}, not null
+     * @return a new layer; this one is unchanged
+     */
     public Conv2D activation(Activation activation) {
         return new Conv2D(filters, kernelHeight, kernelWidth, strideHeight, strideWidth, padding, activation, useBias);
     }
 
-    /** This layer with or without a bias. */
+    /**
+     * This layer with or without a bias.
+     *
+     * @param useBias true for a bias parameter {@code [filters]}, false for none
+     * @return a new layer; this one is unchanged
+     */
     public Conv2D useBias(boolean useBias) {
         return new Conv2D(filters, kernelHeight, kernelWidth, strideHeight, strideWidth, padding, activation, useBias);
     }

@@ -13,12 +13,21 @@ public final class Dense extends Layer {
     private final int units;
     private final Activation activation;
 
-    /** {@code units} outputs, no activation (logits, when it is the last layer). */
+    /**
+     * {@code units} outputs, no activation (logits, when it is the last layer).
+     *
+     * @param units output features, {@code > 0}
+     */
     public Dense(int units) {
         this(units, Activation.NONE);
     }
 
-    /** {@code units} outputs followed by {@code activation}. */
+    /**
+     * {@code units} outputs followed by {@code activation}.
+     *
+     * @param units      output features, {@code > 0}
+     * @param activation {@link Activation#NONE} or {@link Activation#RELU}, not null
+     */
     public Dense(int units, Activation activation) {
         this.units = LayerChecks.positive("units", units);
         this.activation = LayerChecks.notNull("activation", activation);

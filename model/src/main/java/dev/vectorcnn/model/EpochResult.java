@@ -13,7 +13,11 @@ package dev.vectorcnn.model;
 public record EpochResult(int epoch, double loss, double accuracy, double lastBatchAccuracy, int examples,
         double seconds) {
 
-    /** Training throughput of the epoch. */
+    /**
+     * Training throughput of the epoch.
+     *
+     * @return {@code examples / seconds}, in examples per second
+     */
     public double examplesPerSecond() {
         return examples / seconds;
     }

@@ -9,7 +9,12 @@ import dev.vectorcnn.kernels.Padding;
  */
 public final class MaxPool2D extends Pooling2D {
 
-    /** A {@code poolHeight x poolWidth} window with strides equal to the window and VALID padding. */
+    /**
+     * A {@code poolHeight x poolWidth} window with strides equal to the window and VALID padding.
+     *
+     * @param poolHeight window height in rows, {@code > 0}
+     * @param poolWidth  window width in columns, {@code > 0}
+     */
     public MaxPool2D(int poolHeight, int poolWidth) {
         this(poolHeight, poolWidth, poolHeight, poolWidth, Padding.VALID);
     }
@@ -18,12 +23,23 @@ public final class MaxPool2D extends Pooling2D {
         super(poolHeight, poolWidth, strideHeight, strideWidth, padding);
     }
 
-    /** This layer with strides {@code (strideHeight, strideWidth)}. */
+    /**
+     * This layer with strides {@code (strideHeight, strideWidth)}.
+     *
+     * @param strideHeight rows from one window to the next, {@code > 0}
+     * @param strideWidth  columns from one window to the next, {@code > 0}
+     * @return a new layer; this one is unchanged
+     */
     public MaxPool2D strides(int strideHeight, int strideWidth) {
         return new MaxPool2D(poolHeight, poolWidth, strideHeight, strideWidth, padding);
     }
 
-    /** This layer with {@code padding}. */
+    /**
+     * This layer with {@code padding}.
+     *
+     * @param padding {@link Padding#VALID} or {@link Padding#SAME}, not null
+     * @return a new layer; this one is unchanged
+     */
     public MaxPool2D padding(Padding padding) {
         return new MaxPool2D(poolHeight, poolWidth, strideHeight, strideWidth, padding);
     }

@@ -12,7 +12,12 @@ public final class Momentum extends Optimizer {
     private final float learningRate;
     private final float momentum;
 
-    /** Momentum SGD with {@code learningRate} and {@code momentum} in [0, 1) (0.9 is usual). */
+    /**
+     * Momentum SGD with {@code learningRate} and {@code momentum} in [0, 1) (0.9 is usual).
+     *
+     * @param learningRate step size, positive and finite
+     * @param momentum     decay of the velocity, in [0, 1)
+     */
     public Momentum(float learningRate, float momentum) {
         this.learningRate = checkRate("learningRate", learningRate);
         this.momentum = checkFraction("momentum", momentum);

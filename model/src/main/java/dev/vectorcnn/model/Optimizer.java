@@ -25,7 +25,11 @@ public abstract sealed class Optimizer permits Adam, SGD, Momentum {
     /** One update of {@code params[0, n)} from {@code grads}; {@code step} counts from 1. */
     abstract void update(float[] params, float[] grads, float[][] slots, int n, long step);
 
-    /** The number of updates applied so far (TensorFlow's {@code optimizer.iterations}). */
+    /**
+     * The number of updates applied so far (TensorFlow's {@code optimizer.iterations}).
+     *
+     * @return 0 before the first update; a checkpoint load with this optimizer restores the saved count
+     */
     public final long iterations() {
         return iterations;
     }

@@ -17,22 +17,38 @@ public final class Parameter {
         this.values = new float[Shapes.intSize(shape)];
     }
 
-    /** The name, unique within its model. */
+    /**
+     * The name, unique within its model.
+     *
+     * @return {@code <layer index>.<layer type>.<kernel|bias>}, e.g. {@code 0.conv2d.kernel}
+     */
     public String name() {
         return name;
     }
 
-    /** The dimensions (a copy). */
+    /**
+     * The dimensions (a copy).
+     *
+     * @return a new array of the dimensions, outermost first
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** The number of scalars. */
+    /**
+     * The number of scalars.
+     *
+     * @return the product of the dimensions
+     */
     public int size() {
         return values.length;
     }
 
-    /** A copy of the current values. */
+    /**
+     * A copy of the current values.
+     *
+     * @return a tensor of {@link #shape()} over a new array, unaffected by later training
+     */
     public Tensor value() {
         return new Tensor(values.clone(), shape);
     }

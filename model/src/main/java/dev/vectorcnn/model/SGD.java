@@ -7,7 +7,11 @@ public final class SGD extends Optimizer {
 
     private final float learningRate;
 
-    /** SGD with {@code learningRate} (TensorFlow's default is 0.01). */
+    /**
+     * SGD with {@code learningRate} (TensorFlow's default is 0.01).
+     *
+     * @param learningRate step size, positive and finite
+     */
     public SGD(float learningRate) {
         this.learningRate = checkRate("learningRate", learningRate);
     }

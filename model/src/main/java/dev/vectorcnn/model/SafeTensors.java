@@ -75,10 +75,15 @@ public final class SafeTensors {
      * so the file it names is the one replaced; a replaced file keeps its permissions, and a new one gets
      * the directory's defaults (the umask applies).
      *
-     * @throws IOException              if {@code file} exists but is not a regular file, its directory does
-     *                                  not exist, or writing fails; a previous file is then left as it was
-     * @throws IllegalArgumentException if a name is {@code __metadata__} or not valid Unicode
-     * @throws NullPointerException     if an argument, a name or a tensor is null
+     * @param file     the file to create or replace
+     * @param tensors  the tensors by name
+     * @param metadata strings stored under {@code __metadata__}; none is written when empty
+     * @throws IOException              if {@code file} exists but is not a regular file, names a root
+     *                                  directory or a loop of symbolic links, its directory does not exist,
+     *                                  or writing fails; a previous file is then left as it was
+     * @throws IllegalArgumentException if a tensor name is {@code __metadata__}, or a name, metadata key or
+     *                                  metadata value is not valid Unicode
+     * @throws NullPointerException     if an argument, a name, a tensor or a metadata value is null
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         write(file, tensors, metadata, UnaryOperator.identity());
@@ -235,7 +240,10 @@ public final class SafeTensors {
     /**
      * Reads and validates the whole of {@code file}.
      *
-     * @throws IOException naming the file and the problem when it is truncated or corrupt: a bad
+     * @param file a safetensors file holding only F32 tensors
+     * @return every tensor, in header order, and the metadata
+     * @throws IOException naming the file and the problem when it cannot be opened or read, when its
+     *     data section passes 2 GiB (this reader's limit), or when it is truncated or corrupt: a bad
      *     header length, invalid JSON, a dtype other than F32, a malformed shape, offsets that do not
      *     match the shape, overlap, leave gaps or run past the data
      */

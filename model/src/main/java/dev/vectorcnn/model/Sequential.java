@@ -28,8 +28,9 @@ import java.util.function.IntConsumer;
  *
  * <p>The loss is sparse softmax cross-entropy on the last layer's output taken as logits (a final
  * {@link Softmax} layer is folded into it). Training ({@link #fit}) reuses its buffers from batch to
- * batch (see {@link #MAX_TRAINING_PASS}) and is not thread-safe. Inference ({@link #predict}, {@link #evaluate}) borrows buffers that no other call
- * holds (reused across calls, see {@link WorkspacePool}) and only reads the parameters, so any number of
+ * batch (see {@link #MAX_TRAINING_PASS}) and is not thread-safe. Inference ({@link #predict},
+ * {@link #evaluate}) borrows buffers that no other call holds (reused across calls, see
+ * {@link WorkspacePool}) and only reads the parameters, so any number of
  * threads may run it at once, as long as no {@code fit} or checkpoint load runs at the same time.
  */
 public final class Sequential {
@@ -122,7 +123,12 @@ public final class Sequential {
         }
     }
 
-    /** Starts a model whose examples have {@code inputShape}, e.g. {@code (28, 28, 1)}. */
+    /**
+     * Starts a model whose examples have {@code inputShape}, e.g. {@code (28, 28, 1)}.
+     *
+     * @param inputShape the per-example shape without the batch axis: at least one dimension, each {@code > 0}
+     * @return a builder with no layers yet
+     */
     public static Builder builder(int... inputShape) {
         return new Builder(inputShape);
     }
@@ -143,7 +149,12 @@ public final class Sequential {
             this.inputShape = inputShape.clone();
         }
 
-        /** Appends {@code layer}. */
+        /**
+         * Appends {@code layer}.
+         *
+         * @param layer the next layer, not null
+         * @return this builder
+         */
         public Builder add(Layer layer) {
             layers.add(LayerChecks.notNull("layer", layer));
             return this;
@@ -153,6 +164,8 @@ public final class Sequential {
          * Infers every layer's shapes and initialises the parameters from {@code seed} (Glorot-uniform
          * kernels, zero biases, as TensorFlow); the same seed gives the same weights.
          *
+         * @param seed seed of the initial weights
+         * @return a new model, ready to train
          * @throws IllegalArgumentException naming the layer, its input shape and where that came from,
          *     when a layer does not fit; when a {@link Softmax} is not last; or when the logits (the last
          *     output, or the input of a final Softmax) are not flat
@@ -186,32 +199,56 @@ public final class Sequential {
         }
     }
 
-    /** The per-example input shape. */
+    /**
+     * The per-example input shape.
+     *
+     * @return a copy of the shape given to {@link #builder}, e.g. {@code [28, 28, 1]}
+     */
     public int[] inputShape() {
         return shapes[0].clone();
     }
 
-    /** The per-example output shape. */
+    /**
+     * The per-example output shape.
+     *
+     * @return a copy, {@code [classes]}
+     */
     public int[] outputShape() {
         return shapes[layers.size()].clone();
     }
 
-    /** The layers, in order. */
+    /**
+     * The layers, in order.
+     *
+     * @return an unmodifiable list, the first layer first
+     */
     public List<Layer> layers() {
         return layers;
     }
 
-    /** Every parameter, layer by layer, in a fixed order (the checkpoint order). */
+    /**
+     * Every parameter, layer by layer, in a fixed order (the checkpoint order).
+     *
+     * @return an unmodifiable list, empty for a model without trainable layers
+     */
     public List<Parameter> parameters() {
         return parameters;
     }
 
-    /** The total number of trainable scalars. */
+    /**
+     * The total number of trainable scalars.
+     *
+     * @return the sum of {@link Parameter#size()} over {@link #parameters()}
+     */
     public long parameterCount() {
         return parameters.stream().mapToLong(Parameter::size).sum();
     }
 
-    /** One line per layer with its output shape and parameter count, like Keras' {@code summary()}. */
+    /**
+     * One line per layer with its output shape and parameter count, like Keras' {@code summary()}.
+     *
+     * @return an input line, the layer lines and a total line, without a final line break
+     */
     public String summary() {
         StringBuilder text = new StringBuilder("input ").append(Shapes.text(shapes[0])).append('\n');
         for (int i = 0; i < layers.size(); i++) {
@@ -236,6 +273,11 @@ public final class Sequential {
      * in an order shuffled from {@code options.shuffleSeed()}; the same seed, data, initial weights
      * and optimizer give bitwise identical weights for any kernel thread count.
      *
+     * @param images    the examples, {@code [n, ...inputShape]} row-major in one array, {@code n >= 1}
+     * @param labels    one class index per example, each in {@code [0, classes)}
+     * @param options   batch size, number of epochs and shuffle seed
+     * @param optimizer updates the parameters after every batch; use one optimizer per model
+     * @param listener  told of every batch and epoch, {@link TrainingListener#NONE} for none
      * @return one result per epoch
      */
     public List<EpochResult> fit(float[] images, int[] labels, TrainingOptions options, Optimizer optimizer,
@@ -450,6 +492,11 @@ public final class Sequential {
      * rounded to float, so for batch sizes below {@value #MAX_INFERENCE_PASS} its last digits (about
      * 1e-7 relative) follow the pass size. Neither depends on the thread count. Thread-safe (see the
      * class comment).
+     *
+     * @param images    the examples, {@code [n, ...inputShape]} row-major in one array, {@code n >= 1}
+     * @param labels    one class index per example, each in {@code [0, classes)}
+     * @param batchSize the most examples per pass, {@code > 0}
+     * @return mean loss, accuracy and example count over all {@code n} examples
      */
     public Evaluation evaluate(float[] images, int[] labels, int batchSize) {
         int count = checkData(images, labels);
@@ -483,6 +530,10 @@ public final class Sequential {
      * {@code Y_proba}) for {@code images [n, ...inputShape]}, computed at most {@code batchSize} (and at
      * most {@value #MAX_INFERENCE_PASS}) examples at a time; the result does not depend on that.
      * Thread-safe (see the class comment).
+     *
+     * @param images    the examples, {@code [n, ...inputShape]} row-major in one array, possibly empty
+     * @param batchSize the most examples per pass, {@code > 0}
+     * @return a new array {@code [n, classes]}, row-major, one probability distribution per example
      */
     public float[] predict(float[] images, int batchSize) {
         LayerChecks.notNull("images", images);
@@ -550,7 +601,13 @@ public final class Sequential {
         }
     }
 
-    /** {@link #predict(float[], int)} for a tensor {@code [n, ...inputShape]}, giving {@code [n, classes]}. */
+    /**
+     * {@link #predict(float[], int)} for a tensor {@code [n, ...inputShape]}, giving {@code [n, classes]}.
+     *
+     * @param images    the examples, {@code [n, ...inputShape]}
+     * @param batchSize the most examples per pass, {@code > 0}
+     * @return a new tensor {@code [n, classes]} of class probabilities
+     */
     public Tensor predict(Tensor images, int batchSize) {
         LayerChecks.notNull("images", images);
         int[] expected = new int[shapes[0].length + 1];

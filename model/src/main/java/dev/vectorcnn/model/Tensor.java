@@ -17,6 +17,9 @@ public final class Tensor {
     /**
      * Wraps {@code data} (not copied) as a tensor of {@code shape}; the product of the dimensions
      * must equal {@code data.length}.
+     *
+     * @param data  the elements in row-major order, wrapped without copying
+     * @param shape the dimensions, outermost first, none negative
      */
     public Tensor(float[] data, int... shape) {
         if (data == null) {
@@ -37,6 +40,8 @@ public final class Tensor {
     /**
      * A tensor of {@code shape} filled with zeros.
      *
+     * @param shape the dimensions, outermost first, none negative
+     * @return a new tensor over a new array
      * @throws IllegalArgumentException if a dimension is negative or the shape holds more elements than
      *                                  one Java array can
      */
@@ -44,12 +49,20 @@ public final class Tensor {
         return new Tensor(new float[Shapes.intSize(shape)], shape);
     }
 
-    /** The dimensions (a copy). */
+    /**
+     * The dimensions (a copy).
+     *
+     * @return a new array of the dimensions, outermost first
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** The number of dimensions. */
+    /**
+     * The number of dimensions.
+     *
+     * @return {@code shape().length}, 0 for a scalar
+     */
     public int rank() {
         return shape.length;
     }
@@ -57,6 +70,8 @@ public final class Tensor {
     /**
      * The length of dimension {@code axis}.
      *
+     * @param axis the dimension, 0 for the outermost
+     * @return {@code shape()[axis]}
      * @throws IndexOutOfBoundsException if {@code axis} is not from 0 to {@code rank() - 1}
      */
     public int dim(int axis) {
@@ -67,17 +82,30 @@ public final class Tensor {
         return shape[axis];
     }
 
-    /** The number of elements, the product of the dimensions. */
+    /**
+     * The number of elements, the product of the dimensions.
+     *
+     * @return {@code data().length}
+     */
     public int size() {
         return data.length;
     }
 
-    /** The backing array (not a copy): writes through it change the tensor. */
+    /**
+     * The backing array (not a copy): writes through it change the tensor.
+     *
+     * @return the elements in row-major order
+     */
     public float[] data() {
         return data;
     }
 
-    /** The element at a full index, one coordinate per dimension. */
+    /**
+     * The element at a full index, one coordinate per dimension.
+     *
+     * @param index one coordinate per dimension, outermost first, each from 0 to {@code dim(axis) - 1}
+     * @return the element at {@code index}
+     */
     public float get(int... index) {
         if (index.length != shape.length) {
             throw new IllegalArgumentException("index " + Arrays.toString(index) + " has " + index.length

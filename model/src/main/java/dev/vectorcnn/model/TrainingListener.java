@@ -9,11 +9,19 @@ public interface TrainingListener {
     /** A listener that ignores every event. */
     TrainingListener NONE = new TrainingListener() { };
 
-    /** Called after every optimizer step. */
+    /**
+     * Called after every optimizer step.
+     *
+     * @param batch the step's position in the epoch, its loss and accuracy
+     */
     default void batchEnded(BatchResult batch) {
     }
 
-    /** Called after every epoch. */
+    /**
+     * Called after every epoch.
+     *
+     * @param epoch the epoch's mean loss, accuracies, example count and wall time
+     */
     default void epochEnded(EpochResult epoch) {
     }
 }
