@@ -22,7 +22,7 @@ final class VectorSoftmax {
     private VectorSoftmax() {
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
     private static VectorShuffle<Float>[] halves() {
         int levels = Integer.numberOfTrailingZeros(SPECIES.length());
         VectorShuffle<Float>[] halves = new VectorShuffle[levels];
