@@ -271,14 +271,15 @@ public final class Sequential {
      * Trains on {@code images [n, ...inputShape]} (flat, row-major) with integer {@code labels [n]},
      * minimising sparse softmax cross-entropy with {@code optimizer}. Each epoch visits the examples
      * in an order shuffled from {@code options.shuffleSeed()}; the same seed, data, initial weights
-     * and optimizer give bitwise identical weights for any kernel thread count.
+     * and optimizer give bitwise identical weights for any kernel thread count. A run resumed from
+     * {@code options.initialEpoch()} trains only the epochs after it, in the orders they would have had.
      *
      * @param images    the examples, {@code [n, ...inputShape]} row-major in one array, {@code n >= 1}
      * @param labels    one class index per example, each in {@code [0, classes)}
-     * @param options   batch size, number of epochs and shuffle seed
+     * @param options   batch size, epochs, shuffle seed and the epoch to resume after
      * @param optimizer updates the parameters after every batch; use one optimizer per model
      * @param listener  told of every batch and epoch, {@link TrainingListener#NONE} for none
-     * @return one result per epoch
+     * @return one result per epoch trained, numbered from {@code options.initialEpoch() + 1}
      */
     public List<EpochResult> fit(float[] images, int[] labels, TrainingOptions options, Optimizer optimizer,
             TrainingListener listener) {
@@ -292,8 +293,12 @@ public final class Sequential {
         int[] order = new int[count];
         Arrays.setAll(order, i -> i);
         SplittableRandom random = new SplittableRandom(options.shuffleSeed());
-        List<EpochResult> results = new ArrayList<>(options.epochs());
-        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+        // Each epoch shuffles the previous epoch's order, so a resumed run replays the skipped shuffles.
+        for (int epoch = 1; epoch <= options.initialEpoch(); epoch++) {
+            shuffle(order, random);
+        }
+        List<EpochResult> results = new ArrayList<>(options.epochs() - options.initialEpoch());
+        for (int epoch = options.initialEpoch() + 1; epoch <= options.epochs(); epoch++) {
             shuffle(order, random);
             long start = System.nanoTime();
             long listenerNanos = 0;

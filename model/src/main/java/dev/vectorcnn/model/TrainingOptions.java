@@ -1,18 +1,45 @@
 package dev.vectorcnn.model;
 
 /**
- * How {@link Sequential#fit} walks the data: {@code batchSize} examples per step, {@code epochs}
- * passes, and the seed of the per-epoch shuffle (same seed and data give the same weights).
+ * How {@link Sequential#fit} walks the data: {@code batchSize} examples per step, epochs up to
+ * {@code epochs}, and the seed of the per-epoch shuffle (same seed and data give the same weights).
  *
- * @param batchSize examples per optimizer step (the last batch of an epoch may be smaller)
- * @param epochs passes over the data
- * @param shuffleSeed seed of the order in which examples are visited
+ * <p>{@code initialEpoch} resumes an interrupted run, as Keras's {@code initial_epoch} does: fit then
+ * trains epochs {@code initialEpoch + 1} to {@code epochs} only, each visiting the examples in the
+ * order it would have had in an uninterrupted run. With the weights and optimizer state saved after
+ * epoch {@code initialEpoch} (see {@link Checkpoint}), the resumed run ends with bitwise the weights
+ * the uninterrupted one would have.
+ *
+ * @param batchSize    examples per optimizer step (the last batch of an epoch may be smaller)
+ * @param epochs       the epoch training ends after, counted from 1
+ * @param shuffleSeed  seed of the order in which examples are visited
+ * @param initialEpoch epochs already trained, from 0 (a fresh run) to {@code epochs - 1}
  */
-public record TrainingOptions(int batchSize, int epochs, long shuffleSeed) {
+public record TrainingOptions(int batchSize, int epochs, long shuffleSeed, int initialEpoch) {
 
-    /** Checks that batch size and epochs are positive. */
+    /**
+     * Checks that batch size and epochs are positive and that {@code initialEpoch} leaves an epoch to train.
+     *
+     * @throws IllegalArgumentException naming the value out of range
+     */
     public TrainingOptions {
         LayerChecks.positive("batchSize", batchSize);
         LayerChecks.positive("epochs", epochs);
+        if (initialEpoch < 0 || initialEpoch >= epochs) {
+            throw new IllegalArgumentException("initialEpoch must be from 0 to epochs - 1 = " + (epochs - 1)
+                    + ", got " + initialEpoch);
+        }
+    }
+
+    /**
+     * A fresh run: {@code initialEpoch} 0.
+     *
+     * @param batchSize   examples per optimizer step (the last batch of an epoch may be smaller)
+     * @param epochs      passes over the data
+     * @param shuffleSeed seed of the order in which examples are visited
+     * @throws IllegalArgumentException if {@code batchSize} or {@code epochs} is not positive
+     */
+    public TrainingOptions(int batchSize, int epochs, long shuffleSeed) {
+        this(batchSize, epochs, shuffleSeed, 0);
     }
 }

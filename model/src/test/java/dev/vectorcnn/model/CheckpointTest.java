@@ -144,6 +144,40 @@ class CheckpointTest {
     }
 
     @Test
+    void a_run_resumed_from_a_checkpoint_ends_with_the_uninterrupted_runs_weights() throws IOException {
+        TrainingTest.Quadrants data = new TrainingTest.Quadrants(24, 3);
+        TrainingOptions threeEpochs = new TrainingOptions(8, 3, 7);
+        Sequential uninterrupted = TrainingTest.smallConvNet(2);
+        List<EpochResult> expected = uninterrupted.fit(data.images, data.labels, threeEpochs, new Adam(),
+                TrainingListener.NONE);
+
+        Sequential first = TrainingTest.smallConvNet(2);
+        Adam firstAdam = new Adam();
+        first.fit(data.images, data.labels, new TrainingOptions(8, 1, 7), firstAdam, TrainingListener.NONE);
+        Path path = dir.resolve("epoch-1.safetensors");
+        Checkpoint.save(path, first, firstAdam);
+
+        Sequential resumed = TrainingTest.smallConvNet(9);
+        Adam resumedAdam = new Adam();
+        Checkpoint.load(path, resumed, resumedAdam);
+        List<EpochResult> rest = resumed.fit(data.images, data.labels, new TrainingOptions(8, 3, 7, 1), resumedAdam,
+                TrainingListener.NONE);
+
+        assertParameters(snapshot(uninterrupted), resumed);
+        assertEquals(List.of(2, 3), rest.stream().map(EpochResult::epoch).toList());
+        for (int i = 0; i < rest.size(); i++) {
+            assertEquals(expected.get(i + 1).loss(), rest.get(i).loss(), "mean loss of epoch " + (i + 2));
+        }
+    }
+
+    @Test
+    void an_initial_epoch_that_leaves_nothing_to_train_is_rejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingOptions(8, 3, 7, 3));
+        assertEquals("initialEpoch must be from 0 to epochs - 1 = 2, got 3", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new TrainingOptions(8, 3, 7, -1));
+    }
+
+    @Test
     void optimizer_state_with_a_negative_or_missing_step_count_is_rejected_and_changes_nothing() throws IOException {
         Path good = trainOneEpochAndSave(new TrainingTest.Quadrants(16, 1), TrainingTest.smallConvNet(2), new Adam(),
                 "good.safetensors");
