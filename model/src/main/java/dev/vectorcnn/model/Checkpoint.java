@@ -29,6 +29,8 @@ import java.util.function.Function;
 public final class Checkpoint {
 
     private static final String OPTIMIZER_PREFIX = "optimizer.";
+    private static final String FORMAT_KEY = "format";
+    private static final String MODEL_KEY = "model";
     private static final String OPTIMIZER_KEY = "optimizer";
     private static final String ITERATIONS_KEY = "optimizer.iterations";
 
@@ -44,7 +46,7 @@ public final class Checkpoint {
      */
     public static void save(Path file, Sequential model) throws IOException {
         LayerChecks.notNull("model", model);
-        SafeTensors.write(file, parameterTensors(model), Map.of("format", "vectorcnn", "model", model.toString()));
+        SafeTensors.write(file, parameterTensors(model), Map.of(FORMAT_KEY, "vectorcnn", MODEL_KEY, model.toString()));
     }
 
     /**
@@ -59,8 +61,43 @@ public final class Checkpoint {
      *                  model's parameter names (state from another model); nothing is written then
      */
     public static void save(Path file, Sequential model, Optimizer optimizer) throws IOException {
+        save(file, model, optimizer, Map.of());
+    }
+
+    /**
+     * {@link #save(Path, Sequential, Optimizer)} with strings of the caller's own beside it (an epoch
+     * number, the run's settings), read back with {@link #metadata(Path)}.
+     *
+     * @param file      the safetensors file to create or replace
+     * @param model     the model whose parameters are saved
+     * @param optimizer the optimizer training {@code model}; its type, iteration count and state are saved (zeros
+     *                  for an optimizer that has not stepped yet, which it then keeps)
+     * @param metadata  the caller's strings, stored in the safetensors header's {@code __metadata__}; a key
+     *                  may not be {@code format}, {@code model}, {@code optimizer} or start with
+     *                  {@code optimizer.}, which this class writes itself
+     * @throws IOException if {@code file} cannot be written; a previous file is then left as it was
+     * @throws IllegalArgumentException if a metadata key is one this class writes, or {@code optimizer} holds
+     *                  state of another size under one of the model's parameter names (state from another
+     *                  model); nothing is written then
+     * @throws NullPointerException if an argument, a metadata key or a metadata value is null
+     */
+    public static void save(Path file, Sequential model, Optimizer optimizer, Map<String, String> metadata)
+            throws IOException {
         LayerChecks.notNull("model", model);
         LayerChecks.notNull("optimizer", optimizer);
+        LayerChecks.notNull("metadata", metadata);
+        Map<String, String> header = new LinkedHashMap<>();
+        header.put(FORMAT_KEY, "vectorcnn");
+        header.put(MODEL_KEY, model.toString());
+        header.put(OPTIMIZER_KEY, optimizer.typeName());
+        header.put(ITERATIONS_KEY, Long.toString(optimizer.iterations()));
+        for (Map.Entry<String, String> entry : metadata.entrySet()) {
+            String key = LayerChecks.notNull("metadata key", entry.getKey());
+            if (header.containsKey(key) || key.startsWith(OPTIMIZER_PREFIX)) {
+                throw new IllegalArgumentException("metadata key '" + key + "' is one Checkpoint writes itself");
+            }
+            header.put(key, LayerChecks.notNull("metadata value of '" + key + "'", entry.getValue()));
+        }
         Map<String, Tensor> tensors = parameterTensors(model);
         List<Parameter> parameters = model.parameters();
         List<float[][]> state = optimizer.slotsFor(parameters);
@@ -71,12 +108,20 @@ public final class Checkpoint {
                         new Tensor(state.get(i)[s], parameters.get(i).shape()));
             }
         }
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("format", "vectorcnn");
-        metadata.put("model", model.toString());
-        metadata.put(OPTIMIZER_KEY, optimizer.typeName());
-        metadata.put(ITERATIONS_KEY, Long.toString(optimizer.iterations()));
-        SafeTensors.write(file, tensors, metadata);
+        SafeTensors.write(file, tensors, header);
+    }
+
+    /**
+     * The metadata strings of a checkpoint: this class's ({@code format}, {@code model}, and with optimizer
+     * state {@code optimizer} and {@code optimizer.iterations}) and any the caller saved.
+     *
+     * @param file a checkpoint written by any {@code save}, or another safetensors file
+     * @return the strings in the file's order; empty when it has none
+     * @throws IOException if {@code file} cannot be read or is not a valid safetensors file (the whole file is
+     *     read and checked)
+     */
+    public static Map<String, String> metadata(Path file) throws IOException {
+        return SafeTensors.read(file).metadata();
     }
 
     private static Map<String, Tensor> parameterTensors(Sequential model) {

@@ -171,6 +171,33 @@ class CheckpointTest {
     }
 
     @Test
+    void the_callers_metadata_is_saved_beside_the_checkpoints_own() throws IOException {
+        Sequential model = tiny(1);
+        Adam adam = new Adam();
+        Path path = dir.resolve("with-metadata.safetensors");
+        Map<String, String> mine = new LinkedHashMap<>();
+        mine.put("epoch", "3");
+        mine.put("run", "batch 100, seed 42");
+        Checkpoint.save(path, model, adam, mine);
+
+        Map<String, String> back = Checkpoint.metadata(path);
+        assertEquals("3", back.get("epoch"));
+        assertEquals("batch 100, seed 42", back.get("run"));
+        assertEquals("Adam", back.get("optimizer"));
+        assertEquals("0", back.get("optimizer.iterations"));
+        assertEquals(model.toString(), back.get("model"));
+        Checkpoint.load(path, tiny(2), new Adam());
+
+        for (String reserved : List.of("format", "model", "optimizer", "optimizer.iterations", "optimizer.mine")) {
+            Path other = dir.resolve("reserved.safetensors");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Checkpoint.save(other, model, adam, Map.of(reserved, "x")));
+            assertEquals("metadata key '" + reserved + "' is one Checkpoint writes itself", e.getMessage());
+            assertTrue(Files.notExists(other), "nothing written for " + reserved);
+        }
+    }
+
+    @Test
     void an_initial_epoch_that_leaves_nothing_to_train_is_rejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingOptions(8, 3, 7, 3));
         assertEquals("initialEpoch must be from 0 to epochs - 1 = 2, got 3", e.getMessage());
