@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
  * tutorial's line ({@code <epoch> Last batch accuracy: <acc> Test accuracy: <acc>}, epochs counted
  * from 0 as in the tutorial) with wall time and images/s, and saves a checkpoint with optimizer
  * state and a chart of loss and accuracies so far (so the last chart covers the whole run).
+ * {@code --resume} continues a run from one of those checkpoints ({@link ResumePoint}).
  *
  * <pre>
  * mvn -B -pl examples -am package -DskipTests -Pmnist -Dmnist.args="--epochs 10"
@@ -66,6 +67,12 @@ public final class MnistExample implements Callable<Integer> {
 
     @Option(names = "--output", paramLabel = "DIR", description = "Where checkpoints and the chart go (default: ${DEFAULT-VALUE}).")
     Path output = Path.of("target", "mnist");
+
+    @Option(names = "--resume", paramLabel = "FILE", description = {
+        "Continue a run from one of its checkpoints (mnist-epoch-NN.safetensors) up to --epochs,",
+        "ending with the weights the uninterrupted run would have. Batch size, seed and learning rate",
+        "are the checkpoint's; giving others is an error."})
+    Path resume;
 
     /** Filled in by picocli: the parsed command line, for what the user typed. */
     @Spec
@@ -113,6 +120,19 @@ public final class MnistExample implements Callable<Integer> {
             err.println(badOption);
             return 2;
         }
+        ResumePoint resumePoint = null;
+        if (resume != null) {
+            try {
+                resumePoint = ResumePoint.read(resume);
+            } catch (IOException e) {
+                return fail("--resume: " + ErrorText.describe(e));
+            }
+            String conflict = takeSettingsFrom(resumePoint);
+            if (conflict != null) {
+                err.println(conflict);
+                return 2;
+            }
+        }
         try {
             OutputDirectory.prepare(output);
         } catch (IOException e) {
@@ -130,7 +150,15 @@ public final class MnistExample implements Callable<Integer> {
             } catch (IOException e) {
                 return fail("--data: " + ErrorText.describe(e));
             }
-            train(mnist);
+            Sequential model = MnistNetwork.build(seed);
+            Adam optimizer = MnistNetwork.optimizer(learningRate);
+            if (resumePoint != null) {
+                String problem = restore(resumePoint, model, optimizer, mnist.trainCount());
+                if (problem != null) {
+                    return fail("--resume: " + problem);
+                }
+            }
+            train(mnist, model, optimizer, resumePoint);
             return 0;
         } catch (UncheckedIOException e) {
             // The training listener wraps the checkpoint and chart writes' IOException in this.
@@ -175,6 +203,54 @@ public final class MnistExample implements Callable<Integer> {
         return null;
     }
 
+    /**
+     * Takes the batch size, seed and learning rate of {@code point}, which fix how the run goes on; returns
+     * the first option typed with another value, or an {@code --epochs} that leaves nothing to train, as
+     * the line to print, or {@code null} when all agree.
+     */
+    private String takeSettingsFrom(ResumePoint point) {
+        String keeps = "; a resumed run keeps the checkpoint's batch size, seed and learning rate";
+        if (typed("--batch-size") != null && batchSize != point.batchSize()) {
+            return "--batch-size " + batchSize + " differs from the checkpoint's " + point.batchSize() + keeps;
+        }
+        if (typed("--seed") != null && seed != point.seed()) {
+            return "--seed " + seed + " differs from the checkpoint's " + point.seed() + keeps;
+        }
+        if (typed("--learning-rate") != null && learningRate != point.learningRate()) {
+            return "--learning-rate " + typed("--learning-rate") + " differs from the checkpoint's "
+                    + point.learningRate() + keeps;
+        }
+        if (epochs <= point.epoch()) {
+            return "--epochs " + epochs + " leaves nothing to train: " + point.file() + " is after epoch "
+                    + point.epoch() + " already";
+        }
+        batchSize = point.batchSize();
+        seed = point.seed();
+        learningRate = point.learningRate();
+        return null;
+    }
+
+    /**
+     * Loads {@code point}'s weights and Adam state into {@code model} and {@code optimizer}; returns why
+     * that failed, or {@code null}. The optimizer's step count must be what {@code point.epoch()} epochs
+     * of {@code trainCount} images make in its batches: anything else means other training data.
+     */
+    private static String restore(ResumePoint point, Sequential model, Adam optimizer, int trainCount) {
+        try {
+            Checkpoint.load(point.file(), model, optimizer);
+        } catch (IOException e) {
+            return ErrorText.describe(e);
+        }
+        int batch = Math.min(point.batchSize(), trainCount);
+        long expectedSteps = (long) point.epoch() * ((trainCount + batch - 1) / batch);
+        if (optimizer.iterations() != expectedSteps) {
+            return point.file() + " made " + optimizer.iterations() + " training steps, but " + point.epoch()
+                    + " epochs of " + trainCount + " images in batches of " + batch + " make " + expectedSteps
+                    + ": it was trained on other data";
+        }
+        return null;
+    }
+
     /** The text given for {@code option} on the command line, or {@code null} when it was not given. */
     private String typed(String option) {
         OptionSpec matched = spec.commandLine().getParseResult().matchedOption(option);
@@ -186,9 +262,9 @@ public final class MnistExample implements Callable<Integer> {
         return 1;
     }
 
-    private void train(MnistDataset mnist) {
-        Sequential model = MnistNetwork.build(seed);
-        Adam optimizer = MnistNetwork.optimizer(learningRate);
+    /** Trains {@code model} from where {@code resumePoint} stopped (from scratch when it is null). */
+    private void train(MnistDataset mnist, Sequential model, Adam optimizer, ResumePoint resumePoint) {
+        int epochsDone = resumePoint == null ? 0 : resumePoint.epoch();
         // Sequential.fit would also take all examples in one step when the batch is larger; clamping
         // here makes the figure printed the one used.
         int batch = Math.min(batchSize, Math.max(1, mnist.trainCount()));
@@ -199,8 +275,12 @@ public final class MnistExample implements Callable<Integer> {
                 mnist.trainCount(), mnist.testCount(), batchText, epochs, optimizer,
                 KernelBackend.isVectorized() ? "Vector API" : "scalar", KernelThreads.threads());
 
+        if (resumePoint != null) {
+            out.println("Resuming after epoch " + resumePoint.epoch() + " from " + resumePoint.file());
+        }
+
         ProgressBar bar = new ProgressBar(err, System.console() != null && System.console().isTerminal());
-        List<EpochMetrics> metrics = new ArrayList<>();
+        List<EpochMetrics> metrics = new ArrayList<>(resumePoint == null ? List.of() : resumePoint.history());
         long[] epochStart = {System.nanoTime()};
         TrainingListener listener = new TrainingListener() {
             @Override
@@ -232,7 +312,8 @@ public final class MnistExample implements Callable<Integer> {
                         epoch.seconds(), epoch.examplesPerSecond()));
                 try {
                     Checkpoint.save(output.resolve(String.format(Locale.ROOT, "mnist-epoch-%02d.safetensors",
-                            epoch.epoch())), model, optimizer);
+                            epoch.epoch())), model, optimizer, ResumePoint.metadata(batch, seed, learningRate,
+                            metrics));
                     TrainingChart.writePng(metrics, output.resolve("training.png"));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -240,8 +321,8 @@ public final class MnistExample implements Callable<Integer> {
             }
         };
         try {
-            model.fit(mnist.trainImages(), mnist.trainLabels(), new TrainingOptions(batch, epochs, seed), optimizer,
-                    listener);
+            model.fit(mnist.trainImages(), mnist.trainLabels(), new TrainingOptions(batch, epochs, seed, epochsDone),
+                    optimizer, listener);
         } finally {
             bar.clear(); // so that an error message starts on a line of its own
         }

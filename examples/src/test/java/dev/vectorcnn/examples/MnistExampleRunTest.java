@@ -1,9 +1,13 @@
 package dev.vectorcnn.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vectorcnn.model.Checkpoint;
+import dev.vectorcnn.model.SafeTensors;
+import dev.vectorcnn.model.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,6 +15,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
@@ -166,5 +172,84 @@ class MnistExampleRunTest {
         MnistDataset badLabel = new MnistDataset(good.trainImages(), labels, good.testImages(), good.testLabels());
         assertEquals(1, run(badLabel, "--epochs", "1", "--output", dir.resolve("out").toString()));
         assertOneLineError("MnistExample failed: labels[7] = 12 is outside [0, 10)");
+    }
+
+    /** The checkpoint after epoch {@code epoch} that a run of batch 10 on {@code dataset} writes into a new directory. */
+    private Path checkpointAfter(int epoch, MnistDataset dataset, String outputName) {
+        Path output = dir.resolve(outputName);
+        assertEquals(0, run(dataset, "--epochs", Integer.toString(epoch), "--batch-size", "10", "--output",
+                output.toString()), err());
+        return output.resolve(String.format("mnist-epoch-%02d.safetensors", epoch));
+    }
+
+    /** The first four fields (epoch, loss, train and test accuracy) of each line of a checkpoint's history. */
+    private static List<String> historyWithoutTimes(Path checkpoint) throws IOException {
+        return Checkpoint.metadata(checkpoint).get("mnist.history").lines()
+                .map(line -> String.join(" ", List.of(line.split(" ")).subList(0, 4))).toList();
+    }
+
+    @Test
+    void a_run_resumed_from_its_checkpoint_ends_where_the_uninterrupted_run_ends() throws IOException {
+        MnistDataset data = tinyDataset(30, 10);
+        Path uninterrupted = checkpointAfter(2, data, "whole");
+        Path afterOne = checkpointAfter(1, data, "parts");
+
+        // No --batch-size: the checkpoint's 10 is taken, not the default 100.
+        assertEquals(0, run(data, "--epochs", "2", "--resume", afterOne.toString(), "--output",
+                afterOne.getParent().toString()), err());
+        assertTrue(out().contains("Resuming after epoch 1 from " + afterOne), out());
+        Path resumed = afterOne.resolveSibling("mnist-epoch-02.safetensors");
+
+        Map<String, Tensor> expected = SafeTensors.read(uninterrupted).tensors();
+        Map<String, Tensor> actual = SafeTensors.read(resumed).tensors();
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((name, tensor) -> assertArrayEquals(tensor.data(), actual.get(name).data(), name));
+        // The resumed run's history, and so its chart, covers both epochs with the same figures.
+        assertEquals(historyWithoutTimes(uninterrupted), historyWithoutTimes(resumed));
+        assertEquals(2, historyWithoutTimes(resumed).size());
+    }
+
+    @Test
+    void resuming_with_other_settings_or_nothing_left_to_train_fails_before_loading_data() {
+        Path checkpoint = checkpointAfter(1, tinyDataset(30, 10), "out");
+        int loadsBefore = loads.get();
+        err.reset();
+        assertEquals(2, run(tinyDataset(30, 10), "--epochs", "3", "--batch-size", "5", "--resume", checkpoint.toString()));
+        assertOneLineError("--batch-size 5 differs from the checkpoint's 10; a resumed run keeps the checkpoint's "
+                + "batch size, seed and learning rate");
+        err.reset();
+        assertEquals(2, run(tinyDataset(30, 10), "--epochs", "3", "--learning-rate", "0.01", "--resume",
+                checkpoint.toString()));
+        assertOneLineError("--learning-rate 0.01 differs from the checkpoint's 0.001; a resumed run keeps the "
+                + "checkpoint's batch size, seed and learning rate");
+        err.reset();
+        assertEquals(2, run(tinyDataset(30, 10), "--epochs", "1", "--resume", checkpoint.toString()));
+        assertOneLineError("--epochs 1 leaves nothing to train: " + checkpoint + " is after epoch 1 already");
+        assertEquals(loadsBefore, loads.get());
+    }
+
+    @Test
+    void resuming_from_a_checkpoint_the_example_did_not_write_fails_with_one_line() throws IOException {
+        Path plain = dir.resolve("plain.safetensors");
+        Checkpoint.save(plain, MnistNetwork.build(1));
+        assertEquals(1, run(tinyDataset(30, 10), "--epochs", "2", "--resume", plain.toString()));
+        assertOneLineError("MnistExample failed: --resume: " + plain + " is not a checkpoint of MnistExample that "
+                + "can be resumed: it has no mnist.epoch metadata");
+        err.reset();
+        Path missing = dir.resolve("missing.safetensors");
+        assertEquals(1, run(tinyDataset(30, 10), "--epochs", "2", "--resume", missing.toString()));
+        assertOneLineError("MnistExample failed: --resume: " + missing + ": no such file or directory");
+        assertEquals(0, loads.get());
+    }
+
+    @Test
+    void resuming_on_other_training_data_fails_before_training() {
+        Path checkpoint = checkpointAfter(1, tinyDataset(30, 10), "out");
+        err.reset();
+        assertEquals(1, run(tinyDataset(40, 10), "--epochs", "2", "--resume", checkpoint.toString(), "--output",
+                dir.resolve("other").toString()));
+        assertOneLineError("MnistExample failed: --resume: " + checkpoint + " made 3 training steps, but 1 epochs of "
+                + "40 images in batches of 10 make 4: it was trained on other data");
+        assertFalse(Files.exists(dir.resolve("other").resolve("mnist-epoch-02.safetensors")));
     }
 }
