@@ -70,8 +70,8 @@ public final class MnistExample implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "FILE", description = {
         "Continue a run from one of its checkpoints (mnist-epoch-NN.safetensors) up to --epochs,",
-        "ending with the weights the uninterrupted run would have. Batch size, seed and learning rate",
-        "are the checkpoint's; giving others is an error."})
+        "ending with the weights the uninterrupted run would have (same data and machine). Batch size,",
+        "seed and learning rate are the checkpoint's; giving others is an error."})
     Path resume;
 
     /** Filled in by picocli: the parsed command line, for what the user typed. */
@@ -108,10 +108,12 @@ public final class MnistExample implements Callable<Integer> {
     }
 
     /**
-     * Checks the options, the output directory, loads the data and trains. Each failure is one
-     * line on standard error: an option value out of range with status 2 (the status of picocli's
-     * own parse errors); an output directory that cannot be written, data that cannot be loaded, or
-     * a rejection by the library with status 1. The first three are found before any training.
+     * Checks the options, the checkpoint to resume from, the output directory, loads the data and trains.
+     * Each failure is one line on standard error: an option value out of range, or one that contradicts
+     * the checkpoint, with status 2 (the status of picocli's own parse errors); a checkpoint that cannot
+     * be resumed, an output directory that cannot be written, data that cannot be loaded (or that the
+     * checkpoint was not trained on), or a rejection by the library with status 1. All but the last are
+     * found before any training, and all that need no data before the data is loaded.
      */
     @Override
     public Integer call() {
@@ -133,6 +135,15 @@ public final class MnistExample implements Callable<Integer> {
                 return 2;
             }
         }
+        Sequential model = MnistNetwork.build(seed);
+        Adam optimizer = MnistNetwork.optimizer(learningRate);
+        if (resumePoint != null) {
+            try {
+                Checkpoint.load(resumePoint.file(), model, optimizer);
+            } catch (IOException e) {
+                return fail("--resume: " + ErrorText.describe(e));
+            }
+        }
         try {
             OutputDirectory.prepare(output);
         } catch (IOException e) {
@@ -150,10 +161,8 @@ public final class MnistExample implements Callable<Integer> {
             } catch (IOException e) {
                 return fail("--data: " + ErrorText.describe(e));
             }
-            Sequential model = MnistNetwork.build(seed);
-            Adam optimizer = MnistNetwork.optimizer(learningRate);
             if (resumePoint != null) {
-                String problem = restore(resumePoint, model, optimizer, mnist.trainCount());
+                String problem = stepsProblem(resumePoint, optimizer, mnist.trainCount());
                 if (problem != null) {
                     return fail("--resume: " + problem);
                 }
@@ -231,15 +240,13 @@ public final class MnistExample implements Callable<Integer> {
     }
 
     /**
-     * Loads {@code point}'s weights and Adam state into {@code model} and {@code optimizer}; returns why
-     * that failed, or {@code null}. The optimizer's step count must be what {@code point.epoch()} epochs
-     * of {@code trainCount} images make in its batches: anything else means other training data.
+     * Why {@code optimizer}, restored from {@code point}, cannot go on training on {@code trainCount} images,
+     * or {@code null}: its step count must be what {@code point.epoch()} epochs of them make in its batches,
+     * and anything else means other training data.
      */
-    private static String restore(ResumePoint point, Sequential model, Adam optimizer, int trainCount) {
-        try {
-            Checkpoint.load(point.file(), model, optimizer);
-        } catch (IOException e) {
-            return ErrorText.describe(e);
+    private static String stepsProblem(ResumePoint point, Adam optimizer, int trainCount) {
+        if (trainCount == 0) {
+            return null; // fit reports the empty training set
         }
         int batch = Math.min(point.batchSize(), trainCount);
         long expectedSteps = (long) point.epoch() * ((trainCount + batch - 1) / batch);
@@ -312,8 +319,8 @@ public final class MnistExample implements Callable<Integer> {
                         epoch.seconds(), epoch.examplesPerSecond()));
                 try {
                     Checkpoint.save(output.resolve(String.format(Locale.ROOT, "mnist-epoch-%02d.safetensors",
-                            epoch.epoch())), model, optimizer, ResumePoint.metadata(batch, seed, learningRate,
-                            metrics));
+                            epoch.epoch())), model, optimizer, ResumePoint.metadata(batchSize, seed,
+                            learningRate, metrics));
                     TrainingChart.writePng(metrics, output.resolve("training.png"));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * @param file         the checkpoint this was read from
  * @param epoch        the last epoch the checkpoint's weights were trained through, from 1
- * @param batchSize    images per training step
+ * @param batchSize    the {@code --batch-size} of the run (a step takes at most the whole training set)
  * @param seed         seed of the initial weights and of the shuffling
  * @param learningRate Adam's learning rate
  * @param history      the figures of epochs 1 to {@code epoch}, in order

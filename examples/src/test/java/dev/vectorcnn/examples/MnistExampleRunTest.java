@@ -174,11 +174,14 @@ class MnistExampleRunTest {
         assertOneLineError("MnistExample failed: labels[7] = 12 is outside [0, 10)");
     }
 
-    /** The checkpoint after epoch {@code epoch} that a run of batch 10 on {@code dataset} writes into a new directory. */
+    /**
+     * The checkpoint after epoch {@code epoch} that a run on {@code dataset} writes into a new directory, with
+     * batch size, seed and learning rate other than the defaults, which a resumed run must take from it.
+     */
     private Path checkpointAfter(int epoch, MnistDataset dataset, String outputName) {
         Path output = dir.resolve(outputName);
-        assertEquals(0, run(dataset, "--epochs", Integer.toString(epoch), "--batch-size", "10", "--output",
-                output.toString()), err());
+        assertEquals(0, run(dataset, "--epochs", Integer.toString(epoch), "--batch-size", "10", "--seed", "7",
+                "--learning-rate", "0.002", "--output", output.toString()), err());
         return output.resolve(String.format("mnist-epoch-%02d.safetensors", epoch));
     }
 
@@ -194,7 +197,7 @@ class MnistExampleRunTest {
         Path uninterrupted = checkpointAfter(2, data, "whole");
         Path afterOne = checkpointAfter(1, data, "parts");
 
-        // No --batch-size: the checkpoint's 10 is taken, not the default 100.
+        // No --batch-size, --seed or --learning-rate: the checkpoint's are taken, not the defaults.
         assertEquals(0, run(data, "--epochs", "2", "--resume", afterOne.toString(), "--output",
                 afterOne.getParent().toString()), err());
         assertTrue(out().contains("Resuming after epoch 1 from " + afterOne), out());
@@ -220,12 +223,27 @@ class MnistExampleRunTest {
         err.reset();
         assertEquals(2, run(tinyDataset(30, 10), "--epochs", "3", "--learning-rate", "0.01", "--resume",
                 checkpoint.toString()));
-        assertOneLineError("--learning-rate 0.01 differs from the checkpoint's 0.001; a resumed run keeps the "
+        assertOneLineError("--learning-rate 0.01 differs from the checkpoint's 0.002; a resumed run keeps the "
                 + "checkpoint's batch size, seed and learning rate");
+        err.reset();
+        assertEquals(2, run(tinyDataset(30, 10), "--epochs", "3", "--seed", "42", "--resume", checkpoint.toString()));
+        assertOneLineError("--seed 42 differs from the checkpoint's 7; a resumed run keeps the checkpoint's "
+                + "batch size, seed and learning rate");
         err.reset();
         assertEquals(2, run(tinyDataset(30, 10), "--epochs", "1", "--resume", checkpoint.toString()));
         assertOneLineError("--epochs 1 leaves nothing to train: " + checkpoint + " is after epoch 1 already");
         assertEquals(loadsBefore, loads.get());
+    }
+
+    /** The checkpoint records the --batch-size asked for, so the same command line resumes. */
+    @Test
+    void a_batch_larger_than_the_training_set_may_be_given_again_when_resuming() {
+        Path output = dir.resolve("out");
+        assertEquals(0, run(tinyDataset(30, 10), "--epochs", "1", "--batch-size", "100", "--output",
+                output.toString()), err());
+        assertEquals(0, run(tinyDataset(30, 10), "--epochs", "2", "--batch-size", "100", "--output", output.toString(),
+                "--resume", output.resolve("mnist-epoch-01.safetensors").toString()), err());
+        assertTrue(Files.isRegularFile(output.resolve("mnist-epoch-02.safetensors")));
     }
 
     @Test

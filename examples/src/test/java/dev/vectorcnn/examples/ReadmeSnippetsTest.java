@@ -1,10 +1,9 @@
 package dev.vectorcnn.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReadmeSnippetsTest {
 
+    /** Surefire runs each module's tests in the module's directory. */
     private static final Path README = Path.of("..", "README.md");
-    private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
+    private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\R(.*?)```", Pattern.DOTALL);
     /** What the README's examples take as given. */
     private static final String FREE_VARIABLES = "int m, int n, int k, float[] a, float[] b, float[] c, float[] bias, "
             + "float[] trainImages, int[] trainLabels, float[] testImages, int[] testLabels";
@@ -47,7 +47,7 @@ class ReadmeSnippetsTest {
         for (int i = 0; i < blocks.size(); i++) {
             StringBuilder imports = new StringBuilder();
             StringBuilder body = new StringBuilder();
-            for (String line : blocks.get(i).split("\n")) {
+            for (String line : blocks.get(i).split("\\R")) {
                 (line.startsWith("import ") ? imports : body).append(line).append('\n');
             }
             String name = "ReadmeSnippet" + i;
@@ -60,9 +60,12 @@ class ReadmeSnippetsTest {
         List<String> command = new ArrayList<>(List.of(javac.toString(), "-proc:none", "-Xlint:all", "-Werror",
                 "-cp", System.getProperty("java.class.path"), "-d", dir.toString()));
         sources.forEach(source -> command.add(source.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String messages = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(2, TimeUnit.MINUTES), "javac did not finish");
-        assertEquals(0, process.exitValue(), "the README's examples do not compile: " + messages);
+        Path messages = dir.resolve("javac.txt");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(messages.toFile()).start();
+        if (!process.waitFor(2, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            fail("javac did not finish in 2 minutes: " + Files.readString(messages));
+        }
+        assertEquals(0, process.exitValue(), "the README's examples do not compile: " + Files.readString(messages));
     }
 }

@@ -76,8 +76,9 @@ public final class Checkpoint {
      *                  may not be {@code format}, {@code model}, {@code optimizer} or start with
      *                  {@code optimizer.}, which this class writes itself
      * @throws IOException if {@code file} cannot be written; a previous file is then left as it was
-     * @throws IllegalArgumentException if a metadata key is one this class writes, or {@code optimizer} holds
-     *                  state of another size under one of the model's parameter names (state from another
+     * @throws IllegalArgumentException if a metadata key is one this class writes, a key or value is not valid
+     *                  Unicode, the header would pass {@link SafeTensors#MAX_HEADER_BYTES}, or {@code optimizer}
+     *                  holds state of another size under one of the model's parameter names (state from another
      *                  model); nothing is written then
      * @throws NullPointerException if an argument, a metadata key or a metadata value is null
      */
@@ -140,7 +141,7 @@ public final class Checkpoint {
      * Restores every parameter of {@code model} from {@code file}; optimizer state in the file is
      * ignored. The file must hold exactly the model's parameters with the model's shapes.
      *
-     * @param file  a checkpoint written by either {@code save}
+     * @param file  a checkpoint written by any {@code save}
      * @param model the model whose parameters are replaced
      * @throws IOException if {@code file} cannot be read, is not a valid safetensors file, or its tensors do not
      *     match the model's parameters; the model is then unchanged
@@ -162,7 +163,8 @@ public final class Checkpoint {
      * Restores every parameter of {@code model} and the state of {@code optimizer} (which must be of
      * the type that saved it) from {@code file}.
      *
-     * @param file      a checkpoint written by {@link #save(Path, Sequential, Optimizer)}
+     * @param file      a checkpoint written with optimizer state, by {@link #save(Path, Sequential, Optimizer)}
+     *                  or {@link #save(Path, Sequential, Optimizer, Map)}
      * @param model     the model whose parameters are replaced
      * @param optimizer the optimizer whose state and iteration count are replaced
      * @throws IOException if {@code file} cannot be read, is not a valid safetensors file, holds no optimizer

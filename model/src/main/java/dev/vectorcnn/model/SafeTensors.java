@@ -81,9 +81,11 @@ public final class SafeTensors {
      * @throws IOException              if {@code file} exists but is not a regular file, names a root
      *                                  directory or a loop of symbolic links, its directory does not exist,
      *                                  or writing fails; a previous file is then left as it was
-     * @throws IllegalArgumentException if a tensor name is {@code __metadata__}, or a name, metadata key or
-     *                                  metadata value is not valid Unicode
-     * @throws NullPointerException     if an argument, a name, a tensor or a metadata value is null
+     * @throws IllegalArgumentException if a tensor name is {@code __metadata__}, a name, metadata key or
+     *                                  metadata value is not valid Unicode, or the header (names, shapes and
+     *                                  metadata) would pass {@link #MAX_HEADER_BYTES}; nothing is written then
+     * @throws NullPointerException     if an argument, a name, a tensor, a metadata key or a metadata value
+     *                                  is null
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         write(file, tensors, metadata, UnaryOperator.identity());
@@ -231,6 +233,11 @@ public final class SafeTensors {
         json.append('}');
         byte[] text = json.toString().getBytes(StandardCharsets.UTF_8);
         int padded = (text.length + 7) & ~7;
+        if (padded > MAX_HEADER_BYTES) {
+            // read would refuse the file: writing it would replace a good file with an unreadable one.
+            throw new IllegalArgumentException("the header would be " + padded + " bytes, more than the "
+                    + MAX_HEADER_BYTES + " a file may have; too many or too long names or metadata strings");
+        }
         byte[] header = new byte[padded];
         System.arraycopy(text, 0, header, 0, text.length);
         Arrays.fill(header, text.length, padded, (byte) ' ');

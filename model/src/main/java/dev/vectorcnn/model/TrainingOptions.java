@@ -7,8 +7,9 @@ package dev.vectorcnn.model;
  * <p>{@code initialEpoch} resumes an interrupted run, as Keras's {@code initial_epoch} does: fit then
  * trains epochs {@code initialEpoch + 1} to {@code epochs} only, each visiting the examples in the
  * order it would have had in an uninterrupted run. With the weights and optimizer state saved after
- * epoch {@code initialEpoch} (see {@link Checkpoint}), the resumed run ends with bitwise the weights
- * the uninterrupted one would have.
+ * epoch {@code initialEpoch} (see {@link Checkpoint}) and the same data, the resumed run ends with
+ * bitwise the weights the uninterrupted one would have on the same kind of machine (results do not
+ * depend on the thread count, but do on the vector width: see the kernels).
  *
  * @param batchSize    examples per optimizer step (the last batch of an epoch may be smaller)
  * @param epochs       the epoch training ends after, counted from 1

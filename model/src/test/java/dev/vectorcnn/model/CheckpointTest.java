@@ -198,6 +198,20 @@ class CheckpointTest {
     }
 
     @Test
+    void a_header_larger_than_read_accepts_is_refused_and_the_old_file_kept() throws IOException {
+        Sequential model = tiny(1);
+        Path path = dir.resolve("kept.safetensors");
+        Checkpoint.save(path, model);
+        byte[] before = Files.readAllBytes(path);
+        // Alone, the note fills the header limit; with the tensors' entries it passes it.
+        String note = "x".repeat((int) SafeTensors.MAX_HEADER_BYTES - 100);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoint.save(path, model, new Adam(), Map.of("note", note)));
+        assertTrue(e.getMessage().startsWith("the header would be "), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(path));
+    }
+
+    @Test
     void an_initial_epoch_that_leaves_nothing_to_train_is_rejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingOptions(8, 3, 7, 3));
         assertEquals("initialEpoch must be from 0 to epochs - 1 = 2, got 3", e.getMessage());
