@@ -65,7 +65,8 @@ public final class MnistExample implements Callable<Integer> {
         "~/.cache/vectorcnn/mnist otherwise."})
     Path data;
 
-    @Option(names = "--output", paramLabel = "DIR", description = "Where checkpoints and the chart go (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--output", paramLabel = "DIR",
+            description = "Where checkpoints and the chart go (default: ${DEFAULT-VALUE}, or with --resume the checkpoint's directory).")
     Path output = Path.of("target", "mnist");
 
     @Option(names = "--resume", paramLabel = "FILE", description = {
@@ -213,7 +214,8 @@ public final class MnistExample implements Callable<Integer> {
     }
 
     /**
-     * Takes the batch size, seed and learning rate of {@code point}, which fix how the run goes on; returns
+     * Takes the batch size, seed and learning rate of {@code point}, which fix how the run goes on, and its
+     * directory as the output unless one was given; returns
      * the first option typed with another value, or an {@code --epochs} that leaves nothing to train, as
      * the line to print, or {@code null} when all agree.
      */
@@ -232,6 +234,10 @@ public final class MnistExample implements Callable<Integer> {
         if (epochs <= point.epoch()) {
             return "--epochs " + epochs + " leaves nothing to train: " + point.file() + " is after epoch "
                     + point.epoch() + " already";
+        }
+        if (typed("--output") == null) {
+            // The run goes on where it was written, not in a second directory.
+            output = point.file().toAbsolutePath().getParent();
         }
         batchSize = point.batchSize();
         seed = point.seed();
