@@ -215,9 +215,8 @@ public final class MnistExample implements Callable<Integer> {
 
     /**
      * Takes the batch size, seed and learning rate of {@code point}, which fix how the run goes on, and its
-     * directory as the output unless one was given; returns
-     * the first option typed with another value, or an {@code --epochs} that leaves nothing to train, as
-     * the line to print, or {@code null} when all agree.
+     * directory as the output unless one was given; returns the first option typed with another value, or
+     * an {@code --epochs} that leaves nothing to train, as the line to print, or {@code null} when all agree.
      */
     private String takeSettingsFrom(ResumePoint point) {
         String keeps = "; a resumed run keeps the checkpoint's batch size, seed and learning rate";
