@@ -84,8 +84,8 @@ public final class Gemm {
      *                 cover {@code n} columns from its offset
      * @throws NullPointerException     if a transpose flag, a matrix or {@code epilogue} is null
      * @throws IllegalArgumentException if a size or offset is negative, a leading dimension is below its
-     *                                  minimum, or a matrix does not fit its array, or the epilogue's bias is shorter than n columns;
-     *                                  nothing is written then
+     *                                  minimum, a matrix does not fit its array, or the epilogue's bias is
+     *                                  shorter than n columns; nothing is written then
      */
     public static void multiply(Transpose transA, Transpose transB, int m, int n, int k,
                                 float alpha, float[] a, int aOffset, int lda,
