@@ -253,7 +253,7 @@ public final class MnistExample implements Callable<Integer> {
         if (trainCount == 0) {
             return null; // fit reports the empty training set
         }
-        int batch = Math.min(point.batchSize(), trainCount);
+        int batch = stepBatch(point.batchSize(), trainCount);
         long expectedSteps = (long) point.epoch() * ((trainCount + batch - 1) / batch);
         if (optimizer.iterations() != expectedSteps) {
             return point.file() + " made " + optimizer.iterations() + " training steps, but " + point.epoch()
@@ -274,12 +274,18 @@ public final class MnistExample implements Callable<Integer> {
         return 1;
     }
 
+    /**
+     * The examples a training step takes: {@code batchSize}, or all of them when there are fewer, as
+     * Sequential.fit does; worked out here so that the figure printed and the steps counted are the ones used.
+     */
+    private static int stepBatch(int batchSize, int trainCount) {
+        return Math.min(batchSize, Math.max(1, trainCount));
+    }
+
     /** Trains {@code model} from where {@code resumePoint} stopped (from scratch when it is null). */
     private void train(MnistDataset mnist, Sequential model, Adam optimizer, ResumePoint resumePoint) {
         int epochsDone = resumePoint == null ? 0 : resumePoint.epoch();
-        // Sequential.fit would also take all examples in one step when the batch is larger; clamping
-        // here makes the figure printed the one used.
-        int batch = Math.min(batchSize, Math.max(1, mnist.trainCount()));
+        int batch = stepBatch(batchSize, mnist.trainCount());
         String batchText = batch == batchSize ? "batch " + batch
                 : "batch " + batch + " (--batch-size " + batchSize + " is more than the training images)";
         out.println(model.summary());
