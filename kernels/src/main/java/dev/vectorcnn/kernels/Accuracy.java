@@ -3,8 +3,9 @@ package dev.vectorcnn.kernels;
 /**
  * Top-1 accuracy count: logits {@code [batch, classes]}, labels {@code [batch]}, returns how many rows
  * have their label in the top 1, with the semantics of {@code tf.nn.in_top_k(predictions, targets, k=1)}:
- * a row counts when its label's logit is finite and no logit is strictly greater, so a tie with the
- * maximum counts as correct; NaN logits elsewhere in the row are never greater.
+ * a row counts when every logit in it is finite and none is strictly greater than its label's, so a tie
+ * with the maximum counts as correct, and a row with a NaN or infinite logit anywhere counts as wrong
+ * (TensorFlow's kernel "cannot say" for such a row and answers false).
  *
  * <p>Unlike {@code in_top_k}, which answers false for a target outside {@code [0, classes)}, such a label
  * is rejected, as {@link SoftmaxCrossEntropy} rejects it: it is a bug in the caller's data.
@@ -15,7 +16,7 @@ public final class Accuracy {
     }
 
     /**
-     * The number of rows {@code b} with {@code logits[b, labels[b]]} finite and no
+     * The number of rows {@code b} whose logits are all finite with no
      * {@code logits[b, j] > logits[b, labels[b]]}.
      *
      * @param batch   examples, the rows of {@code logits}; positive
@@ -37,13 +38,11 @@ public final class Accuracy {
         int correct = 0;
         for (int b = 0; b < batch; b++) {
             float target = logits[b * classes + labels[b]];
-            if (Float.isFinite(target)) {
-                int greater = vector
-                        ? VectorAccuracy.countGreater(logits, b * classes, classes, target)
-                        : ScalarAccuracy.countGreater(logits, b * classes, classes, target);
-                if (greater == 0) {
-                    correct++;
-                }
+            boolean top1 = Float.isFinite(target) && (vector
+                    ? VectorAccuracy.allFiniteAndAtMost(logits, b * classes, classes, target)
+                    : ScalarAccuracy.allFiniteAndAtMost(logits, b * classes, classes, target));
+            if (top1) {
+                correct++;
             }
         }
         return correct;

@@ -1,19 +1,18 @@
 package dev.vectorcnn.kernels;
 
-/** How many logits of a row beat a target, written plainly: the reference for {@link VectorAccuracy}. */
+/** Whether a row's logits let a target be top 1, written plainly: the reference for {@link VectorAccuracy}. */
 final class ScalarAccuracy {
 
     private ScalarAccuracy() {
     }
 
-    /** The number of {@code logits[start .. start + count)} strictly greater than {@code target}. */
-    static int countGreater(float[] logits, int start, int count, float target) {
-        int greater = 0;
+    /** Whether every one of {@code logits[start .. start + count)} is finite and at most {@code target}. */
+    static boolean allFiniteAndAtMost(float[] logits, int start, int count, float target) {
         for (int i = start; i < start + count; i++) {
-            if (logits[i] > target) {
-                greater++;
+            if (!(Float.isFinite(logits[i]) && logits[i] <= target)) {
+                return false;
             }
         }
-        return greater;
+        return true;
     }
 }

@@ -27,30 +27,45 @@ class AccuracyTest {
     }
 
     @Test
-    void non_finite_target_is_never_correct_and_nan_elsewhere_is_never_greater() {
+    void a_row_with_any_non_finite_logit_is_never_correct() {
+        // TensorFlow's in_top_k kernel "cannot say" for such a row and answers false.
         assertEquals(0, Accuracy.top1Correct(1, 3, new float[] {Float.NaN, 0f, -1f}, new int[] {0}));
         assertEquals(0, Accuracy.top1Correct(1, 3, new float[] {Float.POSITIVE_INFINITY, 0f, -1f}, new int[] {0}));
         assertEquals(0, Accuracy.top1Correct(1, 2, new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}, new int[] {0}));
-        assertEquals(1, Accuracy.top1Correct(1, 3, new float[] {1f, Float.NaN, -1f}, new int[] {0}));
+        assertEquals(0, Accuracy.top1Correct(1, 3, new float[] {1f, Float.NaN, -1f}, new int[] {0}));
+        assertEquals(0, Accuracy.top1Correct(1, 3, new float[] {1f, 0f, Float.NEGATIVE_INFINITY}, new int[] {0}));
+        assertEquals(0, Accuracy.top1Correct(1, 3, new float[] {1f, 0f, Float.POSITIVE_INFINITY}, new int[] {0}));
+        assertEquals(1, Accuracy.top1Correct(1, 3, new float[] {1f, 0f, -Float.MAX_VALUE}, new int[] {0}));
+        assertEquals(1, Accuracy.top1Correct(1, 3, new float[] {Float.MAX_VALUE, 0f, Float.MAX_VALUE}, new int[] {0}));
     }
 
     @Test
-    void matches_plain_count_for_every_class_count() {
+    void matches_tensorflows_rule_for_every_class_count() {
+        float[] nonFinite = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
         SplittableRandom random = new SplittableRandom(61);
         for (int classes : SoftmaxCases.CLASSES) {
-            int batch = 50;
+            int batch = 200;
             float[] logits = new float[batch * classes];
             for (int i = 0; i < logits.length; i++) {
-                logits[i] = random.nextInt(5); // many ties
+                // Many ties, and a non-finite logit in about one row of five whatever the class count.
+                logits[i] = random.nextInt(5 * classes) == 0 ? nonFinite[random.nextInt(3)] : random.nextInt(5);
             }
             int[] labels = SoftmaxCases.labels(random, batch, classes);
             int expected = 0;
             for (int b = 0; b < batch; b++) {
-                boolean beaten = false;
-                for (int j = 0; j < classes; j++) {
-                    beaten |= logits[b * classes + j] > logits[b * classes + labels[b]];
+                // tensorflow/core/kernels/in_topk_op.h, k = 1.
+                float target = logits[b * classes + labels[b]];
+                boolean cannotSay = !Float.isFinite(target);
+                int moreProbable = 0;
+                for (int j = 0; j < classes && !cannotSay; j++) {
+                    float prediction = logits[b * classes + j];
+                    if (!Float.isFinite(prediction)) {
+                        cannotSay = true;
+                    } else if (prediction > target) {
+                        moreProbable++;
+                    }
                 }
-                expected += beaten ? 0 : 1;
+                expected += !cannotSay && moreProbable < 1 ? 1 : 0;
             }
             assertEquals(expected, Accuracy.top1Correct(batch, classes, logits, labels), "classes " + classes);
         }
