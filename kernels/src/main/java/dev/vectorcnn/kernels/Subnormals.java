@@ -5,7 +5,10 @@ package dev.vectorcnn.kernels;
  * processor's flush-to-zero and denormals-are-zero modes set ({@code port::ScopedFlushDenormal}
  * around every op), so a subnormal gradient reads as zero and a subnormal moment is stored as zero.
  * Java cannot set those modes, so the optimizers apply this to the gradient they read and to the
- * state they store.
+ * state they store. The parameters and the products inside an update are not flushed, so at the
+ * subnormal edge a result can differ from TensorFlow's (Adam's moment of a weight without gradient
+ * decays to zero here, where TensorFlow's stops near {@code 1e-37}); the parameters differ by far
+ * less than their own rounding. The other kernels (convolutions, the loss) do not flush at all.
  *
  * <p>It matters for speed as well as fidelity. A moment whose gradient stays exactly zero (a dense
  * weight whose input is a dead unit) decays into the subnormal range and, under IEEE rounding, stays

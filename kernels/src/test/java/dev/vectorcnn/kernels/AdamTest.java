@@ -3,6 +3,7 @@ package dev.vectorcnn.kernels;
 import static dev.vectorcnn.kernels.TestArrays.U;
 import static dev.vectorcnn.kernels.TestArrays.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -78,16 +79,61 @@ class AdamTest {
                 v[i] = Math.abs(v[i]);
             }
             float[] p2 = p.clone(), m2 = m.clone(), v2 = v.clone();
-            long step = 7;
-            float lr = 0.003f, beta1 = 0.8f, beta2 = 0.99f, epsilon = 1e-7f;
-            Adam.update(p, g, m, v, n, step, lr, beta1, beta2, epsilon);
+            float lr = 0.003f, beta1 = 0.8f, beta2 = 0.99f, epsilon = 1e-7f, beta1Power = 0.2f, beta2Power = 0.93f;
+            Adam.update(p, g, m, v, n, beta1Power, beta2Power, lr, beta1, beta2, epsilon);
             // The scalar reference with TensorFlow's alpha, as documented on Adam.
-            float alpha = lr * (float) Math.sqrt(1f - (float) Math.pow(beta2, step)) / (1f - (float) Math.pow(beta1, step));
+            float alpha = lr * (float) Math.sqrt(1f - beta2Power) / (1f - beta1Power);
             ScalarAdam.update(p2, g, m2, v2, 0, n, alpha, 1f - beta1, 1f - beta2, epsilon);
             TestArrays.assertBitwise(p2, p, n, "params n=" + n);
             TestArrays.assertBitwise(m2, m, n, "m n=" + n);
             TestArrays.assertBitwise(v2, v, n, "v n=" + n);
         }
+    }
+
+    @Test
+    void beta_powers_are_tf1s_running_float_products() {
+        // TF1's AdamOptimizer: beta1_power starts at beta1 and is assigned beta1_power * beta1 after
+        // each step, in float32.
+        assertEquals(0.9f, Adam.betaPower(0.9f, 1));
+        assertEquals(0.9f * 0.9f, Adam.betaPower(0.9f, 2));
+        float cubed = 0.999f * 0.999f * 0.999f;
+        assertEquals(cubed, Adam.betaPower(0.999f, 3));
+        // A correctly rounded pow differs from the running product from here on (Keras' later form).
+        assertNotEquals((float) Math.pow(0.999f, 3), cubed);
+        assertEquals(cubed * 0.999f, Adam.nextBetaPower(cubed, 0.999f));
+        assertEquals(0.999f, Adam.nextBetaPower(1f, 0.999f));
+        // 2^-126 is the smallest normal float; 2^-127, a subnormal, is flushed as under TensorFlow's FTZ.
+        assertEquals(Float.MIN_NORMAL, Adam.betaPower(0.5f, 126));
+        assertEquals(0f, Adam.betaPower(0.5f, 127));
+        assertEquals(0f, Adam.nextBetaPower(Float.MIN_NORMAL, 0.5f));
+        assertEquals(0f, Adam.betaPower(0f, 1));
+        // Zero from step 87,294 on: the loop ends there, whatever the step.
+        assertTrue(Adam.betaPower(0.999f, 87_293) > 0f);
+        assertEquals(0f, Adam.betaPower(0.999f, 87_294));
+        assertEquals(0f, Adam.betaPower(0.999f, Long.MAX_VALUE));
+    }
+
+    @Test
+    void a_step_count_gives_the_bits_of_the_powers_it_stands_for() {
+        SplittableRandom random = new SplittableRandom(84);
+        int n = 21;
+        // Parameters at zero, so that they take the update's bits, which carry alpha's.
+        float[] p = new float[n], g = TestArrays.uniform(random, n);
+        float[] m = TestArrays.uniform(random, n), v = TestArrays.uniform(random, n);
+        for (int i = 0; i < n; i++) {
+            v[i] = Math.abs(v[i]);
+        }
+        float[] p2 = p.clone(), m2 = m.clone(), v2 = v.clone();
+        float beta1Power = 1f, beta2Power = 1f;
+        for (int t = 1; t <= 30; t++) {
+            beta1Power *= 0.9f;
+            beta2Power *= 0.999f;
+        }
+        Adam.update(p, g, m, v, n, 30, 0.001f, 0.9f, 0.999f, 1e-8f);
+        Adam.update(p2, g, m2, v2, n, beta1Power, beta2Power, 0.001f, 0.9f, 0.999f, 1e-8f);
+        TestArrays.assertBitwise(p2, p, n, "params");
+        TestArrays.assertBitwise(m2, m, n, "m");
+        TestArrays.assertBitwise(v2, v, n, "v");
     }
 
     @Test
@@ -162,6 +208,16 @@ class AdamTest {
         // 1 - beta1^1 = 1.2e-7 turns the largest float learning rate into an infinite step.
         assertMessage(IllegalArgumentException.class, "gives an infinite step size",
                 () -> Adam.update(p, g, m, v, 4, 1, Float.MAX_VALUE, 0.9999999f, 0.9f, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "beta1Power must be in [0, 1), got 1.0",
+                () -> Adam.update(p, g, m, v, 4, 1f, 0.5f, 0.001f, 0.9f, 0.999f, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "beta2Power must be in [0, 1), got NaN",
+                () -> Adam.update(p, g, m, v, 4, 0.5f, Float.NaN, 0.001f, 0.9f, 0.999f, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "step must be >= 1 (1-based), got 0",
+                () -> Adam.betaPower(0.9f, 0));
+        assertMessage(IllegalArgumentException.class, "beta must be in [0, 1), got 1.0",
+                () -> Adam.betaPower(1f, 3));
+        assertMessage(IllegalArgumentException.class, "power must be in [0, 1], got 1.5",
+                () -> Adam.nextBetaPower(1.5f, 0.9f));
         assertMessage(IllegalArgumentException.class, "n must be >= 0, got -1",
                 () -> Adam.update(p, g, m, v, -1, 1, 0.001f, 0.9f, 0.999f, 1e-8f));
         assertMessage(IllegalArgumentException.class, "v too short: needs 4 elements, got 3",

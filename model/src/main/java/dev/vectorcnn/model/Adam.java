@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * Adam with bias correction, as TensorFlow's {@code AdamOptimizer} (the tutorial's optimizer):
  * defaults learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-8, with epsilon added after the
- * bias correction (TensorFlow's "epsilon hat"). State per parameter: first moment {@code m},
- * second moment {@code v}.
+ * bias correction (TensorFlow's "epsilon hat") and {@code beta^t} kept as TF1 keeps it, a float
+ * multiplied by beta after each step (see {@link dev.vectorcnn.kernels.Adam}). State per parameter:
+ * first moment {@code m}, second moment {@code v}.
  */
 public final class Adam extends Optimizer {
 
@@ -23,6 +24,10 @@ public final class Adam extends Optimizer {
     private final float beta1;
     private final float beta2;
     private final float epsilon;
+    /** The step {@link #beta1Power} and {@link #beta2Power} belong to; 0 (powers 1) before the first. */
+    private long powersStep;
+    private float beta1Power = 1f;
+    private float beta2Power = 1f;
 
     /** Adam with all of TensorFlow's defaults. */
     public Adam() {
@@ -65,8 +70,18 @@ public final class Adam extends Optimizer {
 
     @Override
     void update(float[] params, float[] grads, float[][] slots, int n, long step) {
-        dev.vectorcnn.kernels.Adam.update(params, grads, slots[0], slots[1], n, step, learningRate, beta1, beta2,
-                epsilon);
+        // TF1 keeps beta^t as float variables multiplied by beta after each step; so do these, worked
+        // out from scratch only when the step does not follow the last one (after loading a checkpoint).
+        if (step == powersStep + 1) {
+            beta1Power = dev.vectorcnn.kernels.Adam.nextBetaPower(beta1Power, beta1);
+            beta2Power = dev.vectorcnn.kernels.Adam.nextBetaPower(beta2Power, beta2);
+        } else if (step != powersStep) {
+            beta1Power = dev.vectorcnn.kernels.Adam.betaPower(beta1, step);
+            beta2Power = dev.vectorcnn.kernels.Adam.betaPower(beta2, step);
+        }
+        powersStep = step;
+        dev.vectorcnn.kernels.Adam.update(params, grads, slots[0], slots[1], n, beta1Power, beta2Power, learningRate,
+                beta1, beta2, epsilon);
     }
 
     @Override

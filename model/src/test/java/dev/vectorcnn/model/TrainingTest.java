@@ -138,6 +138,39 @@ class TrainingTest {
         }
     }
 
+    /**
+     * The optimizer keeps TF1's beta powers from step to step and works them out again after a restore
+     * jumps the step count; either way each step must give the bits of the kernel's step-count form.
+     * Parameters start at zero so that they carry the update's bits, and with them alpha's.
+     */
+    @Test
+    void adam_steps_use_the_beta_powers_of_their_step_count() {
+        SplittableRandom random = new SplittableRandom(17);
+        int n = 19;
+        Parameter parameter = new Parameter("0.dense.kernel", new int[] {n});
+        float[] grads = new float[n];
+        for (int i = 0; i < n; i++) {
+            grads[i] = (float) random.nextDouble(-1, 1);
+        }
+        Adam adam = new Adam();
+        float[] expected = new float[n], m = new float[n], v = new float[n];
+        for (long step = 1; step <= 40; step++) {
+            if (step == 31) {
+                // A checkpoint of step 7's state loaded into this optimizer: step 8 comes next.
+                adam.restore(java.util.Map.of(parameter.name(), new float[][] {m.clone(), v.clone()}), 7);
+                expected = parameter.values.clone();
+            }
+            long kernelStep = step <= 30 ? step : step - 23;
+            adam.apply(List.of(parameter), new float[][] {grads});
+            dev.vectorcnn.kernels.Adam.update(expected, grads, m, v, n, kernelStep, Adam.DEFAULT_LEARNING_RATE,
+                    Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(parameter.values[i]),
+                        "element " + i + " at step " + step);
+            }
+        }
+    }
+
     @Test
     void last_partial_batch_is_trained_and_counted() {
         Quadrants data = new Quadrants(10, 1);
