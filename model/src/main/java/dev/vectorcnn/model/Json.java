@@ -187,15 +187,27 @@ final class Json {
                 case 'r' -> out.append('\r');
                 case 't' -> out.append('\t');
                 case 'u' -> {
-                    if (pos + 4 > text.length()) {
-                        throw error("truncated \\u escape");
+                    char unit = hexEscape();
+                    if (Character.isLowSurrogate(unit)) {
+                        pos -= 6;
+                        throw error("lone low surrogate \\u" + Integer.toHexString(unit));
                     }
-                    try {
-                        out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("bad \\u escape");
+                    out.append(unit);
+                    if (Character.isHighSurrogate(unit)) {
+                        // A character outside the BMP: the low half must follow as an escape of its own.
+                        int high = pos - 6;
+                        if (!text.startsWith("\\u", pos)) {
+                            pos = high;
+                            throw error("high surrogate \\u" + Integer.toHexString(unit) + " without its low half");
+                        }
+                        pos += 2;
+                        char low = hexEscape();
+                        if (!Character.isLowSurrogate(low)) {
+                            pos = high;
+                            throw error("high surrogate \\u" + Integer.toHexString(unit) + " without its low half");
+                        }
+                        out.append(low);
                     }
-                    pos += 4;
                 }
                 default -> {
                     pos--;
@@ -205,24 +217,51 @@ final class Json {
         }
     }
 
+    /** The four hex digits after {@code \\u} (at {@code pos}) as one UTF-16 unit; ASCII hex digits only. */
+    private char hexEscape() throws JsonException {
+        if (pos + 4 > text.length()) {
+            throw error("truncated \\u escape");
+        }
+        int unit = 0;
+        for (int i = 0; i < 4; i++) {
+            char c = text.charAt(pos + i);
+            int digit = c >= '0' && c <= '9' ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (digit < 0) {
+                throw error("bad \\u escape");
+            }
+            unit = unit * 16 + digit;
+        }
+        pos += 4;
+        return (char) unit;
+    }
+
+    /**
+     * RFC 8259's number: {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}, ASCII digits only.
+     * Integers come back as {@code Long}; {@code -0}, like every other number, as a {@code Double}, as
+     * serde_json (the safetensors reference's parser) reads it, so it never passes for a size or offset.
+     */
     private Object number() throws JsonException {
         int start = pos;
         if (peek() == '-') {
             pos++;
         }
         int digits = pos;
-        while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
-            pos++;
-        }
-        if (pos == digits) {
+        int integerDigits = skipAsciiDigits();
+        if (integerDigits == 0) {
             throw error("expected a digit");
+        }
+        if (integerDigits > 1 && text.charAt(digits) == '0') {
+            pos = digits;
+            throw error("leading zero in a number");
         }
         boolean integer = true;
         if (pos < text.length() && text.charAt(pos) == '.') {
             integer = false;
             pos++;
-            while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
-                pos++;
+            if (skipAsciiDigits() == 0) {
+                throw error("expected a digit after '.'");
             }
         }
         if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
@@ -231,17 +270,29 @@ final class Json {
             if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
                 pos++;
             }
-            while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
-                pos++;
+            if (skipAsciiDigits() == 0) {
+                throw error("expected a digit in the exponent");
             }
         }
         String literal = text.substring(start, pos);
+        if (integer && literal.equals("-0")) {
+            return -0.0;
+        }
         try {
             return integer ? (Object) Long.parseLong(literal) : (Object) Double.parseDouble(literal);
         } catch (NumberFormatException e) {
             pos = start;
             throw error("number " + literal + " out of range");
         }
+    }
+
+    /** Moves past the ASCII digits at {@code pos}; the number of them. */
+    private int skipAsciiDigits() {
+        int start = pos;
+        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+            pos++;
+        }
+        return pos - start;
     }
 
     private Object literal(String word, Object value) throws JsonException {

@@ -28,8 +28,9 @@ import java.util.random.RandomGenerator;
 import java.util.function.UnaryOperator;
 
 /**
- * Reads and writes the safetensors format (F32 tensors only), so weights move to and from PyTorch,
- * TensorFlow and the Python {@code safetensors} package.
+ * Reads and writes the safetensors format (F32 tensors only), the container the Python
+ * {@code safetensors} package, PyTorch and TensorFlow tools read and write. The tensors keep this
+ * library's layouts (see {@link Checkpoint}), which are TensorFlow's, not PyTorch's.
  *
  * <p>Layout: an 8-byte little-endian unsigned header length {@code N}; {@code N} bytes of UTF-8 JSON
  * mapping each tensor name to {@code {"dtype":"F32","shape":[...],"data_offsets":[begin,end]}},
@@ -46,6 +47,9 @@ public final class SafeTensors {
 
     /** The largest header accepted, the Python package's limit; a larger length means a corrupt file. */
     public static final long MAX_HEADER_BYTES = 100_000_000;
+
+    /** The largest data section {@link #read} takes: one Java array's worth of bytes. */
+    static final long MAX_DATA_BYTES = Integer.MAX_VALUE;
 
     private static final String METADATA = "__metadata__";
     private static final String F32 = "F32";
@@ -82,8 +86,9 @@ public final class SafeTensors {
      *                                  directory or a loop of symbolic links, its directory does not exist,
      *                                  or writing fails; a previous file is then left as it was
      * @throws IllegalArgumentException if a tensor name is {@code __metadata__}, a name, metadata key or
-     *                                  metadata value is not valid Unicode, or the header (names, shapes and
-     *                                  metadata) would pass {@link #MAX_HEADER_BYTES}; nothing is written then
+     *                                  metadata value is not valid Unicode, the header (names, shapes and
+     *                                  metadata) would pass {@link #MAX_HEADER_BYTES}, or the tensors would pass
+     *                                  the 2 GiB of data {@link #read} takes; nothing is written then
      * @throws NullPointerException     if an argument, a name, a tensor, a metadata key or a metadata value
      *                                  is null
      */
@@ -231,6 +236,7 @@ public final class SafeTensors {
             offset = end;
         }
         json.append('}');
+        checkDataBytes(offset);
         byte[] text = json.toString().getBytes(StandardCharsets.UTF_8);
         int padded = (text.length + 7) & ~7;
         if (padded > MAX_HEADER_BYTES) {
@@ -242,6 +248,14 @@ public final class SafeTensors {
         System.arraycopy(text, 0, header, 0, text.length);
         Arrays.fill(header, text.length, padded, (byte) ' ');
         return header;
+    }
+
+    /** Refuses a data section {@link #read} would refuse: writing it would replace a good file with an unreadable one. */
+    static void checkDataBytes(long bytes) {
+        if (bytes > MAX_DATA_BYTES) {
+            throw new IllegalArgumentException("the tensors hold " + bytes + " bytes of data, more than the "
+                    + MAX_DATA_BYTES + " a file may have here (2 GiB, one Java array)");
+        }
     }
 
     /**
@@ -272,7 +286,7 @@ public final class SafeTensors {
                         + " bytes follow the length field");
             }
             long dataLength = size - Long.BYTES - headerLength;
-            if (dataLength > Integer.MAX_VALUE) {
+            if (dataLength > MAX_DATA_BYTES) {
                 throw corrupt(file, "data section of " + dataLength + " bytes is larger than this reader supports");
             }
             String json = decodeUtf8(file, readFully(channel, Long.BYTES, (int) headerLength));
@@ -310,6 +324,9 @@ public final class SafeTensors {
         for (Map.Entry<?, ?> item : map.entrySet()) {
             String name = (String) item.getKey();
             if (name.equals(METADATA)) {
+                if (item.getValue() == null) {
+                    continue; // the reference reads a null __metadata__ as none
+                }
                 if (!(item.getValue() instanceof Map<?, ?> values)) {
                     throw corrupt(file, METADATA + " is not an object");
                 }
@@ -332,11 +349,7 @@ public final class SafeTensors {
         if (!(value instanceof Map<?, ?> fields)) {
             throw corrupt(file, where + " is not an object");
         }
-        for (Object key : fields.keySet()) {
-            if (!key.equals("dtype") && !key.equals("shape") && !key.equals("data_offsets")) {
-                throw corrupt(file, where + " has unknown field " + Json.quote((String) key));
-            }
-        }
+        // Other fields are ignored, as the reference reader (serde without deny_unknown_fields) ignores them.
         Object dtype = fields.get("dtype");
         if (!(dtype instanceof String type)) {
             throw corrupt(file, where + " has no string dtype");

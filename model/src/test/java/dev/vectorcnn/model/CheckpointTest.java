@@ -524,6 +524,33 @@ class CheckpointTest {
     }
 
     @Test
+    void fields_the_reference_reader_ignores_are_ignored() throws IOException {
+        // safetensors' Rust reader: serde without deny_unknown_fields, and __metadata__ an Option.
+        Sequential model = tiny(1);
+        Checkpoint.load(header("lenient.safetensors", "\"__metadata__\":null",
+                KERNEL0.replace("\"dtype\"", "\"note\":[1,{\"x\":null}],\"dtype\""), BIAS0, KERNEL1, BIAS1), model);
+        assertEquals(Map.of(), SafeTensors.read(header("null-metadata.safetensors", "\"__metadata__\":null", KERNEL0,
+                BIAS0, KERNEL1, BIAS1)).metadata());
+    }
+
+    @Test
+    void a_minus_zero_size_or_offset_is_not_an_integer() throws IOException {
+        // serde_json reads -0 as a float, which a usize field refuses.
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(header("minus-zero.safetensors",
+                KERNEL0.replace("[0,24]", "[-0,24]"), BIAS0, KERNEL1, BIAS1)));
+        assertTrue(e.getMessage().contains("data_offsets holds -0.0, not an integer"), e.getMessage());
+    }
+
+    @Test
+    void data_past_what_read_takes_is_refused_before_writing() {
+        SafeTensors.checkDataBytes(SafeTensors.MAX_DATA_BYTES);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SafeTensors.checkDataBytes(SafeTensors.MAX_DATA_BYTES + 1));
+        assertEquals("the tensors hold 2147483648 bytes of data, more than the 2147483647 a file may have here"
+                + " (2 GiB, one Java array)", e.getMessage());
+    }
+
+    @Test
     void metadata_value_is_not_a_string() throws IOException {
         assertRejected(header("meta.safetensors", "\"__metadata__\":{\"step\":3}", KERNEL0, BIAS0, KERNEL1, BIAS1),
                 "__metadata__ value of \"step\" is not a string");

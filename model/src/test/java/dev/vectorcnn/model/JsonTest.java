@@ -37,10 +37,22 @@ class JsonTest {
     void rejects_malformed_text_with_a_position() {
         for (String bad : Arrays.asList("", "{", "{\"a\" 1}", "{\"a\":1,}", "[1 2]", "\"open", "{\"a\":1} x",
                 "01x", "-", "{1:2}", "\"bad \\q escape\"", "\"\\u12\"", "tru", "99999999999999999999",
-                "\"tab\tinside\"")) {
+                "\"tab\tinside\"",
+                // RFC 8259 numbers: one leading zero at most, digits after '.' and 'e', ASCII digits only.
+                "01", "-04", "1.", "1.e3", "1e", "1e+", "[1\u0661]", "\uff11",
+                // \\u escapes: four ASCII hex digits, surrogates in pairs.
+                "\"\\u+041\"", "\"\\u-041\"", "\"\\u\u0661\u0661\u0661\u0661\"", "\"\\ud800\"",
+                "\"\\ud800x\"", "\"\\ud800\\u0041\"", "\"\\udc00\"")) {
             Json.JsonException e = assertThrows(Json.JsonException.class, () -> Json.parse(bad), bad);
             assertTrue(e.getMessage().contains(" at character "), e.getMessage());
         }
+    }
+
+    @Test
+    void reads_numbers_and_escapes_as_rfc_8259_defines_them() throws Exception {
+        assertEquals(List.of(0L, -7L, 10L, 0.5, -0.0, 1e-3, 250.0), Json.parse("[0, -7, 10, 0.5, -0, 1E-3, 2.5e+2]"));
+        // A pair of escapes is one character outside the BMP; hex digits in either case.
+        assertEquals("\uD83D\uDE00\u00e9\u00C9", Json.parse("\"\\ud83d\\uDE00\\u00e9\\u00C9\""));
     }
 
     @Test
