@@ -9,7 +9,10 @@ package dev.vectorcnn.kernels;
  * negative value). Ties go to the first maximum of the window in row-major order, which is also the
  * cell that receives the window's gradient, as in TensorFlow's {@code MaxPoolGrad}. The window is
  * scanned with a strict {@code >} from its first real cell, so a NaN is picked only when it is that
- * first cell.
+ * first cell: the scan of TensorFlow's CPU {@code MaxPoolGrad} and {@code MaxPoolWithArgmax}
+ * ({@code SpatialMaxPoolWithArgMaxHelper}). TensorFlow's plain {@code MaxPool} forward is not
+ * consistent about NaN (its scalar loop drops NaN, its vectorised one keeps it, depending on the
+ * channel count), so a NaN input should be treated as a diverged model, not as a value to pool.
  *
  * <p>The fast path ({@link VectorMaxPool2d}) runs one vector of channels per window at a time; without
  * the Vector API the same call runs {@link ScalarMaxPool2d}. Both give bitwise identical results, for

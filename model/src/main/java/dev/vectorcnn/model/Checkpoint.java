@@ -21,10 +21,12 @@ import java.util.function.Function;
  * model first and changes nothing unless everything matches: a truncated, corrupt or mismatched
  * file leaves the model and optimizer as they were.
  *
- * <p>Tensors are matched to parameters by name and shape, as Keras's {@code load_weights} and PyTorch's
- * {@code load_state_dict} do; layer settings that own no parameter (strides, padding, activations,
- * pooling) are not compared, so a model that differs only in those loads the weights as they are. The
- * saving model's description ({@link Sequential#toString()}) is kept in the metadata under {@code model}.
+ * <p>Tensors are matched to parameters by name and shape, as PyTorch's {@code load_state_dict} and
+ * Keras's {@code load_weights(by_name=True)} do; layer settings that own no parameter (strides, padding,
+ * activations, pooling windows) are not compared, so a model that differs only in those loads the
+ * weights as they are. Names hold every layer's index, layers without parameters included, so adding or
+ * removing a layer renames the parameters after it and such a file no longer loads. The saving model's
+ * description ({@link Sequential#toString()}) is kept in the metadata under {@code model}.
  */
 public final class Checkpoint {
 

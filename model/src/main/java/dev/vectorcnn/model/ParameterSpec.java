@@ -9,7 +9,7 @@ record ParameterSpec(String name, int[] shape, Initializer initializer, int fanI
 
     /** How a parameter starts, as in TensorFlow's defaults. */
     enum Initializer {
-        /** Uniform in {@code [-limit, limit]}, {@code limit = sqrt(6 / (fanIn + fanOut))} (Keras' kernel default). */
+        /** Uniform in {@code [-limit, limit)}, {@code limit = sqrt(6 / (fanIn + fanOut))} (Keras' kernel default). */
         GLOROT_UNIFORM,
         /** All zeros (Keras' bias default). */
         ZEROS
