@@ -117,7 +117,7 @@ public final class BenchReport {
                 operation = "";
             }
             rows.add(new Row(simpleClass, implementation, operation, params, work.rate(score),
-                    Double.isNaN(error) ? 0 : work.rate(error), work.unit(), 1000 / score));
+                    work.rate(error), work.unit(), 1000 / score));
         }
         Row peakOne = peak(rows, "1");
         Row peakAll = peak(rows, "0");
@@ -132,10 +132,10 @@ public final class BenchReport {
         out.append("- JMH: ").append(settings).append('\n');
         out.append("- Load average (1, 5, 15 min) before: ").append(loadBefore).append("; after: ")
                 .append(loadAfter).append('\n');
-        out.append("- Threads: `threads = 0` means every available processor. Rates are mean ± 99.9% error;"
+        out.append("- Threads: `threads = 0` means every available processor. Rates are mean ± 99.9% error (n/a: too few iterations for JMH to give one);"
                 + " % of peak divides by the FMA peak of the same thread count measured in this run.\n\n");
-        out.append(String.format(Locale.ROOT, "FMA peak: %.1f ± %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on all threads.%n%n",
-                peakOne.rate(), peakOne.error(), peakAll.rate()));
+        out.append(String.format(Locale.ROOT, "FMA peak: %.1f ± %s GFLOP/s on 1 thread, %.1f GFLOP/s on all threads.%n%n",
+                peakOne.rate(), error(peakOne), peakAll.rate()));
 
         Map<String, List<Row>> byClass = new LinkedHashMap<>();
         for (Row row : rows) {
@@ -192,9 +192,14 @@ public final class BenchReport {
     }
 
     private static String format(Row row) {
-        return String.format(Locale.ROOT, "%.1f ± %.1f %s (%s ms)", row.rate(), row.error(), row.unit(),
+        return String.format(Locale.ROOT, "%.1f ± %s %s (%s ms)", row.rate(), error(row), row.unit(),
                 row.millisPerOp() >= 10 ? String.format(Locale.ROOT, "%.0f", row.millisPerOp())
                         : String.format(Locale.ROOT, "%.3g", row.millisPerOp()));
+    }
+
+    /** The error half-width, or "n/a" where JMH had too few iterations to give one (it reports NaN). */
+    private static String error(Row row) {
+        return Double.isNaN(row.error()) ? "n/a" : String.format(Locale.ROOT, "%.1f", row.error());
     }
 
     /** The FMA peak row of {@code threads} ("1" or "0"), or a zero row when the run lacks it. */
