@@ -1,5 +1,7 @@
 package dev.vectorcnn.kernels;
 
+import java.util.function.Supplier;
+
 /**
  * One Adam step on a flat parameter array, exactly as TensorFlow's {@code ApplyAdam} kernel (behind
  * TF1's {@code AdamOptimizer}, the tutorial's optimizer, and Keras' {@code Adam} without amsgrad):
@@ -71,13 +73,16 @@ public final class Adam {
      */
     public static void update(float[] params, float[] grads, float[] m, float[] v, int n, long step,
                               float learningRate, float beta1, float beta2, float epsilon) {
+        HyperparameterChecks.elements(n, NAMES, params, grads, m, v);
         if (step < 1) {
             throw new IllegalArgumentException("step must be >= 1 (1-based), got " + step);
         }
-        HyperparameterChecks.decayRate("beta1", beta1);
-        HyperparameterChecks.decayRate("beta2", beta2);
-        update(params, grads, m, v, n, betaPower(beta1, step), betaPower(beta2, step), learningRate, beta1, beta2,
-                epsilon);
+        checkSettings(learningRate, beta1, beta2, epsilon);
+        float beta1Power = betaPower(beta1, step);
+        float beta2Power = betaPower(beta2, step);
+        float alpha = alpha(learningRate, beta1Power, beta2Power, () -> "learningRate " + learningRate + " with beta1 "
+                + beta1 + ", beta2 " + beta2 + " at step " + step);
+        run(params, grads, m, v, n, alpha, beta1, beta2, epsilon);
     }
 
     /**
@@ -108,16 +113,31 @@ public final class Adam {
         HyperparameterChecks.elements(n, NAMES, params, grads, m, v);
         HyperparameterChecks.decayRate("beta1Power", beta1Power);
         HyperparameterChecks.decayRate("beta2Power", beta2Power);
+        checkSettings(learningRate, beta1, beta2, epsilon);
+        float alpha = alpha(learningRate, beta1Power, beta2Power, () -> "learningRate " + learningRate
+                + " with beta1Power " + beta1Power + ", beta2Power " + beta2Power);
+        run(params, grads, m, v, n, alpha, beta1, beta2, epsilon);
+    }
+
+    private static void checkSettings(float learningRate, float beta1, float beta2, float epsilon) {
         HyperparameterChecks.nonNegativeFinite("learningRate", learningRate);
         HyperparameterChecks.decayRate("beta1", beta1);
         HyperparameterChecks.decayRate("beta2", beta2);
         HyperparameterChecks.positiveFinite("epsilon", epsilon);
+    }
+
+    /** TensorFlow's bias-corrected step size, in float; {@code settings} describes the caller's arguments for the error. */
+    private static float alpha(float learningRate, float beta1Power, float beta2Power, Supplier<String> settings) {
         float alpha = learningRate * (float) Math.sqrt(1f - beta2Power) / (1f - beta1Power);
         if (!Float.isFinite(alpha)) {
-            throw new IllegalArgumentException("learningRate " + learningRate + " with beta1Power " + beta1Power
-                    + ", beta2Power " + beta2Power + " gives an infinite step size alpha = learningRate"
-                    + " * sqrt(1 - beta2Power) / (1 - beta1Power)");
+            throw new IllegalArgumentException(settings.get() + " gives an infinite step size alpha = learningRate"
+                    + " * sqrt(1 - beta2^t) / (1 - beta1^t)");
         }
+        return alpha;
+    }
+
+    private static void run(float[] params, float[] grads, float[] m, float[] v, int n, float alpha, float beta1,
+                            float beta2, float epsilon) {
         float oneMinusBeta1 = 1f - beta1;
         float oneMinusBeta2 = 1f - beta2;
         FixedChunks.run(n, 4, KernelBackend.isVectorized()
@@ -128,7 +148,7 @@ public final class Adam {
     /**
      * {@code beta^step} as TF1's {@code AdamOptimizer} keeps it: a float that starts at {@code beta} and is
      * multiplied by {@code beta} after every step, each product rounded to float and, as under TensorFlow's
-     * flush-to-zero, a subnormal product flushed to zero. The loop stops once the product is zero, so
+     * flush-to-zero, a subnormal product (or beta) flushed to zero. The loop stops once the product is zero, so
      * whatever the step it takes at most 87,293 multiplications for 0.999 (zero from step 87,294 on) and
      * 873,177 for 0.9999.
      *
@@ -142,7 +162,7 @@ public final class Adam {
         if (step < 1) {
             throw new IllegalArgumentException("step must be >= 1 (1-based), got " + step);
         }
-        float power = beta;
+        float power = Subnormals.flushToZero(beta);
         for (long t = 2; t <= step && power != 0f; t++) {
             power = Subnormals.flushToZero(power * beta);
         }

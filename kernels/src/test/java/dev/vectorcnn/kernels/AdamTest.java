@@ -107,6 +107,8 @@ class AdamTest {
         assertEquals(0f, Adam.betaPower(0.5f, 127));
         assertEquals(0f, Adam.nextBetaPower(Float.MIN_NORMAL, 0.5f));
         assertEquals(0f, Adam.betaPower(0f, 1));
+        assertEquals(0f, Adam.betaPower(Float.MIN_VALUE, 1));
+        assertEquals(0f, Adam.nextBetaPower(1f, Float.MIN_VALUE));
         // Zero from step 87,294 on: the loop ends there, whatever the step.
         assertTrue(Adam.betaPower(0.999f, 87_293) > 0f);
         assertEquals(0f, Adam.betaPower(0.999f, 87_294));
@@ -206,8 +208,15 @@ class AdamTest {
         assertMessage(IllegalArgumentException.class, "epsilon must be finite and > 0, got Infinity",
                 () -> Adam.update(p, g, m, v, 4, 1, 0.001f, 0.9f, 0.999f, Float.POSITIVE_INFINITY));
         // 1 - beta1^1 = 1.2e-7 turns the largest float learning rate into an infinite step.
-        assertMessage(IllegalArgumentException.class, "gives an infinite step size",
+        assertMessage(IllegalArgumentException.class, "learningRate 3.4028235E38 with beta1 0.9999999, beta2 0.9 at"
+                        + " step 1 gives an infinite step size",
                 () -> Adam.update(p, g, m, v, 4, 1, Float.MAX_VALUE, 0.9999999f, 0.9f, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "learningRate 3.4028235E38 with beta1Power 0.9999999, beta2Power"
+                        + " 0.9 gives an infinite step size",
+                () -> Adam.update(p, g, m, v, 4, 0.9999999f, 0.9f, Float.MAX_VALUE, 0.9f, 0.9f, 1e-8f));
+        // The arrays and their length come first, as on every kernel.
+        assertMessage(IllegalArgumentException.class, "n must be >= 0, got -1",
+                () -> Adam.update(p, g, m, v, -1, 0, 0.001f, 0.9f, 0.999f, 1e-8f));
         assertMessage(IllegalArgumentException.class, "beta1Power must be in [0, 1), got 1.0",
                 () -> Adam.update(p, g, m, v, 4, 1f, 0.5f, 0.001f, 0.9f, 0.999f, 1e-8f));
         assertMessage(IllegalArgumentException.class, "beta2Power must be in [0, 1), got NaN",
