@@ -37,6 +37,10 @@ public abstract sealed class Optimizer permits Adam, SGD, Momentum {
     /** Applies one step to every parameter, {@code grads[i]} belonging to {@code params.get(i)}. */
     final void apply(List<Parameter> params, float[][] grads) {
         List<float[][]> state = slotsFor(params);
+        if (iterations == Long.MAX_VALUE) {
+            // Only a restored count can get here; the next would wrap to a negative step.
+            throw new IllegalStateException("the optimizer has applied " + iterations + " updates, the most it counts");
+        }
         iterations++;
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);

@@ -139,36 +139,65 @@ class TrainingTest {
     }
 
     /**
-     * The optimizer keeps TF1's beta powers from step to step and works them out again after a restore
-     * jumps the step count; either way each step must give the bits of the kernel's step-count form.
-     * Parameters start at zero so that they carry the update's bits, and with them alpha's.
+     * The optimizer keeps TF1's beta powers from step to step, the same for every parameter of a step,
+     * and works them out again after a restore jumps the step count; either way each step must give
+     * the bits of the kernel's step-count form. Parameters start at zero so that they carry the
+     * update's bits, and with them alpha's.
      */
     @Test
     void adam_steps_use_the_beta_powers_of_their_step_count() {
         SplittableRandom random = new SplittableRandom(17);
-        int n = 19;
-        Parameter parameter = new Parameter("0.dense.kernel", new int[] {n});
-        float[] grads = new float[n];
-        for (int i = 0; i < n; i++) {
-            grads[i] = (float) random.nextDouble(-1, 1);
+        List<Parameter> parameters = List.of(new Parameter("0.dense.kernel", new int[] {19}),
+                new Parameter("0.dense.bias", new int[] {5}));
+        float[][] grads = new float[2][];
+        float[][] expected = new float[2][], m = new float[2][], v = new float[2][];
+        for (int p = 0; p < 2; p++) {
+            int n = parameters.get(p).size();
+            grads[p] = new float[n];
+            for (int i = 0; i < n; i++) {
+                grads[p][i] = (float) random.nextDouble(-1, 1);
+            }
+            expected[p] = new float[n];
+            m[p] = new float[n];
+            v[p] = new float[n];
         }
         Adam adam = new Adam();
-        float[] expected = new float[n], m = new float[n], v = new float[n];
         for (long step = 1; step <= 40; step++) {
-            if (step == 31) {
-                // A checkpoint of step 7's state loaded into this optimizer: step 8 comes next.
-                adam.restore(java.util.Map.of(parameter.name(), new float[][] {m.clone(), v.clone()}), 7);
-                expected = parameter.values.clone();
+            long kernelStep = step;
+            if (step > 30) {
+                // From step 31 on, the state of step 30 restored as if it were step 7's: steps 8 to 17 follow.
+                kernelStep = step - 23;
+                if (step == 31) {
+                    adam.restore(java.util.Map.of(parameters.get(0).name(), new float[][] {m[0].clone(), v[0].clone()},
+                            parameters.get(1).name(), new float[][] {m[1].clone(), v[1].clone()}), 7);
+                }
             }
-            long kernelStep = step <= 30 ? step : step - 23;
-            adam.apply(List.of(parameter), new float[][] {grads});
-            dev.vectorcnn.kernels.Adam.update(expected, grads, m, v, n, kernelStep, Adam.DEFAULT_LEARNING_RATE,
-                    Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON);
-            for (int i = 0; i < n; i++) {
-                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(parameter.values[i]),
-                        "element " + i + " at step " + step);
+            adam.apply(parameters, grads);
+            for (int p = 0; p < 2; p++) {
+                float[] values = parameters.get(p).values;
+                dev.vectorcnn.kernels.Adam.update(expected[p], grads[p], m[p], v[p], values.length, kernelStep,
+                        Adam.DEFAULT_LEARNING_RATE, Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON);
+                for (int i = 0; i < values.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(expected[p][i]), Float.floatToRawIntBits(values[i]),
+                            parameters.get(p).name() + " element " + i + " at step " + step);
+                }
             }
         }
+    }
+
+    @Test
+    void an_optimizer_refuses_a_step_past_the_largest_count_and_changes_nothing() {
+        Parameter parameter = new Parameter("0.dense.bias", new int[] {3});
+        float[][] grads = {{0.5f, -0.5f, 1f}};
+        Adam adam = new Adam();
+        adam.restore(java.util.Map.of(parameter.name(), new float[][] {new float[3], new float[3]}), Long.MAX_VALUE - 1);
+        adam.apply(List.of(parameter), grads);
+        assertEquals(Long.MAX_VALUE, adam.iterations());
+        float[] before = parameter.values.clone();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> adam.apply(List.of(parameter), grads));
+        assertEquals("the optimizer has applied 9223372036854775807 updates, the most it counts", e.getMessage());
+        assertArrayEquals(before, parameter.values);
+        assertEquals(Long.MAX_VALUE, adam.iterations());
     }
 
     @Test
