@@ -8,13 +8,19 @@ import java.util.Map;
 /**
  * The JSON that safetensors headers need, nothing more: {@link #parse} turns text into
  * {@code Map<String, Object>} (key order kept), {@code List<Object>}, {@code String}, {@code Long}
- * (integers), {@code Double} (other numbers), {@code Boolean} or {@code null}; {@link #quote} writes
- * a string literal. Duplicate keys are rejected, since a header naming one tensor twice is corrupt.
+ * (integer literals that fit one), {@code Double} (other numbers), {@code Boolean} or {@code null};
+ * {@link #quote} writes a string literal. Numbers are read as serde_json (the safetensors reference's
+ * parser) reads them: {@code -0} and integers too large for a {@code long} as doubles, and a number
+ * too large for a double is an error. Duplicate keys are rejected, since a header naming one tensor
+ * twice is corrupt.
  */
 final class Json {
 
-    /** Deeper nesting than any safetensors header has; a bound keeps hostile input off the stack limit. */
-    private static final int MAX_DEPTH = 64;
+    /**
+     * The most arrays and objects nested in one another: serde_json's (its recursion limit of 128 refuses
+     * the 128th), deeper than any safetensors header, and a bound that keeps hostile input off the stack limit.
+     */
+    private static final int MAX_DEPTH = 127;
 
     private final String text;
     private int pos;
@@ -71,17 +77,19 @@ final class Json {
         return new JsonException(message + " at character " + pos);
     }
 
+    /** The value at {@code pos}, inside {@code depth} arrays and objects. */
     private Object value(int depth) throws JsonException {
-        if (depth > MAX_DEPTH) {
-            throw error("nesting deeper than " + MAX_DEPTH);
-        }
         if (pos >= text.length()) {
             throw error("unexpected end of text");
         }
         char c = text.charAt(pos);
         return switch (c) {
-            case '{' -> object(depth);
-            case '[' -> array(depth);
+            case '{', '[' -> {
+                if (depth == MAX_DEPTH) {
+                    throw error("more than " + MAX_DEPTH + " arrays and objects nested");
+                }
+                yield c == '{' ? object(depth) : array(depth);
+            }
             case '"' -> string();
             case 't' -> literal("true", Boolean.TRUE);
             case 'f' -> literal("false", Boolean.FALSE);
@@ -239,8 +247,8 @@ final class Json {
 
     /**
      * RFC 8259's number: {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}, ASCII digits only.
-     * Integers come back as {@code Long}; {@code -0}, like every other number, as a {@code Double}, as
-     * serde_json (the safetensors reference's parser) reads it, so it never passes for a size or offset.
+     * Integers come back as {@code Long}; {@code -0}, integers beyond {@code long} and every other number
+     * as a {@code Double}, as serde_json reads them, so {@code -0} never passes for a size or offset.
      */
     private Object number() throws JsonException {
         int start = pos;
@@ -278,12 +286,19 @@ final class Json {
         if (integer && literal.equals("-0")) {
             return -0.0;
         }
-        try {
-            return integer ? (Object) Long.parseLong(literal) : (Object) Double.parseDouble(literal);
-        } catch (NumberFormatException e) {
+        if (integer) {
+            try {
+                return Long.parseLong(literal);
+            } catch (NumberFormatException e) {
+                // Too large for a long: a double, as serde_json falls back to f64.
+            }
+        }
+        double value = Double.parseDouble(literal);
+        if (Double.isInfinite(value)) {
             pos = start;
             throw error("number " + literal + " out of range");
         }
+        return value;
     }
 
     /** Moves past the ASCII digits at {@code pos}; the number of them. */

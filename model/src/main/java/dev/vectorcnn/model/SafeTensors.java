@@ -49,7 +49,7 @@ public final class SafeTensors {
     public static final long MAX_HEADER_BYTES = 100_000_000;
 
     /** The largest data section {@link #read} takes: one Java array's worth of bytes. */
-    static final long MAX_DATA_BYTES = Integer.MAX_VALUE;
+    private static final long MAX_DATA_BYTES = Integer.MAX_VALUE;
 
     private static final String METADATA = "__metadata__";
     private static final String F32 = "F32";
@@ -251,7 +251,7 @@ public final class SafeTensors {
     }
 
     /** Refuses a data section {@link #read} would refuse: writing it would replace a good file with an unreadable one. */
-    static void checkDataBytes(long bytes) {
+    private static void checkDataBytes(long bytes) {
         if (bytes > MAX_DATA_BYTES) {
             throw new IllegalArgumentException("the tensors hold " + bytes + " bytes of data, more than the "
                     + MAX_DATA_BYTES + " a file may have here (2 GiB, one Java array)");

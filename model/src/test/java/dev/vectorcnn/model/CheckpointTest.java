@@ -542,12 +542,21 @@ class CheckpointTest {
     }
 
     @Test
-    void data_past_what_read_takes_is_refused_before_writing() {
-        SafeTensors.checkDataBytes(SafeTensors.MAX_DATA_BYTES);
+    void data_past_what_read_takes_is_refused_and_nothing_written() throws IOException {
+        // One 4 MiB tensor under 513 names: 2,151,677,952 bytes of data from 4 MiB of heap.
+        Tensor block = new Tensor(new float[1 << 20], 1 << 20);
+        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 513; i++) {
+            tensors.put("t" + i, block);
+        }
+        Path big = dir.resolve("big.safetensors");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SafeTensors.checkDataBytes(SafeTensors.MAX_DATA_BYTES + 1));
-        assertEquals("the tensors hold 2147483648 bytes of data, more than the 2147483647 a file may have here"
+                () -> SafeTensors.write(big, tensors, Map.of()));
+        assertEquals("the tensors hold 2151677952 bytes of data, more than the 2147483647 a file may have here"
                 + " (2 GiB, one Java array)", e.getMessage());
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList(), "neither the file nor a temporary one");
+        }
     }
 
     @Test
