@@ -5,8 +5,6 @@ import dev.vectorcnn.kernels.Conv2dShape;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.ejml.data.FMatrixRMaj;
-import org.ejml.dense.row.CommonOps_FDRM;
-import org.ejml.dense.row.CommonOps_MT_FDRM;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -102,14 +100,14 @@ public class ConvBench {
     @Benchmark
     public FMatrixRMaj im2colEjmlForward() {
         Im2col.patches(shape, input, patches.data);
-        multiply(patches, filterMatrix, outputMatrix);
+        EjmlProducts.multiply(threads, patches, filterMatrix, outputMatrix);
         NaiveKernels.biasRelu(outputMatrix.data, bias, shape.outChannels());
         return outputMatrix;
     }
 
     @Benchmark
     public float[] im2colEjmlBackwardInput() {
-        multiplyTransB(outputGradMatrix, filterMatrix, patchGradMatrix);
+        EjmlProducts.multiplyTransB(threads, outputGradMatrix, filterMatrix, patchGradMatrix);
         Im2col.scatter(shape, patchGradMatrix.data, inputGrad);
         return inputGrad;
     }
@@ -117,7 +115,7 @@ public class ConvBench {
     @Benchmark
     public FMatrixRMaj im2colEjmlBackwardFilter() {
         Im2col.patches(shape, input, patches.data);
-        multiplyTransA(patches, outputGradMatrix, filterGradMatrix);
+        EjmlProducts.multiplyTransA(threads, patches, outputGradMatrix, filterGradMatrix);
         NaiveKernels.columnSums(outputGrad, shape.outChannels(), biasGrad);
         return filterGradMatrix;
     }
@@ -126,29 +124,5 @@ public class ConvBench {
     public float[] naiveLoopForward() {
         NaiveKernels.conv2dForward(shape, input, filter, bias, output);
         return output;
-    }
-
-    private void multiply(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c) {
-        if (BenchThreads.count(threads) == 1) {
-            CommonOps_FDRM.mult(a, b, c);
-        } else {
-            CommonOps_MT_FDRM.mult(a, b, c);
-        }
-    }
-
-    private void multiplyTransA(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c) {
-        if (BenchThreads.count(threads) == 1) {
-            CommonOps_FDRM.multTransA(a, b, c);
-        } else {
-            CommonOps_MT_FDRM.multTransA(a, b, c);
-        }
-    }
-
-    private void multiplyTransB(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c) {
-        if (BenchThreads.count(threads) == 1) {
-            CommonOps_FDRM.multTransB(a, b, c);
-        } else {
-            CommonOps_MT_FDRM.multTransB(a, b, c);
-        }
     }
 }

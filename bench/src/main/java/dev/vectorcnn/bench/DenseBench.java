@@ -4,7 +4,6 @@ import dev.vectorcnn.kernels.Dense;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.ejml.data.FMatrixRMaj;
-import org.ejml.dense.row.CommonOps_FDRM;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -76,7 +75,7 @@ public class DenseBench {
 
     @Benchmark
     public FMatrixRMaj ejmlForward() {
-        CommonOps_FDRM.mult(ejmlInput, ejmlWeights, ejmlOutput);
+        EjmlProducts.multiply(threads, ejmlInput, ejmlWeights, ejmlOutput);
         NaiveKernels.biasRelu(ejmlOutput.data, bias, OUT);
         return ejmlOutput;
     }

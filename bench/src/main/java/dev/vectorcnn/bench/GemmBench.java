@@ -5,8 +5,6 @@ import dev.vectorcnn.kernels.Transpose;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.ejml.data.FMatrixRMaj;
-import org.ejml.dense.row.CommonOps_FDRM;
-import org.ejml.dense.row.CommonOps_MT_FDRM;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -60,11 +58,7 @@ public class GemmBench {
 
     @Benchmark
     public FMatrixRMaj ejml() {
-        if (BenchThreads.count(threads) == 1) {
-            CommonOps_FDRM.mult(ejmlA, ejmlB, ejmlC);
-        } else {
-            CommonOps_MT_FDRM.mult(ejmlA, ejmlB, ejmlC);
-        }
+        EjmlProducts.multiply(threads, ejmlA, ejmlB, ejmlC);
         return ejmlC;
     }
 
