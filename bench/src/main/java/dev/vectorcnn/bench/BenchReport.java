@@ -33,8 +33,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class BenchReport {
 
     /** Method-name prefixes of the implementations; the first is the subject, the rest baselines. */
-    static final List<String> IMPLEMENTATIONS = List.of("vectorcnn", "ejml", "im2colEjml", "scalarReference",
-            "naiveLoop");
+    static final List<String> IMPLEMENTATIONS = List.of("vectorcnn", "ejml", "im2colEjml", "naiveLoop");
+    /** The baseline that runs on one thread at every {@code threads} setting ({@link NaiveKernels}). */
+    private static final String SINGLE_THREADED_BASELINE = "naiveLoop";
 
     private BenchReport() {
     }
@@ -133,9 +134,10 @@ public final class BenchReport {
         out.append("- Load average (1, 5, 15 min) before: ").append(loadBefore).append("; after: ")
                 .append(loadAfter).append('\n');
         out.append("- Threads: `threads = 0` means every available processor. Rates are mean ± 99.9% error (n/a: too few iterations for JMH to give one);"
-                + " % of peak divides by the FMA peak of the same thread count measured in this run.\n\n");
-        out.append(String.format(Locale.ROOT, "FMA peak: %.1f ± %s GFLOP/s on 1 thread, %.1f GFLOP/s on all threads.%n%n",
-                peakOne.rate(), error(peakOne), peakAll.rate()));
+                + " % of peak divides by the FMA peak of the same thread count measured in this run."
+                + " The naive loops run on 1 thread whatever `threads` says, so their speed-up is given for `threads = 1` only.\n\n");
+        out.append(String.format(Locale.ROOT, "FMA peak: %.1f ± %s GFLOP/s on 1 thread, %.1f ± %s GFLOP/s on all threads.%n%n",
+                peakOne.rate(), error(peakOne), peakAll.rate(), error(peakAll)));
 
         Map<String, List<Row>> byClass = new LinkedHashMap<>();
         for (Row row : rows) {
@@ -182,7 +184,9 @@ public final class BenchReport {
                 if (other == null) {
                     out.append(" - | - |");
                 } else {
-                    out.append(' ').append(format(other)).append(" | ").append(subject == null ? "-"
+                    boolean sameThreads = !other.implementation().equals(SINGLE_THREADED_BASELINE)
+                            || "1".equals(other.params().get("threads"));
+                    out.append(' ').append(format(other)).append(" | ").append(subject == null || !sameThreads ? "-"
                             : String.format(Locale.ROOT, "%.1fx", subject.rate() / other.rate())).append(" |");
                 }
             }

@@ -16,7 +16,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The MNIST network's max pooling (2x2, stride 2, VALID on 100x14x14x64), forward and forward +
- * backward, against the naive loops. Rates are bytes of input read per second by the forward pass.
+ * backward, against the naive loops. The forward pass is rated in bytes of input read per second; the
+ * forward + backward passes by their time per call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
