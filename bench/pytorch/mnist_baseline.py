@@ -10,10 +10,12 @@ Workloads (the tutorial's network; SAME padding of the stride-2 layer is (0, 1) 
   epoch   one epoch of training over 60,000 images in memory, batches of 100 from a DataLoader
           that shuffles, as the issue's 18.6 s per epoch was measured; images/s
   train   one training step, batch 100: forward, softmax cross-entropy, backward, Adam; images/s
-  infer   inference on a batch of 1000 under no_grad; images/s
+  infer   inference on a batch of 1000 under no_grad, to class probabilities (the softmax, as
+          Sequential.predict); images/s
   infer_jit  the same through torch.jit.optimize_for_inference
-  conv2   MNIST conv2 (100x28x28x32 -> 64, 3x3, stride 2) forward, and forward + both gradients
-  conv56  the 56x56x64 -> 64 3x3 SAME layer at batch 32, forward, and forward + both gradients
+  conv2   MNIST conv2 (100x28x28x32 -> 64, 3x3, stride 2) forward with its ReLU (as ConvBench fuses
+          it), and forward + both gradients
+  conv56  the 56x56x64 -> 64 3x3 SAME layer at batch 32, the same two
 These run by default. GemmBench's baseline is the system BLAS's SGEMM, which torch.mm calls: row-major
 C = A * B (A is M x K, B is K x N, float32, preallocated, values in [-1, 1)); GFLOP/s at 2*M*N*K each.
 Only on request (`--workloads gemm` runs them all):
@@ -128,8 +130,9 @@ def workload(torch, name):
                 model = torch.jit.optimize_for_inference(torch.jit.script(model))
 
         def infer():
+            # Class probabilities, as MnistTrainingBench's Sequential.predict returns them.
             with torch.no_grad():
-                model(images)
+                torch.softmax(model(images), dim=1)
         return infer, batch, "images/s"
 
     batch, size, channels, stride = (100, 28, 32, 2) if name.startswith("conv2") else (32, 56, 64, 1)
@@ -141,8 +144,9 @@ def workload(torch, name):
     flops = 2.0 * batch * out_size * out_size * out_channels * 9 * channels
     if name.endswith("_forward"):
         def forward():
+            # With the ReLU that ConvBench's vectorcnnForward fuses into its write-back.
             with torch.no_grad():
-                conv(x)
+                torch.relu_(conv(x))
         return forward, flops / 1e9, "GFLOP/s"
     x.requires_grad_(True)
     grad = torch.rand(batch, out_channels, out_size, out_size).to(memory_format=channels_last)
