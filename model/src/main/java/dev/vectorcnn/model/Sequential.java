@@ -365,17 +365,21 @@ public final class Sequential {
     }
 
     /**
-     * {@code count} slots for passes of up to {@code capacity} examples, and the gradient sum, allocated
-     * when first needed and then reused.
+     * At least {@code count} slots for passes of up to {@code capacity} examples, and the gradient sum,
+     * allocated when first needed and then reused. More slots than a batch uses are kept rather than
+     * dropped: the count changes within an epoch (a last, smaller batch may split into a number of passes
+     * the threads divide when the others did not), and buffers dropped there would be allocated again on
+     * the next batch.
      */
     private void trainingSlots(int count, int capacity) {
         if (gradientSum == null) {
             gradientSum = new ParameterGradients(layerParams);
         }
-        if (slots.length != count || slots[0].workspace.capacity < capacity) {
+        if (slots.length < count || slots[0].workspace.capacity < capacity) {
+            int kept = Math.max(count, slots.length);
             slots = new TrainingPass[0]; // let the old buffers go before the new ones are touched
-            TrainingPass[] fresh = new TrainingPass[count];
-            for (int slot = 0; slot < count; slot++) {
+            TrainingPass[] fresh = new TrainingPass[kept];
+            for (int slot = 0; slot < kept; slot++) {
                 fresh[slot] = new TrainingPass(layers, shapes, layerParams, capacity);
             }
             slots = fresh;
@@ -483,6 +487,11 @@ public final class Sequential {
                     examples * outputSize);
         }
         forward(ws, size, leading, upTo);
+    }
+
+    /** The training passes' buffers as the last batch left them (see {@link #trainingSlots}). */
+    TrainingPass[] trainingPasses() {
+        return slots;
     }
 
     /** The inference buffers' sub-passes (see {@link LocalPasses}). */

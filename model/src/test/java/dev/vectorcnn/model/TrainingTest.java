@@ -3,6 +3,7 @@ package dev.vectorcnn.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,29 @@ class TrainingTest {
                 .add(new Dense(8, Activation.RELU))
                 .add(new Dense(4))
                 .build(seed);
+    }
+
+    /**
+     * On 2 threads, 224 examples in batches of 128 run as 3 passes of about 43 (one after another, in one
+     * slot) and then 2 passes of 48 (side by side, in two slots): the slots the second batch needed must
+     * survive the next epoch's first batch instead of being allocated again every epoch.
+     */
+    @Test
+    void training_keeps_its_pass_buffers_when_the_batches_need_fewer() {
+        int original = KernelThreads.threads();
+        try {
+            KernelThreads.setThreads(2);
+            Quadrants data = new Quadrants(224, 4);
+            Sequential model = smallConvNet(5);
+            Adam adam = new Adam(0.01f);
+            model.fit(data.images, data.labels, new TrainingOptions(128, 1, 6), adam, TrainingListener.NONE);
+            TrainingPass[] afterFirst = model.trainingPasses();
+            assertEquals(2, afterFirst.length);
+            model.fit(data.images, data.labels, new TrainingOptions(128, 2, 6), adam, TrainingListener.NONE);
+            assertSame(afterFirst, model.trainingPasses());
+        } finally {
+            KernelThreads.setThreads(original);
+        }
     }
 
     /**
