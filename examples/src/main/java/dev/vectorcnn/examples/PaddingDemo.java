@@ -64,13 +64,13 @@ public final class PaddingDemo {
         out.println("filter (1x6):  " + Arrays.toString(FILTER) + ", stride " + STRIDE);
         for (Padding padding : Padding.values()) {
             int before = padding.padBefore(INPUT.length, FILTER.length, STRIDE);
+            int after = padding.padAfter(INPUT.length, FILTER.length, STRIDE);
             int outWidth = padding.outputSize(INPUT.length, FILTER.length, STRIDE);
-            // The windows cover (out - 1) * stride + k cells; what they cover beyond the input and the
-            // left padding is the right padding (negative: input cells no window reaches).
-            int covered = (outWidth - 1) * STRIDE + FILTER.length;
-            int after = covered - INPUT.length - before;
-            String rightSide = after >= 0 ? after + " zero(s) on the right"
-                    : "last " + -after + " input(s) dropped";
+            // The windows cover (out - 1) * stride + k cells from the left padding on; cells of the padded
+            // row past that are in no window (VALID drops the last input cells this way).
+            int dropped = before + INPUT.length + after - ((outWidth - 1) * STRIDE + FILTER.length);
+            String rightSide = after + " zero(s) on the right" + (dropped > 0 ? ", last " + dropped
+                    + " input(s) in no window" : "");
             out.println(padding + ": " + before + " zero(s) on the left, " + rightSide + ", output width " + outWidth);
             out.println(padding + " " + Arrays.toString(convolve(padding)));
         }

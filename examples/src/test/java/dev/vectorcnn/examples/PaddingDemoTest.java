@@ -23,7 +23,7 @@ class PaddingDemoTest {
         String out = run.out();
         assertTrue(out.contains("\nVALID [184.0, 389.0]\n"), out);
         assertTrue(out.contains("\nSAME [143.0, 348.0, 204.0]\n"), out);
-        assertTrue(out.contains("VALID: 0 zero(s) on the left, last 2 input(s) dropped, output width 2"), out);
+        assertTrue(out.contains("VALID: 0 zero(s) on the left, 0 zero(s) on the right, last 2 input(s) in no window, output width 2"), out);
         assertTrue(out.contains("SAME: 1 zero(s) on the left, 2 zero(s) on the right, output width 3"), out);
     }
 

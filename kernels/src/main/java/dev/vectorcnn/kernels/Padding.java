@@ -2,7 +2,7 @@ package dev.vectorcnn.kernels;
 
 /**
  * TensorFlow's padding rule, the only place it is written down; every convolution and pooling
- * kernel asks this class for its output size and leading padding.
+ * kernel asks this class for its output size and padding.
  *
  * <ul>
  *   <li>{@link #VALID}: no padding, {@code out = floor((in - k) / s) + 1} (0 when the window does not
@@ -52,8 +52,32 @@ public enum Padding {
             checkAxis(in, k, s);
             return 0;
         }
-        long padTotal = Math.max((long) (outputSize(in, k, s) - 1) * s + k - in, 0L);
-        return (int) (padTotal / 2);
+        return (int) (padTotal(in, k, s) / 2);
+    }
+
+    /**
+     * Zero rows (or columns) after the last input element: {@code padTotal - padTotal / 2} for SAME (the
+     * odd extra one goes here, at the bottom or right), 0 for VALID. Under VALID, and under SAME when the
+     * stride is larger than the window, the last input elements may lie in no window at all.
+     *
+     * @param in input length along the axis; positive
+     * @param k  window (filter) length along the axis; positive
+     * @param s  stride along the axis; positive
+     * @return the zero rows (or columns) after the input: {@code padTotal - padTotal / 2} with
+     *         {@code padTotal = max((ceil(in / s) - 1) * s + k - in, 0)} under SAME, 0 under VALID
+     * @throws IllegalArgumentException if {@code in}, {@code k} or {@code s} is not positive
+     */
+    public int padAfter(int in, int k, int s) {
+        if (this == VALID) {
+            checkAxis(in, k, s);
+            return 0;
+        }
+        return (int) (padTotal(in, k, s) - padTotal(in, k, s) / 2);
+    }
+
+    /** {@code max((out - 1) * s + k - in, 0)}: below {@code k}, since the windows start inside the input. */
+    private long padTotal(int in, int k, int s) {
+        return Math.max((long) (outputSize(in, k, s) - 1) * s + k - in, 0L);
     }
 
     private static void checkAxis(int in, int k, int s) {
