@@ -69,15 +69,6 @@ final class IdxReader {
     }
 
     /**
-     * Images {@code [count, rows, columns]} of {@code file} as {@code pixel / 255f}, row-major.
-     *
-     * @throws IOException naming the file when it is not an IDX images file of exactly that shape
-     */
-    static float[] readImages(Path file, int rows, int columns) throws IOException {
-        return parseImages(file, readContent(file), rows, columns);
-    }
-
-    /**
      * Images {@code [count, rows, columns]} in the uncompressed IDX {@code content} of {@code file},
      * as {@code pixel / 255f}, row-major.
      *
@@ -103,15 +94,6 @@ final class IdxReader {
             images[i] = (content[IMAGES_HEADER_BYTES + i] & 0xff) / 255f;
         }
         return images;
-    }
-
-    /**
-     * Labels of {@code file}, each checked to lie in {@code 0..classes-1}.
-     *
-     * @throws IOException naming the file when it is not an IDX labels file or a label is out of range
-     */
-    static int[] readLabels(Path file, int classes) throws IOException {
-        return parseLabels(file, readContent(file), classes);
     }
 
     /**

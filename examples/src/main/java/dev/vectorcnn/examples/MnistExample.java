@@ -291,7 +291,7 @@ public final class MnistExample implements Callable<Integer> {
         out.println(model.summary());
         out.printf(Locale.ROOT, "%d training and %d test images; %s, %d epochs, %s; kernels: %s, %d threads%n",
                 mnist.trainCount(), mnist.testCount(), batchText, epochs, optimizer,
-                KernelBackend.isVectorized() ? "Vector API" : "scalar", KernelThreads.threads());
+                KernelBackend.describe(), KernelThreads.threads());
 
         if (resumePoint != null) {
             out.println("Resuming after epoch " + resumePoint.epoch() + " from " + resumePoint.file());

@@ -69,7 +69,7 @@ class IdxReaderTest {
     @Test
     void raw_images_are_unsigned_pixels_over_255() throws IOException {
         Path file = write("images", idx(IdxReader.IMAGES_MAGIC, new int[] {2, ROWS, COLUMNS}, twoImagePixels()));
-        float[] images = IdxReader.readImages(file, ROWS, COLUMNS);
+        float[] images = readImages(file, ROWS, COLUMNS);
         float[] expected = {0, 1 / 255f, 2 / 255f, 3 / 255f, 4 / 255f, 5 / 255f,
             250 / 255f, 251 / 255f, 252 / 255f, 253 / 255f, 254 / 255f, 1f};
         assertArrayEquals(expected, images, 0f);
@@ -80,34 +80,34 @@ class IdxReaderTest {
         byte[] raw = idx(IdxReader.IMAGES_MAGIC, new int[] {2, ROWS, COLUMNS}, twoImagePixels());
         Path rawFile = write("images", raw);
         Path gzFile = write("images-without-gz-suffix", gzip(raw));
-        assertArrayEquals(IdxReader.readImages(rawFile, ROWS, COLUMNS), IdxReader.readImages(gzFile, ROWS, COLUMNS), 0f);
+        assertArrayEquals(readImages(rawFile, ROWS, COLUMNS), readImages(gzFile, ROWS, COLUMNS), 0f);
         assertArrayEquals(raw, IdxReader.readContent(gzFile));
     }
 
     @Test
     void labels_raw_and_gzip() throws IOException {
         byte[] raw = idx(IdxReader.LABELS_MAGIC, new int[] {4}, new byte[] {5, 0, 4, 9});
-        assertArrayEquals(new int[] {5, 0, 4, 9}, IdxReader.readLabels(write("labels", raw), 10));
-        assertArrayEquals(new int[] {5, 0, 4, 9}, IdxReader.readLabels(write("labels.gz", gzip(raw)), 10));
+        assertArrayEquals(new int[] {5, 0, 4, 9}, readLabels(write("labels", raw), 10));
+        assertArrayEquals(new int[] {5, 0, 4, 9}, readLabels(write("labels.gz", gzip(raw)), 10));
     }
 
     @Test
     void zero_images_is_a_valid_empty_file() throws IOException {
         Path file = write("empty", idx(IdxReader.IMAGES_MAGIC, new int[] {0, ROWS, COLUMNS}, new byte[0]));
-        assertEquals(0, IdxReader.readImages(file, ROWS, COLUMNS).length);
+        assertEquals(0, readImages(file, ROWS, COLUMNS).length);
     }
 
     @Test
     void images_file_with_labels_magic_is_rejected() throws IOException {
         Path file = write("images", idx(IdxReader.LABELS_MAGIC, new int[] {2, ROWS, COLUMNS}, twoImagePixels()));
-        IOException e = assertThrows(IOException.class, () -> IdxReader.readImages(file, ROWS, COLUMNS));
+        IOException e = assertThrows(IOException.class, () -> readImages(file, ROWS, COLUMNS));
         assertMessage(e, file, "magic number 0x00000801", "expected 0x00000803");
     }
 
     @Test
     void labels_file_with_images_magic_is_rejected() throws IOException {
         Path file = write("labels", idx(IdxReader.IMAGES_MAGIC, new int[] {1}, new byte[] {3, 0, 0, 0, 0, 0, 0, 0}));
-        IOException e = assertThrows(IOException.class, () -> IdxReader.readLabels(file, 10));
+        IOException e = assertThrows(IOException.class, () -> readLabels(file, 10));
         assertMessage(e, file, "magic number 0x00000803", "expected 0x00000801");
     }
 
@@ -115,14 +115,14 @@ class IdxReaderTest {
     void truncated_header_is_rejected() throws IOException {
         byte[] whole = idx(IdxReader.IMAGES_MAGIC, new int[] {2, ROWS, COLUMNS}, twoImagePixels());
         Path file = write("images", Arrays.copyOf(whole, 10));
-        IOException e = assertThrows(IOException.class, () -> IdxReader.readImages(file, ROWS, COLUMNS));
+        IOException e = assertThrows(IOException.class, () -> readImages(file, ROWS, COLUMNS));
         assertMessage(e, file, "truncated header", "10 bytes", "needs 16");
     }
 
     @Test
     void empty_file_is_rejected() throws IOException {
         Path file = write("labels", new byte[0]);
-        IOException e = assertThrows(IOException.class, () -> IdxReader.readLabels(file, 10));
+        IOException e = assertThrows(IOException.class, () -> readLabels(file, 10));
         assertMessage(e, file, "truncated header", "0 bytes");
     }
 
@@ -130,14 +130,14 @@ class IdxReaderTest {
     void truncated_images_are_rejected() throws IOException {
         byte[] whole = idx(IdxReader.IMAGES_MAGIC, new int[] {2, ROWS, COLUMNS}, twoImagePixels());
         Path file = write("images", Arrays.copyOf(whole, whole.length - 1));
-        IOException e = assertThrows(IOException.class, () -> IdxReader.readImages(file, ROWS, COLUMNS));
+        IOException e = assertThrows(IOException.class, () -> readImages(file, ROWS, COLUMNS));
         assertMessage(e, file, "truncated", "2 images of 2x3", "28 bytes", "only 27 bytes");
     }
 
     @Test
     void truncated_labels_are_rejected() throws IOException {
         Path file = write("labels", idx(IdxReader.LABELS_MAGIC, new int[] {5}, new byte[] {1, 2, 3}));
-        IOException e = assertThrows(IOException.class, () -> IdxReader.readLabels(file, 10));
+        IOException e = assertThrows(IOException.class, () -> readLabels(file, 10));
         assertMessage(e, file, "truncated", "5 labels", "only 11 bytes");
     }
 
@@ -145,28 +145,28 @@ class IdxReaderTest {
     void trailing_bytes_are_rejected() throws IOException {
         byte[] pixels = Arrays.copyOf(twoImagePixels(), 13);
         Path file = write("images", idx(IdxReader.IMAGES_MAGIC, new int[] {2, ROWS, COLUMNS}, pixels));
-        IOException e = assertThrows(IOException.class, () -> IdxReader.readImages(file, ROWS, COLUMNS));
+        IOException e = assertThrows(IOException.class, () -> readImages(file, ROWS, COLUMNS));
         assertMessage(e, file, "1 unexpected bytes");
     }
 
     @Test
     void wrong_dimensions_are_rejected() throws IOException {
         Path file = write("images", idx(IdxReader.IMAGES_MAGIC, new int[] {2, COLUMNS, ROWS}, twoImagePixels()));
-        IOException e = assertThrows(IOException.class, () -> IdxReader.readImages(file, ROWS, COLUMNS));
+        IOException e = assertThrows(IOException.class, () -> readImages(file, ROWS, COLUMNS));
         assertMessage(e, file, "images are 3x2, expected 2x3");
     }
 
     @Test
     void negative_count_is_rejected() throws IOException {
         Path file = write("labels", idx(IdxReader.LABELS_MAGIC, new int[] {-1}, new byte[0]));
-        IOException e = assertThrows(IOException.class, () -> IdxReader.readLabels(file, 10));
+        IOException e = assertThrows(IOException.class, () -> readLabels(file, 10));
         assertMessage(e, file, "negative label count -1");
     }
 
     @Test
     void label_outside_class_range_is_rejected() throws IOException {
         Path file = write("labels", idx(IdxReader.LABELS_MAGIC, new int[] {3}, new byte[] {1, (byte) 200, 2}));
-        IOException e = assertThrows(IOException.class, () -> IdxReader.readLabels(file, 10));
+        IOException e = assertThrows(IOException.class, () -> readLabels(file, 10));
         assertMessage(e, file, "label 200 at index 1 is outside 0..9");
     }
 
@@ -182,7 +182,7 @@ class IdxReaderTest {
     void truncated_gzip_is_rejected() throws IOException {
         byte[] gz = gzip(idx(IdxReader.IMAGES_MAGIC, new int[] {2, ROWS, COLUMNS}, twoImagePixels()));
         Path file = write("images.gz", Arrays.copyOf(gz, gz.length / 2));
-        IOException e = assertThrows(IOException.class, () -> IdxReader.readImages(file, ROWS, COLUMNS));
+        IOException e = assertThrows(IOException.class, () -> readImages(file, ROWS, COLUMNS));
         assertMessage(e, file, "corrupt or truncated gzip");
     }
 
@@ -203,7 +203,16 @@ class IdxReaderTest {
             gz[i] ^= (byte) 0x5a; // scramble the deflate stream, keep the gzip magic
         }
         Path file = write("labels.gz", gz);
-        IOException e = assertThrows(IOException.class, () -> IdxReader.readLabels(file, 10));
+        IOException e = assertThrows(IOException.class, () -> readLabels(file, 10));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    /** A file read as MnistData reads it: its content, gunzipped if need be, then parsed. */
+    private static float[] readImages(Path file, int rows, int columns) throws IOException {
+        return IdxReader.parseImages(file, IdxReader.readContent(file), rows, columns);
+    }
+
+    private static int[] readLabels(Path file, int classes) throws IOException {
+        return IdxReader.parseLabels(file, IdxReader.readContent(file), classes);
     }
 }
