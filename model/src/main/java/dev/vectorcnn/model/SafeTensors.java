@@ -275,7 +275,7 @@ public final class SafeTensors {
             if (size < Long.BYTES) {
                 throw corrupt(file, "truncated: " + size + " bytes, shorter than the 8-byte header length");
             }
-            ByteBuffer lengthBytes = readFully(channel, 0, Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer lengthBytes = readFully(file, channel, 0, Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             long headerLength = lengthBytes.getLong();
             if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
                 throw corrupt(file, "header length " + Long.toUnsignedString(headerLength) + " is outside [0, "
@@ -289,11 +289,11 @@ public final class SafeTensors {
             if (dataLength > MAX_DATA_BYTES) {
                 throw corrupt(file, "data section of " + dataLength + " bytes is larger than this reader supports");
             }
-            String json = decodeUtf8(file, readFully(channel, Long.BYTES, (int) headerLength));
+            String json = decodeUtf8(file, readFully(file, channel, Long.BYTES, (int) headerLength));
             List<Entry> entries = new ArrayList<>();
             Map<String, String> metadata = parseHeader(file, json, entries);
             checkLayout(file, entries, dataLength);
-            ByteBuffer data = readFully(channel, Long.BYTES + headerLength, (int) dataLength)
+            ByteBuffer data = readFully(file, channel, Long.BYTES + headerLength, (int) dataLength)
                     .order(ByteOrder.LITTLE_ENDIAN);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (Entry entry : entries) {
@@ -435,11 +435,13 @@ public final class SafeTensors {
         }
     }
 
-    private static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
+    /** Reads {@code length} bytes at {@code position}: the size was checked before, but the file may shrink meanwhile. */
+    private static ByteBuffer readFully(Path file, FileChannel channel, long position, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, position + buffer.position()) < 0) {
-                throw new IOException("file ended while reading " + length + " bytes at " + position);
+                throw corrupt(file, "it ended while reading " + length + " bytes at " + position
+                        + " (was it truncated while being read?)");
             }
         }
         return buffer.flip();

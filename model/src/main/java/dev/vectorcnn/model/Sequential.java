@@ -143,8 +143,11 @@ public final class Sequential {
             if (inputShape.length == 0) {
                 throw new IllegalArgumentException("inputShape must have at least one dimension");
             }
-            for (int dim : inputShape) {
-                LayerChecks.positive("inputShape dimension", dim);
+            for (int i = 0; i < inputShape.length; i++) {
+                if (inputShape[i] <= 0) {
+                    throw new IllegalArgumentException("inputShape[" + i + "] must be > 0, got " + inputShape[i]
+                            + " in " + Shapes.text(inputShape));
+                }
             }
             this.inputShape = inputShape.clone();
         }
@@ -554,7 +557,8 @@ public final class Sequential {
         LayerChecks.positive("batchSize", batchSize);
         int count = exampleCount(images);
         int classes = classes();
-        float[] probabilities = new float[Math.multiplyExact(count, classes)];
+        float[] probabilities = new float[Shapes.arrayLength(count, classes, "class probabilities",
+                "predict fewer images per call")];
         if (count == 0) {
             return probabilities;
         }

@@ -35,6 +35,24 @@ final class Shapes {
         return (int) size;
     }
 
+    /**
+     * {@code examples * perExample} as the length of one array.
+     *
+     * @param what   what the array holds, for the message
+     * @param remedy what the caller can do instead, for the message
+     * @throws IllegalArgumentException naming {@code what}, the counts and the limit when that is more
+     *                                  than one Java array holds
+     */
+    static int arrayLength(int examples, int perExample, String what, String remedy) {
+        long length = (long) examples * perExample;
+        if (length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(examples + " examples of " + what + " (" + perExample
+                    + " each) need " + length + " elements, more than one Java array holds (" + Integer.MAX_VALUE
+                    + "); " + remedy);
+        }
+        return (int) length;
+    }
+
     /** {@code [d0, d1, ...]}, the form every message uses. */
     static String text(int[] shape) {
         return Arrays.toString(shape);

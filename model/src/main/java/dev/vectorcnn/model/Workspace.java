@@ -14,6 +14,9 @@ import java.util.List;
  */
 final class Workspace {
 
+    /** A pass holds at most the batch size, so a smaller one makes every buffer smaller. */
+    private static final String SMALLER_PASSES = "use a smaller batchSize";
+
     final int capacity;
     final float[][] activations;
     final float[][] gradients;
@@ -46,19 +49,24 @@ final class Workspace {
         gradients = training ? new float[count + 1][] : null;
         saved = training ? new byte[count][] : null;
         labels = new int[capacity];
-        activations[0] = new float[Math.multiplyExact(capacity, Shapes.intSize(shapes[0]))];
+        activations[0] = new float[passLength(capacity, shapes[0], "the input")];
         for (int i = 1; i <= count; i++) {
             if (i < localLayers) {
                 continue;
             }
             boolean shared = layers.get(i - 1).reshapesOnly() && activations[i - 1] != null;
-            int length = Math.multiplyExact(capacity, Shapes.intSize(shapes[i]));
+            int length = passLength(capacity, shapes[i], "layer " + (i - 1) + "'s output");
             activations[i] = shared ? activations[i - 1] : new float[length];
             if (training) {
                 gradients[i] = shared && i > 1 ? gradients[i - 1] : new float[length];
                 int savedBytes = layers.get(i - 1).savedBytesPerExample(shapes[i - 1]);
-                saved[i - 1] = savedBytes == 0 ? null : new byte[Math.multiplyExact(capacity, savedBytes)];
+                saved[i - 1] = savedBytes == 0 ? null : new byte[Shapes.arrayLength(capacity, savedBytes,
+                        "layer " + (i - 1) + "'s bytes saved for backward", SMALLER_PASSES)];
             }
         }
+    }
+
+    private static int passLength(int capacity, int[] shape, String what) {
+        return Shapes.arrayLength(capacity, Shapes.intSize(shape), what + " " + Shapes.text(shape), SMALLER_PASSES);
     }
 }

@@ -119,7 +119,8 @@ class ShapeInferenceTest {
         e = assertThrows(IllegalArgumentException.class, () -> new MaxPool2D(2, 2).strides(0, 1));
         assertEquals("strideHeight must be > 0, got 0", e.getMessage());
         assertThrows(NullPointerException.class, () -> new Dense(3, null));
-        assertThrows(IllegalArgumentException.class, () -> Sequential.builder(28, 0, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> Sequential.builder(28, 0, 1));
+        assertEquals("inputShape[1] must be > 0, got 0 in [28, 0, 1]", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Sequential.builder(4).build(0));
     }
 

@@ -81,6 +81,22 @@ class TrainingTest {
     }
 
     /**
+     * A layer whose output for a pass of 50 examples is more than one Java array holds (100x100x4300
+     * floats each) is refused by name with the sizes, before any buffer of that size is touched.
+     */
+    @Test
+    void a_pass_larger_than_one_array_is_refused_naming_the_layer_and_sizes() {
+        Sequential model = Sequential.builder(100, 100, 1).add(new Conv2D(4300, 3, 3).padding(Padding.SAME))
+                .add(new MaxPool2D(100, 100)).add(new Flatten()).add(new Dense(2)).build(1);
+        float[] images = new float[50 * 100 * 100];
+        int[] labels = new int[50];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.fit(images, labels,
+                new TrainingOptions(50, 1, 2), new Adam(), TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("layer 0's output [100, 100, 4300]") && e.getMessage().contains("50 examples")
+                && e.getMessage().contains("2150000000") && e.getMessage().contains("batchSize"), e.getMessage());
+    }
+
+    /**
      * A batch of every example (so the shuffle cannot change what it holds) reports the loss and accuracy
      * that evaluate, a different code path, finds for the same initial parameters.
      */
