@@ -33,9 +33,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class BenchReport {
 
     /** Method-name prefixes of the implementations; the first is the subject, the rest baselines. */
-    static final List<String> IMPLEMENTATIONS = List.of("vectorcnn", "ejml", "im2colEjml", "naiveLoop");
-    /** The baseline that runs on one thread at every {@code threads} setting ({@link NaiveKernels}). */
-    private static final String SINGLE_THREADED_BASELINE = "naiveLoop";
+    static final List<String> IMPLEMENTATIONS = List.of("vectorcnn", "ejml", "im2colEjml", ScalarReference.PREFIX);
 
     private BenchReport() {
     }
@@ -135,7 +133,8 @@ public final class BenchReport {
                 .append(loadAfter).append('\n');
         out.append("- Threads: `threads = 0` means every available processor. Rates are mean ± 99.9% error (n/a: too few iterations for JMH to give one);"
                 + " % of peak divides by the FMA peak of the same thread count measured in this run."
-                + " The naive loops run on 1 thread whatever `threads` says, so their speed-up is given for `threads = 1` only.\n\n");
+                + " scalarReference is the library's scalar path (what runs without the Vector API): it runs convolution and"
+                + " pooling on 1 thread whatever `threads` says, so its speed-up is given for `threads = 1` only.\n\n");
         out.append(String.format(Locale.ROOT, "FMA peak: %.1f ± %s GFLOP/s on 1 thread, %.1f ± %s GFLOP/s on all threads.%n%n",
                 peakOne.rate(), error(peakOne), peakAll.rate(), error(peakAll)));
 
@@ -184,7 +183,7 @@ public final class BenchReport {
                 if (other == null) {
                     out.append(" - | - |");
                 } else {
-                    boolean sameThreads = !other.implementation().equals(SINGLE_THREADED_BASELINE)
+                    boolean sameThreads = !other.implementation().equals(ScalarReference.PREFIX)
                             || "1".equals(other.params().get("threads"));
                     out.append(' ').append(format(other)).append(" | ").append(subject == null || !sameThreads ? "-"
                             : String.format(Locale.ROOT, "%.1fx", subject.rate() / other.rate())).append(" |");

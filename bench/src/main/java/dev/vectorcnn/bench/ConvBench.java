@@ -7,17 +7,19 @@ import java.util.concurrent.TimeUnit;
 import org.ejml.data.FMatrixRMaj;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * 2-D convolution forward, input gradient, filter gradient, and both gradients together, for each
- * {@link ConvLayer}; baselines in the same run: explicit im2col + EJML GEMM for each pass, and the
- * naive direct loops for forward. (Baselines of the larger layers take seconds per call, EJML's
+ * {@link ConvLayer}; baselines in the same run: the library's scalar reference ({@link ScalarReference})
+ * and explicit im2col + EJML GEMM, for each pass. (Baselines of the larger layers take seconds per call, EJML's
  * transposed product up to 40 s, so the both-gradients case has no baseline of its own: it is the
  * sum of the two single-gradient rows.)
  */
@@ -50,7 +52,8 @@ public class ConvBench {
     private FMatrixRMaj filterGradMatrix;
 
     @Setup
-    public void setUp() {
+    public void setUp(BenchmarkParams params) {
+        ScalarReference.checkPath(params);
         BenchThreads.apply(threads);
         shape = layer.shape;
         SplittableRandom random = new SplittableRandom(7);
@@ -98,16 +101,37 @@ public class ConvBench {
     }
 
     @Benchmark
+    @Fork(jvmArgsPrepend = ScalarReference.FORK_ARGUMENT)
+    public float[] scalarReferenceForward() {
+        Conv2d.forward(shape, input, filter, bias, true, output);
+        return output;
+    }
+
+    @Benchmark
+    @Fork(jvmArgsPrepend = ScalarReference.FORK_ARGUMENT)
+    public float[] scalarReferenceBackwardInput() {
+        Conv2d.backwardInput(shape, filter, outputGrad, inputGrad);
+        return inputGrad;
+    }
+
+    @Benchmark
+    @Fork(jvmArgsPrepend = ScalarReference.FORK_ARGUMENT)
+    public float[] scalarReferenceBackwardFilter() {
+        Conv2d.backwardFilter(shape, input, outputGrad, filterGrad, biasGrad);
+        return filterGrad;
+    }
+
+    @Benchmark
     public FMatrixRMaj im2colEjmlForward() {
         Im2col.patches(shape, input, patches.data);
-        EjmlProducts.multiply(threads, patches, filterMatrix, outputMatrix);
-        NaiveKernels.biasRelu(outputMatrix.data, bias, shape.outChannels());
+        EjmlBaseline.multiply(threads, patches, filterMatrix, outputMatrix);
+        EjmlBaseline.biasRelu(outputMatrix.data, bias, shape.outChannels());
         return outputMatrix;
     }
 
     @Benchmark
     public float[] im2colEjmlBackwardInput() {
-        EjmlProducts.multiplyTransB(threads, outputGradMatrix, filterMatrix, patchGradMatrix);
+        EjmlBaseline.multiplyTransB(threads, outputGradMatrix, filterMatrix, patchGradMatrix);
         Im2col.scatter(shape, patchGradMatrix.data, inputGrad);
         return inputGrad;
     }
@@ -115,14 +139,9 @@ public class ConvBench {
     @Benchmark
     public FMatrixRMaj im2colEjmlBackwardFilter() {
         Im2col.patches(shape, input, patches.data);
-        EjmlProducts.multiplyTransA(threads, patches, outputGradMatrix, filterGradMatrix);
-        NaiveKernels.columnSums(outputGrad, shape.outChannels(), biasGrad);
+        EjmlBaseline.multiplyTransA(threads, patches, outputGradMatrix, filterGradMatrix);
+        EjmlBaseline.columnSums(outputGrad, shape.outChannels(), biasGrad);
         return filterGradMatrix;
     }
 
-    @Benchmark
-    public float[] naiveLoopForward() {
-        NaiveKernels.conv2dForward(shape, input, filter, bias, output);
-        return output;
-    }
 }

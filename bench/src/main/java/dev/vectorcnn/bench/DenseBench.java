@@ -6,14 +6,19 @@ import java.util.concurrent.TimeUnit;
 import org.ejml.data.FMatrixRMaj;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
-/** The MNIST network's first dense layer (3136 -> 64, ReLU, batch 100), forward and backward. */
+/**
+ * The MNIST network's first dense layer (3136 -> 64, ReLU, batch 100), forward and backward, beside the
+ * library's scalar reference ({@link ScalarReference}) and, forward, EJML.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -45,7 +50,8 @@ public class DenseBench {
     }
 
     @Setup
-    public void setUp() {
+    public void setUp(BenchmarkParams params) {
+        ScalarReference.checkPath(params);
         BenchThreads.apply(threads);
         SplittableRandom random = new SplittableRandom(5);
         input = BenchData.uniform(random, BATCH * IN);
@@ -75,14 +81,20 @@ public class DenseBench {
 
     @Benchmark
     public FMatrixRMaj ejmlForward() {
-        EjmlProducts.multiply(threads, ejmlInput, ejmlWeights, ejmlOutput);
-        NaiveKernels.biasRelu(ejmlOutput.data, bias, OUT);
+        EjmlBaseline.multiply(threads, ejmlInput, ejmlWeights, ejmlOutput);
+        EjmlBaseline.biasRelu(ejmlOutput.data, bias, OUT);
         return ejmlOutput;
     }
 
     @Benchmark
-    public float[] naiveLoopForward() {
-        NaiveKernels.denseForward(BATCH, IN, OUT, input, weights, bias, output);
-        return output;
+    @Fork(jvmArgsPrepend = ScalarReference.FORK_ARGUMENT)
+    public float[] scalarReferenceForward() {
+        return vectorcnnForward();
+    }
+
+    @Benchmark
+    @Fork(jvmArgsPrepend = ScalarReference.FORK_ARGUMENT)
+    public float[] scalarReferenceBackward() {
+        return vectorcnnBackward();
     }
 }

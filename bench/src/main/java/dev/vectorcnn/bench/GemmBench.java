@@ -7,16 +7,19 @@ import java.util.concurrent.TimeUnit;
 import org.ejml.data.FMatrixRMaj;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * {@code C = A * B} for each {@link GemmShape}, on vectorcnn's GEMM and, in the same run, on EJML
- * (single-threaded or its concurrent variant to match {@code threads}) and a naive triple loop.
+ * (single-threaded or its concurrent variant to match {@code threads}) and on the library's scalar
+ * reference ({@link ScalarReference}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -38,7 +41,8 @@ public class GemmBench {
     private FMatrixRMaj ejmlC;
 
     @Setup
-    public void setUp() {
+    public void setUp(BenchmarkParams params) {
+        ScalarReference.checkPath(params);
         BenchThreads.apply(threads);
         SplittableRandom random = new SplittableRandom(42);
         a = BenchData.uniform(random, shape.m * shape.k);
@@ -58,13 +62,13 @@ public class GemmBench {
 
     @Benchmark
     public FMatrixRMaj ejml() {
-        EjmlProducts.multiply(threads, ejmlA, ejmlB, ejmlC);
+        EjmlBaseline.multiply(threads, ejmlA, ejmlB, ejmlC);
         return ejmlC;
     }
 
     @Benchmark
-    public float[] naiveLoop() {
-        NaiveKernels.gemm(shape.m, shape.n, shape.k, a, b, c);
-        return c;
+    @Fork(jvmArgsPrepend = ScalarReference.FORK_ARGUMENT)
+    public float[] scalarReference() {
+        return vectorcnn();
     }
 }

@@ -7,16 +7,18 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The MNIST network's max pooling (2x2, stride 2, VALID on 100x14x14x64), forward and forward +
- * backward, against the naive loops. The forward pass is rated in bytes of input read per second; the
+ * backward, beside the library's scalar reference ({@link ScalarReference}). The forward pass is rated in bytes of input read per second; the
  * forward + backward passes by their time per call.
  */
 @State(Scope.Benchmark)
@@ -34,7 +36,6 @@ public class PoolBench {
     private float[] output;
     private float[] outputGrad;
     private float[] inputGrad;
-    private int[] argmax;
     private byte[] winners;
 
     static double inputBytes() {
@@ -42,14 +43,14 @@ public class PoolBench {
     }
 
     @Setup
-    public void setUp() {
+    public void setUp(BenchmarkParams params) {
+        ScalarReference.checkPath(params);
         BenchThreads.apply(threads);
         SplittableRandom random = new SplittableRandom(3);
         input = BenchData.uniform(random, MNIST_POOL.inputLength());
         output = new float[MNIST_POOL.outputLength()];
         outputGrad = BenchData.uniform(random, MNIST_POOL.outputLength());
         inputGrad = new float[MNIST_POOL.inputLength()];
-        argmax = new int[MNIST_POOL.outputLength()];
         winners = new byte[MNIST_POOL.outputLength()];
     }
 
@@ -76,15 +77,14 @@ public class PoolBench {
     }
 
     @Benchmark
-    public float[] naiveLoopMaxPoolForward() {
-        NaiveKernels.maxPoolForward(MNIST_POOL, input, output, argmax);
-        return output;
+    @Fork(jvmArgsPrepend = ScalarReference.FORK_ARGUMENT)
+    public float[] scalarReferenceMaxPoolForward() {
+        return vectorcnnMaxPoolForward();
     }
 
     @Benchmark
-    public float[] naiveLoopMaxPoolForwardBackward() {
-        NaiveKernels.maxPoolForward(MNIST_POOL, input, output, argmax);
-        NaiveKernels.maxPoolBackward(outputGrad, argmax, inputGrad);
-        return inputGrad;
+    @Fork(jvmArgsPrepend = ScalarReference.FORK_ARGUMENT)
+    public float[] scalarReferenceMaxPoolForwardBackward() {
+        return vectorcnnMaxPoolForwardBackward();
     }
 }
