@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The 6 x 4-vector GEMM micro-kernel: {@code tile = A[6 x kc] * B[kc x 4*lanes]}, held in 24 accumulator
- * registers while k runs. Used when n > 2*lanes (square matrices, 64-channel layers): 24 accumulators,
+ * registers while k runs. Used when {@code n > 2*lanes} (square matrices, 64-channel layers): 24 accumulators,
  * 4 B vectors and 1 broadcast take 29 of the 32 AVX-512 registers; each loaded B vector feeds 6 FMAs
  * and each broadcast 4. Measured here with JDK 25 at 512 bits against 12x2, 14x2, 8x3, 6x3, 6x2, 5x4
  * and 4x4 on L1-resident data, it was the fastest for 64 columns.
