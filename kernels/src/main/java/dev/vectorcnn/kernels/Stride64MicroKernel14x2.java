@@ -6,15 +6,17 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A 14 x 2-vector micro-kernel whose 14 rows of A are exactly {@link #A_ROW_STRIDE} floats apart:
  * {@code C (+)= A[14 x kc] x B[kc x COLUMNS]} with A's row {@code r} at {@code a[aIndex + r*A_ROW_STRIDE + p]}
- * and C's row {@code r} placed by a table, {@code c[cIndex + cRows[r]]}. 28 accumulators are held in
+ * and C's row {@code r} placed by a table, {@code c[cRows[r]]}. 28 accumulators are held in
  * registers while p runs.
  *
- * <p>It exists for the input gradient of convolutions with 64 output channels (MNIST conv2 and the
- * ResNet-style 56x56x64 layer): there a tile's rows are adjacent pixels of one sub-pixel class row,
- * whose output-gradient rows lie 64 floats apart in the band's padded copy. The general kernels take
- * the row stride (or a table of rows) as a value and keep one integer register per row: 12 rows do not
- * fit the registers, and C2 spilled half of them and reloaded them every depth step. With the stride a
- * constant every row is one displacement from a single index. On L1 data (1 thread, same JVM) a 12-row
+ * <p>It exists for the input gradient of convolutions with 64 output channels and exactly one panel
+ * ({@link #COLUMNS}) of input channels: MNIST conv2 (32 input channels) at 512 bits. The 56x56x64 layer
+ * does not reach it at 512 bits or below, where its 64 input channels are more than one panel. There a
+ * tile's rows are adjacent pixels of one sub-pixel class row, whose output-gradient rows lie 64 floats
+ * apart in the band's padded copy. The general kernels take the row stride (or a table of rows) as a
+ * value and keep one integer register per row: 12 rows do not fit the registers, and C2 spilled half of
+ * them and reloaded them every depth step. With the stride a constant every row is one displacement
+ * from a single index. On L1 data (1 thread, same JVM) a 12-row
  * copy with the literal stride ran 184-189 GFLOP/s against 165-168 with the stride a parameter and
  * 168-174 with the row table. In place it made MNIST conv2's input gradient 16% faster (JMH, 3
  * interleaved rounds, 1 thread: 194-204 to 226-235 ops/s; both gradients together 81-90 to 93-99).
@@ -36,23 +38,23 @@ final class Stride64MicroKernel14x2 {
     }
 
     /** {@code C (+)= A[ROWS x kc] x B[kc x COLUMNS]}: added to C's values when {@code accumulate}, written over them otherwise. */
-    static void multiplyRows(int kc, float[] a, int aIndex, float[] b, int bIndex, float[] c, int cIndex,
-                             int[] cRows, boolean accumulate) {
+    static void multiplyRows(int kc, float[] a, int aIndex, float[] b, int bIndex, float[] c, int[] cRows,
+                             boolean accumulate) {
         final int lanes = SPECIES.length();
-        final int out0 = cIndex + cRows[0];
-        final int out1 = cIndex + cRows[1];
-        final int out2 = cIndex + cRows[2];
-        final int out3 = cIndex + cRows[3];
-        final int out4 = cIndex + cRows[4];
-        final int out5 = cIndex + cRows[5];
-        final int out6 = cIndex + cRows[6];
-        final int out7 = cIndex + cRows[7];
-        final int out8 = cIndex + cRows[8];
-        final int out9 = cIndex + cRows[9];
-        final int out10 = cIndex + cRows[10];
-        final int out11 = cIndex + cRows[11];
-        final int out12 = cIndex + cRows[12];
-        final int out13 = cIndex + cRows[13];
+        final int out0 = cRows[0];
+        final int out1 = cRows[1];
+        final int out2 = cRows[2];
+        final int out3 = cRows[3];
+        final int out4 = cRows[4];
+        final int out5 = cRows[5];
+        final int out6 = cRows[6];
+        final int out7 = cRows[7];
+        final int out8 = cRows[8];
+        final int out9 = cRows[9];
+        final int out10 = cRows[10];
+        final int out11 = cRows[11];
+        final int out12 = cRows[12];
+        final int out13 = cRows[13];
         FloatVector c000 = accumulate ? FloatVector.fromArray(SPECIES, c, out0) : FloatVector.zero(SPECIES);
         FloatVector c001 = accumulate ? FloatVector.fromArray(SPECIES, c, out0 + lanes) : FloatVector.zero(SPECIES);
         FloatVector c010 = accumulate ? FloatVector.fromArray(SPECIES, c, out1) : FloatVector.zero(SPECIES);

@@ -768,7 +768,7 @@ final class VectorConv2d {
                     int read = (a * paddedColumns + b + shift) * oc;
                     for (int i = firstTap; i < endTap; i++) {
                         Stride64MicroKernel14x2.multiplyRows(kc, padded, i * rowFloats + read, packed,
-                                packedStart + i * kc * tile.columns, inputGrad, 0, inputRows, i > firstTap);
+                                packedStart + i * kc * tile.columns, inputGrad, inputRows, i > firstTap);
                     }
                 }
             }
