@@ -6,8 +6,10 @@ package dev.vectorcnn.kernels;
  * 2*lanes columns, where a 4-vector tile would multiply mostly zero padding, and
  * {@link GemmMicroKernel6x4} (6 rows x 4 vectors) above. The indirect transposed-A variants
  * ({@link ConvTnMicroKernel6x4}, {@link ConvTnMicroKernel12x2}) serve the convolution's filter gradient
- * and its short-row forwards; the one-channel forward also has a 14-row one,
- * {@link ConvTnMicroKernel14x2}, which the convolution calls itself where rows of 14 pixels fit better.
+ * and its short-row forwards. Two 14-row kernels sit outside this choice and are called by the
+ * convolution itself: {@link ConvTnMicroKernel14x2} for the one-channel forward, where rows of 14 pixels
+ * fit better, and {@link Stride64MicroKernel14x2} for the input gradient of layers with 64 output
+ * channels and one panel of input channels, whose rows of A lie a constant 64 floats apart.
  */
 enum MicroKernelTile {
     SIX_BY_FOUR(GemmMicroKernel6x4.ROWS, GemmMicroKernel6x4.COLUMNS),
