@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  * Patch column {@code (kh*KW + kw)*C + c} matches the HWIO filter row of the same index. In NHWC
  * the {@code KW} pixels of one window row are adjacent, so each window row is one contiguous run of
- * up to {@code KW*C} floats: copied (or added) with vectors, its padded ends zero-filled.
+ * up to {@code KW*C} floats: copied with vectors, its padded ends zero-filled.
  */
 final class PatchRows {
 
