@@ -1,5 +1,7 @@
 package dev.vectorcnn.kernels;
 
+import java.math.BigInteger;
+
 /**
  * Argument checks shared by every public kernel entry. Each failure is an
  * {@link IllegalArgumentException} (or {@link NullPointerException} for a missing array) whose
@@ -82,9 +84,19 @@ final class Checks {
         for (long dim : dims) {
             product *= dim;
             if (product > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(what + " has more than Integer.MAX_VALUE elements");
+                throw new IllegalArgumentException(what + " has " + exactProduct(dims) + " elements, more than "
+                        + "Integer.MAX_VALUE (" + Integer.MAX_VALUE + ")");
             }
         }
         return (int) product;
+    }
+
+    /** The product of all of {@code dims}, exact: the loop above stops at the first factor past the limit, and all of them may overflow a long. */
+    private static BigInteger exactProduct(long... dims) {
+        BigInteger product = BigInteger.ONE;
+        for (long dim : dims) {
+            product = product.multiply(BigInteger.valueOf(dim));
+        }
+        return product;
     }
 }
