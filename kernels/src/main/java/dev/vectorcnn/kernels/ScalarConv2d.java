@@ -37,7 +37,7 @@ final class ScalarConv2d {
                             }
                             for (int c = 0; c < s.inChannels(); c++) {
                                 float v = input[inputIndex(s, n, ih, iw, c)];
-                                int w = filterIndex(s, kh, kw, c, 0);
+                                int w = filterIndex(s, kh, kw, c);
                                 for (int o = 0; o < oc; o++) {
                                     sums[o] += v * filter[w + o];
                                 }
@@ -75,7 +75,7 @@ final class ScalarConv2d {
                                 continue;
                             }
                             for (int c = 0; c < s.inChannels(); c++) {
-                                int w = filterIndex(s, kh, kw, c, 0);
+                                int w = filterIndex(s, kh, kw, c);
                                 float sum = 0f;
                                 for (int o = 0; o < oc; o++) {
                                     sum += outputGrad[g + o] * filter[w + o];
@@ -115,7 +115,7 @@ final class ScalarConv2d {
                             }
                             for (int c = 0; c < s.inChannels(); c++) {
                                 float v = input[inputIndex(s, n, ih, iw, c)];
-                                int w = filterIndex(s, kh, kw, c, 0);
+                                int w = filterIndex(s, kh, kw, c);
                                 for (int o = 0; o < oc; o++) {
                                     filterGrad[w + o] += v * outputGrad[g + o];
                                 }
@@ -139,7 +139,8 @@ final class ScalarConv2d {
         return ((n * s.inHeight() + ih) * s.inWidth() + iw) * s.inChannels() + c;
     }
 
-    private static int filterIndex(Conv2dShape s, int kh, int kw, int c, int o) {
-        return ((kh * s.filterWidth() + kw) * s.inChannels() + c) * s.outChannels() + o;
+    /** Where filter row {@code (kh, kw, c)} starts: its {@code OC} values follow, the loops add {@code o}. */
+    private static int filterIndex(Conv2dShape s, int kh, int kw, int c) {
+        return ((kh * s.filterWidth() + kw) * s.inChannels() + c) * s.outChannels();
     }
 }
