@@ -501,8 +501,10 @@ final class VectorConv2d {
             tapsX = Math.max(0, ceilDiv(s.filterWidth() - firstTapX, sx));
             firstOutRow = (py + s.padTop()) / sy - (tapsY - 1);
             firstOutColumn = (px + s.padLeft()) / sx - (tapsX - 1);
-            classRows = Math.max(0, ceilDiv(s.inHeight() - py, sy));
-            classColumns = Math.max(0, ceilDiv(s.inWidth() - px, sx));
+            // At least one of each: Conv2d lowers every stride to at most the input size, so py < sy <= H
+            // and px < sx <= W.
+            classRows = Math.ceilDiv(s.inHeight() - py, sy);
+            classColumns = Math.ceilDiv(s.inWidth() - px, sx);
         }
 
         /** Rows of the class's packed sub-filter: {@code TY * TX * OC}. */
@@ -510,9 +512,9 @@ final class VectorConv2d {
             return tapsY * tapsX * s.outChannels();
         }
 
-        /** Whether the class has pixels and taps, so that it reads outputGrad. */
+        /** Whether the class has taps, so that it reads outputGrad (every class has pixels). */
         boolean reads() {
-            return depth() > 0 && classRows > 0 && classColumns > 0;
+            return depth() > 0;
         }
 
         /**
@@ -649,7 +651,7 @@ final class VectorConv2d {
         void compute(SubPixel c, int image, int firstClassRow, float[] padded, float[] packed, int packedStart,
                      Scratch scratch, float[] inputGrad) {
             int bandClassRows = Math.min(rows, c.classRows - firstClassRow);
-            if (bandClassRows <= 0 || c.classColumns == 0) {
+            if (bandClassRows <= 0) {
                 return;
             }
             int oc = s.outChannels();
