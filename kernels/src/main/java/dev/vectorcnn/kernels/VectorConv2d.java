@@ -44,7 +44,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Workspace, per thread: one block of patch rows or padded input or output-gradient rows
  * ({@link #patchFloats}, about {@link #PATCH_BLOCK_FLOATS} floats for the filter-gradient blocks), one
  * packed operand (the filter, its sub-filters or a block of output-gradient rows, in an array padded for
- * {@link CacheLineAligned}), one tile and a few edge rows; on the calling thread
+ * {@link CacheLineAligned}), one tile and the few-channel paths' padded input rows; on the calling thread
  * also the filter-gradient partials (at most {@link #MAX_FILTER_GROUPS} of {@code K*OC + OC}, fewer for
  * large filters). All of it depends on the layer, none of it on the batch: {@link #workspaceFloats}
  * is the bound and the buffers are sized by the same methods.
@@ -256,7 +256,7 @@ final class VectorConv2d {
         boolean inPlace = readsPatchesInPlace(s, tile);
         forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
-            float[] padded = scratch.edge(edgeFloats(s));
+            float[] padded = scratch.paddedInputRows(paddedInputRowsFloats(s));
             float[] patchColumns = scratch.patches(patchFloats(s));
             int firstRow = chunk * rowsPerChunk;
             int endRow = Math.min(outRows, firstRow + rowsPerChunk);
@@ -821,7 +821,7 @@ final class VectorConv2d {
                 // Tiles that never straddle two filter rows read the patches in place from padded input rows.
                 boolean direct = !transposed && segmentLength % tile.rows == 0;
                 if (transposed) {
-                    float[] padded = scratch.edge(edgeFloats(s));
+                    float[] padded = scratch.paddedInputRows(paddedInputRowsFloats(s));
                     padBlockRows(s, input, first / outWidth, rows / outWidth, paddedRow, padded, offsets);
                     for (int g = 0; g < rows / outWidth; g++) {
                         PatchRows.gatherOutputRowTransposed(s, padded, offsets[g * outWidth], paddedRow, patches,
@@ -936,7 +936,7 @@ final class VectorConv2d {
      * also holds the filter-gradient partials); independent of the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
-        return (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + edgeFloats(s)
+        return (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + paddedInputRowsFloats(s)
                 + partialFloats(s) + SCRATCH_TILE_FLOATS + remainderFloats(s) + tilesFloats(s)
                 + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
                 + Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()) + s.patchLength()
@@ -1022,7 +1022,7 @@ final class VectorConv2d {
      * The padded input rows of the few-channel paths ({@link #forwardGathered} and the transposed
      * filter gradient): at most KH per output row of a chunk or block ({@link #padBlockRows}).
      */
-    private static int edgeFloats(Conv2dShape s) {
+    private static int paddedInputRowsFloats(Conv2dShape s) {
         int outRows = Math.max(forwardRowsPerChunk(s), filterGradBlockRows(s) / s.outWidth());
         return Checks.product("convolution padded rows", outRows, s.filterHeight(), paddedRowFloats(s));
     }
@@ -1190,7 +1190,8 @@ final class VectorConv2d {
     private static final class Scratch {
         private float[] packed = new float[0];
         private float[] patches = new float[0];
-        private float[] edge = new float[0];
+        /** The few-channel paths' zero-padded input rows ({@link #padBlockRows}). */
+        private float[] paddedInputRows = new float[0];
         private float[] partials = new float[0];
         /** One micro-kernel tile: 24 vectors for both shapes, 28 for {@link ConvTnMicroKernel14x2}. */
         final float[] tile = new float[SCRATCH_TILE_FLOATS];
@@ -1230,11 +1231,11 @@ final class VectorConv2d {
             return patches;
         }
 
-        float[] edge(int length) {
-            if (edge.length < length) {
-                edge = new float[length];
+        float[] paddedInputRows(int length) {
+            if (paddedInputRows.length < length) {
+                paddedInputRows = new float[length];
             }
-            return edge;
+            return paddedInputRows;
         }
 
         float[] tiles(int length) {
@@ -1294,7 +1295,7 @@ final class VectorConv2d {
         }
 
         long floats() {
-            return (long) packed.length + patches.length + edge.length + partials.length + tile.length
+            return (long) packed.length + patches.length + paddedInputRows.length + partials.length + tile.length
                     + remainderPatches.length + tiles.length + firstTaps.length + taps.length + rowStarts.length
                     + offsets.length + tapOffsets.length + remainderPixels.length + aRows.length + inputStarts.length
                     + fixedStrideRows.length;
