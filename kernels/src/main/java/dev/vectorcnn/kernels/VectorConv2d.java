@@ -175,8 +175,8 @@ final class VectorConv2d {
             int[] firstTaps = scratch.firstTaps(groupRows);
             int[] taps = scratch.taps(groupRows);
             int[] rowStarts = scratch.rowStarts(groupRows);
-            scratch.remainderPatches(remainderFloats(s));
-            Remainder remainder = new Remainder(s, input, tile, scratch, packed, bias, relu, output);
+            Remainder remainder = new Remainder(s, input, tile, scratch, scratch.remainderPatches(remainderFloats(s)),
+                    packed, bias, relu, output);
             int end = Math.min(outRows, (chunk + 1) * rowsPerChunk);
             for (int group = chunk * rowsPerChunk; group < end; group += groupRows) {
                 int groupEnd = Math.min(end, group + groupRows);
@@ -383,6 +383,8 @@ final class VectorConv2d {
         private final MicroKernelTile tile;
         private final float[] input;
         private final Scratch scratch;
+        /** The gathered patches of up to a tile of pixels, row r at {@code r * patchLength}. */
+        private final float[] patches;
         private final float[] packed;
         private final float[] bias;
         private final boolean relu;
@@ -390,12 +392,13 @@ final class VectorConv2d {
         private final int patchLength;
         private int count;
 
-        Remainder(Conv2dShape s, float[] input, MicroKernelTile tile, Scratch scratch, float[] packed, float[] bias,
-                  boolean relu, float[] output) {
+        Remainder(Conv2dShape s, float[] input, MicroKernelTile tile, Scratch scratch, float[] patches, float[] packed,
+                  float[] bias, boolean relu, float[] output) {
             this.s = s;
             this.input = input;
             this.tile = tile;
             this.scratch = scratch;
+            this.patches = patches;
             this.packed = packed;
             this.bias = bias;
             this.relu = relu;
@@ -405,7 +408,7 @@ final class VectorConv2d {
 
         /** Adds output pixel {@code pixel} (over {@code N*OH*OW}). */
         void add(int pixel) {
-            PatchRows.gather(s, input, pixel, 1, scratch.remainderPatches(0), count * patchLength);
+            PatchRows.gather(s, input, pixel, 1, patches, count * patchLength);
             scratch.remainderPixels[count] = pixel;
             if (++count == tile.rows) {
                 flush();
@@ -418,7 +421,7 @@ final class VectorConv2d {
             }
             int oc = s.outChannels();
             for (int column = 0; column < oc; column += tile.columns) {
-                tile.multiply(patchLength, scratch.remainderPatches(0), 0, patchLength, packed,
+                tile.multiply(patchLength, patches, 0, patchLength, packed,
                         PACKED_START + column * patchLength, scratch.tile, 0, false);
                 for (int r = 0; r < count; r++) {
                     GemmWriteBack.apply(scratch.tile, r * tile.columns, tile.columns, 1, oc - column, output, scratch.remainderPixels[r] * oc + column, oc, 1f, 0f, bias, column, relu);
