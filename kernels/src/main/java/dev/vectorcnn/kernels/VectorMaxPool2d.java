@@ -175,7 +175,7 @@ final class VectorMaxPool2d {
         final PoolWindow w = new PoolWindow(s);
         for (int row = firstRow; row < endRow; row++) {
             w.row(row);
-            if (window2x2 && !accumulate && vectorEnd == channels && realCells2x2(w)) {
+            if (window2x2 && !accumulate && vectorEnd == channels && everyWindowOfRowReal2x2(w)) {
                 backwardRow2x2(w, argmax, outputGrad, inputGrad, channels);
                 continue;
             }
@@ -209,10 +209,12 @@ final class VectorMaxPool2d {
     }
 
     /**
-     * Whether every window of the current output row of 2x2 windows has 2x2 real cells. Only the last
-     * can have fewer: TensorFlow's SAME rule pads a window 2 wide by at most one column, on the right.
+     * Whether every window of the current output row of 2x2 windows has 2x2 real cells (unlike
+     * {@link PoolWindow#realCells2x2()}, which asks it of one window). Only the last can have fewer:
+     * TensorFlow's SAME rule pads a window 2 wide by at most one column, on the right. Moves {@code w}
+     * to that last window.
      */
-    private static boolean realCells2x2(PoolWindow w) {
+    private static boolean everyWindowOfRowReal2x2(PoolWindow w) {
         if (w.rows != 2) {
             return false;
         }
