@@ -9,9 +9,12 @@ package dev.vectorcnn.kernels;
  * <p>The fast path ({@link VectorConv2d}) computes the convolution as a GEMM over patches: rows are
  * the output pixels, columns the {@code KH*KW*C} patch values, times the filter seen as a
  * {@code [KH*KW*C, OC]} matrix, which yields the NHWC output with no transposes. The patch matrix is
- * never built whole: forward reads the patches straight from zero-padded copies of the input rows (or,
- * for few input channels, gathers one chunk of output rows at a time), and the backward methods gather
- * one block of output pixels at a time, so the workspace depends on the layer, never on the batch.
+ * never built whole: forward reads the patches straight from the input rows or zero-padded copies of
+ * them, or, for few input channels, works one chunk of output rows at a time (gathering the patches,
+ * or, with one channel and horizontal stride 1, reading them from padded rows); backwardInput needs no
+ * patches, computing each stride parity class of input pixels as a stride-1 correlation of zero-padded
+ * bands of output-gradient rows with part of the filter; backwardFilter reads or gathers the patches
+ * one block of output pixels at a time. So the workspace depends on the layer, never on the batch.
  * Without {@code jdk.incubator.vector} the same calls run the direct loops of {@link ScalarConv2d}.
  * Results are bitwise identical for any thread count ({@link KernelThreads}); all methods are
  * thread-safe.

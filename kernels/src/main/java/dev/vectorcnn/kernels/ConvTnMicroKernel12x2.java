@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       pixels are evenly spaced within an output row but jump between rows, so no single stride
  *       fits a block of several output rows; it accumulates into a partial whose rows are exactly
  *       {@code COLUMNS} wide, so the sum over blocks needs no separate write-back;</li>
- *   <li>a one-channel stride-1 forward reads each filter tap's padded row, 12 adjacent pixels of
+ *   <li>a one-channel, horizontal-stride-1 forward reads each filter tap's padded row, 12 adjacent pixels of
  *       an output row being adjacent floats of it;</li>
  *   <li>the other short-row forwards and the filter gradient's gathered blocks read a transposed
  *       gather with a stride, {@code offsets[p] = p * lda}. A copy of this kernel with the stride

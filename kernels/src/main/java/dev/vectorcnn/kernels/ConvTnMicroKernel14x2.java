@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * two more rows, {@code tile = A^T[14 x kc] x B[kc x COLUMNS]} with A's element (row r, depth p) at
  * {@code a[aIndex + offsets[p] + r]}, 28 accumulators held in registers while p runs.
  *
- * <p>It exists for the one-channel stride-1 forward ({@code VectorConv2d.forwardRowsInPlace}), whose
+ * <p>It exists for the one-channel, horizontal-stride-1 forward ({@code VectorConv2d.forwardRowsInPlace}), whose
  * tiles hold pixels of one output row: MNIST conv1's rows of 28 pixels are two tiles of 14, where
  * tiles of 12 compute 36 pixels (the last tile overlapping its neighbour). That layer is bound partly
  * by writing its output and partly by the multiply-adds, so the 22% fewer multiply-adds made its

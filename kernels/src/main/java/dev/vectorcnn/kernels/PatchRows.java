@@ -78,7 +78,7 @@ final class PatchRows {
      * input rows ({@code VectorConv2d.padBlockRows}): filter row kh of pixel 0's window starts at
      * {@code windowStart + kh * paddedRow}, and pixel ox's window {@code ox * strideWidth * C} floats later.
      * So the per-pixel work is a branch-free copy whose source is strided by {@code strideWidth * C} and
-     * whose destination is contiguous, a plain array copy for one input channel and stride 1 (MNIST conv1).
+     * whose destination is contiguous, a plain array copy for one input channel and horizontal stride 1 (MNIST conv1).
      */
     static void gatherOutputRowTransposed(Conv2dShape s, float[] padded, int windowStart, int paddedRow,
                                           float[] patchColumns, int column, int ld) {

@@ -19,8 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       once per output row. The last {@code OW mod ROWS} pixels of each row are gathered into shared
  *       tiles ({@link Remainder}); for shorter filter rows (few channels) the patches of a chunk of
  *       output rows are gathered with a strided copy and the tiles run over the whole patch, or, with
- *       one input channel and stride 1 (MNIST conv1), read in place from zero-padded rows by tiles of
- *       12 or 14 pixels ({@link ConvTnMicroKernel14x2}), whichever covers a row with less overlap.
+ *       one input channel and horizontal stride 1 (MNIST conv1), read in place from zero-padded rows
+ *       ({@link #forwardRowsInPlace}) by tiles of pixels of one output row, where a row holds a tile: 6
+ *       pixels with more than 2*lanes output channels, otherwise 12 or 14 ({@link ConvTnMicroKernel14x2}),
+ *       whichever covers a row with less overlap ({@link #inPlaceTileRows}).
  *       Direct reads are what XNNPACK's indirection buffer achieves; here a patch row's filter-row
  *       runs are evenly spaced in the padded rows, so a stride replaces the pointer table.</li>
  *   <li>backwardInput: no col2im. The input pixels are split into the {@code sy*sx} stride parity
@@ -29,9 +31,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       images.</li>
  *   <li>backwardFilter: {@code filterGrad[K, OC] = patches^T[K, M] x outputGrad[M, OC]} a block of
  *       output rows at a time, read transposed by {@link ConvTnMicroKernel6x4}/{@link ConvTnMicroKernel12x2}:
- *       in place from the block's zero-padded input rows through one window offset per pixel
- *       ({@link #padBlockRows}) when a filter row ({@code KW*C}) is a whole number of tiles, otherwise
- *       from gathered patch rows ({@link PatchRows#gather}); the reduction over M is cut into
+ *       from patches gathered transposed when a filter row ({@code KW*C}) is shorter than
+ *       {@link #DIRECT_MIN_SEGMENT}, otherwise in place from the block's zero-padded input rows through
+ *       one window offset per pixel ({@link #padBlockRows}) when a filter row is a whole number of tiles,
+ *       and from gathered patch rows ({@link PatchRows#gather}) when not; the reduction over M is cut into
  *       groups of whole blocks whose bounds depend only on the shape, each group sums into its own
  *       partial, and the partials are added in group order, so the result is bitwise identical for
  *       any thread count.</li>
@@ -236,11 +239,11 @@ final class VectorConv2d {
     /**
      * Forward for short filter rows ({@code KW*C < DIRECT_MIN_SEGMENT}): the patches of a chunk of output
      * rows are gathered into one block, stored transposed ({@link PatchRows#gatherOutputRowTransposed}:
-     * one row per patch column, one column per pixel, so that for one input channel and stride 1 the
-     * gather is a contiguous copy), and the tiles run over it with the full patch as depth, crossing
-     * output rows, so there are neither ragged tiles nor per-filter-row tile round trips. With one
-     * input channel and stride 1 the padded rows are already in that layout and are read in place
-     * ({@link #forwardRowsInPlace}).
+     * one row per patch column, one column per pixel, so that for one input channel and horizontal
+     * stride 1 the gather is a contiguous copy), and the tiles run over it with the full patch as depth,
+     * crossing output rows, so there are neither ragged tiles nor per-filter-row tile round trips. With
+     * one input channel and horizontal stride 1 the padded rows are already in that layout and are read
+     * in place ({@link #forwardRowsInPlace}).
      */
     private static void forwardGathered(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
                                         MicroKernelTile tile, int panels, float[] packed) {
@@ -301,8 +304,8 @@ final class VectorConv2d {
     }
 
     /**
-     * Output rows {@code [firstRow, endRow)} of a one-channel stride-1 forward, the tiles reading their
-     * patches from the chunk's padded rows through one offset per filter tap
+     * Output rows {@code [firstRow, endRow)} of a one-channel, horizontal-stride-1 forward, the tiles
+     * reading their patches from the chunk's padded rows through one offset per filter tap
      * ({@link MicroKernelTile#runIndirectActivated}): MNIST conv1 then neither gathers nor copies its
      * patches, which cost it a third of its time. A tile holds pixels of one output row, so the last
      * tile of a row that is not a whole number of tiles starts early and overlaps its neighbour; the
@@ -882,7 +885,11 @@ final class VectorConv2d {
         private int[] taps = new int[0];
         /** Window starts in the padded rows, one per output pixel: a backwardFilter block or a forwardGathered chunk. */
         private int[] offsets = new int[0];
-        /** Where each filter tap lies from its window's start in the padded rows: forwardRowsInPlace. */
+        /**
+         * Where the indirect kernels read each patch column: from a window's start in the padded rows
+         * (forwardRowsInPlace), or from the start of forwardGathered's transposed patch block, column p
+         * at {@code p * pixels}.
+         */
         private int[] tapOffsets = new int[0];
 
         /** The packed operand, from {@link #PACKED_START}. */
