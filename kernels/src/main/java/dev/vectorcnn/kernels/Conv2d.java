@@ -139,9 +139,10 @@ public final class Conv2d {
     }
 
     /**
-     * The most floats of per-thread scratch any of the three methods uses for shape {@code s}: 0 where it
-     * runs on the scalar path, otherwise {@link VectorConv2d#workspaceFloats}. It depends on the layer (filter size,
-     * channels, output width) but never on the batch.
+     * A bound on the floats of scratch the three methods together leave any one thread holding for shape
+     * {@code s}, a 1x1 stride-1 layer's {@link Gemm} calls included: 0 where it runs on the scalar path,
+     * otherwise {@link VectorConv2d#workspaceFloats}. It depends on the layer (filter size, channels,
+     * output width) but never on the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
         Conv2dShape vector = vectorShape(s);

@@ -45,10 +45,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Workspace, per thread: one block of patch rows or padded input or output-gradient rows
  * ({@link #patchFloats}, about {@link #PATCH_BLOCK_FLOATS} floats for the filter-gradient blocks), one
  * packed operand (the filter, its sub-filters or a block of output-gradient rows, in an array padded for
- * {@link CacheLineAligned}), one tile and the few-channel paths' padded input rows; on the calling thread
- * also the filter-gradient partials (at most {@link #MAX_FILTER_GROUPS} of {@code K*OC + OC}, fewer for
- * large filters). All of it depends on the layer, none of it on the batch: {@link #workspaceFloats}
- * is the bound and the buffers are sized by the same methods.
+ * {@link CacheLineAligned}), one tile, the few-channel paths' padded input rows and a few index tables;
+ * on the calling thread also the filter-gradient partials (at most {@link #MAX_FILTER_GROUPS} of
+ * {@code K*OC + OC}, fewer for large filters); for a 1x1 stride-1 layer also {@link Gemm}'s scratch. All
+ * of it depends on the layer, none of it on the batch: {@link #workspaceFloats} is the bound and the
+ * buffers are sized by the same methods.
  */
 final class VectorConv2d {
 
@@ -608,15 +609,22 @@ final class VectorConv2d {
     }
 
     /**
-     * The most floats of per-thread scratch any method uses for {@code s} (the calling thread's, which
-     * also holds the filter-gradient partials); independent of the batch.
+     * A bound on the floats of scratch the three methods together leave any one thread holding for
+     * {@code s} (the buffers are kept for the next call): every buffer of this class at the largest size
+     * any method asks of it, the calling thread's filter-gradient partials included, and for a 1x1 stride-1
+     * layer also {@link VectorGemm}'s for the forward and backwardInput products. Independent of the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
-        return (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + paddedInputRowsFloats(s)
+        long own = (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + paddedInputRowsFloats(s)
                 + partialFloats(s) + SCRATCH_TILE_FLOATS + remainderFloats(s) + tilesFloats(s)
                 + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
                 + Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()) + s.patchLength()
-                + 3L * ROW_ALIGN;
+                + 3L * ROW_ALIGN + Stride64MicroKernel14x2.ROWS;
+        if (!isPointwise(s)) {
+            return own;
+        }
+        return own + VectorGemm.workspaceFloats(s.outChannels(), s.inChannels())
+                + VectorGemm.workspaceFloats(s.inChannels(), s.outChannels());
     }
 
     /** Floats of the scratch the current thread holds now, for the workspace test. */

@@ -133,6 +133,27 @@ final class VectorGemm {
     }
 
     /**
+     * A bound on the floats of scratch a product with A not transposed leaves each thread holding, for
+     * {@code op(B)} of {@code k} rows and {@code n} columns and any m: the packed B (at most
+     * {@link #MAX_PACKED_B_FLOATS}, in its {@link CacheLineAligned} array), the zero-padded ragged rows of A
+     * (a tile high, a depth block deep) and one tile. A transposed A's packed rows are left out: the
+     * convolution, the one caller, never passes one.
+     */
+    static long workspaceFloats(int n, int k) {
+        MicroKernelTile tile = MicroKernelTile.forColumns(n);
+        long packedB = Math.min((long) Math.ceilDiv(n, tile.columns) * tile.columns * k, MAX_PACKED_B_FLOATS);
+        // Column blocks of a product too large for one packed B may choose the taller tile.
+        int edgeRows = Math.max(GemmMicroKernel12x2.ROWS, GemmMicroKernel6x4.ROWS);
+        return CacheLineAligned.lengthFor((int) packedB) + (long) edgeRows * Math.min(k, MAX_DEPTH_BLOCK)
+                + (long) tile.rows * tile.columns;
+    }
+
+    /** Floats of all the scratch the current thread holds now, for the convolution's workspace test. */
+    static long scratchFloatsOfCurrentThread() {
+        return SCRATCH.get().floats();
+    }
+
+    /**
      * A product too large for one packed B, as blocks that each fit: whole panels of columns over the full
      * depth while one panel fits, otherwise depth blocks over all columns, the later ones adding to C. Each
      * block is a product of its own, cut by the shape alone, so results still do not depend on the
@@ -323,6 +344,10 @@ final class VectorGemm {
                 edgeA = new float[length];
             }
             return edgeA;
+        }
+
+        long floats() {
+            return (long) packedB.length + packedA.length + edgeA.length + tile.length;
         }
     }
 }

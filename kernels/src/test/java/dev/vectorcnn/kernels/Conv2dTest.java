@@ -440,16 +440,18 @@ class Conv2dTest {
     @Test
     void workspace_does_not_grow_with_batch() throws Exception {
         // Gathered paths (filter rows of 2 x 8 = 16 floats) and direct forward (2 x 40 = 80 floats).
-        checkWorkspace(8, 16);
-        checkWorkspace(40, 24);
+        checkWorkspace(3, 2, 8, 16);
+        checkWorkspace(3, 2, 40, 24);
+        // 1x1 stride 1: forward and backwardInput are Gemm calls, whose scratch counts too.
+        checkWorkspace(1, 1, 40, 24);
     }
 
-    private void checkWorkspace(int channels, int outChannels) throws Exception {
-        Conv2dShape one = shape(1, 14, 14, channels, 3, 2, outChannels, 1, 1, Padding.SAME);
-        Conv2dShape many = shape(9, 14, 14, channels, 3, 2, outChannels, 1, 1, Padding.SAME);
+    private void checkWorkspace(int filterHeight, int filterWidth, int channels, int outChannels) throws Exception {
+        Conv2dShape one = shape(1, 14, 14, channels, filterHeight, filterWidth, outChannels, 1, 1, Padding.SAME);
+        Conv2dShape many = shape(9, 14, 14, channels, filterHeight, filterWidth, outChannels, 1, 1, Padding.SAME);
         assertEquals(Conv2d.workspaceFloats(one), Conv2d.workspaceFloats(many));
-        assertEquals(Conv2d.workspaceFloats(one),
-                Conv2d.workspaceFloats(shape(100_000, 14, 14, channels, 3, 2, outChannels, 1, 1, Padding.SAME)));
+        assertEquals(Conv2d.workspaceFloats(one), Conv2d.workspaceFloats(
+                shape(100_000, 14, 14, channels, filterHeight, filterWidth, outChannels, 1, 1, Padding.SAME)));
         if (!KernelBackend.isVectorized()) {
             assertEquals(0L, Conv2d.workspaceFloats(one));
             return;
@@ -466,7 +468,7 @@ class Conv2dTest {
                 Conv2d.backwardInput(many, filter, outputGrad, new float[many.inputLength()]);
                 Conv2d.backwardFilter(many, input, outputGrad, new float[many.filterLength()],
                         new float[many.outChannels()]);
-                used[0] = VectorConv2d.scratchFloatsOfCurrentThread();
+                used[0] = VectorConv2d.scratchFloatsOfCurrentThread() + VectorGemm.scratchFloatsOfCurrentThread();
             } catch (Throwable t) {
                 failure[0] = t;
             }
