@@ -107,77 +107,8 @@ public record Pool2dShape(int batch, int inHeight, int inWidth, int channels, in
         return padding.padBefore(inWidth, windowWidth, strideWidth);
     }
 
-    /** Whether no input cell lies in two windows, so a backward pass may overwrite instead of accumulate. */
-    private boolean windowsDisjoint() {
-        return strideHeight >= windowHeight && strideWidth >= windowWidth;
-    }
-
-    /** Whether every input cell lies in exactly one window, so a backward pass writes every cell once. */
-    private boolean windowsTileInput() {
-        boolean strideIsWindow = strideHeight == windowHeight && strideWidth == windowWidth;
-        // SAME with stride == window always reaches the last row/column; VALID only when it divides evenly.
-        return strideIsWindow && (padding == Padding.SAME
-                || (inHeight == outHeight() * windowHeight && inWidth == outWidth() * windowWidth));
-    }
-
     /** Element visits of one output row of a pass over all windows: how {@link FixedChunks} sizes chunks. */
     long workPerOutputRow() {
         return (long) outWidth() * channels * windowHeight * windowWidth;
-    }
-
-    /** Computes a backward pass over output rows {@code [firstRow, endRow)} of {@code [batch * outHeight]}. */
-    @FunctionalInterface
-    interface BackwardRows {
-        /** Writes each window's gradient, or adds it when {@code accumulate} (windows overlap). */
-        void run(int firstRow, int endRow, boolean accumulate);
-    }
-
-    /**
-     * Runs a pooling backward pass in parallel chunks with {@code inputGrad} zeroed where it must be.
-     * With disjoint windows every input cell belongs to at most one window, so chunks of output rows
-     * run in parallel and write their windows' cells, zeroing only the cells no window covers;
-     * otherwise chunks of whole images are zeroed and their windows accumulate (a single image then
-     * stays on one thread).
-     */
-    void runBackward(float[] inputGrad, BackwardRows rows) {
-        long workPerRow = workPerOutputRow();
-        if (windowsDisjoint()) {
-            boolean tiled = windowsTileInput();
-            FixedChunks.run(batch * outHeight(), workPerRow, (first, end) -> {
-                if (!tiled) {
-                    zeroRowBands(inputGrad, first, end);
-                }
-                rows.run(first, end, false);
-            });
-        } else {
-            int imageLength = inHeight * inWidth * channels;
-            FixedChunks.run(batch, workPerRow * outHeight(), (first, end) -> {
-                java.util.Arrays.fill(inputGrad, first * imageLength, end * imageLength, 0f);
-                rows.run(first * outHeight(), end * outHeight(), true);
-            });
-        }
-    }
-
-    /**
-     * Zeroes, for each output row {@code [firstRow, endRow)} of {@code [batch * outHeight]}, the band of
-     * input rows it owns: from its window's first row up to the next window's first row (the first band
-     * starts at row 0, the last ends at the last row). With disjoint windows the bands partition the
-     * input and contain their windows, so a backward pass over any set of output rows may zero their
-     * bands and then write their windows without touching another row's cells.
-     */
-    private void zeroRowBands(float[] inputGrad, int firstRow, int endRow) {
-        int outH = outHeight();
-        int rowLength = inWidth * channels;
-        for (int row = firstRow; row < endRow; row++) {
-            int b = row / outH, oh = row - b * outH;
-            int start = oh == 0 ? 0 : bandStart(oh);
-            int end = oh == outH - 1 ? inHeight : bandStart(oh + 1);
-            int image = b * inHeight * rowLength;
-            java.util.Arrays.fill(inputGrad, image + start * rowLength, image + end * rowLength, 0f);
-        }
-    }
-
-    private int bandStart(int oh) {
-        return Math.min(Math.max(oh * strideHeight - padTop(), 0), inHeight);
     }
 }

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link ScalarAvgPool2d}. Arguments are trusted (checked by {@link AvgPool2d}).
  *
  * <p>Backward spreads each window's gradient over its real cells, in chunks split as
- * {@link Pool2dShape#runBackward} describes.
+ * {@link PoolBackward#run} describes.
  */
 final class VectorAvgPool2d {
 
@@ -25,7 +25,7 @@ final class VectorAvgPool2d {
     }
 
     static void backward(Pool2dShape s, float[] outputGrad, float[] inputGrad) {
-        s.runBackward(inputGrad, (first, end, accumulate) ->
+        PoolBackward.run(s, inputGrad, (first, end, accumulate) ->
                 backwardRows(s, outputGrad, inputGrad, first, end, accumulate));
     }
 

@@ -50,7 +50,7 @@ final class VectorMaxPool2d {
     }
 
     static void backward(Pool2dShape s, float[] input, float[] outputGrad, float[] inputGrad) {
-        s.runBackward(inputGrad, (first, end, accumulate) ->
+        PoolBackward.run(s, inputGrad, (first, end, accumulate) ->
                 backwardRows(s, input, outputGrad, inputGrad, first, end, accumulate));
     }
 
@@ -60,7 +60,7 @@ final class VectorMaxPool2d {
     }
 
     static void backward(Pool2dShape s, byte[] argmax, float[] outputGrad, float[] inputGrad) {
-        s.runBackward(inputGrad, (first, end, accumulate) ->
+        PoolBackward.run(s, inputGrad, (first, end, accumulate) ->
                 backwardRows(s, argmax, outputGrad, inputGrad, first, end, accumulate));
     }
 
