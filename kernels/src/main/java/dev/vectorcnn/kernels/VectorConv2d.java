@@ -786,7 +786,9 @@ final class VectorConv2d {
      * column vector sums down the rows in a register: adding row by row into {@code sums} itself chained
      * every add through a store and a reload (MNIST conv1's filter gradient ran 24% slower that way).
      * Four (or two) column vectors go down the rows together, so that independent chains of adds hide the
-     * add latency that one chain at a time waited on.
+     * add latency that one chain at a time waited on. Not {@link VectorColumnSums}, which starts every
+     * column at 0: a group's bias-gradient partial goes on with the same running sum block after block,
+     * and summing each block from 0 and then adding it would round differently.
      */
     private static void sumRows(float[] matrix, int first, int rows, int cols, float[] sums, int sumsIndex,
                                 boolean overwrite) {
