@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Interleaved A/B runs of two benchmark jars: how bench/README.md judges a change on a noisy host.
 
 The machines drift by 10-25% from hour to hour, so two jars (say, `old.jar` built before a change and
@@ -9,8 +10,10 @@ and their ratio, and the geometric mean of the ratios over the rounds.
 Usage:
   /usr/bin/python3 bench/ab.py --old old.jar --new new.jar --rounds 4 --out DIR REGEX [JMH options...]
   /usr/bin/python3 bench/ab.py --summary DIR          # print the table of an earlier run again
-JMH options go to both jars, e.g. `-p threads=1,0`; the defaults -f 1 -wi 3 -i 5 -w 1 -r 1 apply where
-they give none of their own.
+JMH options follow REGEX and go to both jars, e.g. `-p threads=1,0`; the defaults -f 1 -wi 3 -i 5
+-w 1 -r 1 -foe true apply where they give none of their own, and a -jvmArgsAppend joins the script's
+`--add-modules jdk.incubator.vector`. A run stops at the first JMH failure (a benchmark that throws
+included), and DIR must not hold an earlier run's results.
 The jars need a JDK 25 `java`: --java, else $JAVA_HOME/bin/java, else `java` on the PATH.
 Scores are in the benchmarks' own unit (ops/s); DIR keeps each run's JMH JSON and log.
 """
@@ -24,7 +27,7 @@ import subprocess
 import sys
 from collections import defaultdict
 
-DEFAULT_JMH = ["-f", "1", "-wi", "3", "-i", "5", "-w", "1", "-r", "1"]
+DEFAULT_JMH = ["-f", "1", "-wi", "3", "-i", "5", "-w", "1", "-r", "1", "-foe", "true"]
 VECTOR_MODULE = ["--add-modules", "jdk.incubator.vector"]
 
 
@@ -34,14 +37,32 @@ def defaults_not_in(jmh_options):
     return [item for flag, value in pairs if flag not in jmh_options for item in (flag, value)]
 
 
+def fork_arguments(jmh_options):
+    """The forks' appended JVM arguments, the user's -jvmArgsAppend joined to the Vector API module
+    (JMH takes the option once), and the other options."""
+    appended, others = list(VECTOR_MODULE), []
+    options = iter(jmh_options)
+    for option in options:
+        if option == "-jvmArgsAppend":
+            appended.append(next(options, ""))
+        else:
+            others.append(option)
+    return " ".join(appended), others
+
+
 def run(java, jars, rounds, out, regex, jmh_options):
     os.makedirs(out, exist_ok=True)
+    earlier = result_files(out)
+    if earlier:
+        sys.exit(f"{out} holds results of an earlier run ({os.path.basename(earlier[0])}, ...); "
+                 "give another --out or remove them")
+    appended, jmh_options = fork_arguments(jmh_options)
     for round_number in range(1, rounds + 1):
         order = ["old", "new"] if round_number % 2 == 1 else ["new", "old"]
         for variant in order:
             stem = os.path.join(out, f"{variant}-{round_number}")
             command = [java, *VECTOR_MODULE, "-jar", jars[variant], regex,
-                       "-jvmArgsAppend", " ".join(VECTOR_MODULE), *defaults_not_in(jmh_options), *jmh_options,
+                       "-jvmArgsAppend", appended, *defaults_not_in(jmh_options), *jmh_options,
                        "-rf", "json", "-rff", stem + ".json"]
             print(f"round {round_number}, {variant}: {' '.join(command)}", flush=True)
             with open(stem + ".log", "w") as log:
@@ -49,9 +70,14 @@ def run(java, jars, rounds, out, regex, jmh_options):
                     sys.exit(f"JMH failed; see {stem}.log")
 
 
+def result_files(out):
+    """The JMH results this script writes: old-ROUND.json and new-ROUND.json."""
+    return sorted(glob.glob(os.path.join(out, "old-*.json")) + glob.glob(os.path.join(out, "new-*.json")))
+
+
 def summary(out):
     scores = defaultdict(dict)
-    for path in sorted(glob.glob(os.path.join(out, "*-*.json"))):
+    for path in result_files(out):
         variant, round_number = os.path.basename(path)[:-len(".json")].split("-")
         with open(path) as f:
             for result in json.load(f):
@@ -90,6 +116,9 @@ def main():
         return
     if not (args.old and args.new and args.regex):
         parser.error("--old, --new and a benchmark REGEX are needed (or --summary DIR)")
+    if args.regex.startswith("-") or "=" in args.regex:
+        # argparse takes the first free word as REGEX, so JMH options put before it would shift.
+        parser.error(f"REGEX '{args.regex}' looks like a JMH option or value: put JMH options after REGEX")
     run(args.java, {"old": args.old, "new": args.new}, args.rounds, args.out, args.regex, jmh_options)
     summary(args.out)
 
