@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -34,6 +35,8 @@ public final class BenchReport {
 
     /** Method-name prefixes of the implementations; the first is the subject, the rest baselines. */
     static final List<String> IMPLEMENTATIONS = List.of("vectorcnn", "ejml", "im2colEjml", ScalarReference.PREFIX);
+    /** The classes whose scalar reference runs on one thread at every {@code threads} setting. */
+    private static final Set<String> SINGLE_THREADED_SCALAR = Set.of("ConvBench", "PoolBench");
 
     private BenchReport() {
     }
@@ -59,6 +62,9 @@ public final class BenchReport {
                 .measurementIterations(iterations)
                 .measurementTime(TimeValue.seconds(seconds))
                 .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "-Xmx4g")
+                // A benchmark that throws (a fork on the wrong path, say) stops the run rather than
+                // leaving its rows out of a report that looks complete.
+                .shouldFailOnError(true)
                 .resultFormat(ResultFormatType.JSON)
                 .result(json.toString())
                 .build();
@@ -133,8 +139,9 @@ public final class BenchReport {
                 .append(loadAfter).append('\n');
         out.append("- Threads: `threads = 0` means every available processor. Rates are mean ± 99.9% error (n/a: too few iterations for JMH to give one);"
                 + " % of peak divides by the FMA peak of the same thread count measured in this run."
-                + " scalarReference is the library's scalar path (what runs without the Vector API): it runs convolution and"
-                + " pooling on 1 thread whatever `threads` says, so its speed-up is given for `threads = 1` only.\n\n");
+                + " scalarReference is the library's scalar path (what runs without the Vector API): its GEMM and dense"
+                + " layer use the kernel threads, its convolution and pooling 1 thread whatever `threads` says, so for"
+                + " those two its speed-up is given at `threads = 1` only.\n\n");
         out.append(String.format(Locale.ROOT, "FMA peak: %.1f ± %s GFLOP/s on 1 thread, %.1f ± %s GFLOP/s on all threads.%n%n",
                 peakOne.rate(), error(peakOne), peakAll.rate(), error(peakAll)));
 
@@ -184,6 +191,7 @@ public final class BenchReport {
                     out.append(" - | - |");
                 } else {
                     boolean sameThreads = !other.implementation().equals(ScalarReference.PREFIX)
+                            || !SINGLE_THREADED_SCALAR.contains(benchmarkClass)
                             || "1".equals(other.params().get("threads"));
                     out.append(' ').append(format(other)).append(" | ").append(subject == null || !sameThreads ? "-"
                             : String.format(Locale.ROOT, "%.1fx", subject.rate() / other.rate())).append(" |");
