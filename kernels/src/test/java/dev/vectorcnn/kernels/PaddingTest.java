@@ -15,6 +15,30 @@ class PaddingTest {
         return Math.max((out - 1) * s + k - in, 0);
     }
 
+    /**
+     * Axes worked out by hand from TensorFlow's documented rule ({in, k, s, out, before, after}): MNIST
+     * conv2's stride-2 axis pads one cell, after; a window larger than the input pads on both sides; a
+     * stride larger than the window needs no padding.
+     */
+    @Test
+    void same_padding_of_axes_worked_out_by_hand() {
+        int[][] cases = {
+            {28, 3, 2, 14, 0, 1},
+            {28, 3, 1, 28, 1, 1},
+            {10, 5, 2, 5, 1, 2},
+            {7, 2, 3, 3, 0, 1},
+            {1, 7, 1, 1, 3, 3},
+            {6, 1, 4, 2, 0, 0},
+            {14, 2, 2, 7, 0, 0},
+        };
+        for (int[] c : cases) {
+            String where = "in " + c[0] + ", k " + c[1] + ", s " + c[2];
+            assertEquals(c[3], Padding.SAME.outputSize(c[0], c[1], c[2]), where);
+            assertEquals(c[4], Padding.SAME.padBefore(c[0], c[1], c[2]), where);
+            assertEquals(c[5], Padding.SAME.padAfter(c[0], c[1], c[2]), where);
+        }
+    }
+
     @Test
     void matches_tensorflow_over_small_axes() {
         for (int in = 1; in <= 20; in++) {
