@@ -14,9 +14,6 @@ import java.util.List;
  */
 final class Workspace {
 
-    /** A pass holds at most the batch size, so a smaller one makes every buffer smaller. */
-    private static final String SMALLER_PASSES = "use a smaller batchSize";
-
     final int capacity;
     final float[][] activations;
     final float[][] gradients;
@@ -61,12 +58,21 @@ final class Workspace {
                 gradients[i] = shared && i > 1 ? gradients[i - 1] : new float[length];
                 int savedBytes = layers.get(i - 1).savedBytesPerExample(shapes[i - 1]);
                 saved[i - 1] = savedBytes == 0 ? null : new byte[Shapes.arrayLength(capacity, savedBytes,
-                        "layer " + (i - 1) + "'s bytes saved for backward", SMALLER_PASSES)];
+                        "layer " + (i - 1) + "'s bytes saved for backward", smallerPasses(capacity))];
             }
         }
     }
 
     private static int passLength(int capacity, int[] shape, String what) {
-        return Shapes.arrayLength(capacity, Shapes.intSize(shape), what + " " + Shapes.text(shape), SMALLER_PASSES);
+        return Shapes.arrayLength(capacity, Shapes.intSize(shape), what + " " + Shapes.text(shape),
+                smallerPasses(capacity));
+    }
+
+    /**
+     * A pass holds the smallest of the batch size, the examples and the model's pass limit, so only a
+     * batch size below the pass's own size makes it smaller.
+     */
+    private static String smallerPasses(int capacity) {
+        return "a batchSize below " + capacity + " makes each pass hold fewer examples";
     }
 }

@@ -93,7 +93,7 @@ class TrainingTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.fit(images, labels,
                 new TrainingOptions(50, 1, 2), new Adam(), TrainingListener.NONE));
         assertTrue(e.getMessage().contains("layer 0's output [100, 100, 4300]") && e.getMessage().contains("50 examples")
-                && e.getMessage().contains("2150000000") && e.getMessage().contains("batchSize"), e.getMessage());
+                && e.getMessage().contains("2150000000") && e.getMessage().contains("a batchSize below 50"), e.getMessage());
     }
 
     /**
