@@ -29,12 +29,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * the same run, and speed-up over each baseline measured in the same run.
  *
  * <p>Usage: {@code BenchReport [--include REGEX] [--output DIR] [--forks N] [--warmup N]
- * [--iterations N] [--seconds S]}. Writes {@code DIR/report.md} and {@code DIR/jmh-result.json}.
+ * [--iterations N] [--seconds S]}. Writes {@code DIR/report.md}, its chart {@code DIR/report.svg}
+ * ({@link BenchChart}) and {@code DIR/jmh-result.json}.
  */
 public final class BenchReport {
 
     /** Method-name prefixes of the implementations; the first is the subject, the rest baselines. */
     static final List<String> IMPLEMENTATIONS = List.of("vectorcnn", "ejml", "im2colEjml", ScalarReference.PREFIX);
+    /** The chart's file name, beside {@code report.md}. */
+    static final String CHART_FILE = "report.svg";
     /** The classes whose scalar reference runs on one thread at every {@code threads} setting. */
     private static final Set<String> SINGLE_THREADED_SCALAR = Set.of("ConvBench", "PoolBench");
 
@@ -73,13 +76,23 @@ public final class BenchReport {
 
         String header = "Forks " + forks + ", warm-up " + warmup + " x " + seconds + " s, measurement " + iterations
                 + " x " + seconds + " s; include `" + include + "`.";
-        String markdown = render(results, header, loadBefore, loadAfter);
+        List<Row> rows = rows(results);
+        String chart = BenchChart.svg(rows, peak(rows, "1").rate(), peak(rows, "0").rate());
+        if (chart != null) {
+            writeAtomically(output.resolve(CHART_FILE), chart);
+        }
+        String markdown = render(rows, header, loadBefore, loadAfter, chart != null);
         Path report = output.resolve("report.md");
-        Path temporary = output.resolve("report.md.tmp");
-        Files.writeString(temporary, markdown, StandardCharsets.UTF_8);
-        Files.move(temporary, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        writeAtomically(report, markdown);
         System.out.println(markdown);
         System.out.println("Report written to " + report.toAbsolutePath());
+    }
+
+    /** Writes a temporary file and renames it, so that a reader never sees half a report. */
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temporary, text, StandardCharsets.UTF_8);
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static Map<String, String> parse(String[] args) {
@@ -100,7 +113,8 @@ public final class BenchReport {
                double rate, double error, String unit, double millisPerOp) {
     }
 
-    static String render(Collection<RunResult> results, String settings, String loadBefore, String loadAfter) {
+    /** JMH's results as rows, in the units of {@link Workloads}. */
+    static List<Row> rows(Collection<RunResult> results) {
         List<Row> rows = new ArrayList<>();
         for (RunResult result : results) {
             String label = result.getParams().getBenchmark();
@@ -124,6 +138,14 @@ public final class BenchReport {
             rows.add(new Row(simpleClass, implementation, operation, params, work.rate(score),
                     work.rate(error), work.unit(), 1000 / score));
         }
+        return rows;
+    }
+
+    /**
+     * The Markdown report of {@code rows}; {@code withChart} links the chart written beside it as
+     * {@value #CHART_FILE}.
+     */
+    static String render(List<Row> rows, String settings, String loadBefore, String loadAfter, boolean withChart) {
         Row peakOne = peak(rows, "1");
         Row peakAll = peak(rows, "0");
 
@@ -144,6 +166,9 @@ public final class BenchReport {
                 + " those two its speed-up is given at `threads = 1` only.\n\n");
         out.append(String.format(Locale.ROOT, "FMA peak: %.1f ± %s GFLOP/s on 1 thread, %.1f ± %s GFLOP/s on all threads.%n%n",
                 peakOne.rate(), error(peakOne), peakAll.rate(), error(peakAll)));
+        if (withChart) {
+            out.append("![The GFLOP/s rows as % of the FMA peak](" + CHART_FILE + ")\n\n");
+        }
 
         Map<String, List<Row>> byClass = new LinkedHashMap<>();
         for (Row row : rows) {
