@@ -79,11 +79,16 @@ def summary(out):
     scores = defaultdict(dict)
     for path in result_files(out):
         variant, round_number = os.path.basename(path)[:-len(".json")].split("-")
-        with open(path) as f:
-            for result in json.load(f):
-                params = ",".join(f"{k}={v}" for k, v in sorted(result.get("params", {}).items()))
-                key = result["benchmark"].rsplit(".", 2)[-2] + "." + result["benchmark"].rsplit(".", 1)[-1]
-                scores[(key, params)][(variant, int(round_number))] = result["primaryMetric"]["score"]
+        try:
+            with open(path) as f:
+                results = json.load(f)
+        except json.JSONDecodeError:
+            print(f"{os.path.basename(path)}: no results yet (a run in progress, or one that failed)")
+            continue
+        for result in results:
+            params = ",".join(f"{k}={v}" for k, v in sorted(result.get("params", {}).items()))
+            key = result["benchmark"].rsplit(".", 2)[-2] + "." + result["benchmark"].rsplit(".", 1)[-1]
+            scores[(key, params)][(variant, int(round_number))] = result["primaryMetric"]["score"]
     if not scores:
         sys.exit(f"no JMH results in {out}")
     for (key, params), by_run in scores.items():
