@@ -47,8 +47,8 @@ final class BenchChart {
             group.sort(Comparator.comparingInt(row -> implementationOrder(row.implementation())));
         }
         double scale = 100;
-        for (BenchReport.Row row : rows) {
-            if (cases.containsKey(label(row))) {
+        for (List<BenchReport.Row> group : cases.values()) {
+            for (BenchReport.Row row : group) {
                 scale = Math.max(scale, percentOfPeak(row, peakOne, peakAll));
             }
         }

@@ -18,8 +18,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The MNIST network's max pooling (2x2, stride 2, VALID on 100x14x14x64), forward and forward +
- * backward, beside the library's scalar reference ({@link ScalarReference}). The forward pass is rated in bytes of input read per second; the
- * forward + backward passes by their time per call.
+ * backward, beside the library's scalar reference ({@link ScalarReference}). The forward pass is
+ * rated in bytes of input read per second, the forward + backward passes by their time per call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

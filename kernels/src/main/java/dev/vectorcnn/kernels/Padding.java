@@ -72,7 +72,8 @@ public enum Padding {
             checkAxis(in, k, s);
             return 0;
         }
-        return (int) (padTotal(in, k, s) - padTotal(in, k, s) / 2);
+        long padTotal = padTotal(in, k, s);
+        return (int) (padTotal - padTotal / 2);
     }
 
     /** {@code max((out - 1) * s + k - in, 0)}: below {@code k}, since the windows start inside the input. */
