@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.SortedSet;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -147,6 +149,10 @@ public final class MnistExample implements Callable<Integer> {
         }
         try {
             OutputDirectory.prepare(output);
+            String note = laterCheckpointsNote(resumePoint == null ? 0 : resumePoint.epoch());
+            if (note != null) {
+                out.println(note);
+            }
         } catch (IOException e) {
             return fail("--output: " + e.getMessage());
         }
@@ -263,6 +269,46 @@ public final class MnistExample implements Callable<Integer> {
         return null;
     }
 
+    /**
+     * A line warning that {@code output} holds checkpoints of epochs after {@code epochsDone}, which an earlier
+     * run wrote: this run replaces those up to {@code --epochs} and leaves the rest, which then sit beside its
+     * own without being its; {@code null} when there are none.
+     */
+    private String laterCheckpointsNote(int epochsDone) throws IOException {
+        SortedSet<Integer> later = CheckpointFiles.epochsIn(output).tailSet(epochsDone + 1);
+        if (later.isEmpty()) {
+            return null;
+        }
+        SortedSet<Integer> replaced = later.headSet(epochs + 1);
+        SortedSet<Integer> kept = later.tailSet(epochs + 1);
+        String note = "Note: " + output + " holds checkpoints of epochs " + ranges(later) + " from an earlier run; ";
+        if (kept.isEmpty()) {
+            return note + "this run replaces them as it reaches them.";
+        }
+        return note + (replaced.isEmpty() ? "" : "this run replaces " + ranges(replaced) + " as it reaches them and ")
+                + "leaves " + ranges(kept) + ", which are not this run's.";
+    }
+
+    /** E.g. {@code 3-5, 8, 10-11} for {@code [3, 4, 5, 8, 10, 11]}. */
+    private static String ranges(SortedSet<Integer> numbers) {
+        StringJoiner text = new StringJoiner(", ");
+        Integer first = null;
+        int last = 0;
+        for (int n : numbers) {
+            if (first != null && n == last + 1) {
+                last = n;
+                continue;
+            }
+            if (first != null) {
+                text.add(first == last ? Integer.toString(first) : first + "-" + last);
+            }
+            first = n;
+            last = n;
+        }
+        text.add(first == last ? Integer.toString(first) : first + "-" + last);
+        return text.toString();
+    }
+
     /** The text given for {@code option} on the command line, or {@code null} when it was not given. */
     private String typed(String option) {
         OptionSpec matched = spec.commandLine().getParseResult().matchedOption(option);
@@ -329,9 +375,8 @@ public final class MnistExample implements Callable<Integer> {
                 metrics.add(new EpochMetrics(epoch.epoch(), epoch.loss(), epoch.accuracy(), test.accuracy(),
                         epoch.seconds(), epoch.examplesPerSecond()));
                 try {
-                    Checkpoint.save(output.resolve(String.format(Locale.ROOT, "mnist-epoch-%02d.safetensors",
-                            epoch.epoch())), model, optimizer, ResumePoint.metadata(batchSize, seed,
-                            learningRate, metrics));
+                    Checkpoint.save(CheckpointFiles.of(output, epoch.epoch()), model, optimizer,
+                            ResumePoint.metadata(batchSize, seed, learningRate, metrics));
                     TrainingChart.writePng(metrics, output.resolve("training.png"));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -269,4 +269,30 @@ class MnistExampleRunTest {
                 + "40 images in batches of 10 make 4: it was trained on other data");
         assertFalse(Files.exists(dir.resolve("other").resolve("mnist-epoch-02.safetensors")));
     }
+
+    /** Files of a longer earlier run in the output directory are named, so that nobody takes them for this run's. */
+    @Test
+    void checkpoints_of_later_epochs_from_an_earlier_run_are_pointed_out() throws IOException {
+        MnistDataset data = tinyDataset(30, 10);
+        Path output = dir.resolve("out");
+        assertEquals(0, run(data, "--epochs", "4", "--batch-size", "10", "--output", output.toString()), err());
+        assertFalse(out().contains("Note:"), out());
+        Files.delete(output.resolve("mnist-epoch-03.safetensors"));
+
+        out.reset();
+        assertEquals(0, run(data, "--epochs", "2", "--batch-size", "10", "--output", output.toString()), err());
+        assertTrue(out().contains("Note: " + output + " holds checkpoints of epochs 1-2, 4 from an earlier run; this "
+                + "run replaces 1-2 as it reaches them and leaves 4, which are not this run's."), out());
+
+        out.reset();
+        Path afterOne = output.resolve("mnist-epoch-01.safetensors");
+        assertEquals(0, run(data, "--epochs", "4", "--resume", afterOne.toString()), err());
+        assertTrue(out().contains("Note: " + output + " holds checkpoints of epochs 2, 4 from an earlier run; this "
+                + "run replaces them as it reaches them."), out());
+
+        out.reset();
+        assertEquals(0, run(data, "--epochs", "5", "--resume", output.resolve("mnist-epoch-04.safetensors").toString()),
+                err());
+        assertFalse(out().contains("Note:"), out());
+    }
 }
