@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SortedSet;
 import java.util.StringJoiner;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -271,22 +272,23 @@ public final class MnistExample implements Callable<Integer> {
 
     /**
      * A line warning that {@code output} holds checkpoints of epochs after {@code epochsDone}, which an earlier
-     * run wrote: this run replaces those up to {@code --epochs} and leaves the rest, which then sit beside its
-     * own without being its; {@code null} when there are none.
+     * run wrote: this run replaces those up to {@code --epochs} and does not touch the rest, which then sit
+     * beside its own without being its; {@code null} when there are none.
      */
     private String laterCheckpointsNote(int epochsDone) throws IOException {
         SortedSet<Integer> later = CheckpointFiles.epochsIn(output).tailSet(epochsDone + 1);
         if (later.isEmpty()) {
             return null;
         }
-        SortedSet<Integer> replaced = later.headSet(epochs + 1);
-        SortedSet<Integer> kept = later.tailSet(epochs + 1);
-        String note = "Note: " + output + " holds checkpoints of epochs " + ranges(later) + " from an earlier run; ";
+        SortedSet<Integer> replaced = new TreeSet<>(later.stream().filter(epoch -> epoch <= epochs).toList());
+        SortedSet<Integer> kept = new TreeSet<>(later.stream().filter(epoch -> epoch > epochs).toList());
+        String note = "Note: " + output + " holds checkpoints of " + (later.size() == 1 ? "epoch " : "epochs ") + ranges(later) + " from an earlier run; "
+                + "this run ";
         if (kept.isEmpty()) {
-            return note + "this run replaces them as it reaches them.";
+            return note + "replaces them as it reaches them.";
         }
-        return note + (replaced.isEmpty() ? "" : "this run replaces " + ranges(replaced) + " as it reaches them and ")
-                + "leaves " + ranges(kept) + ", which are not this run's.";
+        return note + (replaced.isEmpty() ? "" : "replaces " + ranges(replaced) + " as it reaches them and ")
+                + "does not touch " + ranges(kept) + ".";
     }
 
     /** E.g. {@code 3-5, 8, 10-11} for {@code [3, 4, 5, 8, 10, 11]}. */

@@ -282,12 +282,18 @@ class MnistExampleRunTest {
         out.reset();
         assertEquals(0, run(data, "--epochs", "2", "--batch-size", "10", "--output", output.toString()), err());
         assertTrue(out().contains("Note: " + output + " holds checkpoints of epochs 1-2, 4 from an earlier run; this "
-                + "run replaces 1-2 as it reaches them and leaves 4, which are not this run's."), out());
+                + "run replaces 1-2 as it reaches them and does not touch 4."), out());
+
+        out.reset();
+        assertEquals(0, run(data, "--epochs", "3", "--resume", output.resolve("mnist-epoch-02.safetensors").toString()),
+                err());
+        assertTrue(out().contains("Note: " + output + " holds checkpoints of epoch 4 from an earlier run; this run "
+                + "does not touch 4."), out());
 
         out.reset();
         Path afterOne = output.resolve("mnist-epoch-01.safetensors");
         assertEquals(0, run(data, "--epochs", "4", "--resume", afterOne.toString()), err());
-        assertTrue(out().contains("Note: " + output + " holds checkpoints of epochs 2, 4 from an earlier run; this "
+        assertTrue(out().contains("Note: " + output + " holds checkpoints of epochs 2-4 from an earlier run; this "
                 + "run replaces them as it reaches them."), out());
 
         out.reset();
