@@ -60,6 +60,12 @@ final class VectorMaxPool2d {
     }
 
     static void backward(Pool2dShape s, byte[] argmax, float[] outputGrad, float[] inputGrad) {
+        if (SPECIES.loopBound(s.channels()) == 0) {
+            // No full vector of channels: the reference's fill-then-scatter beats the window walk (1.6x on one
+            // channel), and gives the same bits.
+            ScalarMaxPool2d.backward(s, argmax, outputGrad, inputGrad);
+            return;
+        }
         PoolBackward.run(s, inputGrad, (first, end, accumulate) ->
                 backwardRows(s, argmax, outputGrad, inputGrad, first, end, accumulate));
     }
@@ -193,15 +199,21 @@ final class VectorMaxPool2d {
                             w.firstCell, windowWidth, inputGrad, accumulate);
                 }
                 for (; c < channels; c++) {
-                    int winner = Byte.toUnsignedInt(argmax[o + c]);
-                    for (int i = 0; i < rows; i++) {
-                        for (int j = 0, cell = first + c + i * rowStride; j < cols; j++, cell += channels) {
-                            if (w.firstCell + i * windowWidth + j == winner) {
-                                inputGrad[cell] = (accumulate ? inputGrad[cell] : 0f) + outputGrad[o + c];
-                            } else if (!accumulate) {
+                    // Zero the window, then add at the winner, as ScalarMaxPool2d does: a compare and branch
+                    // per cell ran 3x slower than the scalar reference on one channel.
+                    if (!accumulate) {
+                        for (int i = 0; i < rows; i++) {
+                            for (int j = 0, cell = first + c + i * rowStride; j < cols; j++, cell += channels) {
                                 inputGrad[cell] = 0f;
                             }
                         }
+                    }
+                    // The winner's place among the window's real cells; a cell outside them gets nothing.
+                    int fromFirst = Byte.toUnsignedInt(argmax[o + c]) - w.firstCell;
+                    int i = Math.floorDiv(fromFirst, windowWidth);
+                    int j = Math.floorMod(fromFirst, windowWidth);
+                    if (i >= 0 && i < rows && j < cols) {
+                        inputGrad[first + c + i * rowStride + j * channels] += outputGrad[o + c];
                     }
                 }
             }
