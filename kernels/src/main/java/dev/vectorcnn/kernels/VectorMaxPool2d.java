@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Max pooling on the Vector API: each window is reduced one vector of channels at a time (NHWC keeps
  * the channels of a pixel contiguous), with the channels past the last full vector done by
  * {@link ScalarMaxPool2d#argmax}. Arguments are trusted (checked by {@link MaxPool2d}); results are
- * bitwise those of {@link ScalarMaxPool2d}.
+ * bitwise those of {@link ScalarMaxPool2d}, which also takes the backward from argmax bytes of a layer
+ * with fewer channels than a vector (when there are at least as many images as threads).
  *
  * <p>Backward comes in two forms. From the input, it recomputes each window's maximum (TensorFlow's
  * MaxPoolGrad also recomputes): no buffer between the passes, but a second read of the whole input.
@@ -60,9 +61,9 @@ final class VectorMaxPool2d {
     }
 
     static void backward(Pool2dShape s, byte[] argmax, float[] outputGrad, float[] inputGrad) {
-        if (SPECIES.loopBound(s.channels()) == 0) {
-            // No full vector of channels: the reference's fill-then-scatter beats the window walk (1.6x on one
-            // channel), and gives the same bits.
+        if (SPECIES.loopBound(s.channels()) == 0 && s.batch() >= KernelThreads.threads()) {
+            // No full vector of channels: the reference's fill-then-scatter gives the same bits and beat the
+            // window walk 1.6x on one channel. It splits the work by image, so it needs an image per thread.
             ScalarMaxPool2d.backward(s, argmax, outputGrad, inputGrad);
             return;
         }
@@ -199,8 +200,8 @@ final class VectorMaxPool2d {
                             w.firstCell, windowWidth, inputGrad, accumulate);
                 }
                 for (; c < channels; c++) {
-                    // Zero the window, then add at the winner, as ScalarMaxPool2d does: a compare and branch
-                    // per cell ran 3x slower than the scalar reference on one channel.
+                    // Zero the window, then add at the winner: a compare and branch per cell ran 1.7x slower
+                    // (on one channel, before such calls went to the reference when they can).
                     if (!accumulate) {
                         for (int i = 0; i < rows; i++) {
                             for (int j = 0, cell = first + c + i * rowStride; j < cols; j++, cell += channels) {
@@ -208,7 +209,8 @@ final class VectorMaxPool2d {
                             }
                         }
                     }
-                    // The winner's place among the window's real cells; a cell outside them gets nothing.
+                    // The winner's place among the window's real cells; a cell outside them gets nothing. Floor
+                    // division, because a byte may name a padded cell before the first real one.
                     int fromFirst = Byte.toUnsignedInt(argmax[o + c]) - w.firstCell;
                     int i = Math.floorDiv(fromFirst, windowWidth);
                     int j = Math.floorMod(fromFirst, windowWidth);

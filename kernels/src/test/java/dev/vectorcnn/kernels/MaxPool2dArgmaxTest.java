@@ -85,6 +85,29 @@ class MaxPool2dArgmaxTest {
     }
 
     @Test
+    void bytes_naming_padding_before_a_windows_first_real_cell_add_nothing_in_the_channel_tail() {
+        // SAME on 5x5 with 3x3 windows pads the top and left, so an edge window's first real cell is not
+        // its cell 0 and a byte can name a padded cell before it. Channel counts leave a tail past the last
+        // full vector at 128, 256 and 512 bits (5 and fewer than a vector go to the reference whole).
+        SplittableRandom random = new SplittableRandom(31);
+        for (int channels : new int[] {5, 15, 17, 33}) {
+            for (int stride : new int[] {1, 3}) {
+                Pool2dShape s = new Pool2dShape(2, 5, 5, channels, 3, 3, stride, stride, Padding.SAME);
+                float[] dy = TestArrays.uniform(random, s.outputLength());
+                for (int winner = 0; winner < 12; winner++) {
+                    byte[] argmax = new byte[s.outputLength()];
+                    Arrays.fill(argmax, (byte) winner);
+                    float[] dx = TestArrays.filled(s.inputLength(), Float.NaN);
+                    float[] expected = TestArrays.filled(s.inputLength(), Float.NaN);
+                    MaxPool2d.backward(s, argmax, dy, dx);
+                    ScalarMaxPool2d.backward(s, argmax, dy, expected);
+                    TestArrays.assertBitwise(expected, dx, dx.length, "winner " + winner + " " + s);
+                }
+            }
+        }
+    }
+
+    @Test
     void a_byte_that_names_no_real_cell_adds_nothing() {
         // 3x3 windows, stride 2, SAME on 4x4: the last row and column of windows hang over the padding.
         Pool2dShape s = new Pool2dShape(1, 4, 4, 19, 3, 3, 2, 2, Padding.SAME);
