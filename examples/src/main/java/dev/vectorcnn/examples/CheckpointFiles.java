@@ -1,6 +1,7 @@
 package dev.vectorcnn.examples;
 
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import java.util.regex.Pattern;
 /** The names of the trainer's per-epoch checkpoints, {@code mnist-epoch-NN.safetensors} (epochs from 1). */
 final class CheckpointFiles {
 
-    private static final Pattern NAME = Pattern.compile("mnist-epoch-(\\d{2,9})\\.safetensors");
+    /** Exactly the names {@link #of} gives: two digits at least, no other leading zero. */
+    private static final Pattern NAME = Pattern.compile("mnist-epoch-(0[1-9]|[1-9][0-9]{1,8})\\.safetensors");
 
     private CheckpointFiles() {
     }
@@ -24,14 +26,13 @@ final class CheckpointFiles {
     }
 
     /**
-     * The epochs of the checkpoint files in {@code directory}, by name alone (what a file holds is not
-     * read); empty when the directory does not exist.
+     * The epochs of the regular files in {@code directory} named as {@link #of} names them (what a file
+     * holds is not read).
+     *
+     * @throws IOException if the directory cannot be listed
      */
     static SortedSet<Integer> epochsIn(Path directory) throws IOException {
         SortedSet<Integer> epochs = new TreeSet<>();
-        if (!Files.isDirectory(directory)) {
-            return epochs;
-        }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path file : files) {
                 Matcher name = NAME.matcher(file.getFileName().toString());
@@ -39,6 +40,8 @@ final class CheckpointFiles {
                     epochs.add(Integer.parseInt(name.group(1)));
                 }
             }
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
         }
         return epochs;
     }

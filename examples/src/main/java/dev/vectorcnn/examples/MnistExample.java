@@ -150,12 +150,12 @@ public final class MnistExample implements Callable<Integer> {
         }
         try {
             OutputDirectory.prepare(output);
-            String note = laterCheckpointsNote(resumePoint == null ? 0 : resumePoint.epoch());
-            if (note != null) {
-                out.println(note);
-            }
         } catch (IOException e) {
             return fail("--output: " + e.getMessage());
+        }
+        String note = earlierCheckpointsNote(resumePoint);
+        if (note != null) {
+            out.println(note);
         }
         try {
             if (threads != null) {
@@ -271,27 +271,45 @@ public final class MnistExample implements Callable<Integer> {
     }
 
     /**
-     * A line warning that {@code output} holds checkpoints of epochs after {@code epochsDone}, which an earlier
-     * run wrote: this run replaces those up to {@code --epochs} and does not touch the rest, which then sit
-     * beside its own without being its; {@code null} when there are none.
+     * A line warning that {@code output} holds checkpoints this run did not write: of the epochs after the
+     * one it resumes from, or of any epoch when it starts afresh or writes into another directory than its
+     * checkpoint's. It replaces those from the epoch it starts with up to {@code --epochs} as it gets there and
+     * does not touch the rest, which then sit beside its own without being its. {@code null} when there are none.
      */
-    private String laterCheckpointsNote(int epochsDone) throws IOException {
-        SortedSet<Integer> later = CheckpointFiles.epochsIn(output).tailSet(epochsDone + 1);
-        if (later.isEmpty()) {
+    private String earlierCheckpointsNote(ResumePoint resumePoint) {
+        Path directory = output.toAbsolutePath().normalize();
+        boolean ownDirectory = resumePoint != null
+                && directory.equals(resumePoint.file().toAbsolutePath().normalize().getParent());
+        SortedSet<Integer> others;
+        try {
+            others = CheckpointFiles.epochsIn(output).tailSet(ownDirectory ? resumePoint.epoch() + 1 : 0);
+        } catch (IOException e) {
+            // The run can still write there (OutputDirectory checked that); it just cannot look first.
+            return "Note: cannot list " + directory + " (" + ErrorText.describe(e)
+                    + "), so checkpoints of an earlier run there are not pointed out";
+        }
+        if (others.isEmpty()) {
             return null;
         }
-        SortedSet<Integer> replaced = new TreeSet<>(later.stream().filter(epoch -> epoch <= epochs).toList());
-        SortedSet<Integer> kept = new TreeSet<>(later.stream().filter(epoch -> epoch > epochs).toList());
-        String note = "Note: " + output + " holds checkpoints of " + (later.size() == 1 ? "epoch " : "epochs ") + ranges(later) + " from an earlier run; "
-                + "this run ";
+        int done = resumePoint == null ? 0 : resumePoint.epoch();
+        SortedSet<Integer> replaced = new TreeSet<>(others.stream().filter(e -> e > done && e <= epochs).toList());
+        SortedSet<Integer> kept = new TreeSet<>(others);
+        kept.removeAll(replaced);
+        String note = "Note: " + directory + " holds " + (others.size() == 1 ? "a checkpoint" : "checkpoints")
+                + " of an earlier run, " + epochList(others) + "; this run ";
         if (kept.isEmpty()) {
-            return note + "replaces them as it reaches them.";
+            return note + (others.size() == 1 ? "replaces it" : "replaces them") + " when it gets there.";
         }
-        return note + (replaced.isEmpty() ? "" : "replaces " + ranges(replaced) + " as it reaches them and ")
-                + "does not touch " + ranges(kept) + ".";
+        return note + (replaced.isEmpty() ? "" : "replaces " + epochList(replaced) + " when it gets there and ")
+                + "does not touch " + epochList(kept) + ".";
     }
 
-    /** E.g. {@code 3-5, 8, 10-11} for {@code [3, 4, 5, 8, 10, 11]}. */
+    /** E.g. {@code epoch 4} or {@code epochs 3-5, 8, 10-11}, for a set that is not empty. */
+    private static String epochList(SortedSet<Integer> numbers) {
+        return (numbers.size() == 1 ? "epoch " : "epochs ") + ranges(numbers);
+    }
+
+    /** E.g. {@code 3-5, 8, 10-11} for {@code [3, 4, 5, 8, 10, 11]}; {@code numbers} is not empty. */
     private static String ranges(SortedSet<Integer> numbers) {
         StringJoiner text = new StringJoiner(", ");
         Integer first = null;

@@ -270,31 +270,48 @@ class MnistExampleRunTest {
         assertFalse(Files.exists(dir.resolve("other").resolve("mnist-epoch-02.safetensors")));
     }
 
-    /** Files of a longer earlier run in the output directory are named, so that nobody takes them for this run's. */
+    /** Files of another run in the output directory are named, so that nobody takes them for this run's. */
     @Test
-    void checkpoints_of_later_epochs_from_an_earlier_run_are_pointed_out() throws IOException {
+    void checkpoints_of_an_earlier_run_are_pointed_out_before_training() throws IOException {
         MnistDataset data = tinyDataset(30, 10);
         Path output = dir.resolve("out");
+        String shown = output.toAbsolutePath().normalize().toString();
         assertEquals(0, run(data, "--epochs", "4", "--batch-size", "10", "--output", output.toString()), err());
         assertFalse(out().contains("Note:"), out());
         Files.delete(output.resolve("mnist-epoch-03.safetensors"));
 
         out.reset();
         assertEquals(0, run(data, "--epochs", "2", "--batch-size", "10", "--output", output.toString()), err());
-        assertTrue(out().contains("Note: " + output + " holds checkpoints of epochs 1-2, 4 from an earlier run; this "
-                + "run replaces 1-2 as it reaches them and does not touch 4."), out());
+        String note = "Note: " + shown + " holds checkpoints of an earlier run, epochs 1-2, 4; this run replaces "
+                + "epochs 1-2 when it gets there and does not touch epoch 4.";
+        assertTrue(out().contains(note), out());
+        assertTrue(out().indexOf(note) < out().indexOf("0 Last batch accuracy"), out());
 
+        // Resumed in its checkpoint's directory, the epochs up to the checkpoint's are the run's own.
         out.reset();
         assertEquals(0, run(data, "--epochs", "3", "--resume", output.resolve("mnist-epoch-02.safetensors").toString()),
                 err());
-        assertTrue(out().contains("Note: " + output + " holds checkpoints of epoch 4 from an earlier run; this run "
-                + "does not touch 4."), out());
-
+        assertTrue(out().contains("Note: " + shown + " holds a checkpoint of an earlier run, epoch 4; this run does "
+                + "not touch epoch 4."), out());
         out.reset();
-        Path afterOne = output.resolve("mnist-epoch-01.safetensors");
-        assertEquals(0, run(data, "--epochs", "4", "--resume", afterOne.toString()), err());
-        assertTrue(out().contains("Note: " + output + " holds checkpoints of epochs 2-4 from an earlier run; this "
-                + "run replaces them as it reaches them."), out());
+        assertEquals(0, run(data, "--epochs", "4", "--resume", output.resolve("mnist-epoch-01.safetensors").toString()),
+                err());
+        assertTrue(out().contains("Note: " + shown + " holds checkpoints of an earlier run, epochs 2-4; this run "
+                + "replaces them when it gets there."), out());
+
+        // Written into another directory, every checkpoint there is another run's; names the run would not
+        // write, and a directory with a checkpoint's name, are not checkpoints.
+        Path other = dir.resolve("other");
+        Files.createDirectories(other.resolve("mnist-epoch-06.safetensors"));
+        for (String name : List.of("mnist-epoch-01.safetensors", "mnist-epoch-100.safetensors",
+                "mnist-epoch-007.safetensors", "mnist-epoch-5.safetensors", "notes.txt")) {
+            Files.writeString(other.resolve(name), "not a checkpoint");
+        }
+        out.reset();
+        assertEquals(0, run(data, "--epochs", "5", "--output", other.toString(), "--resume",
+                output.resolve("mnist-epoch-04.safetensors").toString()), err());
+        assertTrue(out().contains("Note: " + other.toAbsolutePath().normalize() + " holds checkpoints of an earlier "
+                + "run, epochs 1, 100; this run does not touch epochs 1, 100."), out());
 
         out.reset();
         assertEquals(0, run(data, "--epochs", "5", "--resume", output.resolve("mnist-epoch-04.safetensors").toString()),
