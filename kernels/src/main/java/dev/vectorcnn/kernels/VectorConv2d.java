@@ -170,9 +170,11 @@ final class VectorConv2d {
         // themselves: copying them into zero-padded rows cost a tenth of MNIST conv2's forward pass.
         boolean inPlace = s.padLeft() == 0 && (fullWidth - 1) * s.strideWidth() + s.filterWidth() <= s.inWidth();
         int sourceRow = inPlace ? s.inWidth() * s.inChannels() : paddedRow;
+        // Sized once per call: patchFloats builds the input gradient's band geometry for its bound.
+        int patchLength = patchFloats(s);
         forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
-            float[] rows = inPlace ? input : scratch.patches(patchFloats(s));
+            float[] rows = inPlace ? input : scratch.patches(patchLength);
             float[] tiles = scratch.tiles(tilesFloats(s));
             int[] firstTaps = scratch.firstTaps(groupRows);
             int[] taps = scratch.taps(groupRows);
@@ -256,10 +258,12 @@ final class VectorConv2d {
         int chunks = ceilDiv(outRows, rowsPerChunk);
         int paddedRow = paddedRowFloats(s);
         boolean inPlace = readsPatchesInPlace(s, tile);
+        // Sized once per call: patchFloats builds the input gradient's band geometry for its bound.
+        int patchLength = patchFloats(s);
         forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
             float[] padded = scratch.paddedInputRows(paddedInputRowsFloats(s));
-            float[] patchColumns = scratch.patches(patchFloats(s));
+            float[] patchColumns = scratch.patches(patchLength);
             int firstRow = chunk * rowsPerChunk;
             int endRow = Math.min(outRows, firstRow + rowsPerChunk);
             int pixels = (endRow - firstRow) * outWidth;
@@ -478,9 +482,11 @@ final class VectorConv2d {
         int outWidth = s.outWidth();
         int segmentLength = s.filterWidth() * s.inChannels();
         int paddedRow = paddedRowFloats(s);
+        // Sized once per call: patchFloats builds the input gradient's band geometry for its bound.
+        int patchLength = patchFloats(s);
         forChunks(isLarge(s), groups, group -> {
             Scratch scratch = SCRATCH.get();
-            float[] patches = scratch.patches(patchFloats(s));
+            float[] patches = scratch.patches(patchLength);
             float[] packedGrad = inPlace ? null : scratch.packed(packedFloats(s));
             int[] offsets = scratch.offsets(blockRows);
             int partial = group * partialLength;
