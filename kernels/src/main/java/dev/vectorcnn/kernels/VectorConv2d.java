@@ -482,6 +482,8 @@ final class VectorConv2d {
         int outWidth = s.outWidth();
         int segmentLength = s.filterWidth() * s.inChannels();
         int paddedRow = paddedRowFloats(s);
+        boolean transposed = gathersFilterGradTransposed(s);
+        boolean direct = readsFilterGradPatchesInPlace(s, tile);
         // Sized once per call: patchFloats builds the input gradient's band geometry for its bound.
         int patchLength = patchFloats(s);
         forChunks(isLarge(s), groups, group -> {
@@ -499,8 +501,6 @@ final class VectorConv2d {
                 if (reluOutput != null) {
                     VectorRelu.backward(reluOutput, outputGrad, outputGrad, first * oc, (first + rows) * oc);
                 }
-                boolean transposed = gathersFilterGradTransposed(s);
-                boolean direct = readsFilterGradPatchesInPlace(s, tile);
                 if (transposed) {
                     float[] padded = scratch.paddedInputRows(paddedInputRowsFloats(s));
                     padBlockRows(s, input, first / outWidth, rows / outWidth, paddedRow, padded, offsets);
@@ -706,17 +706,18 @@ final class VectorConv2d {
      * last K tile, and forward's padded input rows plus the slack a ragged tile of pixels reads.
      */
     private static int patchFloats(Conv2dShape s) {
-        int rows = Math.max(blockRows(s.patchLength()), filterGradBlockRows(s));
+        int filterGradRows = filterGradBlockRows(s);
         boolean transposed = gathersFilterGradTransposed(s);
         boolean direct = readsFilterGradPatchesInPlace(s, MicroKernelTile.forColumns(s.outChannels()));
-        long backward = transposed || direct ? 0 : (long) rows * s.patchLength() + ROW_ALIGN;
+        long backward = transposed || direct ? 0
+                : (long) Math.max(blockRows(s.patchLength()), filterGradRows) * s.patchLength() + ROW_ALIGN;
         // The transposed filter-gradient block: a ragged last tile reads up to ROW_ALIGN rows past K.
-        long backwardTransposed = transposed ? (long) (s.patchLength() + ROW_ALIGN) * filterGradBlockRows(s) : 0;
+        long backwardTransposed = transposed ? (long) (s.patchLength() + ROW_ALIGN) * filterGradRows : 0;
         long forward = (long) forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels())) * s.filterHeight()
                 * paddedRowFloats(s) + (long) ROW_ALIGN * s.strideWidth() * s.inChannels();
         long forwardGathered = (long) forwardRowsPerChunk(s) * s.outWidth() * s.patchLength() + ROW_ALIGN;
         // backwardFilter's padded input rows: at most KH new rows per output row of a block.
-        long backwardFilter = (long) filterGradBlockRows(s) / s.outWidth() * s.filterHeight() * paddedRowFloats(s);
+        long backwardFilter = (long) filterGradRows / s.outWidth() * s.filterHeight() * paddedRowFloats(s);
         long backwardInput = new SubPixelInputGradient(s, MicroKernelTile.forColumns(s.inChannels())).paddedFloats();
         return Checks.product("convolution patch block", Math.max(Math.max(backwardInput, backwardFilter),
                 Math.max(Math.max(backward, backwardTransposed), Math.max(forward, forwardGathered))));

@@ -125,11 +125,7 @@ final class VectorMaxPool2d {
                 }
                 for (; c < channels; c++) {
                     if (!accumulate) {
-                        for (int i = 0; i < rows; i++) {
-                            for (int j = 0, cell = first + c + i * rowStride; j < cols; j++, cell += channels) {
-                                inputGrad[cell] = 0f;
-                            }
-                        }
+                        zeroWindow(inputGrad, first + c, rows, cols, rowStride, channels);
                     }
                     inputGrad[ScalarMaxPool2d.argmax(input, first + c, rows, cols, rowStride, channels)] += outputGrad[o + c];
                 }
@@ -203,11 +199,7 @@ final class VectorMaxPool2d {
                     // Zero the window, then add at the winner: a compare and branch per cell ran 1.7x slower
                     // (on one channel, before such calls went to the reference when they can).
                     if (!accumulate) {
-                        for (int i = 0; i < rows; i++) {
-                            for (int j = 0, cell = first + c + i * rowStride; j < cols; j++, cell += channels) {
-                                inputGrad[cell] = 0f;
-                            }
-                        }
+                        zeroWindow(inputGrad, first + c, rows, cols, rowStride, channels);
                     }
                     // The winner's place among the window's real cells; a cell outside them gets nothing. Floor
                     // division, because a byte may name a padded cell before the first real one.
@@ -218,6 +210,15 @@ final class VectorMaxPool2d {
                         inputGrad[first + c + i * rowStride + j * channels] += outputGrad[o + c];
                     }
                 }
+            }
+        }
+    }
+
+    /** Zeroes one channel of a window's real cells: {@code rows x cols} from {@code first}, as the scans lay them out. */
+    private static void zeroWindow(float[] inputGrad, int first, int rows, int cols, int rowStride, int pixelStride) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0, cell = first + i * rowStride; j < cols; j++, cell += pixelStride) {
+                inputGrad[cell] = 0f;
             }
         }
     }
