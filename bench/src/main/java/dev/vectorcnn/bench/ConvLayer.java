@@ -3,14 +3,23 @@ package dev.vectorcnn.bench;
 import dev.vectorcnn.kernels.Conv2dShape;
 import dev.vectorcnn.kernels.Padding;
 
-/** The convolution layers the benchmarks track: the MNIST network's two and a ResNet-style 3x3 layer. */
+/**
+ * The convolution layers the benchmarks track: the MNIST network's two, a ResNet-style 3x3 layer, and
+ * the tutorial's fixed line filters on two photos.
+ */
 public enum ConvLayer {
     /** MNIST conv1: batch 100, 28x28x1 -> 32, 3x3, stride 1, SAME. */
     MNIST_CONV1(new Conv2dShape(100, 28, 28, 1, 3, 3, 32, 1, 1, Padding.SAME)),
     /** MNIST conv2: batch 100, 28x28x32 -> 64, 3x3, stride 2, SAME. */
     MNIST_CONV2(new Conv2dShape(100, 28, 28, 32, 3, 3, 64, 2, 2, Padding.SAME)),
     /** A 3x3 SAME 56x56x64 -> 64 layer at batch 32. */
-    LAYER_56X56X64(new Conv2dShape(32, 56, 56, 64, 3, 3, 64, 1, 1, Padding.SAME));
+    LAYER_56X56X64(new Conv2dShape(32, 56, 56, 64, 3, 3, 64, 1, 1, Padding.SAME)),
+    /**
+     * The tutorial's photo demo as {@code FilterDemo} runs it: two grayscale 427x640 photos (the
+     * tutorial's size), its vertical and horizontal 7x7 line filters, stride 1, SAME. Two output
+     * channels: the shape of few-output-channel layers.
+     */
+    PHOTO_LINE_FILTERS(new Conv2dShape(2, 427, 640, 1, 7, 7, 2, 1, 1, Padding.SAME));
 
     final Conv2dShape shape;
 

@@ -140,6 +140,106 @@ final class GemmMicroKernel12x2 {
     }
 
     /**
+     * {@link #multiply} with each depth row of B placed by a table: row p at {@code b[bIndex + bRows[p]]}, so
+     * that the kernel reads B where it lies, such as one filter tap's values for a run of adjacent output
+     * pixels in {@link PixelLanesForward}'s planar input rows (which do not start on a cache line).
+     */
+    static void multiplyIndirectB(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, int[] bRows,
+                                  float[] tile, int tileIndex, int tileStride, boolean accumulate) {
+        final int lanes = SPECIES.length();
+        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex) : FloatVector.zero(SPECIES);
+        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c60 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 6 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c61 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 6 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c70 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 7 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c71 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 7 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c80 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 8 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c81 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 8 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c90 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 9 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c91 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 9 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c100 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 10 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c101 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 10 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c110 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 11 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c111 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 11 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        final int a0 = aIndex;
+        final int a1 = aIndex + lda;
+        final int a2 = aIndex + 2 * lda;
+        final int a3 = aIndex + 3 * lda;
+        final int a4 = aIndex + 4 * lda;
+        final int a5 = aIndex + 5 * lda;
+        final int a6 = aIndex + 6 * lda;
+        final int a7 = aIndex + 7 * lda;
+        final int a8 = aIndex + 8 * lda;
+        final int a9 = aIndex + 9 * lda;
+        final int a10 = aIndex + 10 * lda;
+        final int a11 = aIndex + 11 * lda;
+        for (int p = 0; p < kc; p++) {
+            final int bRow = bIndex + bRows[p];
+            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
+            final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
+            FloatVector ar;
+            ar = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01);
+            ar = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11);
+            ar = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21);
+            ar = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31);
+            ar = FloatVector.broadcast(SPECIES, a[a4 + p]);
+            c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41);
+            ar = FloatVector.broadcast(SPECIES, a[a5 + p]);
+            c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51);
+            ar = FloatVector.broadcast(SPECIES, a[a6 + p]);
+            c60 = ar.fma(b0, c60); c61 = ar.fma(b1, c61);
+            ar = FloatVector.broadcast(SPECIES, a[a7 + p]);
+            c70 = ar.fma(b0, c70); c71 = ar.fma(b1, c71);
+            ar = FloatVector.broadcast(SPECIES, a[a8 + p]);
+            c80 = ar.fma(b0, c80); c81 = ar.fma(b1, c81);
+            ar = FloatVector.broadcast(SPECIES, a[a9 + p]);
+            c90 = ar.fma(b0, c90); c91 = ar.fma(b1, c91);
+            ar = FloatVector.broadcast(SPECIES, a[a10 + p]);
+            c100 = ar.fma(b0, c100); c101 = ar.fma(b1, c101);
+            ar = FloatVector.broadcast(SPECIES, a[a11 + p]);
+            c110 = ar.fma(b0, c110); c111 = ar.fma(b1, c111);
+        }
+        c00.intoArray(tile, tileIndex);
+        c01.intoArray(tile, tileIndex + lanes);
+        c10.intoArray(tile, tileIndex + tileStride);
+        c11.intoArray(tile, tileIndex + tileStride + lanes);
+        c20.intoArray(tile, tileIndex + 2 * tileStride);
+        c21.intoArray(tile, tileIndex + 2 * tileStride + lanes);
+        c30.intoArray(tile, tileIndex + 3 * tileStride);
+        c31.intoArray(tile, tileIndex + 3 * tileStride + lanes);
+        c40.intoArray(tile, tileIndex + 4 * tileStride);
+        c41.intoArray(tile, tileIndex + 4 * tileStride + lanes);
+        c50.intoArray(tile, tileIndex + 5 * tileStride);
+        c51.intoArray(tile, tileIndex + 5 * tileStride + lanes);
+        c60.intoArray(tile, tileIndex + 6 * tileStride);
+        c61.intoArray(tile, tileIndex + 6 * tileStride + lanes);
+        c70.intoArray(tile, tileIndex + 7 * tileStride);
+        c71.intoArray(tile, tileIndex + 7 * tileStride + lanes);
+        c80.intoArray(tile, tileIndex + 8 * tileStride);
+        c81.intoArray(tile, tileIndex + 8 * tileStride + lanes);
+        c90.intoArray(tile, tileIndex + 9 * tileStride);
+        c91.intoArray(tile, tileIndex + 9 * tileStride + lanes);
+        c100.intoArray(tile, tileIndex + 10 * tileStride);
+        c101.intoArray(tile, tileIndex + 10 * tileStride + lanes);
+        c110.intoArray(tile, tileIndex + 11 * tileStride);
+        c111.intoArray(tile, tileIndex + 11 * tileStride + lanes);
+    }
+
+    /**
      * {@code C (+)= A[ROWS x kc] x B[kc x COLUMNS]} with every row placed by a table: row {@code r} of A at
      * {@code a[aIndex + aRows[r] + p]}, row {@code r} of C from {@code c[cIndex + cRows[r]]}. The same loop as
      * {@link #multiply}; the tables cost two dozen loads and range checks per call, which measured 11% of

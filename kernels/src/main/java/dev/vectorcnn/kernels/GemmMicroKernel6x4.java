@@ -125,6 +125,90 @@ final class GemmMicroKernel6x4 {
     }
 
     /**
+     * {@link #multiply} with each depth row of B placed by a table: row p at {@code b[bIndex + bRows[p]]}, so
+     * that the kernel reads B where it lies, such as one filter tap's values for a run of adjacent output
+     * pixels in {@link PixelLanesForward}'s planar input rows (which do not start on a cache line).
+     */
+    static void multiplyIndirectB(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, int[] bRows,
+                                  float[] tile, int tileIndex, int tileStride, boolean accumulate) {
+        final int lanes = SPECIES.length();
+        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex) : FloatVector.zero(SPECIES);
+        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c02 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c03 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c12 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c13 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c22 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c23 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c32 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c33 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c42 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c43 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride) : FloatVector.zero(SPECIES);
+        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c52 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c53 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
+        final int a0 = aIndex;
+        final int a1 = aIndex + lda;
+        final int a2 = aIndex + 2 * lda;
+        final int a3 = aIndex + 3 * lda;
+        final int a4 = aIndex + 4 * lda;
+        final int a5 = aIndex + 5 * lda;
+        for (int p = 0; p < kc; p++) {
+            final int bRow = bIndex + bRows[p];
+            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
+            final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
+            final FloatVector b2 = FloatVector.fromArray(SPECIES, b, bRow + 2 * lanes);
+            final FloatVector b3 = FloatVector.fromArray(SPECIES, b, bRow + 3 * lanes);
+            FloatVector ar;
+            ar = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            c00 = ar.fma(b0, c00); c01 = ar.fma(b1, c01); c02 = ar.fma(b2, c02); c03 = ar.fma(b3, c03);
+            ar = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            c10 = ar.fma(b0, c10); c11 = ar.fma(b1, c11); c12 = ar.fma(b2, c12); c13 = ar.fma(b3, c13);
+            ar = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            c20 = ar.fma(b0, c20); c21 = ar.fma(b1, c21); c22 = ar.fma(b2, c22); c23 = ar.fma(b3, c23);
+            ar = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = ar.fma(b0, c30); c31 = ar.fma(b1, c31); c32 = ar.fma(b2, c32); c33 = ar.fma(b3, c33);
+            ar = FloatVector.broadcast(SPECIES, a[a4 + p]);
+            c40 = ar.fma(b0, c40); c41 = ar.fma(b1, c41); c42 = ar.fma(b2, c42); c43 = ar.fma(b3, c43);
+            ar = FloatVector.broadcast(SPECIES, a[a5 + p]);
+            c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51); c52 = ar.fma(b2, c52); c53 = ar.fma(b3, c53);
+        }
+        c00.intoArray(tile, tileIndex);
+        c01.intoArray(tile, tileIndex + lanes);
+        c02.intoArray(tile, tileIndex + 2 * lanes);
+        c03.intoArray(tile, tileIndex + 3 * lanes);
+        c10.intoArray(tile, tileIndex + tileStride);
+        c11.intoArray(tile, tileIndex + tileStride + lanes);
+        c12.intoArray(tile, tileIndex + tileStride + 2 * lanes);
+        c13.intoArray(tile, tileIndex + tileStride + 3 * lanes);
+        c20.intoArray(tile, tileIndex + 2 * tileStride);
+        c21.intoArray(tile, tileIndex + 2 * tileStride + lanes);
+        c22.intoArray(tile, tileIndex + 2 * tileStride + 2 * lanes);
+        c23.intoArray(tile, tileIndex + 2 * tileStride + 3 * lanes);
+        c30.intoArray(tile, tileIndex + 3 * tileStride);
+        c31.intoArray(tile, tileIndex + 3 * tileStride + lanes);
+        c32.intoArray(tile, tileIndex + 3 * tileStride + 2 * lanes);
+        c33.intoArray(tile, tileIndex + 3 * tileStride + 3 * lanes);
+        c40.intoArray(tile, tileIndex + 4 * tileStride);
+        c41.intoArray(tile, tileIndex + 4 * tileStride + lanes);
+        c42.intoArray(tile, tileIndex + 4 * tileStride + 2 * lanes);
+        c43.intoArray(tile, tileIndex + 4 * tileStride + 3 * lanes);
+        c50.intoArray(tile, tileIndex + 5 * tileStride);
+        c51.intoArray(tile, tileIndex + 5 * tileStride + lanes);
+        c52.intoArray(tile, tileIndex + 5 * tileStride + 2 * lanes);
+        c53.intoArray(tile, tileIndex + 5 * tileStride + 3 * lanes);
+    }
+
+    /**
      * {@code C (+)= A[ROWS x kc] x B[kc x COLUMNS]} with every row placed by a table: row {@code r} of A at
      * {@code a[aIndex + aRows[r] + p]}, row {@code r} of C from {@code c[cIndex + cRows[r]]}. The same loop as
      * {@link #multiply}; the tables cost two dozen loads and range checks per call, which measured 11% of

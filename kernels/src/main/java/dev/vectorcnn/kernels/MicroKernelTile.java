@@ -6,7 +6,8 @@ package dev.vectorcnn.kernels;
  * 2*lanes columns, where a 4-vector tile would multiply mostly zero padding, and
  * {@link GemmMicroKernel6x4} (6 rows x 4 vectors) above. The indirect transposed-A variants
  * ({@link ConvTnMicroKernel6x4}, {@link ConvTnMicroKernel12x2}) serve the convolution's filter gradient
- * and its short-row forwards. Two 14-row kernels sit outside this choice and are called by the
+ * and its short-row forwards; {@link #multiplyIndirectB} reads B through a table of row offsets for
+ * {@link PixelLanesForward}. Two 14-row kernels sit outside this choice and are called by the
  * convolution itself: {@link ConvTnMicroKernel14x2} for the one-channel forward, where rows of 14 pixels
  * fit better, and {@link Stride64MicroKernel14x2} for the input gradient of layers with 64 output
  * channels and one panel of input channels, whose rows of A lie a constant 64 floats apart.
@@ -60,6 +61,21 @@ enum MicroKernelTile {
             GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate);
         } else {
             GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate);
+        }
+    }
+
+    /**
+     * {@code tile (+)= A x B}, raw, into a scratch tile of {@link #columns}-float rows, with A rows read in place
+     * and depth row p of B at {@code b[bIndex + bRows[p]]}.
+     */
+    void multiplyIndirectB(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, int[] bRows, float[] tile,
+                           int tileIndex, boolean accumulate) {
+        if (this == SIX_BY_FOUR) {
+            GemmMicroKernel6x4.multiplyIndirectB(kc, a, aIndex, lda, b, bIndex, bRows, tile, tileIndex, columns,
+                    accumulate);
+        } else {
+            GemmMicroKernel12x2.multiplyIndirectB(kc, a, aIndex, lda, b, bIndex, bRows, tile, tileIndex, columns,
+                    accumulate);
         }
     }
 

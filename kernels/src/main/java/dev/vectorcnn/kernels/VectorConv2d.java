@@ -24,7 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       pixels with more than 2*lanes output channels, otherwise 12 or 14 ({@link ConvTnMicroKernel14x2}),
  *       whichever covers a row with less overlap ({@link #inPlaceTileRows}).
  *       Direct reads are what XNNPACK's indirection buffer achieves; here a patch row's filter-row
- *       runs are evenly spaced in the padded rows, so a stride replaces the pointer table.</li>
+ *       runs are evenly spaced in the padded rows, so a stride replaces the pointer table. Layers with
+ *       few output channels, which would leave most of a tile's columns empty, go to
+ *       {@link PixelLanesForward} instead: output pixels in the lanes, channels as the tile's rows.</li>
  *   <li>backwardInput: no col2im. The input pixels are split into the {@code sy*sx} stride parity
  *       classes, each a stride-1 correlation of outputGrad with a sub-filter, computed band by band
  *       from zero-padded copies of outputGrad rows ({@link SubPixelInputGradient}). Work is split by
@@ -125,6 +127,10 @@ final class VectorConv2d {
         if (isPointwise(s)) {
             Gemm.multiply(Transpose.NO, Transpose.NO, m, oc, k, 1f, input, 0, k, filter, 0, oc, 0f, output, 0, oc,
                     new Epilogue(bias, 0, relu));
+            return;
+        }
+        if (PixelLanesForward.fits(s)) {
+            PixelLanesForward.forward(s, input, filter, bias, relu, output, isLarge(s));
             return;
         }
         MicroKernelTile tile = MicroKernelTile.forColumns(oc);
@@ -624,7 +630,8 @@ final class VectorConv2d {
         long own = (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + paddedInputRowsFloats(s)
                 + partialFloats(s) + SCRATCH_TILE_FLOATS + remainderFloats(s) + tilesFloats(s)
                 + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
-                + Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()) + s.patchLength()
+                + Math.max(Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()),
+                        PixelLanesForward.rowsPerChunk(s)) + s.patchLength()
                 + 3L * ROW_ALIGN + Stride64MicroKernel14x2.ROWS;
         if (!isPointwise(s)) {
             return own;
@@ -698,7 +705,9 @@ final class VectorConv2d {
         long backwardInput = (long) panels(s.inChannels(), inputTile) * inputTile.columns * k / s.inChannels() * oc;
         long backwardFilter = (long) panels(oc, MicroKernelTile.forColumns(oc)) * MicroKernelTile.forColumns(oc).columns
                 * filterGradBlockRows(s);
-        return Checks.product("convolution packed operand", Math.max(forward, Math.max(backwardInput, backwardFilter)));
+        long pixelLanes = PixelLanesForward.fits(s) ? PixelLanesForward.packedFloats(s) : 0;
+        return Checks.product("convolution packed operand",
+                Math.max(Math.max(forward, pixelLanes), Math.max(backwardInput, backwardFilter)));
     }
 
     /**
@@ -736,11 +745,13 @@ final class VectorConv2d {
 
     /**
      * The padded input rows of the few-channel paths ({@link #forwardGathered} and the transposed
-     * filter gradient): at most KH per output row of a chunk or block ({@link #padBlockRows}).
+     * filter gradient): at most KH per output row of a chunk or block ({@link #padBlockRows}); or
+     * {@link PixelLanesForward}'s planar rows, whichever is more.
      */
     private static int paddedInputRowsFloats(Conv2dShape s) {
         int outRows = Math.max(forwardRowsPerChunk(s), filterGradBlockRows(s) / s.outWidth());
-        return Checks.product("convolution padded rows", outRows, s.filterHeight(), paddedRowFloats(s));
+        int padded = Checks.product("convolution padded rows", outRows, s.filterHeight(), paddedRowFloats(s));
+        return PixelLanesForward.fits(s) ? Math.max(padded, PixelLanesForward.planarFloats(s)) : padded;
     }
 
     private static int forwardRowsPerChunk(Conv2dShape s) {
@@ -890,7 +901,8 @@ final class VectorConv2d {
         }
     }
 
-    private static void forChunks(boolean parallel, int chunks, IntConsumer body) {
+    /** Runs {@code body} for chunks {@code [0, chunks)}, on the kernel threads when {@code parallel}. */
+    static void forChunks(boolean parallel, int chunks, IntConsumer body) {
         if (parallel) {
             KernelThreads.parallelFor(chunks, body);
         } else {
@@ -900,8 +912,13 @@ final class VectorConv2d {
         }
     }
 
+    /** The calling thread's scratch, shared with {@link PixelLanesForward}. */
+    static Scratch scratch() {
+        return SCRATCH.get();
+    }
+
     /** Grow-only per-thread buffers, so steady-state calls allocate nothing. */
-    private static final class Scratch {
+    static final class Scratch {
         private float[] packed = new float[0];
         private float[] patches = new float[0];
         /** The few-channel paths' zero-padded input rows ({@link #padBlockRows}). */

@@ -160,6 +160,54 @@ class Conv2dTest {
     }
 
     @Test
+    void few_output_channels_put_pixels_in_the_lanes_within_and_across_output_rows() {
+        // Up to 12 output channels (PixelLanesForward at 256 and 512 bits): rows of at least a tile's
+        // pixels (32 or 64 at 512 bits) read the planar input rows in place, a row's last tile
+        // overlapping its neighbour unless the width is whole tiles; narrower rows pack tiles that run
+        // on across output rows and images. Strides up to 3 split the planar rows into phases, and
+        // stride 3 over filters of 1 or 2 rows leaves gaps between the rows a chunk copies.
+        Random random = new Random(13);
+        int[] widths = {5, 14, 31, 32, 33, 63, 64, 65, 100, 128, 130};
+        int inRows = 0;
+        int packed = 0;
+        for (int oc : new int[] {1, 2, 3, 5, 6, 7, 10, 12}) {
+            for (int width : widths) {
+                int strideHeight = 1 + random.nextInt(3);
+                int strideWidth = 1 + random.nextInt(3);
+                int filterHeight = 1 + random.nextInt(7);
+                int filterWidth = 1 + random.nextInt(7);
+                int channels = new int[] {1, 2, 3, 5}[random.nextInt(4)];
+                Conv2dShape s = shape(1 + random.nextInt(3), 1 + random.nextInt(9), width * strideWidth, channels,
+                        filterHeight, filterWidth, oc, strideHeight, strideWidth, Padding.SAME);
+                if (KernelBackend.isVectorized() && PixelLanesForward.fits(s)) {
+                    if (s.outWidth() >= MicroKernelTile.SIX_BY_FOUR.columns) {
+                        inRows++;
+                    } else if (s.outWidth() < MicroKernelTile.TWELVE_BY_TWO.columns) {
+                        packed++;
+                    }
+                }
+                check(s, random.nextBoolean(), random.nextBoolean());
+            }
+        }
+        assertEquals(88, checked);
+        if (KernelBackend.isVectorized() && VectorSpeciesChoice.FLOAT.length() >= 8) {
+            assertTrue(inRows >= 10, inRows + " shapes read their rows in place");
+        }
+        if (KernelBackend.isVectorized() && VectorSpeciesChoice.FLOAT.length() >= 16) {
+            assertTrue(packed >= 10, packed + " shapes packed their tiles");
+        }
+    }
+
+    @Test
+    void the_tutorials_line_filters_on_a_photo_strip() {
+        // FilterDemo's layer on a strip of a photo: 7x7 filters, two output channels, SAME, one and
+        // three input channels, strides 1 and 2 (TrainableConvDemo); VALID trims the rows to 634 pixels.
+        check(shape(2, 12, 640, 1, 7, 7, 2, 1, 1, Padding.SAME), false, false);
+        check(shape(2, 12, 640, 3, 7, 7, 2, 1, 1, Padding.VALID), true, true);
+        check(shape(2, 12, 640, 3, 7, 7, 2, 2, 2, Padding.SAME), true, false);
+    }
+
+    @Test
     void single_input_and_output_channel() {
         check(shape(3, 6, 7, 1, 3, 3, 1, 1, 1, Padding.SAME), true, true);
         check(shape(3, 6, 7, 1, 3, 3, 1, 2, 2, Padding.VALID), false, false);
@@ -357,6 +405,9 @@ class Conv2dTest {
         // Filter rows of 24 floats take the gathered paths, of 48 floats the direct forward path.
         checkThreadCounts(shape(6, 12, 12, 8, 3, 3, 64, 1, 1, Padding.SAME));
         checkThreadCounts(shape(3, 13, 11, 16, 3, 3, 24, 1, 2, Padding.SAME));
+        // Two output channels on 200- and 20-pixel rows: PixelLanesForward's chunks, in place and packed.
+        checkThreadCounts(shape(2, 40, 200, 3, 7, 7, 2, 1, 1, Padding.SAME));
+        checkThreadCounts(shape(40, 20, 20, 3, 5, 5, 3, 1, 1, Padding.SAME));
     }
 
     /**
@@ -444,14 +495,23 @@ class Conv2dTest {
         checkWorkspace(3, 2, 40, 24);
         // 1x1 stride 1: forward and backwardInput are Gemm calls, whose scratch counts too.
         checkWorkspace(1, 1, 40, 24);
+        // Few output channels (PixelLanesForward): packed tiles on 14-pixel rows, planar rows read in place on 90.
+        checkWorkspace(7, 7, 3, 2);
+        checkWorkspace(14, 90, 7, 7, 3, 2);
     }
 
     private void checkWorkspace(int filterHeight, int filterWidth, int channels, int outChannels) throws Exception {
-        Conv2dShape one = shape(1, 14, 14, channels, filterHeight, filterWidth, outChannels, 1, 1, Padding.SAME);
-        Conv2dShape many = shape(9, 14, 14, channels, filterHeight, filterWidth, outChannels, 1, 1, Padding.SAME);
+        checkWorkspace(14, 14, filterHeight, filterWidth, channels, outChannels);
+    }
+
+    private void checkWorkspace(int height, int width, int filterHeight, int filterWidth, int channels,
+                                int outChannels) throws Exception {
+        Conv2dShape one = shape(1, height, width, channels, filterHeight, filterWidth, outChannels, 1, 1, Padding.SAME);
+        Conv2dShape many = shape(9, height, width, channels, filterHeight, filterWidth, outChannels, 1, 1,
+                Padding.SAME);
         assertEquals(Conv2d.workspaceFloats(one), Conv2d.workspaceFloats(many));
         assertEquals(Conv2d.workspaceFloats(one), Conv2d.workspaceFloats(
-                shape(100_000, 14, 14, channels, filterHeight, filterWidth, outChannels, 1, 1, Padding.SAME)));
+                shape(100_000, height, width, channels, filterHeight, filterWidth, outChannels, 1, 1, Padding.SAME)));
         if (!KernelBackend.isVectorized()) {
             assertEquals(0L, Conv2d.workspaceFloats(one));
             return;
