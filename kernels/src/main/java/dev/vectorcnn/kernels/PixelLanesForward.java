@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * channels a 12x2 tile's rows. {@link #fits} says when this path is the faster.
  *
  * <p>Work is split into chunks of whole output rows. A chunk first copies the input rows its windows
- * cover, once each, zero-padded and <em>planar</em> ({@link Planar}): channel by channel, and within a
+ * cover, once each, zero-padded and <em>planar</em> ({@link PlanarRows}): channel by channel, and within a
  * channel the columns of each horizontal stride phase together, so that one filter tap's values for
  * adjacent output pixels are adjacent floats. Then:
  * <ul>
@@ -32,11 +32,7 @@ final class PixelLanesForward {
 
     private static final VectorSpecies<Float> SPECIES = VectorSpeciesChoice.FLOAT;
 
-    /**
-     * Output pixels a chunk aims at. The planar rows are shared by the vertically overlapping windows of
-     * a chunk's output rows, so longer chunks copy each input row fewer times (7x7 filters, stride 1:
-     * 10 rows for 4 output rows against 7 for 1).
-     */
+    /** Output pixels a chunk aims at (see {@link PlanarRows#outputRowsFor}). */
     private static final int CHUNK_PIXELS = 2048;
 
     /** Most packed patch floats one depth piece holds (24 KiB, half of L1), as for the other forwards. */
@@ -92,7 +88,7 @@ final class PixelLanesForward {
         }
         int piece = depthPiece(tile);
         boolean inRows = readsRowsInPlace(s, tile);
-        Planar planar = new Planar(s);
+        PlanarRows planar = new PlanarRows(s, 0);
         VectorConv2d.forChunks(parallel, ceilDiv(outRows, rowsPerChunk), chunk -> {
             VectorConv2d.Scratch scratch = VectorConv2d.scratch();
             float[] rows = scratch.paddedInputRows(planarFloats(s));
@@ -101,7 +97,7 @@ final class PixelLanesForward {
             planar.tapOffsets(taps);
             int firstRow = chunk * rowsPerChunk;
             int endRow = Math.min(outRows, firstRow + rowsPerChunk);
-            planar.copyRows(input, firstRow, endRow - firstRow, rows, rowStarts);
+            planar.copy(input, firstRow, endRow - firstRow, rows, rowStarts);
             if (inRows) {
                 for (int g = 0; g < endRow - firstRow; g++) {
                     int rowOutput = (firstRow + g) * outWidth * oc;
@@ -148,19 +144,14 @@ final class PixelLanesForward {
                 * tile.columns);
     }
 
-    /** Floats of a chunk's planar input rows: at most KH new rows per output row. */
+    /** Floats of a chunk's planar input rows. */
     static int planarFloats(Conv2dShape s) {
-        return Checks.product("convolution planar rows", rowsPerChunk(s), s.filterHeight(), new Planar(s).rowFloats);
+        return new PlanarRows(s, 0).floats(rowsPerChunk(s));
     }
 
-    /**
-     * Output rows per chunk, each with one row start in the offsets table: about {@link #CHUNK_PIXELS}
-     * pixels, fewer where their planar rows would pass {@link VectorConv2d#PATCH_BLOCK_FLOATS}.
-     */
+    /** Output rows per chunk, each with one row start in the offsets table. */
     static int rowsPerChunk(Conv2dShape s) {
-        long floatsPerOutputRow = (long) s.filterHeight() * new Planar(s).rowFloats;
-        long rows = Math.min(ceilDiv(CHUNK_PIXELS, s.outWidth()), VectorConv2d.PATCH_BLOCK_FLOATS / floatsPerOutputRow);
-        return (int) Math.max(1, rows);
+        return new PlanarRows(s, 0).outputRowsFor(CHUNK_PIXELS);
     }
 
     private static MicroKernelTile tile(Conv2dShape s) {
@@ -194,7 +185,8 @@ final class PixelLanesForward {
             int source = rowStarts[row] + x;
             int destination = patchesIndex + pixel - first;
             for (int p = 0; p < kc; p++) {
-                copy(rows, source + taps[depth + p], patches, destination + p * columns, length);
+                PlanarRows.copyContiguous(rows, source + taps[depth + p], patches, destination + p * columns,
+                        length);
             }
             pixel += length;
         }
@@ -230,120 +222,7 @@ final class PixelLanesForward {
         }
     }
 
-    /** Copies with vectors; the ragged end is one masked vector. */
-    private static void copy(float[] src, int srcIndex, float[] dst, int dstIndex, int length) {
-        int lanes = SPECIES.length();
-        int i = 0;
-        for (; i <= length - lanes; i += lanes) {
-            FloatVector.fromArray(SPECIES, src, srcIndex + i).intoArray(dst, dstIndex + i);
-        }
-        if (i < length) {
-            VectorMask<Float> tail = SPECIES.indexInRange(i, length);
-            FloatVector.fromArray(SPECIES, src, srcIndex + i, tail).intoArray(dst, dstIndex + i, tail);
-        }
-    }
-
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
-    }
-
-    /**
-     * The planar row layout of one shape. A row holds {@code C * strideWidth} runs of {@link #phaseLength}
-     * floats: run {@code c * strideWidth + phase} holds channel c at padded columns
-     * {@code x = x' * strideWidth + phase}, padded column x being input column {@code x - padLeft}.
-     * Output pixel ox's tap (kh, kw, c) is then at {@code kh * rowFloats + (c * strideWidth + kw mod
-     * strideWidth) * phaseLength + kw / strideWidth + ox} from its output row's first planar row.
-     */
-    private static final class Planar {
-        private final Conv2dShape s;
-        /** Padded columns every window of an output row covers. */
-        private final int paddedWidth;
-        private final int phaseLength;
-        final int rowFloats;
-
-        Planar(Conv2dShape s) {
-            this.s = s;
-            paddedWidth = (s.outWidth() - 1) * s.strideWidth() + s.filterWidth();
-            phaseLength = ceilDiv(paddedWidth, s.strideWidth());
-            rowFloats = Checks.product("planar input row", s.inChannels(), s.strideWidth(), phaseLength);
-        }
-
-        /** {@code taps[p]}: where patch column p of an output row's first pixel lies past its first planar row. */
-        void tapOffsets(int[] taps) {
-            int channels = s.inChannels();
-            int strideWidth = s.strideWidth();
-            for (int kh = 0, p = 0; kh < s.filterHeight(); kh++) {
-                for (int kw = 0; kw < s.filterWidth(); kw++) {
-                    for (int c = 0; c < channels; c++, p++) {
-                        taps[p] = kh * rowFloats + (c * strideWidth + kw % strideWidth) * phaseLength
-                                + kw / strideWidth;
-                    }
-                }
-            }
-        }
-
-        /**
-         * Copies the input rows the windows of output rows {@code [firstOutRow, firstOutRow + outRows)}
-         * (over {@code N*OH}) cover, each once, zero rows for the top and bottom padding; rows shared by
-         * vertically overlapping windows of one image are stored once, in order, so filter row kh of an
-         * output row lies {@code kh * rowFloats} after its first. Sets {@code rowStarts[g]} to where output
-         * row g's first filter row starts.
-         */
-        void copyRows(float[] input, int firstOutRow, int outRows, float[] rows, int[] rowStarts) {
-            int outHeight = s.outHeight();
-            int filterHeight = s.filterHeight();
-            int image = -1;
-            int firstRow = 0;
-            int endRow = 0;
-            int base = 0;
-            for (int g = 0; g < outRows; g++) {
-                int outRow = firstOutRow + g;
-                int rowImage = outRow / outHeight;
-                int top = (outRow - rowImage * outHeight) * s.strideHeight() - s.padTop();
-                if (rowImage != image || top > endRow) {
-                    // A new image, or a stride above the filter height left a gap: start a fresh run of rows.
-                    base += endRow - firstRow;
-                    image = rowImage;
-                    firstRow = top;
-                    endRow = top;
-                }
-                for (; endRow < top + filterHeight; endRow++) {
-                    copyRow(input, image, endRow, rows, (base + endRow - firstRow) * rowFloats);
-                }
-                rowStarts[g] = (base + top - firstRow) * rowFloats;
-            }
-        }
-
-        private void copyRow(float[] input, int image, int inputRow, float[] rows, int rowIndex) {
-            if (inputRow < 0 || inputRow >= s.inHeight()) {
-                java.util.Arrays.fill(rows, rowIndex, rowIndex + rowFloats, 0f);
-                return;
-            }
-            int channels = s.inChannels();
-            int strideWidth = s.strideWidth();
-            int padLeft = s.padLeft();
-            int rowStart = (image * s.inHeight() + inputRow) * s.inWidth() * channels;
-            // Padded columns below this one hold input; those from padLeft on do too.
-            int endColumn = Math.min(paddedWidth, s.inWidth() + padLeft);
-            for (int phase = 0; phase < strideWidth; phase++) {
-                // Run element i is padded column phase + i * strideWidth.
-                int from = Math.min(phaseLength, Math.max(0, Math.ceilDiv(padLeft - phase, strideWidth)));
-                int to = Math.min(phaseLength, Math.max(from, Math.ceilDiv(endColumn - phase, strideWidth)));
-                int source = rowStart + (phase + from * strideWidth - padLeft) * channels;
-                for (int c = 0; c < channels; c++) {
-                    int run = rowIndex + (c * strideWidth + phase) * phaseLength;
-                    java.util.Arrays.fill(rows, run, run + from, 0f);
-                    if (channels == 1 && strideWidth == 1) {
-                        copy(input, source, rows, run + from, to - from);
-                    } else {
-                        int step = strideWidth * channels;
-                        for (int i = from, at = source + c; i < to; i++, at += step) {
-                            rows[run + i] = input[at];
-                        }
-                    }
-                    java.util.Arrays.fill(rows, run + to, run + phaseLength, 0f);
-                }
-            }
-        }
     }
 }

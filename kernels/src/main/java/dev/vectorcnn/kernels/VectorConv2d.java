@@ -39,7 +39,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       and from gathered patch rows ({@link PatchRows#gather}) when not; the reduction over M is cut into
  *       groups of whole blocks whose bounds depend only on the shape, each group sums into its own
  *       partial, and the partials are added in group order, so the result is bitwise identical for
- *       any thread count.</li>
+ *       any thread count. Layers with few output channels go to {@link PixelLanesFilterGradient}
+ *       instead: output pixels in the lanes, a tile of taps x channels in the registers.</li>
  * </ul>
  * A 1x1 stride-1 convolution has the input itself as its patch matrix, so forward and backwardInput
  * are plain {@link Gemm} calls then.
@@ -470,6 +471,10 @@ final class VectorConv2d {
      */
     static void backwardFilter(Conv2dShape s, float[] input, float[] outputGrad, float[] filterGrad,
                                float[] biasGrad, float[] reluOutput) {
+        if (PixelLanesFilterGradient.fits(s)) {
+            PixelLanesFilterGradient.backward(s, input, outputGrad, filterGrad, biasGrad, reluOutput, isLarge(s));
+            return;
+        }
         int m = s.outputPixels();
         int k = s.patchLength();
         int oc = s.outChannels();
@@ -629,9 +634,11 @@ final class VectorConv2d {
     static long workspaceFloats(Conv2dShape s) {
         long own = (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + paddedInputRowsFloats(s)
                 + partialFloats(s) + SCRATCH_TILE_FLOATS + remainderFloats(s) + tilesFloats(s)
+                + (PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.laneSumsFloats(s) : 0)
                 + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
                 + Math.max(Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()),
-                        PixelLanesForward.rowsPerChunk(s)) + s.patchLength()
+                        Math.max(PixelLanesForward.rowsPerChunk(s), PixelLanesFilterGradient.rowsPerBlock(s)))
+                + s.patchLength() + PixelLanesFilterMicroKernel.TAPS_OF_TWO
                 + 3L * ROW_ALIGN + Stride64MicroKernel14x2.ROWS;
         if (!isPointwise(s)) {
             return own;
@@ -691,7 +698,7 @@ final class VectorConv2d {
         return !gathersFilterGradTransposed(s) && s.filterWidth() * s.inChannels() % tile.rows == 0;
     }
 
-    private static int maxFilterGroups(Conv2dShape s) {
+    static int maxFilterGroups(Conv2dShape s) {
         long partial = (long) s.patchLength() * s.outChannels() + s.outChannels();
         return (int) Math.max(1, Math.min(MAX_FILTER_GROUPS, FILTER_PARTIAL_FLOATS / partial));
     }
@@ -728,6 +735,8 @@ final class VectorConv2d {
         // backwardFilter's padded input rows: at most KH new rows per output row of a block.
         long backwardFilter = (long) filterGradRows / s.outWidth() * s.filterHeight() * paddedRowFloats(s);
         long backwardInput = new SubPixelInputGradient(s, MicroKernelTile.forColumns(s.inChannels())).paddedFloats();
+        long pixelLanesGrad = PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.gradientFloats(s) : 0;
+        backwardFilter = Math.max(backwardFilter, pixelLanesGrad);
         return Checks.product("convolution patch block", Math.max(Math.max(backwardInput, backwardFilter),
                 Math.max(Math.max(backward, backwardTransposed), Math.max(forward, forwardGathered))));
     }
@@ -751,7 +760,9 @@ final class VectorConv2d {
     private static int paddedInputRowsFloats(Conv2dShape s) {
         int outRows = Math.max(forwardRowsPerChunk(s), filterGradBlockRows(s) / s.outWidth());
         int padded = Checks.product("convolution padded rows", outRows, s.filterHeight(), paddedRowFloats(s));
-        return PixelLanesForward.fits(s) ? Math.max(padded, PixelLanesForward.planarFloats(s)) : padded;
+        int forward = PixelLanesForward.fits(s) ? PixelLanesForward.planarFloats(s) : 0;
+        int filterGrad = PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.planarFloats(s) : 0;
+        return Math.max(padded, Math.max(forward, filterGrad));
     }
 
     private static int forwardRowsPerChunk(Conv2dShape s) {
@@ -776,7 +787,7 @@ final class VectorConv2d {
                 Math.max(1, s.outWidth() / tile.rows), TILE_FLOATS);
     }
 
-    private static int partialFloats(Conv2dShape s) {
+    static int partialFloats(Conv2dShape s) {
         return Checks.product("convolution filter-gradient partials", maxFilterGroups(s),
                 (long) s.patchLength() * s.outChannels() + s.outChannels());
     }
@@ -833,7 +844,7 @@ final class VectorConv2d {
      * column at 0: a group's bias-gradient partial goes on with the same running sum block after block,
      * and summing each block from 0 and then adding it would round differently.
      */
-    private static void sumRows(float[] matrix, int first, int rows, int cols, float[] sums, int sumsIndex,
+    static void sumRows(float[] matrix, int first, int rows, int cols, float[] sums, int sumsIndex,
                                 boolean overwrite) {
         int lanes = SPECIES.length();
         int j = 0;
@@ -884,7 +895,7 @@ final class VectorConv2d {
     }
 
     /** {@code result[i] = sum over groups g, in order, of partials[g*stride + offset + i]}. */
-    private static void combine(float[] partials, int groups, int stride, int offset, float[] result, int length) {
+    static void combine(float[] partials, int groups, int stride, int offset, float[] result, int length) {
         System.arraycopy(partials, offset, result, 0, length);
         int lanes = SPECIES.length();
         for (int g = 1; g < groups; g++) {
@@ -924,6 +935,8 @@ final class VectorConv2d {
         /** The few-channel paths' zero-padded input rows ({@link #padBlockRows}). */
         private float[] paddedInputRows = new float[0];
         private float[] partials = new float[0];
+        /** {@link PixelLanesFilterGradient}'s vectors of sums, one per tap and channel slot. */
+        private float[] laneSums = new float[0];
         /** One micro-kernel tile: 24 vectors for both shapes, 28 for {@link ConvTnMicroKernel14x2}. */
         final float[] tile = new float[SCRATCH_TILE_FLOATS];
         /** Output pixels of the forward remainder tile and their gathered patches. */
@@ -1022,6 +1035,13 @@ final class VectorConv2d {
             return offsets;
         }
 
+        float[] laneSums(int length) {
+            if (laneSums.length < length) {
+                laneSums = new float[length];
+            }
+            return laneSums;
+        }
+
         float[] partials(int length) {
             if (partials.length < length) {
                 partials = new float[length];
@@ -1030,7 +1050,8 @@ final class VectorConv2d {
         }
 
         long floats() {
-            return (long) packed.length + patches.length + paddedInputRows.length + partials.length + tile.length
+            return (long) packed.length + patches.length + paddedInputRows.length + partials.length + laneSums.length
+                    + tile.length
                     + remainderPatches.length + tiles.length + firstTaps.length + taps.length + rowStarts.length
                     + offsets.length + tapOffsets.length + remainderPixels.length + aRows.length + inputStarts.length
                     + fixedStrideRows.length;

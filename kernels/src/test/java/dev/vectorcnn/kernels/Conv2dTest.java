@@ -164,12 +164,15 @@ class Conv2dTest {
         // Up to 12 output channels (PixelLanesForward at 256 and 512 bits): rows of at least a tile's
         // pixels (32 or 64 at 512 bits) read the planar input rows in place, a row's last tile
         // overlapping its neighbour unless the width is whole tiles; narrower rows pack tiles that run
-        // on across output rows and images. Strides up to 3 split the planar rows into phases, and
-        // stride 3 over filters of 1 or 2 rows leaves gaps between the rows a chunk copies.
+        // on across output rows and images. Up to 6 channels at 512 bits, 2 below, the filter gradient
+        // puts pixels in the lanes too (PixelLanesFilterGradient), rows of 5 pixels excepted. Strides up
+        // to 3 split the planar rows into phases, and stride 3 over filters of 1 or 2 rows leaves gaps
+        // between the rows a chunk copies.
         Random random = new Random(13);
         int[] widths = {5, 14, 31, 32, 33, 63, 64, 65, 100, 128, 130};
         int inRows = 0;
         int packed = 0;
+        int filterGradients = 0;
         for (int oc : new int[] {1, 2, 3, 5, 6, 7, 10, 12}) {
             for (int width : widths) {
                 int strideHeight = 1 + random.nextInt(3);
@@ -186,6 +189,9 @@ class Conv2dTest {
                         packed++;
                     }
                 }
+                if (KernelBackend.isVectorized() && PixelLanesFilterGradient.fits(s)) {
+                    filterGradients++;
+                }
                 check(s, random.nextBoolean(), random.nextBoolean());
             }
         }
@@ -196,6 +202,79 @@ class Conv2dTest {
         if (KernelBackend.isVectorized() && VectorSpeciesChoice.FLOAT.length() >= 16) {
             assertTrue(packed >= 10, packed + " shapes packed their tiles");
         }
+        if (KernelBackend.isVectorized()) {
+            assertTrue(filterGradients >= 10, filterGradients + " filter gradients put pixels in the lanes");
+        }
+    }
+
+    @Test
+    void an_infinite_input_reaches_exactly_the_outputs_and_filter_taps_whose_windows_hold_it() {
+        // Lanes past an output row's end, a tile's spare rows and the zero padding must multiply nothing
+        // real: an infinity in a row's last column, read by the spare lanes of a vector that starts at the
+        // row's last pixels, must not reach a tap whose windows never hold it. Each call follows, on one
+        // thread, calls on all-NaN data whose rows of 64 pixels fill whole vectors, so NaN left in scratch
+        // must not leak either. Few output channels (the pixel-lane paths: rows of 35, 70, 18 and 19
+        // pixels) and the usual paths.
+        Conv2dShape filler = shape(3, 9, 66, 4, 3, 3, 2, 1, 1, Padding.VALID);
+        int before = KernelThreads.threads();
+        KernelThreads.setThreads(1);
+        try {
+            checkInfiniteInput(filler);
+        } finally {
+            KernelThreads.setThreads(before);
+        }
+    }
+
+    private void checkInfiniteInput(Conv2dShape filler) {
+        Conv2dShape[] shapes = {
+                shape(2, 9, 37, 1, 3, 3, 2, 1, 1, Padding.VALID),
+                shape(2, 9, 70, 3, 7, 7, 2, 1, 1, Padding.SAME),
+                shape(3, 6, 20, 2, 3, 3, 1, 1, 1, Padding.VALID),
+                shape(2, 7, 37, 4, 3, 3, 10, 1, 2, Padding.SAME),
+                shape(2, 8, 13, 16, 3, 3, 64, 2, 2, Padding.SAME),
+        };
+        for (Conv2dShape s : shapes) {
+            float[] input = uniform(random, s.inputLength());
+            float[] filter = uniform(random, s.filterLength());
+            float[] outputGrad = uniform(random, s.outputLength());
+            int row = random.nextInt(s.inHeight());
+            input[((s.inHeight() + row) * s.inWidth() + s.inWidth() - 1) * s.inChannels()] = Float.POSITIVE_INFINITY;
+
+            leaveNaNInScratch(filler);
+            float[] expected = new float[s.outputLength()];
+            float[] actual = new float[s.outputLength()];
+            ScalarConv2d.forward(s, input, filter, null, false, expected);
+            Conv2d.forward(s, input, filter, null, false, actual);
+            assertSameValues(s + " forward", expected, actual);
+
+            leaveNaNInScratch(filler);
+            float[] expectedGrad = new float[s.filterLength()];
+            float[] actualGrad = new float[s.filterLength()];
+            ScalarConv2d.backwardFilter(s, input, outputGrad, expectedGrad, new float[s.outChannels()]);
+            Conv2d.backwardFilter(s, input, outputGrad, actualGrad, new float[s.outChannels()]);
+            assertSameValues(s + " backwardFilter", expectedGrad, actualGrad);
+        }
+    }
+
+    private static void leaveNaNInScratch(Conv2dShape s) {
+        float[] nan = filled(Math.max(s.inputLength(), s.outputLength()), Float.NaN);
+        Conv2d.forward(s, nan, filled(s.filterLength(), Float.NaN), null, false, new float[s.outputLength()]);
+        Conv2d.backwardFilter(s, nan, nan, new float[s.filterLength()], new float[s.outChannels()]);
+    }
+
+    /** NaN where NaN is expected, the same infinity where one is, and finite values within 1e-4 elsewhere. */
+    private static void assertSameValues(String what, float[] expected, float[] actual) {
+        int infinite = 0;
+        for (int i = 0; i < expected.length; i++) {
+            String at = what + " [" + i + "]: expected " + expected[i] + ", got " + actual[i];
+            if (Float.isFinite(expected[i])) {
+                assertTrue(Math.abs(expected[i] - actual[i]) <= 1e-4f * (1 + Math.abs(expected[i])), at);
+            } else {
+                infinite++;
+                assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]), at);
+            }
+        }
+        assertTrue(infinite > 0 && infinite < expected.length, what + ": " + infinite + " non-finite values");
     }
 
     @Test
@@ -397,6 +476,14 @@ class Conv2dTest {
                 assertTrue(Float.isFinite(v), "a stale NaN survived");
             }
         }
+    }
+
+    @Test
+    void filter_gradient_groups_of_several_pixel_lane_blocks_add_their_blocks() {
+        // 40 images of 64x64 pixels into one channel: 20 blocks of 128 output rows (8192 pixels) for 16
+        // groups, so some groups add a second block to their partial.
+        checkFilterGradientExactly(shape(40, 64, 64, 1, 3, 3, 1, 1, 1, Padding.SAME));
+        checkFilterGradientExactly(shape(40, 64, 64, 2, 3, 3, 4, 1, 1, Padding.SAME));
     }
 
     @Test

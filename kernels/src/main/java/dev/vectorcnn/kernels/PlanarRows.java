@@ -1,0 +1,170 @@
+package dev.vectorcnn.kernels;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Input rows of a convolution copied zero-padded and <em>planar</em>, the layout of the paths that put
+ * output pixels in the vector lanes ({@link PixelLanesForward}, {@link PixelLanesFilterGradient}): one
+ * filter tap's values for adjacent output pixels of a row are adjacent floats, so a vector load reads
+ * one tap for a run of pixels.
+ *
+ * <p>A row holds {@code C * strideWidth} runs of {@code phaseLength} floats, each followed by {@code slack}
+ * zeros: run {@code c * strideWidth + phase} holds channel c at padded columns
+ * {@code x = x' * strideWidth + phase}, padded column x being input column {@code x - padLeft}. Output
+ * pixel ox's tap (kh, kw, c) lies {@link #tapOffsets tap offset} + ox floats past its output row's first
+ * planar row. The slack lets a vector that starts at a row's last pixels read zeros past the run's end
+ * instead of the next run, or of a row left by an earlier call.
+ */
+final class PlanarRows {
+
+    private static final VectorSpecies<Float> SPECIES = VectorSpeciesChoice.FLOAT;
+
+    private final Conv2dShape s;
+    /** Padded columns every window of an output row covers. */
+    private final int paddedWidth;
+    private final int phaseLength;
+    private final int runFloats;
+    /** Floats of one planar input row. */
+    final int rowFloats;
+
+    /** The layout for {@code s}, each run followed by {@code slack} zeros. */
+    PlanarRows(Conv2dShape s, int slack) {
+        this.s = s;
+        paddedWidth = (s.outWidth() - 1) * s.strideWidth() + s.filterWidth();
+        phaseLength = ceilDiv(paddedWidth, s.strideWidth());
+        runFloats = Checks.product("planar input run", (long) phaseLength + slack);
+        rowFloats = Checks.product("planar input row", s.inChannels(), s.strideWidth(), runFloats);
+    }
+
+    /**
+     * Output rows for a chunk or block of about {@code pixels} output pixels, fewer where their rows would
+     * pass {@link VectorConv2d#PATCH_BLOCK_FLOATS}, and at least one. The rows are shared by the vertically
+     * overlapping windows of its output rows, so longer ones copy each input row fewer times (7x7
+     * filters, stride 1: 10 rows for 4 output rows against 7 for 1).
+     */
+    int outputRowsFor(int pixels) {
+        long floatsPerOutputRow = (long) s.filterHeight() * rowFloats;
+        long rows = Math.min(ceilDiv(pixels, s.outWidth()), VectorConv2d.PATCH_BLOCK_FLOATS / floatsPerOutputRow);
+        return (int) Math.max(1, rows);
+    }
+
+    /** Floats of the rows {@code outRows} output rows need: at most KH new rows per output row. */
+    int floats(int outRows) {
+        return Checks.product("convolution planar rows", outRows, s.filterHeight(), rowFloats);
+    }
+
+    /** {@code taps[p]}: where patch column p of an output row's first pixel lies past its first planar row. */
+    void tapOffsets(int[] taps) {
+        int channels = s.inChannels();
+        int strideWidth = s.strideWidth();
+        for (int kh = 0, p = 0; kh < s.filterHeight(); kh++) {
+            for (int kw = 0; kw < s.filterWidth(); kw++) {
+                for (int c = 0; c < channels; c++, p++) {
+                    taps[p] = kh * rowFloats + (c * strideWidth + kw % strideWidth) * runFloats + kw / strideWidth;
+                }
+            }
+        }
+    }
+
+    /**
+     * Copies the input rows the windows of output rows {@code [firstOutRow, firstOutRow + outRows)}
+     * (over {@code N*OH}) cover, each once, zero rows for the top and bottom padding; rows shared by
+     * vertically overlapping windows of one image are stored once, in order, so filter row kh of an
+     * output row lies {@code kh * rowFloats} after its first. Sets {@code rowStarts[g]} to where output
+     * row g's first filter row starts. Returns whether every value copied is finite.
+     */
+    boolean copy(float[] input, int firstOutRow, int outRows, float[] rows, int[] rowStarts) {
+        // x * 0 is 0 for every finite x and NaN otherwise, so the probe turns NaN at the first infinity or NaN.
+        float probe = 0f;
+        int outHeight = s.outHeight();
+        int filterHeight = s.filterHeight();
+        int image = -1;
+        int firstRow = 0;
+        int endRow = 0;
+        int base = 0;
+        for (int g = 0; g < outRows; g++) {
+            int outRow = firstOutRow + g;
+            int rowImage = outRow / outHeight;
+            int top = (outRow - rowImage * outHeight) * s.strideHeight() - s.padTop();
+            if (rowImage != image || top > endRow) {
+                // A new image, or a stride above the filter height left a gap: start a fresh run of rows.
+                base += endRow - firstRow;
+                image = rowImage;
+                firstRow = top;
+                endRow = top;
+            }
+            for (; endRow < top + filterHeight; endRow++) {
+                probe += copyRow(input, image, endRow, rows, (base + endRow - firstRow) * rowFloats);
+            }
+            rowStarts[g] = (base + top - firstRow) * rowFloats;
+        }
+        return probe == 0f;
+    }
+
+    /** Copies one row; returns 0 when every value copied is finite, NaN otherwise. */
+    private float copyRow(float[] input, int image, int inputRow, float[] rows, int rowIndex) {
+        if (inputRow < 0 || inputRow >= s.inHeight()) {
+            Arrays.fill(rows, rowIndex, rowIndex + rowFloats, 0f);
+            return 0f;
+        }
+        float probe = 0f;
+        int channels = s.inChannels();
+        int strideWidth = s.strideWidth();
+        int padLeft = s.padLeft();
+        int rowStart = (image * s.inHeight() + inputRow) * s.inWidth() * channels;
+        // Padded columns below this one hold input; those from padLeft on do too.
+        int endColumn = Math.min(paddedWidth, s.inWidth() + padLeft);
+        for (int phase = 0; phase < strideWidth; phase++) {
+            // Run element i is padded column phase + i * strideWidth.
+            int from = Math.min(phaseLength, Math.max(0, Math.ceilDiv(padLeft - phase, strideWidth)));
+            int to = Math.min(phaseLength, Math.max(from, Math.ceilDiv(endColumn - phase, strideWidth)));
+            int source = rowStart + (phase + from * strideWidth - padLeft) * channels;
+            for (int c = 0; c < channels; c++) {
+                int run = rowIndex + (c * strideWidth + phase) * runFloats;
+                Arrays.fill(rows, run, run + from, 0f);
+                if (channels == 1 && strideWidth == 1) {
+                    probe += copyContiguous(input, source, rows, run + from, to - from);
+                } else {
+                    int step = strideWidth * channels;
+                    for (int i = from, at = source + c; i < to; i++, at += step) {
+                        float v = input[at];
+                        rows[run + i] = v;
+                        probe += v * 0f;
+                    }
+                }
+                Arrays.fill(rows, run + to, run + runFloats, 0f);
+            }
+        }
+        return probe;
+    }
+
+    /**
+     * Copies with vectors, the ragged end one masked vector; returns 0 when every value copied is finite,
+     * NaN otherwise.
+     */
+    static float copyContiguous(float[] src, int srcIndex, float[] dst, int dstIndex, int length) {
+        int lanes = SPECIES.length();
+        FloatVector probe = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i <= length - lanes; i += lanes) {
+            FloatVector v = FloatVector.fromArray(SPECIES, src, srcIndex + i);
+            v.intoArray(dst, dstIndex + i);
+            probe = probe.add(v.mul(0f));
+        }
+        if (i < length) {
+            VectorMask<Float> tail = SPECIES.indexInRange(i, length);
+            FloatVector v = FloatVector.fromArray(SPECIES, src, srcIndex + i, tail);
+            v.intoArray(dst, dstIndex + i, tail);
+            probe = probe.add(v.mul(0f));
+        }
+        return probe.reduceLanes(VectorOperators.MAX);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}
