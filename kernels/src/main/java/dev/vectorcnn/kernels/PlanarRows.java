@@ -72,36 +72,15 @@ final class PlanarRows {
 
     /**
      * Copies the input rows the windows of output rows {@code [firstOutRow, firstOutRow + outRows)}
-     * (over {@code N*OH}) cover, each once, zero rows for the top and bottom padding; rows shared by
-     * vertically overlapping windows of one image are stored once, in order, so filter row kh of an
-     * output row lies {@code kh * rowFloats} after its first. Sets {@code rowStarts[g]} to where output
-     * row g's first filter row starts. Returns whether every value copied is finite.
+     * (over {@code N*OH}) cover, each once ({@link WindowRows}), so that filter row kh of an output row lies
+     * {@code kh * rowFloats} after its first, and sets {@code rowStarts[g]} to where output row g's first
+     * filter row starts. Returns whether every value copied is finite.
      */
     boolean copy(float[] input, int firstOutRow, int outRows, float[] rows, int[] rowStarts) {
         // x * 0 is 0 for every finite x and NaN otherwise, so the probe turns NaN at the first infinity or NaN.
-        float probe = 0f;
-        int outHeight = s.outHeight();
-        int filterHeight = s.filterHeight();
-        int image = -1;
-        int firstRow = 0;
-        int endRow = 0;
-        int base = 0;
-        for (int g = 0; g < outRows; g++) {
-            int outRow = firstOutRow + g;
-            int rowImage = outRow / outHeight;
-            int top = (outRow - rowImage * outHeight) * s.strideHeight() - s.padTop();
-            if (rowImage != image || top > endRow) {
-                // A new image, or a stride above the filter height left a gap: start a fresh run of rows.
-                base += endRow - firstRow;
-                image = rowImage;
-                firstRow = top;
-                endRow = top;
-            }
-            for (; endRow < top + filterHeight; endRow++) {
-                probe += copyRow(input, image, endRow, rows, (base + endRow - firstRow) * rowFloats);
-            }
-            rowStarts[g] = (base + top - firstRow) * rowFloats;
-        }
+        float probe = WindowRows.store(s, firstOutRow, outRows, this, input, rows, rowFloats, rowStarts, 1,
+                (planar, source, target, rowFloats, image, inputRow, index) ->
+                        planar.copyRow(source, image, inputRow, target, index));
         return probe == 0f;
     }
 

@@ -568,43 +568,27 @@ final class VectorConv2d {
 
     /**
      * Copies the input rows the windows of output rows {@code [firstOutRow, firstOutRow + outRows)} (over
-     * {@code N*OH}) cover into {@code padded}, zero-padded as {@link PatchRows#padInputRows} does, zero
-     * rows for the top and bottom padding; rows shared by vertically overlapping windows of one image
-     * are stored once, in order, so filter row kh of a window lies {@code kh * paddedRow} floats after
-     * its first. Sets {@code offsets[g*OW + ox]} to where the window of pixel ox of output row g starts.
+     * {@code N*OH}) cover into {@code padded}, zero-padded as {@link PatchRows#padInputRows} does, each once
+     * ({@link WindowRows}), so filter row kh of a window lies {@code kh * paddedRow} floats after its first.
+     * Sets {@code offsets[g*OW + ox]} to where the window of pixel ox of output row g starts.
      * (Gathering whole patch rows instead wrote {@code KH*KW*C} floats per pixel, beyond L1, and cost
      * a fifth of conv2's filter gradient.)
      */
     private static void padBlockRows(Conv2dShape s, float[] input, int firstOutRow, int outRows, int paddedRow,
                                      float[] padded, int[] offsets) {
-        int outHeight = s.outHeight();
         int outWidth = s.outWidth();
-        int filterHeight = s.filterHeight();
         int pixelStep = s.strideWidth() * s.inChannels();
-        int image = -1;
-        int firstRow = 0;
-        int endRow = 0;
-        int base = 0;
+        WindowRows.store(s, firstOutRow, outRows, s, input, padded, paddedRow, offsets, outWidth,
+                (shape, source, target, rowFloats, image, inputRow, index) -> {
+                    if (inputRow < 0 || inputRow >= shape.inHeight()) {
+                        java.util.Arrays.fill(target, index, index + rowFloats, 0f);
+                    } else {
+                        PatchRows.padInputRows(shape, source, image, inputRow, 1, rowFloats, target, index);
+                    }
+                    return 0f;
+                });
         for (int g = 0; g < outRows; g++) {
-            int outRow = firstOutRow + g;
-            int rowImage = outRow / outHeight;
-            int top = (outRow - rowImage * outHeight) * s.strideHeight() - s.padTop();
-            if (rowImage != image || top > endRow) {
-                // A new image, or a stride above the filter height left a gap: start a fresh run of rows.
-                base += endRow - firstRow;
-                image = rowImage;
-                firstRow = top;
-                endRow = top;
-            }
-            for (; endRow < top + filterHeight; endRow++) {
-                int slot = (base + endRow - firstRow) * paddedRow;
-                if (endRow < 0 || endRow >= s.inHeight()) {
-                    java.util.Arrays.fill(padded, slot, slot + paddedRow, 0f);
-                } else {
-                    PatchRows.padInputRows(s, input, image, endRow, 1, paddedRow, padded, slot);
-                }
-            }
-            int start = (base + top - firstRow) * paddedRow;
+            int start = offsets[g * outWidth];
             for (int ox = 0; ox < outWidth; ox++) {
                 offsets[g * outWidth + ox] = start + ox * pixelStep;
             }
