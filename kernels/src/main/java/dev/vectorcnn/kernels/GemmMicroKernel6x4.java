@@ -125,12 +125,13 @@ final class GemmMicroKernel6x4 {
     }
 
     /**
-     * {@link #multiply} with each depth row of B placed by a table: row p at {@code b[bIndex + bRows[p]]}, so
-     * that the kernel reads B where it lies, such as one filter tap's values for a run of adjacent output
-     * pixels in {@link PixelLanesForward}'s planar input rows (which do not start on a cache line).
+     * {@link #multiply} with each depth row of B placed by a table: row p at
+     * {@code b[bIndex + bRows[bRowsIndex + p]]}, so that the kernel reads B where it lies, such as one filter
+     * tap's values for a run of adjacent output pixels in {@link PixelLanesForward}'s planar input rows
+     * (which do not start on a cache line).
      */
     static void multiplyIndirectB(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, int[] bRows,
-                                  float[] tile, int tileIndex, int tileStride, boolean accumulate) {
+                                  int bRowsIndex, float[] tile, int tileIndex, int tileStride, boolean accumulate) {
         final int lanes = SPECIES.length();
         FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex) : FloatVector.zero(SPECIES);
         FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + lanes) : FloatVector.zero(SPECIES);
@@ -163,7 +164,7 @@ final class GemmMicroKernel6x4 {
         final int a4 = aIndex + 4 * lda;
         final int a5 = aIndex + 5 * lda;
         for (int p = 0; p < kc; p++) {
-            final int bRow = bIndex + bRows[p];
+            final int bRow = bIndex + bRows[bRowsIndex + p];
             final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
             final FloatVector b1 = FloatVector.fromArray(SPECIES, b, bRow + lanes);
             final FloatVector b2 = FloatVector.fromArray(SPECIES, b, bRow + 2 * lanes);

@@ -82,7 +82,7 @@ final class PixelLanesFilterGradient {
             float[] grad = scratch.patches(gradientFloats(s));
             int[] rowStarts = scratch.offsets(rowsPerBlock);
             int[] tapOffsets = scratch.tapOffsets(tapTableLength(s));
-            planar.tapOffsets(tapOffsets);
+            planar.tapOffsets(tapOffsets, 0, s.filterHeight());
             // The last tile's missing taps read tap 0 again; their sums are dropped.
             Arrays.fill(tapOffsets, k, tapTableLength(s), tapOffsets[0]);
             int[] gradRows = scratch.aRows;

@@ -2,6 +2,7 @@ package dev.vectorcnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -31,6 +32,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class PixelLanesForward {
 
     private static final VectorSpecies<Float> SPECIES = VectorSpeciesChoice.FLOAT;
+
+    /** Interleaves the low halves, then the high halves, of two vectors ({@link #writeInterleaved}). */
+    private static final VectorShuffle<Float> INTERLEAVE_LOW = interleave(0);
+    private static final VectorShuffle<Float> INTERLEAVE_HIGH = interleave(SPECIES.length() / 2);
 
     /** Output pixels a chunk aims at (see {@link PlanarRows#outputRowsFor}). */
     private static final int CHUNK_PIXELS = 2048;
@@ -66,7 +71,8 @@ final class PixelLanesForward {
 
     /**
      * {@code output = act(conv(input, filter) + bias)}. The filter is packed transposed into the calling
-     * thread's packed operand; each chunk's patches go into its own thread's, after that.
+     * thread's packed operand, and again stacked ({@link #stackedRows}); each chunk's patches go into its own
+     * thread's, after them.
      */
     static void forward(Conv2dShape s, float[] input, float[] filter, float[] bias, boolean relu, float[] output,
                         boolean parallel) {
@@ -74,17 +80,19 @@ final class PixelLanesForward {
         int k = s.patchLength();
         int oc = s.outChannels();
         int outWidth = s.outWidth();
-        int outRows = s.batch() * s.outHeight();
+        int outHeight = s.outHeight();
+        int outRows = s.batch() * outHeight;
         int rowsPerChunk = rowsPerChunk(s);
+        int stack = stackedRows(s);
+        int stackedK = stackedPatchLength(s);
         int start = CacheLineAligned.FIRST;
-        int patchesStart = start + filterFloats(s);
+        int stackedStart = start + filterFloats(s);
+        int patchesStart = stackedStart;
         int packedLength = packedFloats(s);
         float[] filterT = VectorConv2d.scratch().packed(packedLength);
-        for (int r = 0; r < tile.rows; r++) {
-            // Rows past the last channel are computed and never written; zeros keep them finite.
-            for (int p = 0; p < k; p++) {
-                filterT[start + r * k + p] = r < oc ? filter[p * oc + r] : 0f;
-            }
+        packStacked(s, filter, 1, k, tile.rows, filterT, start);
+        if (stack > 1) {
+            packStacked(s, filter, stack, stackedK, tile.rows, filterT, stackedStart);
         }
         int piece = depthPiece(tile);
         boolean inRows = readsRowsInPlace(s, tile);
@@ -93,22 +101,32 @@ final class PixelLanesForward {
             VectorConv2d.Scratch scratch = VectorConv2d.scratch();
             float[] rows = scratch.paddedInputRows(planarFloats(s));
             int[] rowStarts = scratch.offsets(rowsPerChunk);
-            int[] taps = scratch.tapOffsets(k);
-            planar.tapOffsets(taps);
+            // The taps of one output row's windows, then those of a stack's (KH + (stack - 1) * SH rows).
+            int[] taps = scratch.tapOffsets(k + stackedK);
+            planar.tapOffsets(taps, 0, s.filterHeight());
+            planar.tapOffsets(taps, k, stackedFilterHeight(s));
             int firstRow = chunk * rowsPerChunk;
             int endRow = Math.min(outRows, firstRow + rowsPerChunk);
-            planar.copy(input, firstRow, endRow - firstRow, rows, rowStarts);
+            boolean finite = planar.copy(input, firstRow, endRow - firstRow, rows, rowStarts);
             if (inRows) {
-                for (int g = 0; g < endRow - firstRow; g++) {
-                    int rowOutput = (firstRow + g) * outWidth * oc;
+                for (int g = 0; g < endRow - firstRow; ) {
+                    int outRow = firstRow + g;
+                    // A stack multiplies the other rows' windows by zeros, which an infinity would turn to NaN.
+                    boolean stacked = stack > 1 && finite && g + stack <= endRow - firstRow
+                            && outRow / outHeight == (outRow + stack - 1) / outHeight;
+                    int together = stacked ? stack : 1;
+                    int depth = stacked ? stackedK : k;
                     for (int x = 0; x < outWidth; x += tile.columns) {
                         // A row's last panel starts early, over pixels its neighbour wrote; only its new ones are written.
                         int first = Math.min(x, outWidth - tile.columns);
-                        tile.multiplyIndirectB(k, filterT, start, k, rows, rowStarts[g] + first, taps, scratch.tile, 0,
-                                false);
-                        writeTransposed(scratch.tile, x - first, tile.columns, outWidth - x, oc, bias, relu, output,
-                                rowOutput + x * oc);
+                        tile.multiplyIndirectB(depth, filterT, stacked ? stackedStart : start, depth, rows,
+                                rowStarts[g] + first, taps, stacked ? k : 0, scratch.tile, 0, false);
+                        for (int dy = 0; dy < together; dy++) {
+                            writeTransposed(scratch.tile, dy * oc * tile.columns, x - first, tile.columns,
+                                    outWidth - x, oc, bias, relu, output, ((outRow + dy) * outWidth + x) * oc);
+                        }
                     }
+                    g += together;
                 }
                 return;
             }
@@ -122,10 +140,70 @@ final class PixelLanesForward {
                             tile.columns);
                     tile.multiply(kc, filterT, start + depth, k, patches, patchesStart, scratch.tile, 0, depth > 0);
                 }
-                writeTransposed(scratch.tile, 0, tile.columns, count, oc, bias, relu, output,
+                writeTransposed(scratch.tile, 0, 0, tile.columns, count, oc, bias, relu, output,
                         (firstRow * outWidth + first) * oc);
             }
         });
+    }
+
+    /**
+     * Output rows one tile computes at once on the in-place path: with few channels a tile's rows hold
+     * {@code stack} vertically adjacent output rows of each channel, whose windows are the same planar
+     * rows shifted by the vertical stride. The stack reads the {@code KH + (stack - 1) * SH} planar rows
+     * they cover as one patch of that many filter rows, its filter rows shifted down and zero-padded for
+     * each output row ({@link #packStacked}), so the zeros cost multiply-adds: chosen to fill the most of
+     * the tile with real ones. The tutorial's 7x7 filters with 2 channels: 3 output rows, 6 of 6 tile rows
+     * and 49 of 63 patch columns real, against 2 of 6 rows for one output row. Rows must be stored
+     * without gaps, so not with a vertical stride above the filter height.
+     */
+    static int stackedRows(Conv2dShape s) {
+        MicroKernelTile tile = tile(s);
+        int oc = s.outChannels();
+        if (!readsRowsInPlace(s, tile) || s.strideHeight() > s.filterHeight()) {
+            return 1;
+        }
+        int best = 1;
+        double bestShare = 0;
+        for (int stack = 1; stack * oc <= tile.rows; stack++) {
+            double share = (double) stack * oc * s.filterHeight()
+                    / (s.filterHeight() + (stack - 1) * s.strideHeight());
+            if (share > bestShare) {
+                best = stack;
+                bestShare = share;
+            }
+        }
+        return best;
+    }
+
+    /** Filter rows of a stack's patch: the planar rows its output rows' windows cover. */
+    private static int stackedFilterHeight(Conv2dShape s) {
+        return s.filterHeight() + (stackedRows(s) - 1) * s.strideHeight();
+    }
+
+    /** Patch columns of a stack: {@link #stackedFilterHeight} filter rows of {@code KW * C}. */
+    private static int stackedPatchLength(Conv2dShape s) {
+        return Checks.product("convolution stacked patch", stackedFilterHeight(s), s.filterWidth(), s.inChannels());
+    }
+
+    /**
+     * Packs the filter transposed for {@code stack} output rows: tile row {@code dy * OC + o} holds channel o's
+     * filter for output row dy of the stack, its filter row kh at patch row {@code kh + dy * SH} of the
+     * stack's {@code depth} columns, zeros elsewhere and in the rows past {@code stack * OC}, which are
+     * computed and never written (zeros keep them finite). With a stack of 1, the filter transposed.
+     */
+    private static void packStacked(Conv2dShape s, float[] filter, int stack, int depth, int tileRows, float[] packed,
+                                    int index) {
+        int oc = s.outChannels();
+        int rowLength = s.filterWidth() * s.inChannels();
+        java.util.Arrays.fill(packed, index, index + tileRows * depth, 0f);
+        for (int dy = 0; dy < stack; dy++) {
+            for (int o = 0; o < oc; o++) {
+                int row = index + (dy * oc + o) * depth + dy * s.strideHeight() * rowLength;
+                for (int p = 0; p < s.patchLength(); p++) {
+                    packed[row + p] = filter[p * oc + o];
+                }
+            }
+        }
     }
 
     /**
@@ -137,11 +215,20 @@ final class PixelLanesForward {
         return s.outWidth() >= tile.columns;
     }
 
-    /** Floats of the packed operand: the transposed filter, then one depth piece of packed patches. */
+    /**
+     * Floats of the packed operand: the transposed filter, then the stacked one ({@link #stackedRows}) or one
+     * depth piece of packed patches.
+     */
     static int packedFloats(Conv2dShape s) {
         MicroKernelTile tile = tile(s);
-        return Checks.product("convolution packed operand", (long) filterFloats(s) + (long) depthPiece(tile)
-                * tile.columns);
+        long stacked = stackedRows(s) > 1 ? (long) tile.rows * stackedPatchLength(s) : 0;
+        return Checks.product("convolution packed operand", (long) filterFloats(s)
+                + Math.max(stacked, (long) depthPiece(tile) * tile.columns));
+    }
+
+    /** Entries of the tap-offset table: one output row's taps and a stack's. */
+    static int tapTableLength(Conv2dShape s) {
+        return Checks.product("convolution tap table", (long) s.patchLength() + stackedPatchLength(s));
     }
 
     /** Floats of a chunk's planar input rows. */
@@ -149,9 +236,10 @@ final class PixelLanesForward {
         return new PlanarRows(s, 0).floats(rowsPerChunk(s));
     }
 
-    /** Output rows per chunk, each with one row start in the offsets table. */
+    /** Output rows per chunk, each with one row start in the offsets table: whole stacks. */
     static int rowsPerChunk(Conv2dShape s) {
-        return new PlanarRows(s, 0).outputRowsFor(CHUNK_PIXELS);
+        int stack = stackedRows(s);
+        return ceilDiv(new PlanarRows(s, 0).outputRowsFor(CHUNK_PIXELS), stack) * stack;
     }
 
     private static MicroKernelTile tile(Conv2dShape s) {
@@ -193,19 +281,19 @@ final class PixelLanesForward {
     }
 
     /**
-     * {@code output[(j - from) * oc + o] = act(tile[o * columns + j] + bias[o])} for the tile's pixels
-     * {@code j} in {@code [from, min(columns, from + count))}: the tile's channel rows become the NHWC
+     * {@code output[(j - from) * oc + o] = act(tile[tileIndex + o * columns + j] + bias[o])} for the tile's
+     * pixels {@code j} in {@code [from, min(columns, from + count))}: the tile's channel rows become the NHWC
      * output's columns. One channel is a contiguous row, written with vectors.
      */
-    private static void writeTransposed(float[] tile, int from, int columns, int count, int oc, float[] bias,
-                                        boolean relu, float[] output, int outputIndex) {
+    private static void writeTransposed(float[] tile, int tileIndex, int from, int columns, int count, int oc,
+                                        float[] bias, boolean relu, float[] output, int outputIndex) {
         int end = Math.min(columns, from + count);
         if (oc == 1) {
             float add = bias == null ? 0f : bias[0];
             int lanes = SPECIES.length();
             for (int j = from; j < end; j += lanes) {
                 VectorMask<Float> mask = SPECIES.indexInRange(j, end);
-                FloatVector v = FloatVector.fromArray(SPECIES, tile, j, mask).add(add);
+                FloatVector v = FloatVector.fromArray(SPECIES, tile, tileIndex + j, mask).add(add);
                 if (relu) {
                     v = v.max(0f);
                 }
@@ -213,13 +301,56 @@ final class PixelLanesForward {
             }
             return;
         }
+        if (oc == 2) {
+            writeInterleaved(tile, tileIndex, from, columns, end, bias, relu, output, outputIndex);
+            return;
+        }
         for (int o = 0; o < oc; o++) {
             float add = bias == null ? 0f : bias[o];
-            for (int j = from, t = o * columns + from, out = outputIndex + o; j < end; j++, t++, out += oc) {
+            for (int j = from, t = tileIndex + o * columns + from, out = outputIndex + o; j < end; j++, t++, out += oc) {
                 float v = tile[t] + add;
                 output[out] = relu ? Math.max(v, 0f) : v;
             }
         }
+    }
+
+    /**
+     * {@link #writeTransposed} for two channels: a vector of each channel's pixels becomes two vectors of
+     * (channel 0, channel 1) pairs by two two-vector permutes. Scalar stores cost a quarter of the tutorial
+     * photo layer's forward.
+     */
+    private static void writeInterleaved(float[] tile, int tileIndex, int from, int columns, int end, float[] bias,
+                                         boolean relu, float[] output, int outputIndex) {
+        int lanes = SPECIES.length();
+        float add0 = bias == null ? 0f : bias[0];
+        float add1 = bias == null ? 0f : bias[1];
+        for (int j = from; j < end; j += lanes) {
+            VectorMask<Float> pixels = SPECIES.indexInRange(j, end);
+            FloatVector first = FloatVector.fromArray(SPECIES, tile, tileIndex + j, pixels).add(add0);
+            FloatVector second = FloatVector.fromArray(SPECIES, tile, tileIndex + columns + j, pixels).add(add1);
+            if (relu) {
+                first = first.max(0f);
+                second = second.max(0f);
+            }
+            int floats = 2 * Math.min(lanes, end - j);
+            int out = outputIndex + 2 * (j - from);
+            first.rearrange(INTERLEAVE_LOW, second).intoArray(output, out, SPECIES.indexInRange(0, floats));
+            if (floats > lanes) {
+                first.rearrange(INTERLEAVE_HIGH, second).intoArray(output, out + lanes,
+                        SPECIES.indexInRange(lanes, floats));
+            }
+        }
+    }
+
+    /** Lane 2i takes the first vector's lane i, lane 2i + 1 the second's (an exceptional index: -VLENGTH + i). */
+    private static VectorShuffle<Float> interleave(int firstLane) {
+        int lanes = SPECIES.length();
+        int[] sources = new int[lanes];
+        for (int i = 0; i < lanes / 2; i++) {
+            sources[2 * i] = firstLane + i;
+            sources[2 * i + 1] = firstLane + i - lanes;
+        }
+        return VectorShuffle.fromArray(SPECIES, sources, 0);
     }
 
     private static int ceilDiv(int a, int b) {

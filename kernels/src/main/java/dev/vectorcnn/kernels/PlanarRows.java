@@ -57,11 +57,15 @@ final class PlanarRows {
         return Checks.product("convolution planar rows", outRows, s.filterHeight(), rowFloats);
     }
 
-    /** {@code taps[p]}: where patch column p of an output row's first pixel lies past its first planar row. */
-    void tapOffsets(int[] taps) {
+    /**
+     * {@code taps[index + p]}: where patch column p of an output row's first pixel lies past its first planar
+     * row, for a patch of {@code filterHeight} filter rows (the filter's, or more: see
+     * {@code PixelLanesForward.stackedRows}).
+     */
+    void tapOffsets(int[] taps, int index, int filterHeight) {
         int channels = s.inChannels();
         int strideWidth = s.strideWidth();
-        for (int kh = 0, p = 0; kh < s.filterHeight(); kh++) {
+        for (int kh = 0, p = index; kh < filterHeight; kh++) {
             for (int kw = 0; kw < s.filterWidth(); kw++) {
                 for (int c = 0; c < channels; c++, p++) {
                     taps[p] = kh * rowFloats + (c * strideWidth + kw % strideWidth) * runFloats + kw / strideWidth;

@@ -622,7 +622,8 @@ final class VectorConv2d {
                 + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
                 + Math.max(Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()),
                         Math.max(PixelLanesForward.rowsPerChunk(s), PixelLanesFilterGradient.rowsPerBlock(s)))
-                + s.patchLength() + PixelLanesFilterMicroKernel.TAPS_OF_TWO
+                + Math.max(s.patchLength() + PixelLanesFilterMicroKernel.TAPS_OF_TWO,
+                        PixelLanesForward.fits(s) ? PixelLanesForward.tapTableLength(s) : 0)
                 + 3L * ROW_ALIGN + Stride64MicroKernel14x2.ROWS;
         if (!isPointwise(s)) {
             return own;
