@@ -114,15 +114,26 @@ final class PlanarRows {
                 } else {
                     int step = strideWidth * channels;
                     for (int i = from, at = source + c; i < to; i++, at += step) {
-                        float v = input[at];
-                        rows[run + i] = v;
-                        probe += v * 0f;
+                        rows[run + i] = input[at];
                     }
+                    // Checked afterwards with vectors: a scalar running probe is a chain of dependent additions.
+                    probe += probe(rows, run + from, to - from);
                 }
                 Arrays.fill(rows, run + to, run + runFloats, 0f);
             }
         }
         return probe;
+    }
+
+    /** 0 when {@code a[from, from + length)} is all finite, NaN otherwise. */
+    private static float probe(float[] a, int from, int length) {
+        int lanes = SPECIES.length();
+        FloatVector probe = FloatVector.zero(SPECIES);
+        for (int i = 0; i < length; i += lanes) {
+            VectorMask<Float> part = SPECIES.indexInRange(i, length);
+            probe = probe.add(FloatVector.fromArray(SPECIES, a, from + i, part).mul(0f));
+        }
+        return probe.reduceLanes(VectorOperators.MAX);
     }
 
     /**
