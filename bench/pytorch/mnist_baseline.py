@@ -16,6 +16,7 @@ Workloads (the tutorial's network; SAME padding of the stride-2 layer is (0, 1) 
   conv2   MNIST conv2 (100x28x28x32 -> 64, 3x3, stride 2) forward with its ReLU (as ConvBench fuses
           it), and forward + both gradients
   conv56  the 56x56x64 -> 64 3x3 SAME layer at batch 32, the same two
+  photo   the tutorial's line filters on two photos (2x427x640x1 -> 2, 7x7, SAME), the same two
 These run by default. GemmBench's baseline is the system BLAS's SGEMM, which torch.mm calls: row-major
 C = A * B (A is M x K, B is K x N, float32, preallocated, values in [-1, 1)); GFLOP/s at 2*M*N*K each.
 Only on request (`--workloads gemm` runs them all):
@@ -135,13 +136,13 @@ def workload(torch, name):
                 torch.softmax(model(images), dim=1)
         return infer, batch, "images/s"
 
-    batch, size, channels, stride = (100, 28, 32, 2) if name.startswith("conv2") else (32, 56, 64, 1)
-    out_channels = 64
-    conv = torch.nn.Conv2d(channels, out_channels, 3, stride=stride, padding=1)
+    batch, height, width, channels, out_channels, kernel, stride = CONV_LAYERS[name.split("_")[0]]
+    conv = torch.nn.Conv2d(channels, out_channels, kernel, stride=stride, padding=kernel // 2)
     conv = conv.to(memory_format=channels_last)
-    x = torch.rand(batch, channels, size, size).to(memory_format=channels_last)
-    out_size = (size - 1) // stride + 1
-    flops = 2.0 * batch * out_size * out_size * out_channels * 9 * channels
+    x = torch.rand(batch, channels, height, width).to(memory_format=channels_last)
+    out_height = (height + 2 * (kernel // 2) - kernel) // stride + 1
+    out_width = (width + 2 * (kernel // 2) - kernel) // stride + 1
+    flops = 2.0 * batch * out_height * out_width * out_channels * kernel * kernel * channels
     if name.endswith("_forward"):
         def forward():
             # With the ReLU that ConvBench's vectorcnnForward fuses into its write-back.
@@ -149,7 +150,7 @@ def workload(torch, name):
                 torch.relu_(conv(x))
         return forward, flops / 1e9, "GFLOP/s"
     x.requires_grad_(True)
-    grad = torch.rand(batch, out_channels, out_size, out_size).to(memory_format=channels_last)
+    grad = torch.rand(batch, out_channels, out_height, out_width).to(memory_format=channels_last)
 
     def forward_backward():
         x.grad = None
@@ -180,7 +181,14 @@ def run_fork(name, threads, warmup, iterations, seconds):
 
 
 WORKLOADS = ["epoch", "train", "infer", "infer_jit", "conv2_forward", "conv2_forward_backward",
-             "conv56_forward", "conv56_forward_backward"]
+             "conv56_forward", "conv56_forward_backward", "photo_forward", "photo_forward_backward"]
+
+# ConvBench's layers as (batch, height, width, channels, out_channels, kernel, stride); padding kernel // 2.
+CONV_LAYERS = {
+    "conv2": (100, 28, 28, 32, 64, 3, 2),
+    "conv56": (32, 56, 56, 64, 64, 3, 1),
+    "photo": (2, 427, 640, 1, 2, 7, 1),
+}
 
 # GemmBench's shapes as (M, K, N); run only when named, or all of them with "--workloads gemm".
 GEMM_SHAPES = {

@@ -15,9 +15,10 @@ public enum ConvLayer {
     /** A 3x3 SAME 56x56x64 -> 64 layer at batch 32. */
     LAYER_56X56X64(new Conv2dShape(32, 56, 56, 64, 3, 3, 64, 1, 1, Padding.SAME)),
     /**
-     * The tutorial's photo demo as {@code FilterDemo} runs it: two grayscale 427x640 photos (the
-     * tutorial's size), its vertical and horizontal 7x7 line filters, stride 1, SAME. Two output
-     * channels: the shape of few-output-channel layers.
+     * The tutorial's photo demo: its {@code conv2d} call on two 427x640 photos (the tutorial's size, batch 2)
+     * with its vertical and horizontal 7x7 line filters, stride 1, SAME, in grayscale as {@code FilterDemo}
+     * converts them (which runs one photo per call). Two output channels: the shape of few-output-channel
+     * layers.
      */
     PHOTO_LINE_FILTERS(new Conv2dShape(2, 427, 640, 1, 7, 7, 2, 1, 1, Padding.SAME));
 

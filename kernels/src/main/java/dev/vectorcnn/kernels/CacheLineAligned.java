@@ -34,6 +34,9 @@ final class CacheLineAligned {
 
     private static final int LINE_BYTES = 64;
 
+    /** Floats per cache line: what an operand that must start on a line is rounded up to. */
+    static final int LINE_FLOATS = LINE_BYTES / Float.BYTES;
+
     /** The index of the first element that starts a cache line, when the array starts a G1 region. */
     static final int FIRST = (LINE_BYTES - ARRAY_BASE_BYTES) / Float.BYTES;
 

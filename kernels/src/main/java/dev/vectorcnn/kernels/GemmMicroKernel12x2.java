@@ -140,38 +140,38 @@ final class GemmMicroKernel12x2 {
     }
 
     /**
-     * {@link #multiply} with each depth row of B placed by a table: row p at
-     * {@code b[bIndex + bRows[bRowsIndex + p]]}, so that the kernel reads B where it lies, such as one filter
-     * tap's values for a run of adjacent output pixels in {@link PixelLanesForward}'s planar input rows
-     * (which do not start on a cache line).
+     * Writes {@code A[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} (ROWS rows of COLUMNS floats) with each depth
+     * row of B placed by a table: row p at {@code b[bIndex + bRows[bRowsIndex + p]]}, so that the kernel reads B
+     * where it lies, such as one filter tap's values for a run of adjacent output pixels in
+     * {@link PixelLanesForward}'s planar input rows (which do not start on a cache line).
      */
     static void multiplyIndirectB(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, int[] bRows,
-                                  int bRowsIndex, float[] tile, int tileIndex, int tileStride, boolean accumulate) {
+                                  int bRowsIndex, float[] tile) {
         final int lanes = SPECIES.length();
-        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex) : FloatVector.zero(SPECIES);
-        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c60 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 6 * tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c61 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 6 * tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c70 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 7 * tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c71 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 7 * tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c80 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 8 * tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c81 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 8 * tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c90 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 9 * tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c91 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 9 * tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c100 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 10 * tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c101 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 10 * tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c110 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 11 * tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c111 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 11 * tileStride + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES);
+        FloatVector c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES);
+        FloatVector c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES);
+        FloatVector c31 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES);
+        FloatVector c41 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES);
+        FloatVector c51 = FloatVector.zero(SPECIES);
+        FloatVector c60 = FloatVector.zero(SPECIES);
+        FloatVector c61 = FloatVector.zero(SPECIES);
+        FloatVector c70 = FloatVector.zero(SPECIES);
+        FloatVector c71 = FloatVector.zero(SPECIES);
+        FloatVector c80 = FloatVector.zero(SPECIES);
+        FloatVector c81 = FloatVector.zero(SPECIES);
+        FloatVector c90 = FloatVector.zero(SPECIES);
+        FloatVector c91 = FloatVector.zero(SPECIES);
+        FloatVector c100 = FloatVector.zero(SPECIES);
+        FloatVector c101 = FloatVector.zero(SPECIES);
+        FloatVector c110 = FloatVector.zero(SPECIES);
+        FloatVector c111 = FloatVector.zero(SPECIES);
         final int a0 = aIndex;
         final int a1 = aIndex + lda;
         final int a2 = aIndex + 2 * lda;
@@ -214,30 +214,30 @@ final class GemmMicroKernel12x2 {
             ar = FloatVector.broadcast(SPECIES, a[a11 + p]);
             c110 = ar.fma(b0, c110); c111 = ar.fma(b1, c111);
         }
-        c00.intoArray(tile, tileIndex);
-        c01.intoArray(tile, tileIndex + lanes);
-        c10.intoArray(tile, tileIndex + tileStride);
-        c11.intoArray(tile, tileIndex + tileStride + lanes);
-        c20.intoArray(tile, tileIndex + 2 * tileStride);
-        c21.intoArray(tile, tileIndex + 2 * tileStride + lanes);
-        c30.intoArray(tile, tileIndex + 3 * tileStride);
-        c31.intoArray(tile, tileIndex + 3 * tileStride + lanes);
-        c40.intoArray(tile, tileIndex + 4 * tileStride);
-        c41.intoArray(tile, tileIndex + 4 * tileStride + lanes);
-        c50.intoArray(tile, tileIndex + 5 * tileStride);
-        c51.intoArray(tile, tileIndex + 5 * tileStride + lanes);
-        c60.intoArray(tile, tileIndex + 6 * tileStride);
-        c61.intoArray(tile, tileIndex + 6 * tileStride + lanes);
-        c70.intoArray(tile, tileIndex + 7 * tileStride);
-        c71.intoArray(tile, tileIndex + 7 * tileStride + lanes);
-        c80.intoArray(tile, tileIndex + 8 * tileStride);
-        c81.intoArray(tile, tileIndex + 8 * tileStride + lanes);
-        c90.intoArray(tile, tileIndex + 9 * tileStride);
-        c91.intoArray(tile, tileIndex + 9 * tileStride + lanes);
-        c100.intoArray(tile, tileIndex + 10 * tileStride);
-        c101.intoArray(tile, tileIndex + 10 * tileStride + lanes);
-        c110.intoArray(tile, tileIndex + 11 * tileStride);
-        c111.intoArray(tile, tileIndex + 11 * tileStride + lanes);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, lanes);
+        c10.intoArray(tile, COLUMNS);
+        c11.intoArray(tile, COLUMNS + lanes);
+        c20.intoArray(tile, 2 * COLUMNS);
+        c21.intoArray(tile, 2 * COLUMNS + lanes);
+        c30.intoArray(tile, 3 * COLUMNS);
+        c31.intoArray(tile, 3 * COLUMNS + lanes);
+        c40.intoArray(tile, 4 * COLUMNS);
+        c41.intoArray(tile, 4 * COLUMNS + lanes);
+        c50.intoArray(tile, 5 * COLUMNS);
+        c51.intoArray(tile, 5 * COLUMNS + lanes);
+        c60.intoArray(tile, 6 * COLUMNS);
+        c61.intoArray(tile, 6 * COLUMNS + lanes);
+        c70.intoArray(tile, 7 * COLUMNS);
+        c71.intoArray(tile, 7 * COLUMNS + lanes);
+        c80.intoArray(tile, 8 * COLUMNS);
+        c81.intoArray(tile, 8 * COLUMNS + lanes);
+        c90.intoArray(tile, 9 * COLUMNS);
+        c91.intoArray(tile, 9 * COLUMNS + lanes);
+        c100.intoArray(tile, 10 * COLUMNS);
+        c101.intoArray(tile, 10 * COLUMNS + lanes);
+        c110.intoArray(tile, 11 * COLUMNS);
+        c111.intoArray(tile, 11 * COLUMNS + lanes);
     }
 
     /**

@@ -125,38 +125,38 @@ final class GemmMicroKernel6x4 {
     }
 
     /**
-     * {@link #multiply} with each depth row of B placed by a table: row p at
-     * {@code b[bIndex + bRows[bRowsIndex + p]]}, so that the kernel reads B where it lies, such as one filter
-     * tap's values for a run of adjacent output pixels in {@link PixelLanesForward}'s planar input rows
-     * (which do not start on a cache line).
+     * Writes {@code A[ROWS x kc] x B[kc x COLUMNS]} to {@code tile} (ROWS rows of COLUMNS floats) with each depth
+     * row of B placed by a table: row p at {@code b[bIndex + bRows[bRowsIndex + p]]}, so that the kernel reads B
+     * where it lies, such as one filter tap's values for a run of adjacent output pixels in
+     * {@link PixelLanesForward}'s planar input rows (which do not start on a cache line).
      */
     static void multiplyIndirectB(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, int[] bRows,
-                                  int bRowsIndex, float[] tile, int tileIndex, int tileStride, boolean accumulate) {
+                                  int bRowsIndex, float[] tile) {
         final int lanes = SPECIES.length();
-        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex) : FloatVector.zero(SPECIES);
-        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c02 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c03 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c12 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c13 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c22 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c23 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 2 * tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c32 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c33 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 3 * tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c42 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c43 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 4 * tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride) : FloatVector.zero(SPECIES);
-        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c52 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c53 = accumulate ? FloatVector.fromArray(SPECIES, tile, tileIndex + 5 * tileStride + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = FloatVector.zero(SPECIES);
+        FloatVector c02 = FloatVector.zero(SPECIES);
+        FloatVector c03 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES);
+        FloatVector c11 = FloatVector.zero(SPECIES);
+        FloatVector c12 = FloatVector.zero(SPECIES);
+        FloatVector c13 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES);
+        FloatVector c21 = FloatVector.zero(SPECIES);
+        FloatVector c22 = FloatVector.zero(SPECIES);
+        FloatVector c23 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES);
+        FloatVector c31 = FloatVector.zero(SPECIES);
+        FloatVector c32 = FloatVector.zero(SPECIES);
+        FloatVector c33 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES);
+        FloatVector c41 = FloatVector.zero(SPECIES);
+        FloatVector c42 = FloatVector.zero(SPECIES);
+        FloatVector c43 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES);
+        FloatVector c51 = FloatVector.zero(SPECIES);
+        FloatVector c52 = FloatVector.zero(SPECIES);
+        FloatVector c53 = FloatVector.zero(SPECIES);
         final int a0 = aIndex;
         final int a1 = aIndex + lda;
         final int a2 = aIndex + 2 * lda;
@@ -183,30 +183,30 @@ final class GemmMicroKernel6x4 {
             ar = FloatVector.broadcast(SPECIES, a[a5 + p]);
             c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51); c52 = ar.fma(b2, c52); c53 = ar.fma(b3, c53);
         }
-        c00.intoArray(tile, tileIndex);
-        c01.intoArray(tile, tileIndex + lanes);
-        c02.intoArray(tile, tileIndex + 2 * lanes);
-        c03.intoArray(tile, tileIndex + 3 * lanes);
-        c10.intoArray(tile, tileIndex + tileStride);
-        c11.intoArray(tile, tileIndex + tileStride + lanes);
-        c12.intoArray(tile, tileIndex + tileStride + 2 * lanes);
-        c13.intoArray(tile, tileIndex + tileStride + 3 * lanes);
-        c20.intoArray(tile, tileIndex + 2 * tileStride);
-        c21.intoArray(tile, tileIndex + 2 * tileStride + lanes);
-        c22.intoArray(tile, tileIndex + 2 * tileStride + 2 * lanes);
-        c23.intoArray(tile, tileIndex + 2 * tileStride + 3 * lanes);
-        c30.intoArray(tile, tileIndex + 3 * tileStride);
-        c31.intoArray(tile, tileIndex + 3 * tileStride + lanes);
-        c32.intoArray(tile, tileIndex + 3 * tileStride + 2 * lanes);
-        c33.intoArray(tile, tileIndex + 3 * tileStride + 3 * lanes);
-        c40.intoArray(tile, tileIndex + 4 * tileStride);
-        c41.intoArray(tile, tileIndex + 4 * tileStride + lanes);
-        c42.intoArray(tile, tileIndex + 4 * tileStride + 2 * lanes);
-        c43.intoArray(tile, tileIndex + 4 * tileStride + 3 * lanes);
-        c50.intoArray(tile, tileIndex + 5 * tileStride);
-        c51.intoArray(tile, tileIndex + 5 * tileStride + lanes);
-        c52.intoArray(tile, tileIndex + 5 * tileStride + 2 * lanes);
-        c53.intoArray(tile, tileIndex + 5 * tileStride + 3 * lanes);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, lanes);
+        c02.intoArray(tile, 2 * lanes);
+        c03.intoArray(tile, 3 * lanes);
+        c10.intoArray(tile, COLUMNS);
+        c11.intoArray(tile, COLUMNS + lanes);
+        c12.intoArray(tile, COLUMNS + 2 * lanes);
+        c13.intoArray(tile, COLUMNS + 3 * lanes);
+        c20.intoArray(tile, 2 * COLUMNS);
+        c21.intoArray(tile, 2 * COLUMNS + lanes);
+        c22.intoArray(tile, 2 * COLUMNS + 2 * lanes);
+        c23.intoArray(tile, 2 * COLUMNS + 3 * lanes);
+        c30.intoArray(tile, 3 * COLUMNS);
+        c31.intoArray(tile, 3 * COLUMNS + lanes);
+        c32.intoArray(tile, 3 * COLUMNS + 2 * lanes);
+        c33.intoArray(tile, 3 * COLUMNS + 3 * lanes);
+        c40.intoArray(tile, 4 * COLUMNS);
+        c41.intoArray(tile, 4 * COLUMNS + lanes);
+        c42.intoArray(tile, 4 * COLUMNS + 2 * lanes);
+        c43.intoArray(tile, 4 * COLUMNS + 3 * lanes);
+        c50.intoArray(tile, 5 * COLUMNS);
+        c51.intoArray(tile, 5 * COLUMNS + lanes);
+        c52.intoArray(tile, 5 * COLUMNS + 2 * lanes);
+        c53.intoArray(tile, 5 * COLUMNS + 3 * lanes);
     }
 
     /**

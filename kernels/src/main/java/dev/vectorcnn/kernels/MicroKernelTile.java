@@ -65,17 +65,15 @@ enum MicroKernelTile {
     }
 
     /**
-     * {@code tile (+)= A x B}, raw, into a scratch tile of {@link #columns}-float rows, with A rows read in place
+     * {@code tile = A x B}, raw, into a scratch tile of {@link #columns}-float rows, with A rows read in place
      * and depth row p of B at {@code b[bIndex + bRows[bRowsIndex + p]]}.
      */
     void multiplyIndirectB(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, int[] bRows, int bRowsIndex,
-                           float[] tile, int tileIndex, boolean accumulate) {
+                           float[] tile) {
         if (this == SIX_BY_FOUR) {
-            GemmMicroKernel6x4.multiplyIndirectB(kc, a, aIndex, lda, b, bIndex, bRows, bRowsIndex, tile, tileIndex,
-                    columns, accumulate);
+            GemmMicroKernel6x4.multiplyIndirectB(kc, a, aIndex, lda, b, bIndex, bRows, bRowsIndex, tile);
         } else {
-            GemmMicroKernel12x2.multiplyIndirectB(kc, a, aIndex, lda, b, bIndex, bRows, bRowsIndex, tile, tileIndex,
-                    columns, accumulate);
+            GemmMicroKernel12x2.multiplyIndirectB(kc, a, aIndex, lda, b, bIndex, bRows, bRowsIndex, tile);
         }
     }
 

@@ -26,31 +26,36 @@ final class PixelLanesFilterGradient {
     /** Output pixels a block aims at (see {@link PlanarRows#outputRowsFor}). */
     private static final int BLOCK_PIXELS = 4096;
 
-    /** Channels of the wider tile. */
-    private static final int SIX = 6;
+    /** Channels of the 2-channel tile, used for up to 2 output channels. */
+    private static final int NARROW_TILE_CHANNELS = 2;
+
+    /** Channels of the wider tile, the most this path takes. */
+    private static final int WIDE_TILE_CHANNELS = 6;
 
     private PixelLanesFilterGradient() {
     }
 
     /**
-     * Whether this path is the faster: output rows fill at least half the lanes of their vectors, and
-     * the output channels fill a tile's channel slots at least four times as well as the usual path's
-     * columns, which waste no loads. At 512 bits that is up to 6 channels; at 256 and 128 bits up to 2.
-     * Measured on the AMD host, 1 thread, GFLOP/s, the usual path against this one: the tutorial photo's
-     * 2 channels 3.9 against 36.4; 4 channels (3x3 from 16 on 64x64) 11.9 against 20.8; 12 channels there
-     * 32.2 against 31.8 and 10 channels on 14-pixel rows 31.3 against 18.3, which therefore stay.
+     * Whether this path is the faster: output rows fill at least three quarters of the vectors they take,
+     * and the output channels fill a tile's channel slots at least four times as well as the usual path's
+     * columns, which waste no loads: at 512 bits up to 6 channels on rows of 12 to 16, 24 to 32 or at
+     * least 36 pixels; at 256 and 128 bits up to 2 channels. Measured on the AMD host, 1 thread,
+     * GFLOP/s, the usual path against this one: the tutorial photo's 2 channels 3.9 against 36.4;
+     * 4 channels (3x3 from 16 on 64x64) 11.9 against 20.8, on 14-pixel rows 11.3 against 12.8, but on
+     * 10-pixel rows 11.6 against 10.0; 12 channels on 64x64 32.2 against 31.8, and 10 on 14-pixel rows 31.3
+     * against 18.3, which therefore stay.
      */
     static boolean fits(Conv2dShape s) {
         int oc = s.outChannels();
-        if (oc > SIX) {
+        if (oc > WIDE_TILE_CHANNELS) {
             return false;
         }
         int lanes = SPECIES.length();
-        if (2 * s.outWidth() < ceilDiv(s.outWidth(), lanes) * lanes) {
+        if (4 * s.outWidth() < 3 * Math.ceilDiv(s.outWidth(), lanes) * lanes) {
             return false;
         }
         MicroKernelTile columnsTile = MicroKernelTile.forColumns(oc);
-        int paddedColumns = ceilDiv(oc, columnsTile.columns) * columnsTile.columns;
+        int paddedColumns = Math.ceilDiv(oc, columnsTile.columns) * columnsTile.columns;
         return paddedColumns >= 4 * channelsPerTile(oc);
     }
 
@@ -69,26 +74,31 @@ final class PixelLanesFilterGradient {
         int taps = tapsPerTile(oc);
         int channels = channelsPerTile(oc);
         int rowsPerBlock = rowsPerBlock(s);
-        int blocks = ceilDiv(outRows, rowsPerBlock);
-        int blocksPerGroup = ceilDiv(blocks, Math.min(blocks, VectorConv2d.maxFilterGroups(s)));
-        int groups = ceilDiv(blocks, blocksPerGroup);
+        int blocks = Math.ceilDiv(outRows, rowsPerBlock);
+        int blocksPerGroup = Math.ceilDiv(blocks, Math.min(blocks, VectorConv2d.maxFilterGroups(s)));
+        int groups = Math.ceilDiv(blocks, blocksPerGroup);
         int filterLength = k * oc;
         int partialLength = filterLength + oc;
         float[] partials = VectorConv2d.scratch().partials(VectorConv2d.partialFloats(s));
         PlanarRows planar = planar(s);
+        int planarFloats = planar.floats(rowsPerBlock);
+        int gradientFloats = gradientFloats(s);
+        int laneSumsFloats = laneSumsFloats(s);
+        int tapTableLength = tapTableLength(s);
+        int biasSums = tapTableLength * channels * lanes;
+        // The calling thread's table, which the groups only read. The last tile's missing taps read tap 0
+        // again; their sums are dropped.
+        int[] tapOffsets = VectorConv2d.scratch().tapOffsets(tapTableLength);
+        planar.tapOffsets(tapOffsets, 0, s.filterHeight());
+        Arrays.fill(tapOffsets, k, tapTableLength, tapOffsets[0]);
         VectorConv2d.forChunks(parallel, groups, group -> {
             VectorConv2d.Scratch scratch = VectorConv2d.scratch();
-            float[] rows = scratch.paddedInputRows(planarFloats(s));
-            float[] grad = scratch.patches(gradientFloats(s));
+            float[] rows = scratch.paddedInputRows(planarFloats);
+            float[] grad = scratch.patches(gradientFloats);
             int[] rowStarts = scratch.offsets(rowsPerBlock);
-            int[] tapOffsets = scratch.tapOffsets(tapTableLength(s));
-            planar.tapOffsets(tapOffsets, 0, s.filterHeight());
-            // The last tile's missing taps read tap 0 again; their sums are dropped.
-            Arrays.fill(tapOffsets, k, tapTableLength(s), tapOffsets[0]);
             int[] gradRows = scratch.aRows;
-            float[] sums = scratch.laneSums(laneSumsFloats(s));
-            Arrays.fill(sums, 0, laneSumsFloats(s), 0f);
-            int biasSums = tapTableLength(s) * channels * lanes;
+            float[] sums = scratch.laneSums(laneSumsFloats);
+            Arrays.fill(sums, 0, laneSumsFloats, 0f);
             int partial = group * partialLength;
             int firstBlock = group * blocksPerGroup;
             int endBlock = Math.min(blocks, firstBlock + blocksPerGroup);
@@ -115,7 +125,7 @@ final class PixelLanesFilterGradient {
                     gradRows[j] = (j < oc ? j : 0) * channelStride;
                 }
                 for (int t0 = 0; t0 < k; t0 += taps) {
-                    if (channels == 2) {
+                    if (channels == NARROW_TILE_CHANNELS) {
                         PixelLanesFilterMicroKernel.twelveTapsTwoChannels(rows, rowStarts, blockRows, pitch / lanes,
                                 tapOffsets, t0, grad, gradRows, pitch, scratch.tile);
                     } else {
@@ -167,7 +177,7 @@ final class PixelLanesFilterGradient {
     /** Entries of the tap-offset table: K rounded up to whole tiles of taps. */
     static int tapTableLength(Conv2dShape s) {
         int taps = tapsPerTile(s.outChannels());
-        return Checks.product("convolution tap table", ceilDiv(s.patchLength(), taps), taps);
+        return Checks.product("convolution tap table", Math.ceilDiv(s.patchLength(), taps), taps);
     }
 
     private static PlanarRows planar(Conv2dShape s) {
@@ -177,15 +187,16 @@ final class PixelLanesFilterGradient {
 
     /** An output row's gradient floats per channel: whole vectors. */
     private static int pitch(Conv2dShape s) {
-        return ceilDiv(s.outWidth(), SPECIES.length()) * SPECIES.length();
+        return Math.ceilDiv(s.outWidth(), SPECIES.length()) * SPECIES.length();
     }
 
     private static int tapsPerTile(int oc) {
-        return oc <= 2 ? PixelLanesFilterMicroKernel.TAPS_OF_TWO : PixelLanesFilterMicroKernel.TAPS_OF_SIX;
+        return oc <= NARROW_TILE_CHANNELS ? PixelLanesFilterMicroKernel.TAPS_OF_TWO
+                : PixelLanesFilterMicroKernel.TAPS_OF_SIX;
     }
 
     private static int channelsPerTile(int oc) {
-        return oc <= 2 ? 2 : SIX;
+        return oc <= NARROW_TILE_CHANNELS ? NARROW_TILE_CHANNELS : WIDE_TILE_CHANNELS;
     }
 
     /**
@@ -265,9 +276,5 @@ final class PixelLanesFilterGradient {
             sum += sums[index + l];
         }
         return sum;
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 }

@@ -1,5 +1,6 @@
 package dev.vectorcnn.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
@@ -21,7 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>on rows of at least {@code tile.columns} pixels, each tile takes that many pixels of one output
  *       row and the micro-kernel reads its B rows, one per filter tap, in place from the planar rows
  *       through a table of tap offsets ({@link MicroKernelTile#multiplyIndirectB}); a row's last tile
- *       starts early and overlaps its neighbour, as in {@code VectorConv2d.forwardRowsInPlace};</li>
+ *       starts early and overlaps its neighbour, as in {@code VectorConv2d.forwardRowsInPlace}. With 1 to
+ *       3 channels, a tile's spare rows compute the output rows below ({@link #stackedRows});</li>
  *   <li>on narrower rows a tile's pixels run on across output rows, and a depth piece of their patches
  *       at a time is packed transposed (vector copies from the planar rows) into a cache-line aligned
  *       panel that the plain micro-kernel reads.</li>
@@ -40,23 +42,19 @@ final class PixelLanesForward {
     /** Output pixels a chunk aims at (see {@link PlanarRows#outputRowsFor}). */
     private static final int CHUNK_PIXELS = 2048;
 
-    /** Most packed patch floats one depth piece holds (24 KiB, half of L1), as for the other forwards. */
-    private static final int PIECE_FLOATS = 6144;
-
-    /** Floats per cache line: the packed patches start on one ({@link CacheLineAligned}). */
-    private static final int LINE_FLOATS = 16;
-
     private PixelLanesForward() {
     }
 
     /**
      * Whether this path is the faster: the output channels must fill the tile's rows at least twice as
      * well as they fill the other paths' columns, and four times as well when output rows are narrower
-     * than a tile, whose patches must then be packed. At 512 bits that is up to 6 channels, and up to 12
-     * on rows of at least 32 pixels; at 256 bits up to 6 channels on rows of at least 32 pixels; never
-     * at 128 bits, whose 8-column tiles already fit. Measured on the AMD host, 1 thread: 10 channels
-     * on 14-pixel rows (3x3, 32 input channels) ran 28.4 GFLOP/s packed against 31.1 on the usual path;
-     * one channel on 62-pixel rows 9.8 against 2.7.
+     * than a tile, whose patches must then be packed, which also needs rows of at least half a vector. At
+     * 512 bits that is up to 6 channels on rows of 8 pixels or more, and up to 12 on rows of at least 32;
+     * at 256 bits up to 6 channels on rows of at least 32 pixels; never at 128 bits, whose 8-column tiles
+     * already fit. Measured on the AMD host, 1 thread, GFLOP/s of the usual path against this one: one
+     * channel on 62-pixel rows 2.7 against 9.8, 6 channels on 14-pixel rows 16.8 against 21.2, 4 on
+     * 8-pixel rows 7.6 against 11.2, but 10 channels on 14-pixel rows 31.1 against 28.4, 2 on 4-pixel
+     * rows 4.5 against 3.2 and one on 1-pixel rows 2.3 against 0.3.
      */
     static boolean fits(Conv2dShape s) {
         int oc = s.outChannels();
@@ -64,9 +62,13 @@ final class PixelLanesForward {
             return false;
         }
         MicroKernelTile tile = tile(s);
+        boolean inRows = readsRowsInPlace(s, tile);
+        if (!inRows && 2 * s.outWidth() < SPECIES.length()) {
+            return false;
+        }
         MicroKernelTile columnsTile = MicroKernelTile.forColumns(oc);
-        int paddedColumns = ceilDiv(oc, columnsTile.columns) * columnsTile.columns;
-        return paddedColumns >= (readsRowsInPlace(s, tile) ? 2 : 4) * tile.rows;
+        int paddedColumns = Math.ceilDiv(oc, columnsTile.columns) * columnsTile.columns;
+        return paddedColumns >= (inRows ? 2 : 4) * tile.rows;
     }
 
     /**
@@ -97,14 +99,16 @@ final class PixelLanesForward {
         int piece = depthPiece(tile);
         boolean inRows = readsRowsInPlace(s, tile);
         PlanarRows planar = new PlanarRows(s, 0);
-        VectorConv2d.forChunks(parallel, ceilDiv(outRows, rowsPerChunk), chunk -> {
+        int planarFloats = planar.floats(rowsPerChunk);
+        // The taps of one output row's windows, then those of a stack's (KH + (stack - 1) * SH rows): the
+        // calling thread's table, which the chunks only read.
+        int[] taps = VectorConv2d.scratch().tapOffsets(tapTableLength(s));
+        planar.tapOffsets(taps, 0, s.filterHeight());
+        planar.tapOffsets(taps, k, stackedFilterHeight(s));
+        VectorConv2d.forChunks(parallel, Math.ceilDiv(outRows, rowsPerChunk), chunk -> {
             VectorConv2d.Scratch scratch = VectorConv2d.scratch();
-            float[] rows = scratch.paddedInputRows(planarFloats(s));
+            float[] rows = scratch.paddedInputRows(planarFloats);
             int[] rowStarts = scratch.offsets(rowsPerChunk);
-            // The taps of one output row's windows, then those of a stack's (KH + (stack - 1) * SH rows).
-            int[] taps = scratch.tapOffsets(k + stackedK);
-            planar.tapOffsets(taps, 0, s.filterHeight());
-            planar.tapOffsets(taps, k, stackedFilterHeight(s));
             int firstRow = chunk * rowsPerChunk;
             int endRow = Math.min(outRows, firstRow + rowsPerChunk);
             boolean finite = planar.copy(input, firstRow, endRow - firstRow, rows, rowStarts);
@@ -120,7 +124,7 @@ final class PixelLanesForward {
                         // A row's last panel starts early, over pixels its neighbour wrote; only its new ones are written.
                         int first = Math.min(x, outWidth - tile.columns);
                         tile.multiplyIndirectB(depth, filterT, stacked ? stackedStart : start, depth, rows,
-                                rowStarts[g] + first, taps, stacked ? k : 0, scratch.tile, 0, false);
+                                rowStarts[g] + first, taps, stacked ? k : 0, scratch.tile);
                         for (int dy = 0; dy < together; dy++) {
                             writeTransposed(scratch.tile, dy * oc * tile.columns, x - first, tile.columns,
                                     outWidth - x, oc, bias, relu, output, ((outRow + dy) * outWidth + x) * oc);
@@ -195,7 +199,7 @@ final class PixelLanesForward {
                                     int index) {
         int oc = s.outChannels();
         int rowLength = s.filterWidth() * s.inChannels();
-        java.util.Arrays.fill(packed, index, index + tileRows * depth, 0f);
+        Arrays.fill(packed, index, index + tileRows * depth, 0f);
         for (int dy = 0; dy < stack; dy++) {
             for (int o = 0; o < oc; o++) {
                 int row = index + (dy * oc + o) * depth + dy * s.strideHeight() * rowLength;
@@ -239,7 +243,7 @@ final class PixelLanesForward {
     /** Output rows per chunk, each with one row start in the offsets table: whole stacks. */
     static int rowsPerChunk(Conv2dShape s) {
         int stack = stackedRows(s);
-        return ceilDiv(new PlanarRows(s, 0).outputRowsFor(CHUNK_PIXELS), stack) * stack;
+        return Math.ceilDiv(new PlanarRows(s, 0).outputRowsFor(CHUNK_PIXELS), stack) * stack;
     }
 
     private static MicroKernelTile tile(Conv2dShape s) {
@@ -249,12 +253,12 @@ final class PixelLanesForward {
 
     /** The transposed filter, {@code tile.rows} rows of K, rounded up to a cache line. */
     private static int filterFloats(Conv2dShape s) {
-        long lines = ((long) tile(s).rows * s.patchLength() + LINE_FLOATS - 1) / LINE_FLOATS;
-        return Checks.product("convolution transposed filter", lines, LINE_FLOATS);
+        long lines = Math.ceilDiv((long) tile(s).rows * s.patchLength(), CacheLineAligned.LINE_FLOATS);
+        return Checks.product("convolution transposed filter", lines, CacheLineAligned.LINE_FLOATS);
     }
 
     private static int depthPiece(MicroKernelTile tile) {
-        return Math.max(1, PIECE_FLOATS / tile.columns);
+        return Math.max(1, VectorConv2d.FILTER_PIECE_FLOATS / tile.columns);
     }
 
     /**
@@ -351,9 +355,5 @@ final class PixelLanesForward {
             sources[2 * i + 1] = firstLane + i - lanes;
         }
         return VectorShuffle.fromArray(SPECIES, sources, 0);
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 }

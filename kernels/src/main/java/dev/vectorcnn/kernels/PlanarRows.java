@@ -34,8 +34,9 @@ final class PlanarRows {
     /** The layout for {@code s}, each run followed by {@code slack} zeros. */
     PlanarRows(Conv2dShape s, int slack) {
         this.s = s;
-        paddedWidth = (s.outWidth() - 1) * s.strideWidth() + s.filterWidth();
-        phaseLength = ceilDiv(paddedWidth, s.strideWidth());
+        paddedWidth = Checks.product("planar padded width", (long) (s.outWidth() - 1) * s.strideWidth()
+                + s.filterWidth());
+        phaseLength = Math.ceilDiv(paddedWidth, s.strideWidth());
         runFloats = Checks.product("planar input run", (long) phaseLength + slack);
         rowFloats = Checks.product("planar input row", s.inChannels(), s.strideWidth(), runFloats);
     }
@@ -48,7 +49,7 @@ final class PlanarRows {
      */
     int outputRowsFor(int pixels) {
         long floatsPerOutputRow = (long) s.filterHeight() * rowFloats;
-        long rows = Math.min(ceilDiv(pixels, s.outWidth()), VectorConv2d.PATCH_BLOCK_FLOATS / floatsPerOutputRow);
+        long rows = Math.min(Math.ceilDiv(pixels, s.outWidth()), VectorConv2d.PATCH_BLOCK_FLOATS / floatsPerOutputRow);
         return (int) Math.max(1, rows);
     }
 
@@ -81,7 +82,6 @@ final class PlanarRows {
      * filter row starts. Returns whether every value copied is finite.
      */
     boolean copy(float[] input, int firstOutRow, int outRows, float[] rows, int[] rowStarts) {
-        // x * 0 is 0 for every finite x and NaN otherwise, so the probe turns NaN at the first infinity or NaN.
         float probe = WindowRows.store(s, firstOutRow, outRows, this, input, rows, rowFloats, rowStarts, 1,
                 (planar, source, target, rowFloats, image, inputRow, index) ->
                         planar.copyRow(source, image, inputRow, target, index));
@@ -101,7 +101,8 @@ final class PlanarRows {
         int rowStart = (image * s.inHeight() + inputRow) * s.inWidth() * channels;
         // Padded columns below this one hold input; those from padLeft on do too.
         int endColumn = Math.min(paddedWidth, s.inWidth() + padLeft);
-        for (int phase = 0; phase < strideWidth; phase++) {
+        // Phases from KW on hold columns no window reads (a stride above the filter width): left unwritten.
+        for (int phase = 0; phase < Math.min(strideWidth, s.filterWidth()); phase++) {
             // Run element i is padded column phase + i * strideWidth.
             int from = Math.min(phaseLength, Math.max(0, Math.ceilDiv(padLeft - phase, strideWidth)));
             int to = Math.min(phaseLength, Math.max(from, Math.ceilDiv(endColumn - phase, strideWidth)));
@@ -110,22 +111,22 @@ final class PlanarRows {
                 int run = rowIndex + (c * strideWidth + phase) * runFloats;
                 Arrays.fill(rows, run, run + from, 0f);
                 if (channels == 1 && strideWidth == 1) {
-                    probe += copyContiguous(input, source, rows, run + from, to - from);
+                    copyContiguous(input, source, rows, run + from, to - from);
                 } else {
                     int step = strideWidth * channels;
                     for (int i = from, at = source + c; i < to; i++, at += step) {
                         rows[run + i] = input[at];
                     }
-                    // Checked afterwards with vectors: a scalar running probe is a chain of dependent additions.
-                    probe += probe(rows, run + from, to - from);
                 }
+                // Checked afterwards with vectors: a scalar running probe is a chain of dependent additions.
+                probe += probe(rows, run + from, to - from);
                 Arrays.fill(rows, run + to, run + runFloats, 0f);
             }
         }
         return probe;
     }
 
-    /** 0 when {@code a[from, from + length)} is all finite, NaN otherwise. */
+    /** 0 when {@code a[from, from + length)} is all finite, NaN otherwise ({@code x * 0} is NaN for no finite x). */
     private static float probe(float[] a, int from, int length) {
         int lanes = SPECIES.length();
         FloatVector probe = FloatVector.zero(SPECIES);
@@ -136,29 +137,16 @@ final class PlanarRows {
         return probe.reduceLanes(VectorOperators.MAX);
     }
 
-    /**
-     * Copies with vectors, the ragged end one masked vector; returns 0 when every value copied is finite,
-     * NaN otherwise.
-     */
-    static float copyContiguous(float[] src, int srcIndex, float[] dst, int dstIndex, int length) {
+    /** Copies with vectors; the ragged end is one masked vector. */
+    static void copyContiguous(float[] src, int srcIndex, float[] dst, int dstIndex, int length) {
         int lanes = SPECIES.length();
-        FloatVector probe = FloatVector.zero(SPECIES);
         int i = 0;
         for (; i <= length - lanes; i += lanes) {
-            FloatVector v = FloatVector.fromArray(SPECIES, src, srcIndex + i);
-            v.intoArray(dst, dstIndex + i);
-            probe = probe.add(v.mul(0f));
+            FloatVector.fromArray(SPECIES, src, srcIndex + i).intoArray(dst, dstIndex + i);
         }
         if (i < length) {
             VectorMask<Float> tail = SPECIES.indexInRange(i, length);
-            FloatVector v = FloatVector.fromArray(SPECIES, src, srcIndex + i, tail);
-            v.intoArray(dst, dstIndex + i, tail);
-            probe = probe.add(v.mul(0f));
+            FloatVector.fromArray(SPECIES, src, srcIndex + i, tail).intoArray(dst, dstIndex + i, tail);
         }
-        return probe.reduceLanes(VectorOperators.MAX);
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 }

@@ -48,7 +48,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Workspace, per thread: one block of patch rows or padded input or output-gradient rows
  * ({@link #patchFloats}, about {@link #PATCH_BLOCK_FLOATS} floats for the filter-gradient blocks), one
  * packed operand (the filter, its sub-filters or a block of output-gradient rows, in an array padded for
- * {@link CacheLineAligned}), one tile, the few-channel paths' padded input rows and a few index tables;
+ * {@link CacheLineAligned}), one tile, the few-channel paths' padded input rows (or the pixel-lane paths'
+ * planar ones), the pixel-lane filter gradient's vectors of sums and a few index tables;
  * on the calling thread also the filter-gradient partials (at most {@link #MAX_FILTER_GROUPS} of
  * {@code K*OC + OC}, fewer for large filters); for a 1x1 stride-1 layer also {@link Gemm}'s scratch. All
  * of it depends on the layer, none of it on the batch: {@link #workspaceFloats} is the bound and the
@@ -68,7 +69,7 @@ final class VectorConv2d {
     private static final int DIRECT_MIN_SEGMENT = 32;
 
     /** Most packed-filter floats one forward piece streams through its tiles (24 KiB, half of L1). */
-    private static final int FILTER_PIECE_FLOATS = 6144;
+    static final int FILTER_PIECE_FLOATS = 6144;
 
     /** Full tiles a forward group of output rows aims at, so that each filter piece is reused. */
     private static final int TILES_PER_GROUP = 8;
@@ -621,9 +622,11 @@ final class VectorConv2d {
                 + (PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.laneSumsFloats(s) : 0)
                 + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
                 + Math.max(Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()),
-                        Math.max(PixelLanesForward.rowsPerChunk(s), PixelLanesFilterGradient.rowsPerBlock(s)))
-                + Math.max(s.patchLength() + PixelLanesFilterMicroKernel.TAPS_OF_TWO,
-                        PixelLanesForward.fits(s) ? PixelLanesForward.tapTableLength(s) : 0)
+                        Math.max(PixelLanesForward.fits(s) ? PixelLanesForward.rowsPerChunk(s) : 0,
+                                PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.rowsPerBlock(s) : 0))
+                + Math.max(s.patchLength(), Math.max(
+                        PixelLanesForward.fits(s) ? PixelLanesForward.tapTableLength(s) : 0,
+                        PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.tapTableLength(s) : 0))
                 + 3L * ROW_ALIGN + Stride64MicroKernel14x2.ROWS;
         if (!isPointwise(s)) {
             return own;
@@ -829,7 +832,7 @@ final class VectorConv2d {
      * column at 0: a group's bias-gradient partial goes on with the same running sum block after block,
      * and summing each block from 0 and then adding it would round differently.
      */
-    static void sumRows(float[] matrix, int first, int rows, int cols, float[] sums, int sumsIndex,
+    private static void sumRows(float[] matrix, int first, int rows, int cols, float[] sums, int sumsIndex,
                                 boolean overwrite) {
         int lanes = SPECIES.length();
         int j = 0;
@@ -908,7 +911,7 @@ final class VectorConv2d {
         }
     }
 
-    /** The calling thread's scratch, shared with {@link PixelLanesForward}. */
+    /** The calling thread's scratch, shared with {@link PixelLanesForward} and {@link PixelLanesFilterGradient}. */
     static Scratch scratch() {
         return SCRATCH.get();
     }
@@ -916,8 +919,9 @@ final class VectorConv2d {
     /** Grow-only per-thread buffers, so steady-state calls allocate nothing. */
     static final class Scratch {
         private float[] packed = new float[0];
+        /** Gathered or padded patch rows, or a pixel-lane filter-gradient block's transposed output gradient. */
         private float[] patches = new float[0];
-        /** The few-channel paths' zero-padded input rows ({@link #padBlockRows}). */
+        /** The few-channel paths' zero-padded input rows ({@link #padBlockRows}), or {@link PlanarRows}. */
         private float[] paddedInputRows = new float[0];
         private float[] partials = new float[0];
         /** {@link PixelLanesFilterGradient}'s vectors of sums, one per tap and channel slot. */
@@ -926,7 +930,10 @@ final class VectorConv2d {
         final float[] tile = new float[SCRATCH_TILE_FLOATS];
         /** Output pixels of the forward remainder tile and their gathered patches. */
         final int[] remainderPixels = new int[ROW_ALIGN];
-        /** Where each row of a backwardInput tile reads the padded outputGrad, and where its pixel starts in the input gradient. */
+        /**
+         * Where each row of a backwardInput tile reads the padded outputGrad, and where its pixel starts in the
+         * input gradient; or where each channel slot of a pixel-lane filter-gradient tile reads its gradient.
+         */
         final int[] aRows = new int[ROW_ALIGN];
         final int[] inputStarts = new int[ROW_ALIGN];
         /** Where each row of a {@link Stride64MicroKernel14x2} tile starts in the input gradient. */
@@ -940,12 +947,15 @@ final class VectorConv2d {
         private int[] firstTaps = new int[0];
         private int[] rowStarts = new int[0];
         private int[] taps = new int[0];
-        /** Window starts in the padded rows, one per output pixel: a backwardFilter block or a forwardGathered chunk. */
+        /**
+         * Window starts in the padded rows, one per output pixel: a backwardFilter block or a forwardGathered
+         * chunk; or one per output row of a pixel-lane chunk or block, where its first planar row starts.
+         */
         private int[] offsets = new int[0];
         /**
          * Where the indirect kernels read each patch column: from a window's start in the padded rows
-         * (forwardRowsInPlace), or from the start of forwardGathered's transposed patch block, column p
-         * at {@code p * pixels}.
+         * (forwardRowsInPlace), from the start of forwardGathered's transposed patch block, column p
+         * at {@code p * pixels}, or from an output row's first planar row ({@link PlanarRows#tapOffsets}).
          */
         private int[] tapOffsets = new int[0];
 
