@@ -182,7 +182,7 @@ final class PatchRows {
     }
 
     /** Copies with vectors; the ragged end is one masked vector rather than a scalar loop. */
-    private static void copy(float[] src, int srcIndex, float[] dst, int dstIndex, int length) {
+    static void copy(float[] src, int srcIndex, float[] dst, int dstIndex, int length) {
         int lanes = SPECIES.length();
         int i = 0;
         for (; i <= length - lanes; i += lanes) {

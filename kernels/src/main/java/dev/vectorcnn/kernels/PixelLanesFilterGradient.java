@@ -209,7 +209,7 @@ final class PixelLanesFilterGradient {
             for (int g = 0; g < outRows; g++) {
                 int row = c * channelStride + g * pitch;
                 if (oc == 1) {
-                    PlanarRows.copyContiguous(outputGrad, first + g * outWidth, grad, row, outWidth);
+                    PatchRows.copy(outputGrad, first + g * outWidth, grad, row, outWidth);
                 } else {
                     for (int x = 0, at = (first + g * outWidth) * oc + c; x < outWidth; x++, at += oc) {
                         grad[row + x] = outputGrad[at];

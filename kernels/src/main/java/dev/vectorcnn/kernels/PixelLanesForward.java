@@ -277,7 +277,7 @@ final class PixelLanesForward {
             int source = rowStarts[row] + x;
             int destination = patchesIndex + pixel - first;
             for (int p = 0; p < kc; p++) {
-                PlanarRows.copyContiguous(rows, source + taps[depth + p], patches, destination + p * columns,
+                PatchRows.copy(rows, source + taps[depth + p], patches, destination + p * columns,
                         length);
             }
             pixel += length;

@@ -111,7 +111,7 @@ final class PlanarRows {
                 int run = rowIndex + (c * strideWidth + phase) * runFloats;
                 Arrays.fill(rows, run, run + from, 0f);
                 if (channels == 1 && strideWidth == 1) {
-                    copyContiguous(input, source, rows, run + from, to - from);
+                    PatchRows.copy(input, source, rows, run + from, to - from);
                 } else {
                     int step = strideWidth * channels;
                     for (int i = from, at = source + c; i < to; i++, at += step) {
@@ -135,18 +135,5 @@ final class PlanarRows {
             probe = probe.add(FloatVector.fromArray(SPECIES, a, from + i, part).mul(0f));
         }
         return probe.reduceLanes(VectorOperators.MAX);
-    }
-
-    /** Copies with vectors; the ragged end is one masked vector. */
-    static void copyContiguous(float[] src, int srcIndex, float[] dst, int dstIndex, int length) {
-        int lanes = SPECIES.length();
-        int i = 0;
-        for (; i <= length - lanes; i += lanes) {
-            FloatVector.fromArray(SPECIES, src, srcIndex + i).intoArray(dst, dstIndex + i);
-        }
-        if (i < length) {
-            VectorMask<Float> tail = SPECIES.indexInRange(i, length);
-            FloatVector.fromArray(SPECIES, src, srcIndex + i, tail).intoArray(dst, dstIndex + i, tail);
-        }
     }
 }

@@ -266,11 +266,13 @@ final class VectorConv2d {
         int chunks = ceilDiv(outRows, rowsPerChunk);
         int paddedRow = paddedRowFloats(s);
         boolean inPlace = readsPatchesInPlace(s, tile);
-        // Sized once per call: patchFloats builds the input gradient's band geometry for its bound.
+        // Sized once per call: patchFloats builds the input gradient's band geometry for its bound, and
+        // paddedInputRowsFloats asks the pixel-lane paths (per chunk, that cost MNIST conv1's forward 5%).
         int patchLength = patchFloats(s);
+        int paddedLength = paddedInputRowsFloats(s);
         forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
-            float[] padded = scratch.paddedInputRows(paddedInputRowsFloats(s));
+            float[] padded = scratch.paddedInputRows(paddedLength);
             float[] patchColumns = scratch.patches(patchLength);
             int firstRow = chunk * rowsPerChunk;
             int endRow = Math.min(outRows, firstRow + rowsPerChunk);
@@ -454,6 +456,13 @@ final class VectorConv2d {
                     0f, inputGrad, 0, k);
             return;
         }
+        Conv2dShape asForward = inputGradientAsForward(s);
+        if (asForward != null) {
+            float[] flipped = SCRATCH.get().flippedFilter(s.filterLength());
+            flipFilter(s, filter, flipped);
+            PixelLanesForward.forward(asForward, outputGrad, flipped, null, false, inputGrad, isLarge(s));
+            return;
+        }
         SubPixelInputGradient gradient = new SubPixelInputGradient(s, MicroKernelTile.forColumns(s.inChannels()));
         float[] packed = SCRATCH.get().packed(packedFloats(s));
         gradient.packFilter(filter, packed, PACKED_START);
@@ -464,6 +473,41 @@ final class VectorConv2d {
             gradient.computeImage(image, outputGrad, scratch.patches(paddedLength), packed, PACKED_START, scratch.tile,
                     scratch.aRows, scratch.inputStarts, scratch.fixedStrideRows, inputGrad);
         });
+    }
+
+    /**
+     * The input gradient as a forward convolution, or null. With stride 1, SAME padding and odd filter
+     * sizes the windows are symmetric, and {@code inputGrad} is the SAME forward convolution of
+     * {@code outputGrad} with the filter flipped and transposed ({@link #flipFilter}). Used when that
+     * forward has few enough output channels (the layer's input channels) for {@link PixelLanesForward}:
+     * the input gradient puts input channels in the lanes, and the tutorial's photo layer, one input
+     * channel, ran at 2% of the FMA peak there.
+     */
+    private static Conv2dShape inputGradientAsForward(Conv2dShape s) {
+        if (s.strideHeight() != 1 || s.strideWidth() != 1 || s.padding() != Padding.SAME
+                || s.filterHeight() % 2 == 0 || s.filterWidth() % 2 == 0) {
+            return null;
+        }
+        Conv2dShape forward = new Conv2dShape(s.batch(), s.outHeight(), s.outWidth(), s.outChannels(),
+                s.filterHeight(), s.filterWidth(), s.inChannels(), 1, 1, Padding.SAME);
+        return PixelLanesForward.fits(forward) ? forward : null;
+    }
+
+    /** {@code flipped[KH-1-kh][KW-1-kw][o][c] = filter[kh][kw][c][o]}: the input gradient's filter, HWIO. */
+    private static void flipFilter(Conv2dShape s, float[] filter, float[] flipped) {
+        int channels = s.inChannels();
+        int oc = s.outChannels();
+        for (int kh = 0; kh < s.filterHeight(); kh++) {
+            for (int kw = 0; kw < s.filterWidth(); kw++) {
+                int from = (kh * s.filterWidth() + kw) * channels * oc;
+                int to = ((s.filterHeight() - 1 - kh) * s.filterWidth() + s.filterWidth() - 1 - kw) * oc * channels;
+                for (int c = 0; c < channels; c++) {
+                    for (int o = 0; o < oc; o++) {
+                        flipped[to + o * channels + c] = filter[from + c * oc + o];
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -498,10 +542,12 @@ final class VectorConv2d {
         boolean direct = readsFilterGradPatchesInPlace(s, tile);
         // Sized once per call: patchFloats builds the input gradient's band geometry for its bound.
         int patchLength = patchFloats(s);
+        int paddedLength = paddedInputRowsFloats(s);
+        int packedLength = packedFloats(s);
         forChunks(isLarge(s), groups, group -> {
             Scratch scratch = SCRATCH.get();
             float[] patches = scratch.patches(patchLength);
-            float[] packedGrad = inPlace ? null : scratch.packed(packedFloats(s));
+            float[] packedGrad = inPlace ? null : scratch.packed(packedLength);
             int[] offsets = scratch.offsets(blockRows);
             int partial = group * partialLength;
             int firstBlock = group * blocksPerGroup;
@@ -514,7 +560,7 @@ final class VectorConv2d {
                     VectorRelu.backward(reluOutput, outputGrad, outputGrad, first * oc, (first + rows) * oc);
                 }
                 if (transposed) {
-                    float[] padded = scratch.paddedInputRows(paddedInputRowsFloats(s));
+                    float[] padded = scratch.paddedInputRows(paddedLength);
                     padBlockRows(s, input, first / outWidth, rows / outWidth, paddedRow, padded, offsets);
                     for (int g = 0; g < rows / outWidth; g++) {
                         PatchRows.gatherOutputRowTransposed(s, padded, offsets[g * outWidth], paddedRow, patches,
@@ -617,16 +663,20 @@ final class VectorConv2d {
      * layer also {@link VectorGemm}'s for the forward and backwardInput products. Independent of the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
+        Conv2dShape asForward = inputGradientAsForward(s);
         long own = (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + paddedInputRowsFloats(s)
                 + partialFloats(s) + SCRATCH_TILE_FLOATS + remainderFloats(s) + tilesFloats(s)
                 + (PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.laneSumsFloats(s) : 0)
+                + (asForward != null ? s.filterLength() : 0)
                 + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
                 + Math.max(Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()),
                         Math.max(PixelLanesForward.fits(s) ? PixelLanesForward.rowsPerChunk(s) : 0,
-                                PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.rowsPerBlock(s) : 0))
+                                Math.max(PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.rowsPerBlock(s) : 0,
+                                        asForward != null ? PixelLanesForward.rowsPerChunk(asForward) : 0)))
                 + Math.max(s.patchLength(), Math.max(
                         PixelLanesForward.fits(s) ? PixelLanesForward.tapTableLength(s) : 0,
-                        PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.tapTableLength(s) : 0))
+                        Math.max(PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.tapTableLength(s) : 0,
+                                asForward != null ? PixelLanesForward.tapTableLength(asForward) : 0)))
                 + 3L * ROW_ALIGN + Stride64MicroKernel14x2.ROWS;
         if (!isPointwise(s)) {
             return own;
@@ -700,7 +750,9 @@ final class VectorConv2d {
         long backwardInput = (long) panels(s.inChannels(), inputTile) * inputTile.columns * k / s.inChannels() * oc;
         long backwardFilter = (long) panels(oc, MicroKernelTile.forColumns(oc)) * MicroKernelTile.forColumns(oc).columns
                 * filterGradBlockRows(s);
-        long pixelLanes = PixelLanesForward.fits(s) ? PixelLanesForward.packedFloats(s) : 0;
+        Conv2dShape asForward = inputGradientAsForward(s);
+        long pixelLanes = Math.max(PixelLanesForward.fits(s) ? PixelLanesForward.packedFloats(s) : 0,
+                asForward != null ? PixelLanesForward.packedFloats(asForward) : 0);
         return Checks.product("convolution packed operand",
                 Math.max(Math.max(forward, pixelLanes), Math.max(backwardInput, backwardFilter)));
     }
@@ -748,7 +800,9 @@ final class VectorConv2d {
     private static int paddedInputRowsFloats(Conv2dShape s) {
         int outRows = Math.max(forwardRowsPerChunk(s), filterGradBlockRows(s) / s.outWidth());
         int padded = Checks.product("convolution padded rows", outRows, s.filterHeight(), paddedRowFloats(s));
-        int forward = PixelLanesForward.fits(s) ? PixelLanesForward.planarFloats(s) : 0;
+        Conv2dShape asForward = inputGradientAsForward(s);
+        int forward = Math.max(PixelLanesForward.fits(s) ? PixelLanesForward.planarFloats(s) : 0,
+                asForward != null ? PixelLanesForward.planarFloats(asForward) : 0);
         int filterGrad = PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.planarFloats(s) : 0;
         return Math.max(padded, Math.max(forward, filterGrad));
     }
@@ -926,6 +980,8 @@ final class VectorConv2d {
         private float[] partials = new float[0];
         /** {@link PixelLanesFilterGradient}'s vectors of sums, one per tap and channel slot. */
         private float[] laneSums = new float[0];
+        /** The flipped, transposed filter of an input gradient run as a forward ({@link #inputGradientAsForward}). */
+        private float[] flippedFilter = new float[0];
         /** One micro-kernel tile: 24 vectors for both shapes, 28 for {@link ConvTnMicroKernel14x2}. */
         final float[] tile = new float[SCRATCH_TILE_FLOATS];
         /** Output pixels of the forward remainder tile and their gathered patches. */
@@ -1030,6 +1086,13 @@ final class VectorConv2d {
             return offsets;
         }
 
+        float[] flippedFilter(int length) {
+            if (flippedFilter.length < length) {
+                flippedFilter = new float[length];
+            }
+            return flippedFilter;
+        }
+
         float[] laneSums(int length) {
             if (laneSums.length < length) {
                 laneSums = new float[length];
@@ -1046,6 +1109,7 @@ final class VectorConv2d {
 
         long floats() {
             return (long) packed.length + patches.length + paddedInputRows.length + partials.length + laneSums.length
+                    + flippedFilter.length
                     + tile.length
                     + remainderPatches.length + tiles.length + firstTaps.length + taps.length + rowStarts.length
                     + offsets.length + tapOffsets.length + remainderPixels.length + aRows.length + inputStarts.length
