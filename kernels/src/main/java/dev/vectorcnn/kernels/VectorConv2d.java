@@ -267,7 +267,7 @@ final class VectorConv2d {
         int paddedRow = paddedRowFloats(s);
         boolean inPlace = readsPatchesInPlace(s, tile);
         // Sized once per call: patchFloats builds the input gradient's band geometry for its bound, and
-        // paddedInputRowsFloats asks the pixel-lane paths (per chunk, that cost MNIST conv1's forward 5%).
+        // paddedInputRowsFloats the pixel-lane paths' shapes and row layouts.
         int patchLength = patchFloats(s);
         int paddedLength = paddedInputRowsFloats(s);
         forChunks(isLarge(s), chunks, chunk -> {
