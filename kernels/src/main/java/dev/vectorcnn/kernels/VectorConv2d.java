@@ -663,20 +663,14 @@ final class VectorConv2d {
      * layer also {@link VectorGemm}'s for the forward and backwardInput products. Independent of the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
-        Conv2dShape asForward = inputGradientAsForward(s);
+        PixelLanesScratch pixelLanes = PixelLanesScratch.of(s);
         long own = (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + paddedInputRowsFloats(s)
                 + partialFloats(s) + SCRATCH_TILE_FLOATS + remainderFloats(s) + tilesFloats(s)
-                + (PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.laneSumsFloats(s) : 0)
-                + (asForward != null ? s.filterLength() : 0)
+                + pixelLanes.laneSums() + pixelLanes.flippedFilter()
                 + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
                 + Math.max(Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()),
-                        Math.max(PixelLanesForward.fits(s) ? PixelLanesForward.rowsPerChunk(s) : 0,
-                                Math.max(PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.rowsPerBlock(s) : 0,
-                                        asForward != null ? PixelLanesForward.rowsPerChunk(asForward) : 0)))
-                + Math.max(s.patchLength(), Math.max(
-                        PixelLanesForward.fits(s) ? PixelLanesForward.tapTableLength(s) : 0,
-                        Math.max(PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.tapTableLength(s) : 0,
-                                asForward != null ? PixelLanesForward.tapTableLength(asForward) : 0)))
+                        pixelLanes.rowStarts())
+                + Math.max(s.patchLength(), pixelLanes.taps())
                 + 3L * ROW_ALIGN + Stride64MicroKernel14x2.ROWS;
         if (!isPointwise(s)) {
             return own;
@@ -750,11 +744,8 @@ final class VectorConv2d {
         long backwardInput = (long) panels(s.inChannels(), inputTile) * inputTile.columns * k / s.inChannels() * oc;
         long backwardFilter = (long) panels(oc, MicroKernelTile.forColumns(oc)) * MicroKernelTile.forColumns(oc).columns
                 * filterGradBlockRows(s);
-        Conv2dShape asForward = inputGradientAsForward(s);
-        long pixelLanes = Math.max(PixelLanesForward.fits(s) ? PixelLanesForward.packedFloats(s) : 0,
-                asForward != null ? PixelLanesForward.packedFloats(asForward) : 0);
-        return Checks.product("convolution packed operand",
-                Math.max(Math.max(forward, pixelLanes), Math.max(backwardInput, backwardFilter)));
+        return Checks.product("convolution packed operand", Math.max(Math.max(forward, PixelLanesScratch.of(s).packed()),
+                Math.max(backwardInput, backwardFilter)));
     }
 
     /**
@@ -775,8 +766,7 @@ final class VectorConv2d {
         // backwardFilter's padded input rows: at most KH new rows per output row of a block.
         long backwardFilter = (long) filterGradRows / s.outWidth() * s.filterHeight() * paddedRowFloats(s);
         long backwardInput = new SubPixelInputGradient(s, MicroKernelTile.forColumns(s.inChannels())).paddedFloats();
-        long pixelLanesGrad = PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.gradientFloats(s) : 0;
-        backwardFilter = Math.max(backwardFilter, pixelLanesGrad);
+        backwardFilter = Math.max(backwardFilter, PixelLanesScratch.of(s).gradient());
         return Checks.product("convolution patch block", Math.max(Math.max(backwardInput, backwardFilter),
                 Math.max(Math.max(backward, backwardTransposed), Math.max(forward, forwardGathered))));
     }
@@ -800,11 +790,38 @@ final class VectorConv2d {
     private static int paddedInputRowsFloats(Conv2dShape s) {
         int outRows = Math.max(forwardRowsPerChunk(s), filterGradBlockRows(s) / s.outWidth());
         int padded = Checks.product("convolution padded rows", outRows, s.filterHeight(), paddedRowFloats(s));
-        Conv2dShape asForward = inputGradientAsForward(s);
-        int forward = Math.max(PixelLanesForward.fits(s) ? PixelLanesForward.planarFloats(s) : 0,
-                asForward != null ? PixelLanesForward.planarFloats(asForward) : 0);
-        int filterGrad = PixelLanesFilterGradient.fits(s) ? PixelLanesFilterGradient.planarFloats(s) : 0;
-        return Math.max(padded, Math.max(forward, filterGrad));
+        return (int) Math.max(padded, PixelLanesScratch.of(s).planar());
+    }
+
+    /**
+     * What the pixel-lane paths that run for a shape ask of this class's per-thread buffers: for each
+     * buffer, the most that its forward ({@link PixelLanesForward}), its filter gradient
+     * ({@link PixelLanesFilterGradient}) and its input gradient run as a forward ({@link #inputGradientAsForward})
+     * ask; 0 where none of them runs. Floats, except {@code rowStarts} and {@code taps} (ints).
+     */
+    private record PixelLanesScratch(long packed, long planar, long gradient, long laneSums, long flippedFilter,
+                                     long rowStarts, long taps) {
+
+        static PixelLanesScratch of(Conv2dShape s) {
+            boolean forward = PixelLanesForward.fits(s);
+            boolean filterGrad = PixelLanesFilterGradient.fits(s);
+            Conv2dShape asForward = inputGradientAsForward(s);
+            return new PixelLanesScratch(
+                    Math.max(forward ? PixelLanesForward.packedFloats(s) : 0,
+                            asForward != null ? PixelLanesForward.packedFloats(asForward) : 0),
+                    Math.max(Math.max(forward ? PixelLanesForward.planarFloats(s) : 0,
+                                    asForward != null ? PixelLanesForward.planarFloats(asForward) : 0),
+                            filterGrad ? PixelLanesFilterGradient.planarFloats(s) : 0),
+                    filterGrad ? PixelLanesFilterGradient.gradientFloats(s) : 0,
+                    filterGrad ? PixelLanesFilterGradient.laneSumsFloats(s) : 0,
+                    asForward != null ? s.filterLength() : 0,
+                    Math.max(Math.max(forward ? PixelLanesForward.rowsPerChunk(s) : 0,
+                                    asForward != null ? PixelLanesForward.rowsPerChunk(asForward) : 0),
+                            filterGrad ? PixelLanesFilterGradient.rowsPerBlock(s) : 0),
+                    Math.max(Math.max(forward ? PixelLanesForward.tapTableLength(s) : 0,
+                                    asForward != null ? PixelLanesForward.tapTableLength(asForward) : 0),
+                            filterGrad ? PixelLanesFilterGradient.tapTableLength(s) : 0));
+        }
     }
 
     private static int forwardRowsPerChunk(Conv2dShape s) {
