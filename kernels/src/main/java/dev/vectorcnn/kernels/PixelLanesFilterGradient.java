@@ -75,7 +75,7 @@ final class PixelLanesFilterGradient {
         int channels = channelsPerTile(oc);
         int rowsPerBlock = rowsPerBlock(s);
         int blocks = Math.ceilDiv(outRows, rowsPerBlock);
-        int blocksPerGroup = Math.ceilDiv(blocks, Math.min(blocks, VectorConv2d.maxFilterGroups(s)));
+        int blocksPerGroup = VectorConv2d.blocksPerGroup(s, blocks);
         int groups = Math.ceilDiv(blocks, blocksPerGroup);
         int filterLength = k * oc;
         int partialLength = filterLength + oc;

@@ -527,7 +527,7 @@ final class VectorConv2d {
         int panels = panels(oc, tile);
         int blockRows = filterGradBlockRows(s);
         int blocks = ceilDiv(m, blockRows);
-        int blocksPerGroup = ceilDiv(blocks, Math.min(blocks, maxFilterGroups(s)));
+        int blocksPerGroup = blocksPerGroup(s, blocks);
         int groups = ceilDiv(blocks, blocksPerGroup);
         int filterLength = k * oc;
         int partialLength = filterLength + oc;
@@ -730,7 +730,16 @@ final class VectorConv2d {
         return !gathersFilterGradTransposed(s) && s.filterWidth() * s.inChannels() % tile.rows == 0;
     }
 
-    static int maxFilterGroups(Conv2dShape s) {
+    /**
+     * Blocks per filter-gradient group, for {@code blocks} blocks: at most {@link #maxFilterGroups} groups of
+     * whole blocks, their bounds fixed by the shape alone, so that the partials add up the same whatever the
+     * thread count.
+     */
+    static int blocksPerGroup(Conv2dShape s, int blocks) {
+        return ceilDiv(blocks, Math.min(blocks, maxFilterGroups(s)));
+    }
+
+    private static int maxFilterGroups(Conv2dShape s) {
         long partial = (long) s.patchLength() * s.outChannels() + s.outChannels();
         return (int) Math.max(1, Math.min(MAX_FILTER_GROUPS, FILTER_PARTIAL_FLOATS / partial));
     }
