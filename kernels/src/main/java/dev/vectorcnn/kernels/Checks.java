@@ -84,11 +84,34 @@ final class Checks {
         for (long dim : dims) {
             product *= dim;
             if (product > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(what + " has " + exactProduct(dims) + " elements, more than "
-                        + "Integer.MAX_VALUE (" + Integer.MAX_VALUE + ")");
+                throw tooManyElements(what, dims);
             }
         }
         return (int) product;
+    }
+
+    /**
+     * Checks that a 4-D tensor of positive dimensions has at most {@code Integer.MAX_VALUE} elements; the
+     * message names the tensor and its shape. Shapes are built on every convolution call's path (the
+     * input gradient's shape as a forward among them), so nothing is allocated unless it throws.
+     */
+    static void tensorElements(String tensor, int d0, int d1, int d2, int d3) {
+        // Each factor is below 2^31, so no step can overflow a long before the check after it.
+        long product = (long) d0 * d1;
+        if (product <= Integer.MAX_VALUE) {
+            product *= d2;
+        }
+        if (product <= Integer.MAX_VALUE) {
+            product *= d3;
+        }
+        if (product > Integer.MAX_VALUE) {
+            throw tooManyElements(tensor + " [" + d0 + ", " + d1 + ", " + d2 + ", " + d3 + "]", d0, d1, d2, d3);
+        }
+    }
+
+    private static IllegalArgumentException tooManyElements(String what, long... dims) {
+        return new IllegalArgumentException(what + " has " + exactProduct(dims) + " elements, more than "
+                + "Integer.MAX_VALUE (" + Integer.MAX_VALUE + ")");
     }
 
     /** The product of all of {@code dims}, exact: the loop above stops at the first factor past the limit, and all of them may overflow a long. */

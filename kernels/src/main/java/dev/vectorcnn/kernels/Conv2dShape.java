@@ -50,12 +50,9 @@ public record Conv2dShape(int batch, int inHeight, int inWidth, int inChannels, 
         }
         int outHeight = padding.outputSize(inHeight, filterHeight, strideHeight);
         int outWidth = padding.outputSize(inWidth, filterWidth, strideWidth);
-        Checks.product("input [" + batch + ", " + inHeight + ", " + inWidth + ", " + inChannels + "]",
-                batch, inHeight, inWidth, inChannels);
-        Checks.product("filter [" + filterHeight + ", " + filterWidth + ", " + inChannels + ", " + outChannels + "]",
-                filterHeight, filterWidth, inChannels, outChannels);
-        Checks.product("output [" + batch + ", " + outHeight + ", " + outWidth + ", " + outChannels + "]",
-                batch, outHeight, outWidth, outChannels);
+        Checks.tensorElements("input", batch, inHeight, inWidth, inChannels);
+        Checks.tensorElements("filter", filterHeight, filterWidth, inChannels, outChannels);
+        Checks.tensorElements("output", batch, outHeight, outWidth, outChannels);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -60,6 +61,25 @@ class Conv2dValidationTest {
         IllegalArgumentException output = assertThrows(IllegalArgumentException.class,
                 () -> new Conv2dShape(1_000, 100, 100, 1, 1, 1, 1_000, 1, 1, Padding.SAME));
         assertTrue(output.getMessage().startsWith("output [1000, 100, 100, 1000]"), output.getMessage());
+    }
+
+    @Test
+    void tensor_lengths_past_an_int_are_caught_at_every_factor() {
+        // Past the limit after the third factor...
+        IllegalArgumentException third = assertThrows(IllegalArgumentException.class,
+                () -> new Conv2dShape(1_000, 2_000, 2_000, 1, 1, 1, 1, 1, 1, Padding.SAME));
+        assertEquals("input [1000, 2000, 2000, 1] has 4000000000 elements, more than Integer.MAX_VALUE (2147483647)",
+                third.getMessage());
+        // ...and after the second, with factors whose full product overflows a long: the count must not wrap.
+        int max = Integer.MAX_VALUE;
+        IllegalArgumentException second = assertThrows(IllegalArgumentException.class,
+                () -> new Conv2dShape(1, 1, 1, max, 46_341, 46_341, max, 1, 1, Padding.SAME));
+        assertEquals("filter [46341, 46341, 2147483647, 2147483647] has "
+                        + BigInteger.valueOf(46_341L * 46_341L).multiply(BigInteger.valueOf(max))
+                        .multiply(BigInteger.valueOf(max))
+                        + " elements, more than Integer.MAX_VALUE (2147483647)", second.getMessage());
+        // The largest tensors that fit are fine.
+        assertEquals(max, new Conv2dShape(1, 1, 1, max, 1, 1, 1, 1, 1, Padding.SAME).inputLength());
     }
 
     @Test
