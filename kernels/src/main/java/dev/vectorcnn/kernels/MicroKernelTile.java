@@ -1,20 +1,21 @@
 package dev.vectorcnn.kernels;
 
 /**
- * The two register tiles the GEMM and convolution drivers choose between, and the micro-kernel
- * calls for each: {@link GemmMicroKernel12x2} (12 rows x 2 vectors) when the output has at most
- * 2*lanes columns, where a 4-vector tile would multiply mostly zero padding, and
- * {@link GemmMicroKernel6x4} (6 rows x 4 vectors) above. The indirect transposed-A variants
- * ({@link ConvTnMicroKernel6x4}, {@link ConvTnMicroKernel12x2}) serve the convolution's filter gradient
- * and its short-row forwards; {@link #multiplyIndirectB} reads B through a table of row offsets for
- * {@link PixelLanesForward}. Two 14-row kernels sit outside this choice and are called by the
- * convolution itself: {@link ConvTnMicroKernel14x2} for the one-channel forward, where rows of 14 pixels
- * fit better, and {@link Stride64MicroKernel14x2} for the input gradient of layers with 64 output
- * channels and one panel of input channels, whose rows of A lie a constant 64 floats apart.
+ * The three register tiles the GEMM and convolution drivers choose between, and the micro-kernel
+ * calls for each: {@link GemmMicroKernel12x1} (12 rows x 1 vector) when the output has at most
+ * lanes columns, {@link GemmMicroKernel12x2} (12 rows x 2 vectors) up to 2*lanes, where a wider tile
+ * would multiply mostly zero padding, and {@link GemmMicroKernel6x4} (6 rows x 4 vectors) above. The
+ * indirect transposed-A variants ({@link ConvTnMicroKernel6x4}, {@link ConvTnMicroKernel12x2},
+ * {@link ConvTnMicroKernel12x1}) serve the convolution's filter gradient and its short-row forwards.
+ * Two 14-row kernels sit outside this choice and are called by the convolution itself:
+ * {@link ConvTnMicroKernel14x2} for the one-channel forward, where rows of 14 pixels fit better, and
+ * {@link Stride64MicroKernel14x2} for the input gradient of layers with 64 output channels and one
+ * panel of input channels, whose rows of A lie a constant 64 floats apart.
  */
 enum MicroKernelTile {
     SIX_BY_FOUR(GemmMicroKernel6x4.ROWS, GemmMicroKernel6x4.COLUMNS),
-    TWELVE_BY_TWO(GemmMicroKernel12x2.ROWS, GemmMicroKernel12x2.COLUMNS);
+    TWELVE_BY_TWO(GemmMicroKernel12x2.ROWS, GemmMicroKernel12x2.COLUMNS),
+    TWELVE_BY_ONE(GemmMicroKernel12x1.ROWS, GemmMicroKernel12x1.COLUMNS);
 
     final int rows;
     final int columns;
@@ -31,6 +32,9 @@ enum MicroKernelTile {
     }
 
     static MicroKernelTile forColumns(int n) {
+        if (n <= TWELVE_BY_ONE.columns) {
+            return TWELVE_BY_ONE;
+        }
         return n <= TWELVE_BY_TWO.columns ? TWELVE_BY_TWO : SIX_BY_FOUR;
     }
 
@@ -57,23 +61,13 @@ enum MicroKernelTile {
      */
     void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] out, int outIndex,
                   int outStride, boolean accumulate) {
-        if (this == SIX_BY_FOUR) {
-            GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate);
-        } else {
-            GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate);
-        }
-    }
-
-    /**
-     * {@code tile = A x B}, raw, into a scratch tile of {@link #columns}-float rows, with A rows read in place
-     * and depth row p of B at {@code b[bIndex + bRows[bRowsIndex + p]]}.
-     */
-    void multiplyIndirectB(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, int[] bRows, int bRowsIndex,
-                           float[] tile) {
-        if (this == SIX_BY_FOUR) {
-            GemmMicroKernel6x4.multiplyIndirectB(kc, a, aIndex, lda, b, bIndex, bRows, bRowsIndex, tile);
-        } else {
-            GemmMicroKernel12x2.multiplyIndirectB(kc, a, aIndex, lda, b, bIndex, bRows, bRowsIndex, tile);
+        switch (this) {
+            case SIX_BY_FOUR -> GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride,
+                    accumulate);
+            case TWELVE_BY_TWO -> GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride,
+                    accumulate);
+            case TWELVE_BY_ONE -> GemmMicroKernel12x1.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride,
+                    accumulate);
         }
     }
 
@@ -84,10 +78,13 @@ enum MicroKernelTile {
      */
     void multiplyRows(int kc, float[] a, int aIndex, int[] aRows, float[] b, int bIndex, float[] c, int cIndex,
                       int[] cRows, boolean accumulate) {
-        if (this == SIX_BY_FOUR) {
-            GemmMicroKernel6x4.multiplyRows(kc, a, aIndex, aRows, b, bIndex, c, cIndex, cRows, accumulate);
-        } else {
-            GemmMicroKernel12x2.multiplyRows(kc, a, aIndex, aRows, b, bIndex, c, cIndex, cRows, accumulate);
+        switch (this) {
+            case SIX_BY_FOUR -> GemmMicroKernel6x4.multiplyRows(kc, a, aIndex, aRows, b, bIndex, c, cIndex, cRows,
+                    accumulate);
+            case TWELVE_BY_TWO -> GemmMicroKernel12x2.multiplyRows(kc, a, aIndex, aRows, b, bIndex, c, cIndex, cRows,
+                    accumulate);
+            case TWELVE_BY_ONE -> GemmMicroKernel12x1.multiplyRows(kc, a, aIndex, aRows, b, bIndex, c, cIndex, cRows,
+                    accumulate);
         }
     }
 
@@ -133,12 +130,13 @@ enum MicroKernelTile {
 
     private void transposedA(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] bias,
                              int biasIndex, float floor, float[] c, int cIndex, int ldc, boolean accumulate) {
-        if (this == SIX_BY_FOUR) {
-            ConvTnMicroKernel6x4.run(kc, a, aIndex, offsets, b, bIndex, bias, biasIndex, floor, c, cIndex, ldc,
-                    accumulate);
-        } else {
-            ConvTnMicroKernel12x2.run(kc, a, aIndex, offsets, b, bIndex, bias, biasIndex, floor, c, cIndex, ldc,
-                    accumulate);
+        switch (this) {
+            case SIX_BY_FOUR -> ConvTnMicroKernel6x4.run(kc, a, aIndex, offsets, b, bIndex, bias, biasIndex, floor, c,
+                    cIndex, ldc, accumulate);
+            case TWELVE_BY_TWO -> ConvTnMicroKernel12x2.run(kc, a, aIndex, offsets, b, bIndex, bias, biasIndex, floor, c,
+                    cIndex, ldc, accumulate);
+            case TWELVE_BY_ONE -> ConvTnMicroKernel12x1.run(kc, a, aIndex, offsets, b, bIndex, bias, biasIndex, floor, c,
+                    cIndex, ldc, accumulate);
         }
     }
 }

@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li>on rows of at least {@code tile.columns} pixels, each tile takes that many pixels of one output
  *       row and the micro-kernel reads its B rows, one per filter tap, in place from the planar rows
- *       through a table of tap offsets ({@link MicroKernelTile#multiplyIndirectB}); a row's last tile
+ *       through a table of tap offsets ({@link #multiplyIndirectB}); a row's last tile
  *       starts early and overlaps its neighbour, as in {@code VectorConv2d.forwardRowsInPlace}. With 1 to
  *       3 channels, a tile's spare rows compute the output rows below ({@link #stackedRows});</li>
  *   <li>on narrower rows a tile's pixels run on across output rows, and a depth piece of their patches
@@ -54,7 +54,11 @@ final class PixelLanesForward {
      * already fit. Measured on the AMD host, 1 thread, GFLOP/s of the usual path against this one: one
      * channel on 62-pixel rows 2.7 against 9.8, 6 channels on 14-pixel rows 16.8 against 21.2, 4 on
      * 8-pixel rows 7.6 against 11.2, but 10 channels on 14-pixel rows 31.1 against 28.4, 2 on 4-pixel
-     * rows 4.5 against 3.2 and one on 1-pixel rows 2.3 against 0.3.
+     * rows 4.5 against 3.2 and one on 1-pixel rows 2.3 against 0.3. "The other paths' columns" are the
+     * 12 x 2 tile's, against which this was measured: the 12 x 1 tile, added since for layers of at most
+     * lanes channels, is faster than the 12 x 2 one there, but this path stayed ahead of it or level
+     * (8 channels on 32-pixel rows 15.2 against 37.3, 6 on 14-pixel rows 10.7 against 24.0 and on 8-pixel
+     * rows 14.3 against 16.9, 4 on 64-pixel rows 35.0-36.9 against 35.5-35.7).
      */
     static boolean fits(Conv2dShape s) {
         int oc = s.outChannels();
@@ -66,8 +70,7 @@ final class PixelLanesForward {
         if (!inRows && 2 * s.outWidth() < SPECIES.length()) {
             return false;
         }
-        MicroKernelTile columnsTile = MicroKernelTile.forColumns(oc);
-        int paddedColumns = Math.ceilDiv(oc, columnsTile.columns) * columnsTile.columns;
+        int paddedColumns = Math.ceilDiv(oc, MicroKernelTile.TWELVE_BY_TWO.columns) * MicroKernelTile.TWELVE_BY_TWO.columns;
         return paddedColumns >= (inRows ? 2 : 4) * tile.rows;
     }
 
@@ -123,7 +126,7 @@ final class PixelLanesForward {
                     for (int x = 0; x < outWidth; x += tile.columns) {
                         // A row's last panel starts early, over pixels its neighbour wrote; only its new ones are written.
                         int first = Math.min(x, outWidth - tile.columns);
-                        tile.multiplyIndirectB(depth, filterT, stacked ? stackedStart : start, depth, rows,
+                        multiplyIndirectB(tile, depth, filterT, stacked ? stackedStart : start, depth, rows,
                                 rowStarts[g] + first, taps, stacked ? k : 0, scratch.tile);
                         for (int dy = 0; dy < together; dy++) {
                             writeTransposed(scratch.tile, dy * oc * tile.columns, x - first, tile.columns,
@@ -249,6 +252,20 @@ final class PixelLanesForward {
     private static MicroKernelTile tile(Conv2dShape s) {
         return s.outChannels() <= GemmMicroKernel6x4.ROWS ? MicroKernelTile.SIX_BY_FOUR
                 : MicroKernelTile.TWELVE_BY_TWO;
+    }
+
+    /**
+     * {@code tile = A x B}, raw, into a scratch tile of {@code tile.columns}-float rows, on the {@link #tile}'s
+     * kernel: A rows (the transposed filter) read in place, depth row p of B at
+     * {@code b[bIndex + bRows[bRowsIndex + p]]} (one filter tap's planar input values).
+     */
+    private static void multiplyIndirectB(MicroKernelTile tile, int kc, float[] a, int aIndex, int lda, float[] b,
+                                          int bIndex, int[] bRows, int bRowsIndex, float[] scratchTile) {
+        if (tile == MicroKernelTile.SIX_BY_FOUR) {
+            GemmMicroKernel6x4.multiplyIndirectB(kc, a, aIndex, lda, b, bIndex, bRows, bRowsIndex, scratchTile);
+        } else {
+            GemmMicroKernel12x2.multiplyIndirectB(kc, a, aIndex, lda, b, bIndex, bRows, bRowsIndex, scratchTile);
+        }
     }
 
     /** The transposed filter, {@code tile.rows} rows of K, rounded up to a cache line. */

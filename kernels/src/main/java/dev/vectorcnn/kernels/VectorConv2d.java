@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API convolution: a GEMM over patches computed by the convolution micro-kernels
- * ({@link GemmMicroKernel6x4}/{@link GemmMicroKernel12x2}: 12 x 2 vectors for at most 2*lanes output
- * columns, 6 x 4 above), without ever building the whole im2col matrix. Arguments are trusted (checked
+ * ({@link MicroKernelTile}: {@link GemmMicroKernel12x1} for at most lanes output columns,
+ * {@link GemmMicroKernel12x2} for at most 2*lanes, {@link GemmMicroKernel6x4} above), without ever building the whole im2col matrix. Arguments are trusted (checked
  * by {@link Conv2d}). With {@code M = N*OH*OW} output pixels and {@code K = KH*KW*C} patch columns:
  * <ul>
  *   <li>forward: {@code out[M, OC] = patches[M, K] x filter[K, OC]}, the filter packed once per call
@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       from zero-padded copies of outputGrad rows ({@link SubPixelInputGradient}). Work is split by
  *       images.</li>
  *   <li>backwardFilter: {@code filterGrad[K, OC] = patches^T[K, M] x outputGrad[M, OC]} a block of
- *       output rows at a time, read transposed by {@link ConvTnMicroKernel6x4}/{@link ConvTnMicroKernel12x2}:
+ *       output rows at a time, read transposed by the tile's {@code ConvTn} kernel ({@link MicroKernelTile#runIndirect}):
  *       from patches gathered transposed when a filter row ({@code KW*C}) is shorter than
  *       {@link #DIRECT_MIN_SEGMENT}, otherwise in place from the block's zero-padded input rows through
  *       one window offset per pixel ({@link #padBlockRows}) when a filter row is a whole number of tiles,
@@ -107,7 +107,7 @@ final class VectorConv2d {
     /** Below this many multiply-adds a call stays on the calling thread: a fork would cost more. */
     private static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 18;
 
-    /** Floats of one micro-kernel tile: 6 x 4 and 12 x 2 vectors are both 24 vectors. */
+    /** Floats of one micro-kernel tile: 6 x 4 and 12 x 2 vectors are both 24 vectors (12 x 1 is half). */
     private static final int TILE_FLOATS = GemmMicroKernel6x4.ROWS * GemmMicroKernel6x4.COLUMNS;
 
     /** Floats of the per-thread scratch tile, which also holds a {@link ConvTnMicroKernel14x2} tile. */

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.function.IntConsumer;
 
 /**
- * The Vector API GEMM driver: Goto/BLIS blocking around {@link GemmMicroKernel6x4} and
- * {@link GemmMicroKernel12x2}. Arguments are trusted (checked by {@link Gemm}).
+ * The Vector API GEMM driver: Goto/BLIS blocking around the micro-kernel of the {@link MicroKernelTile}
+ * that fits n ({@link GemmMicroKernel6x4}, {@link GemmMicroKernel12x2} or {@link GemmMicroKernel12x1}). Arguments are trusted (checked by {@link Gemm}).
  *
  * <p>Structure, outermost first:
  * <ol>
@@ -143,7 +143,7 @@ final class VectorGemm {
         MicroKernelTile tile = MicroKernelTile.forColumns(n);
         long packedB = Math.min((long) Math.ceilDiv(n, tile.columns) * tile.columns * k, MAX_PACKED_B_FLOATS);
         // Column blocks of a product too large for one packed B may choose the taller tile.
-        int edgeRows = Math.max(GemmMicroKernel12x2.ROWS, GemmMicroKernel6x4.ROWS);
+        int edgeRows = Math.max(Math.max(GemmMicroKernel12x2.ROWS, GemmMicroKernel12x1.ROWS), GemmMicroKernel6x4.ROWS);
         return CacheLineAligned.lengthFor((int) packedB) + (long) edgeRows * Math.min(k, MAX_DEPTH_BLOCK)
                 + (long) tile.rows * tile.columns;
     }
