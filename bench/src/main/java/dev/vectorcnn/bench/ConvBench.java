@@ -28,7 +28,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ConvBench {
 
-    @Param({"MNIST_CONV1", "MNIST_CONV2", "LAYER_56X56X64", "PHOTO_LINE_FILTERS"})
+    @Param({"MNIST_CONV1", "MNIST_CONV2", "LAYER_56X56X64", "RESNET20_32X32X16", "PHOTO_LINE_FILTERS"})
     public ConvLayer layer;
 
     /** Kernel threads: 1, or every available processor ({@code 0}). */
