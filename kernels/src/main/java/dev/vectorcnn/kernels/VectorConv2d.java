@@ -30,7 +30,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>backwardInput: no col2im. The input pixels are split into the {@code sy*sx} stride parity
  *       classes, each a stride-1 correlation of outputGrad with a sub-filter, computed band by band
  *       from zero-padded copies of outputGrad rows ({@link SubPixelInputGradient}). Work is split by
- *       images.</li>
+ *       images. With stride 1, SAME padding and odd filters, a layer with one output channel or few input
+ *       channels has its input gradient computed as the forward of the flipped filter instead
+ *       ({@link #inputGradientAsForward}).</li>
  *   <li>backwardFilter: {@code filterGrad[K, OC] = patches^T[K, M] x outputGrad[M, OC]} a block of
  *       output rows at a time, read transposed by the tile's {@code ConvTn} kernel ({@link MicroKernelTile#runIndirect}):
  *       from patches gathered transposed when a filter row ({@code KW*C}) is shorter than
@@ -460,7 +462,7 @@ final class VectorConv2d {
         if (asForward != null) {
             float[] flipped = SCRATCH.get().flippedFilter(s.filterLength());
             flipFilter(s, filter, flipped);
-            PixelLanesForward.forward(asForward, outputGrad, flipped, null, false, inputGrad, isLarge(s));
+            forward(asForward, outputGrad, flipped, null, false, inputGrad);
             return;
         }
         SubPixelInputGradient gradient = new SubPixelInputGradient(s, MicroKernelTile.forColumns(s.inChannels()));
@@ -478,19 +480,30 @@ final class VectorConv2d {
     /**
      * The input gradient as a forward convolution, or null. With stride 1, SAME padding and odd filter
      * sizes the windows are symmetric, and {@code inputGrad} is the SAME forward convolution of
-     * {@code outputGrad} with the filter flipped and transposed ({@link #flipFilter}). Used when that
-     * forward has few enough output channels (the layer's input channels) for {@link PixelLanesForward}:
-     * the input gradient puts input channels in the lanes, and the tutorial's photo layer, one input
-     * channel, ran at 2% of the FMA peak there.
+     * {@code outputGrad} with the filter flipped and transposed ({@link #flipFilter}). Used where that
+     * forward beats {@link SubPixelInputGradient}, which puts input channels in the lanes and runs over
+     * a depth of {@code KH*KW*OC}:
+     * <ul>
+     *   <li>when it has few enough output channels (the layer's input channels) for
+     *       {@link PixelLanesForward}: the tutorial's photo layer, one input channel, ran at 2% of the FMA
+     *       peak on the sub-pixel kernel;</li>
+     *   <li>for one output channel, a depth of only {@code KH*KW}: the forward has one input channel and
+     *       reads its patches in place ({@link #forwardRowsInPlace}). AMD host, 1 thread, GFLOP/s, the
+     *       sub-pixel kernel against the forward, 3x3 unless said: 64x64x16 -> 1 20.4 against 44.3,
+     *       28x28x64 -> 1 22.9 against 52.8, 14x14x256 -> 1 43.3 against 54.8, 8x8x16 -> 1 15.3 against
+     *       19.7, 32x32x32 -> 1 5x5 48.5 against 77.1. At two output channels neither led (32.4 against
+     *       30.2, 53.3 against 63.6, 45.6 against 46.2), at four the sub-pixel kernel did (46.3 against
+     *       31.7, 74.6 against 69.8).</li>
+     * </ul>
      */
-    private static Conv2dShape inputGradientAsForward(Conv2dShape s) {
-        if (s.strideHeight() != 1 || s.strideWidth() != 1 || s.padding() != Padding.SAME
+    static Conv2dShape inputGradientAsForward(Conv2dShape s) {
+        if (isPointwise(s) || s.strideHeight() != 1 || s.strideWidth() != 1 || s.padding() != Padding.SAME
                 || s.filterHeight() % 2 == 0 || s.filterWidth() % 2 == 0) {
             return null;
         }
         Conv2dShape forward = new Conv2dShape(s.batch(), s.outHeight(), s.outWidth(), s.outChannels(),
                 s.filterHeight(), s.filterWidth(), s.inChannels(), 1, 1, Padding.SAME);
-        return PixelLanesForward.fits(forward) ? forward : null;
+        return PixelLanesForward.fits(forward) || s.outChannels() == 1 ? forward : null;
     }
 
     /** {@code flipped[KH-1-kh][KW-1-kw][o][c] = filter[kh][kw][c][o]}: the input gradient's filter, HWIO. */
@@ -663,20 +676,31 @@ final class VectorConv2d {
      * layer also {@link VectorGemm}'s for the forward and backwardInput products. Independent of the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
-        PixelLanesScratch pixelLanes = PixelLanesScratch.of(s);
-        long own = (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + paddedInputRowsFloats(s)
-                + partialFloats(s) + SCRATCH_TILE_FLOATS + remainderFloats(s) + tilesFloats(s)
-                + pixelLanes.laneSums() + pixelLanes.flippedFilter()
-                + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
-                + Math.max(Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()),
-                        pixelLanes.rowStarts())
-                + Math.max(s.patchLength(), pixelLanes.taps())
-                + 3L * ROW_ALIGN + Stride64MicroKernel14x2.ROWS;
+        long own = buffersFloats(s);
+        Conv2dShape asForward = inputGradientAsForward(s);
+        if (asForward != null) {
+            // The input gradient then runs as asForward's forward, which asks this class's buffers at
+            // asForward's sizes, and needs the flipped filter.
+            own += buffersFloats(asForward) + s.filterLength();
+        }
         if (!isPointwise(s)) {
             return own;
         }
         return own + VectorGemm.workspaceFloats(s.outChannels(), s.inChannels())
                 + VectorGemm.workspaceFloats(s.inChannels(), s.outChannels());
+    }
+
+    /** Every buffer of this class at the largest size its calls for {@code s} ask, the input gradient as a forward aside. */
+    private static long buffersFloats(Conv2dShape s) {
+        PixelLanesScratch pixelLanes = PixelLanesScratch.of(s);
+        return (long) CacheLineAligned.lengthFor(packedFloats(s)) + patchFloats(s) + paddedInputRowsFloats(s)
+                + partialFloats(s) + SCRATCH_TILE_FLOATS + remainderFloats(s) + tilesFloats(s)
+                + pixelLanes.laneSums()
+                + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
+                + Math.max(Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()),
+                        pixelLanes.rowStarts())
+                + Math.max(s.patchLength(), pixelLanes.taps())
+                + 3L * ROW_ALIGN + Stride64MicroKernel14x2.ROWS;
     }
 
     /** Floats of the scratch the current thread holds now, for the workspace test. */
@@ -804,31 +828,26 @@ final class VectorConv2d {
 
     /**
      * What the pixel-lane paths that run for a shape ask of this class's per-thread buffers: for each
-     * buffer, the most that its forward ({@link PixelLanesForward}), its filter gradient
-     * ({@link PixelLanesFilterGradient}) and its input gradient run as a forward ({@link #inputGradientAsForward})
-     * ask; 0 where none of them runs. Floats, except {@code rowStarts} and {@code taps} (ints).
+     * buffer, the most that its forward ({@link PixelLanesForward}) and its filter gradient
+     * ({@link PixelLanesFilterGradient}) ask; 0 where neither runs. (An input gradient run as a forward,
+     * {@link #inputGradientAsForward}, is sized as that forward's own shape.) Floats, except
+     * {@code rowStarts} and {@code taps} (ints).
      */
-    private record PixelLanesScratch(long packed, long planar, long gradient, long laneSums, long flippedFilter,
-                                     long rowStarts, long taps) {
+    private record PixelLanesScratch(long packed, long planar, long gradient, long laneSums, long rowStarts,
+                                     long taps) {
 
         static PixelLanesScratch of(Conv2dShape s) {
             boolean forward = PixelLanesForward.fits(s);
             boolean filterGrad = PixelLanesFilterGradient.fits(s);
-            Conv2dShape asForward = inputGradientAsForward(s);
             return new PixelLanesScratch(
-                    Math.max(forward ? PixelLanesForward.packedFloats(s) : 0,
-                            asForward != null ? PixelLanesForward.packedFloats(asForward) : 0),
-                    Math.max(Math.max(forward ? PixelLanesForward.planarFloats(s) : 0,
-                                    asForward != null ? PixelLanesForward.planarFloats(asForward) : 0),
+                    forward ? PixelLanesForward.packedFloats(s) : 0,
+                    Math.max(forward ? PixelLanesForward.planarFloats(s) : 0,
                             filterGrad ? PixelLanesFilterGradient.planarFloats(s) : 0),
                     filterGrad ? PixelLanesFilterGradient.gradientFloats(s) : 0,
                     filterGrad ? PixelLanesFilterGradient.laneSumsFloats(s) : 0,
-                    asForward != null ? s.filterLength() : 0,
-                    Math.max(Math.max(forward ? PixelLanesForward.rowsPerChunk(s) : 0,
-                                    asForward != null ? PixelLanesForward.rowsPerChunk(asForward) : 0),
+                    Math.max(forward ? PixelLanesForward.rowsPerChunk(s) : 0,
                             filterGrad ? PixelLanesFilterGradient.rowsPerBlock(s) : 0),
-                    Math.max(Math.max(forward ? PixelLanesForward.tapTableLength(s) : 0,
-                                    asForward != null ? PixelLanesForward.tapTableLength(asForward) : 0),
+                    Math.max(forward ? PixelLanesForward.tapTableLength(s) : 0,
                             filterGrad ? PixelLanesFilterGradient.tapTableLength(s) : 0));
         }
     }

@@ -210,6 +210,38 @@ class Conv2dTest {
     }
 
     @Test
+    void one_output_channels_input_gradient_runs_as_a_forward() {
+        // With stride 1, SAME padding and odd filters, one output channel's input gradient is the forward of
+        // the flipped filter over one input channel: rows read in place where a row holds a tile (12, 14,
+        // 29 pixels), gathered where not (5), the pixel-lane forward for few input channels (1, 3, 7 at 512
+        // bits), the 12 x 1, 12 x 2 and 6 x 4 tiles for 16, 24 and 40. Other strides, VALID padding and even
+        // filters keep the sub-pixel kernel.
+        Random random = new Random(14);
+        for (int channels : new int[] {1, 3, 7, 16, 24, 40}) {
+            for (int width : new int[] {5, 12, 14, 29}) {
+                int filterHeight = 1 + 2 * random.nextInt(4);
+                int filterWidth = 3 + 2 * random.nextInt(3);
+                Conv2dShape s = shape(1 + random.nextInt(3), 1 + random.nextInt(9), width, channels, filterHeight,
+                        filterWidth, 1, 1, 1, Padding.SAME);
+                boolean vector = KernelBackend.isVectorized();
+                assertTrue(!vector || VectorConv2d.inputGradientAsForward(s) != null, s.toString());
+                check(s, random.nextBoolean(), random.nextBoolean());
+                Conv2dShape[] others = {
+                        shape(2, 9, width, channels, filterHeight, filterWidth, 1, 1, 2, Padding.SAME),
+                        shape(2, 9, width + filterWidth - 1, channels, filterHeight, filterWidth, 1, 1, 1,
+                                Padding.VALID),
+                        shape(2, 9, width, channels, filterHeight + 1, filterWidth, 1, 1, 1, Padding.SAME),
+                };
+                for (Conv2dShape other : others) {
+                    assertTrue(!vector || VectorConv2d.inputGradientAsForward(other) == null, other.toString());
+                    check(other, random.nextBoolean(), random.nextBoolean());
+                }
+            }
+        }
+        assertEquals(96, checked);
+    }
+
+    @Test
     void an_infinite_input_reaches_exactly_the_outputs_and_filter_taps_whose_windows_hold_it() {
         // Lanes past an output row's end, a tile's spare rows and the zero padding must multiply nothing
         // real: infinities in a row's last two columns (two stride phases), read by the spare lanes of a
@@ -607,6 +639,9 @@ class Conv2dTest {
         // and on 90 (planar rows read in place).
         checkWorkspace(7, 7, 3, 2);
         checkWorkspace(14, 90, 7, 7, 3, 2);
+        // One output channel: the input gradient runs as a forward of another shape, with its own buffers.
+        checkWorkspace(3, 3, 24, 1);
+        checkWorkspace(14, 30, 5, 3, 40, 1);
     }
 
     private void checkWorkspace(int filterHeight, int filterWidth, int channels, int outChannels) throws Exception {
