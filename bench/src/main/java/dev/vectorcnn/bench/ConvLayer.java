@@ -5,7 +5,7 @@ import dev.vectorcnn.kernels.Padding;
 
 /**
  * The convolution layers the benchmarks track: the MNIST network's two, two ResNet-style 3x3 layers (one
- * with 16 channels, fewer than two vectors at 512 bits), and the tutorial's fixed line filters on two photos.
+ * with 16 channels, one vector at 512 bits), and the tutorial's fixed line filters on two photos.
  */
 public enum ConvLayer {
     /** MNIST conv1: batch 100, 28x28x1 -> 32, 3x3, stride 1, SAME. */

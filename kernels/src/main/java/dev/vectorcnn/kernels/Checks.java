@@ -114,7 +114,7 @@ final class Checks {
                 + "Integer.MAX_VALUE (" + Integer.MAX_VALUE + ")");
     }
 
-    /** The product of all of {@code dims}, exact: the loop above stops at the first factor past the limit, and all of them may overflow a long. */
+    /** The product of all of {@code dims}, exact: {@link #product} stops at the first factor past the limit, and all of them may overflow a long. */
     private static BigInteger exactProduct(long... dims) {
         BigInteger product = BigInteger.ONE;
         for (long dim : dims) {

@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Forward for layers with few output channels, such as the tutorial's two line filters on a photo or a
  * one-channel output layer: the transposed product {@code out^T[OC, M] = filter^T[OC, K] x patches^T[K, M]},
  * with the output channels as the micro-kernel's rows and output pixels in its vector lanes. The other
- * forward paths put output channels in the lanes, where two channels fill 2 of a 12x2 tile's 32 columns
- * (3-6% of the FMA peak measured on such layers); here they fill 2 of a 6x4 tile's 6 rows, and 7 to 12
+ * forward paths put output channels in the lanes, where two channels filled 2 of a 12x2 tile's 32 columns
+ * (3-6% of the FMA peak measured on such layers; 2 of 16 on the 12 x 1 tile added since); here they fill 2 of a 6x4 tile's 6 rows, and 7 to 12
  * channels a 12x2 tile's rows. {@link #fits} says when this path is the faster.
  *
  * <p>Work is split into chunks of whole output rows. A chunk first copies the input rows its windows
@@ -261,10 +261,12 @@ final class PixelLanesForward {
      */
     private static void multiplyIndirectB(MicroKernelTile tile, int kc, float[] a, int aIndex, int lda, float[] b,
                                           int bIndex, int[] bRows, int bRowsIndex, float[] scratchTile) {
-        if (tile == MicroKernelTile.SIX_BY_FOUR) {
-            GemmMicroKernel6x4.multiplyIndirectB(kc, a, aIndex, lda, b, bIndex, bRows, bRowsIndex, scratchTile);
-        } else {
-            GemmMicroKernel12x2.multiplyIndirectB(kc, a, aIndex, lda, b, bIndex, bRows, bRowsIndex, scratchTile);
+        switch (tile) {
+            case SIX_BY_FOUR -> GemmMicroKernel6x4.multiplyIndirectB(kc, a, aIndex, lda, b, bIndex, bRows, bRowsIndex,
+                    scratchTile);
+            case TWELVE_BY_TWO -> GemmMicroKernel12x2.multiplyIndirectB(kc, a, aIndex, lda, b, bIndex, bRows,
+                    bRowsIndex, scratchTile);
+            case TWELVE_BY_ONE -> throw new AssertionError("tile(s) never chooses " + tile);
         }
     }
 

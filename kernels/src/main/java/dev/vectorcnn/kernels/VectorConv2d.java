@@ -157,7 +157,8 @@ final class VectorConv2d {
      * piece of the packed filter (at most {@link #FILTER_PIECE_FLOATS} floats, held in L1) serving every
      * tile of the group before the next piece is read; the tiles wait in a per-thread buffer between
      * pieces. (Running each tile over the whole patch streamed the whole packed filter from L2 once per
-     * six pixels.) The last {@code OW mod ROWS} pixels of each output row go through {@link Remainder}.
+     * six pixels.) The last {@code OW mod ROWS} pixels of each output row go through {@link Remainder},
+     * or on a last tile that starts early and overlaps its neighbour ({@link #overlapsLastTile}).
      */
     private static void forwardDirect(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
                                       MicroKernelTile tile, int panels, float[] packed) {
@@ -172,8 +173,9 @@ final class VectorConv2d {
         int paddedRow = paddedRowFloats(s);
         int segmentLength = s.filterWidth() * s.inChannels();
         int pixelStep = s.strideWidth() * s.inChannels();
-        int tilesPerRow = outWidth / tile.rows;
-        int fullWidth = tilesPerRow * tile.rows;
+        int tilesPerRow = forwardTilesPerRow(s, tile);
+        // The pixels the tiles cover: whole tiles, or the whole row when the last tile overlaps.
+        int fullWidth = Math.min(outWidth, tilesPerRow * tile.rows);
         int groupRows = forwardGroupRows(s, tile);
         int piece = depthPiece(tile);
         // When no full tile's windows reach into the left or right padding, the tiles read the input rows
@@ -225,9 +227,10 @@ final class VectorConv2d {
                                 boolean accumulate = tap > 0 || depth > 0;
                                 int aIndex = rowStarts[g] + tap * sourceRow + depth;
                                 int tileIndex = g * tilesPerRow * TILE_FLOATS;
-                                for (int t = 0; t < tilesPerRow; t++, aIndex += tile.rows * pixelStep,
-                                        tileIndex += TILE_FLOATS) {
-                                    tile.multiply(kc, rows, aIndex, pixelStep, packed, bIndex, tiles, tileIndex, accumulate);
+                                for (int t = 0; t < tilesPerRow; t++, tileIndex += TILE_FLOATS) {
+                                    int first = Math.min(t * tile.rows, outWidth - tile.rows);
+                                    tile.multiply(kc, rows, aIndex + first * pixelStep, pixelStep, packed, bIndex,
+                                            tiles, tileIndex, accumulate);
                                 }
                             }
                         }
@@ -235,7 +238,11 @@ final class VectorConv2d {
                     for (int g = 0; g < groupEnd - group; g++) {
                         int out = (group + g) * outWidth * oc + column;
                         for (int t = 0; t < tilesPerRow; t++) {
-                            GemmWriteBack.apply(tiles, (g * tilesPerRow + t) * TILE_FLOATS, tile.columns, tile.rows, oc - column, output, out + t * tile.rows * oc, oc, 1f, 0f, bias, column, relu);
+                            // An overlapping last tile writes its first pixels again, with the same bits: their
+                            // sums ran in the same order.
+                            int first = Math.min(t * tile.rows, outWidth - tile.rows);
+                            GemmWriteBack.apply(tiles, (g * tilesPerRow + t) * TILE_FLOATS, tile.columns, tile.rows,
+                                    oc - column, output, out + first * oc, oc, 1f, 0f, bias, column, relu);
                         }
                     }
                 }
@@ -488,7 +495,8 @@ final class VectorConv2d {
      *       {@link PixelLanesForward}: the tutorial's photo layer, one input channel, ran at 2% of the FMA
      *       peak on the sub-pixel kernel;</li>
      *   <li>for one output channel, a depth of only {@code KH*KW}: the forward has one input channel and
-     *       reads its patches in place ({@link #forwardRowsInPlace}). AMD host, 1 thread, GFLOP/s, the
+     *       reads its patches in place where a row holds a tile ({@link #forwardRowsInPlace}), gathers them
+     *       where not. AMD host, 1 thread, GFLOP/s, the
      *       sub-pixel kernel against the forward, 3x3 unless said: 64x64x16 -> 1 20.4 against 44.3,
      *       28x28x64 -> 1 22.9 against 52.8, 14x14x256 -> 1 43.3 against 54.8, 8x8x16 -> 1 15.3 against
      *       19.7, 32x32x32 -> 1 5x5 48.5 against 77.1. At two output channels neither led (32.4 against
@@ -673,7 +681,10 @@ final class VectorConv2d {
      * A bound on the floats of scratch the three methods together leave any one thread holding for
      * {@code s} (the buffers are kept for the next call): every buffer of this class at the largest size
      * any method asks of it, the calling thread's filter-gradient partials included, and for a 1x1 stride-1
-     * layer also {@link VectorGemm}'s for the forward and backwardInput products. Independent of the batch.
+     * layer also {@link VectorGemm}'s for the forward and backwardInput products. An input gradient run as a
+     * forward ({@link #inputGradientAsForward}) asks the same buffers at that forward's sizes: the bound adds
+     * both sets (which over-counts, by up to twice for a one-output-channel layer, but needs no per-buffer
+     * bookkeeping). Independent of the batch.
      */
     static long workspaceFloats(Conv2dShape s) {
         long own = buffersFloats(s);
@@ -858,8 +869,31 @@ final class VectorConv2d {
 
     /** Output rows forwardDirect computes together: enough for {@link #TILES_PER_GROUP} full tiles. */
     private static int forwardGroupRows(Conv2dShape s, MicroKernelTile tile) {
-        int tilesPerRow = Math.max(1, s.outWidth() / tile.rows);
+        int tilesPerRow = Math.max(1, forwardTilesPerRow(s, tile));
         return Math.min(forwardRowsPerChunk(s), ceilDiv(TILES_PER_GROUP, tilesPerRow));
+    }
+
+    /** Full tiles per output row of forwardDirect, an overlapping last one ({@link #overlapsLastTile}) included. */
+    private static int forwardTilesPerRow(Conv2dShape s, MicroKernelTile tile) {
+        return overlapsLastTile(s, tile) ? ceilDiv(s.outWidth(), tile.rows) : s.outWidth() / tile.rows;
+    }
+
+    /**
+     * Whether forwardDirect computes each output row's last {@code OW mod ROWS} pixels on a full tile that
+     * starts early and overlaps its neighbour, instead of in {@link Remainder}'s gathered tiles: on the
+     * one-vector tile, when those pixels are at least two thirds of a tile, so that at most half as many
+     * again are computed twice. With one vector of output channels the remainder's patch gather and
+     * row-by-row write-back cost about as much as its multiply-adds: ResNet-20's 32x32x16 -> 16 forward
+     * gave a quarter of its pixels (8 of each 32-pixel row) 45% of its time (async-profiler), 2.5 times
+     * the full tiles' time per pixel. AMD host, 1 thread, GFLOP/s, remainder against overlap: that layer
+     * 55.3 against 55.6-59.1 (JMH, 1.08x over 4 rounds), 23-pixel rows (11 left) 57.8-59.3 against
+     * 69.5-70.5, 56-pixel rows (8) 56.4-64.6 against 65.5-66.3, 20-pixel rows (8) over 40 channels
+     * 46.9-47.3 against 46.5-46.6, but 18-pixel rows (6) 48.2-48.3 against 42.1. MNIST conv2's 2 of 14
+     * pixels cost its 6 x 4 tiles no more per pixel than the full tiles.
+     */
+    static boolean overlapsLastTile(Conv2dShape s, MicroKernelTile tile) {
+        int rest = s.outWidth() % tile.rows;
+        return tile == MicroKernelTile.TWELVE_BY_ONE && s.outWidth() > tile.rows && 3 * rest >= 2 * tile.rows;
     }
 
     /** Patch columns per forward piece: the piece of the packed filter stays within {@link #FILTER_PIECE_FLOATS}. */
@@ -871,7 +905,7 @@ final class VectorConv2d {
     private static int tilesFloats(Conv2dShape s) {
         MicroKernelTile tile = MicroKernelTile.forColumns(s.outChannels());
         return Checks.product("convolution forward tiles", forwardGroupRows(s, tile),
-                Math.max(1, s.outWidth() / tile.rows), TILE_FLOATS);
+                Math.max(1, forwardTilesPerRow(s, tile)), TILE_FLOATS);
     }
 
     static int partialFloats(Conv2dShape s) {
@@ -1027,7 +1061,7 @@ final class VectorConv2d {
         private float[] laneSums = new float[0];
         /** The flipped, transposed filter of an input gradient run as a forward ({@link #inputGradientAsForward}). */
         private float[] flippedFilter = new float[0];
-        /** One micro-kernel tile: 24 vectors for both shapes, 28 for {@link ConvTnMicroKernel14x2}. */
+        /** One micro-kernel tile: 24 vectors for 6 x 4 and 12 x 2 (12 for 12 x 1), 28 for {@link ConvTnMicroKernel14x2}. */
         final float[] tile = new float[SCRATCH_TILE_FLOATS];
         /** Output pixels of the forward remainder tile and their gathered patches. */
         final int[] remainderPixels = new int[ROW_ALIGN];

@@ -213,9 +213,9 @@ class Conv2dTest {
     void one_output_channels_input_gradient_runs_as_a_forward() {
         // With stride 1, SAME padding and odd filters, one output channel's input gradient is the forward of
         // the flipped filter over one input channel: rows read in place where a row holds a tile (12, 14,
-        // 29 pixels), gathered where not (5), the pixel-lane forward for few input channels (1, 3, 7 at 512
-        // bits), the 12 x 1, 12 x 2 and 6 x 4 tiles for 16, 24 and 40. Other strides, VALID padding and even
-        // filters keep the sub-pixel kernel.
+        // 29 pixels), gathered where not (5); the pixel-lane forward where it fits (at 512 bits: 1 and 3 input
+        // channels on rows of 8 pixels or more); the forward's columns are the layer's input channels, so all
+        // three tiles run. Other strides, VALID padding and even filters keep the sub-pixel kernel.
         Random random = new Random(14);
         for (int channels : new int[] {1, 3, 7, 16, 24, 40}) {
             for (int width : new int[] {5, 12, 14, 29}) {
@@ -239,6 +239,34 @@ class Conv2dTest {
             }
         }
         assertEquals(96, checked);
+    }
+
+    @Test
+    void one_vector_of_output_channels_overlaps_a_rows_last_tile() {
+        // The direct forward (filter rows of 48 and 120 floats) on the 12 x 1 tile (one vector of output
+        // channels, and one fewer): rows whose last OW mod 12 pixels are at least two thirds of a tile (20, 23,
+        // 32 pixels) run a last tile that starts early and overlaps its neighbour; fewer (13, 14, 18, 26) go to
+        // the remainder tiles; rows of at most a tile (5, 12) to the remainder tiles or none. Strides 1 and 2.
+        Random random = new Random(15);
+        int lanes = KernelBackend.isVectorized() ? VectorSpeciesChoice.FLOAT.length() : 16;
+        int overlapping = 0;
+        for (int width : new int[] {5, 12, 13, 14, 18, 20, 23, 26, 32}) {
+            for (int oc : new int[] {lanes - 1, lanes}) {
+                int stride = 1 + random.nextInt(2);
+                int channels = random.nextBoolean() ? 16 : 40;
+                Conv2dShape s = shape(1 + random.nextInt(3), 2 + random.nextInt(6), width * stride, channels, 3, 3, oc,
+                        stride, stride, Padding.SAME);
+                if (KernelBackend.isVectorized() && !PixelLanesForward.fits(s)
+                        && VectorConv2d.overlapsLastTile(s, MicroKernelTile.forColumns(oc))) {
+                    overlapping++;
+                }
+                check(s, random.nextBoolean(), random.nextBoolean());
+            }
+        }
+        assertEquals(18, checked);
+        if (KernelBackend.isVectorized()) {
+            assertEquals(6, overlapping);
+        }
     }
 
     @Test
@@ -548,6 +576,10 @@ class Conv2dTest {
         // (at 512 bits) packed, and PixelLanesFilterGradient's groups.
         checkThreadCounts(shape(2, 40, 200, 3, 7, 7, 2, 1, 1, Padding.SAME));
         checkThreadCounts(shape(40, 20, 20, 3, 5, 5, 3, 1, 1, Padding.SAME));
+        // Sixteen output channels (the 12 x 1 tile at 512 bits, its last tile overlapping on 32-pixel rows),
+        // and one, whose input gradient runs as a forward.
+        checkThreadCounts(shape(4, 32, 32, 16, 3, 3, 16, 1, 1, Padding.SAME));
+        checkThreadCounts(shape(4, 32, 32, 16, 3, 3, 1, 1, 1, Padding.SAME));
     }
 
     /**

@@ -174,12 +174,13 @@ class GemmTest {
     }
 
     /**
-     * Both tiles writing straight into C over several depth blocks, the later blocks adding to it in the
+     * Every tile writing straight into C over several depth blocks, the later blocks adding to it in the
      * micro-kernel (alpha 1, beta 0 or 1, no epilogue), and through the write-back otherwise: n from 5
-     * to 70 takes the 12 x 2 tile (up to 16 or 32 columns) and the 6 x 4 one at 256 and 512 bits.
+     * to 70 takes the 12 x 1 tile (up to 4, 8 or 16 columns), the 12 x 2 one (up to 8, 16 or 32) and the
+     * 6 x 4 one at 128, 256 and 512 bits.
      */
     @Test
-    void both_tiles_accumulate_depth_blocks_into_c_exactly() {
+    void every_tile_accumulates_depth_blocks_into_c_exactly() {
         SplittableRandom random = new SplittableRandom(14);
         int k = 2 * VectorGemm.MAX_DEPTH_BLOCK + 37;
         for (int n : new int[] {5, 12, 16, 20, 32, 33, 64, 70}) {
@@ -199,10 +200,15 @@ class GemmTest {
         int wideN = VectorGemm.MAX_PACKED_B_FLOATS / wideK + 70;
         checkExact(random, false, false, 4, wideN, wideK, 0.5f, 1f, true, true);
         checkExact(random, true, true, 3, wideN, wideK, 1f, 0f, true, false);
-        // ...and blocks of depth, where one panel of 8 columns (12 x 2 at 128 bits) is already too deep:
-        // beta and the epilogue apply once.
+        // ...and blocks of depth, where one panel is already too deep, on every tile: 12 x 2 (n = lanes + 1,
+        // as few as 8 columns at 128 bits), 6 x 4 (n = 20 and 33 at 128 bits) and 12 x 1 (n = 1, 8 or 16
+        // columns at 256 and 512 bits; its 4 columns at 128 bits need a depth past exact integer sums, so
+        // that case is checked within the rounding bound): beta and the epilogue apply once.
         int deepK = VectorGemm.MAX_PACKED_B_FLOATS / 8 + 1000;
+        int twoVectorColumns = KernelBackend.isVectorized() ? VectorSpeciesChoice.FLOAT.length() + 1 : 9;
         checkExact(random, false, false, 3, 1, deepK, 1f, 0f, true, true);
+        check(random, false, false, 3, 1, VectorGemm.MAX_PACKED_B_FLOATS / 4 + 1000, 1f, 0f, true, true);
+        checkExact(random, false, false, 3, twoVectorColumns, deepK, 1f, 0f, true, true);
         checkExact(random, true, false, 5, 33, deepK, -0.5f, 1.5f, true, false);
         checkExact(random, false, true, 13, 20, deepK, 1f, 1f, false, false);
         if (KernelBackend.isVectorized()) {
