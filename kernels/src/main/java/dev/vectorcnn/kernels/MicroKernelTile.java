@@ -89,6 +89,22 @@ enum MicroKernelTile {
     }
 
     /**
+     * {@link #multiplyRows} with A's depth steps placed by a table too: row r, step p at
+     * {@code aIndex + aRows[r] + depthOffsets[depthIndex + p]}.
+     */
+    void multiplyRowsByDepth(int kc, float[] a, int aIndex, int[] aRows, int[] depthOffsets, int depthIndex,
+                             float[] b, int bIndex, float[] c, int cIndex, int[] cRows, boolean accumulate) {
+        switch (this) {
+            case SIX_BY_FOUR -> GemmMicroKernel6x4.multiplyRowsByDepth(kc, a, aIndex, aRows, depthOffsets, depthIndex,
+                    b, bIndex, c, cIndex, cRows, accumulate);
+            case TWELVE_BY_TWO -> GemmMicroKernel12x2.multiplyRowsByDepth(kc, a, aIndex, aRows, depthOffsets,
+                    depthIndex, b, bIndex, c, cIndex, cRows, accumulate);
+            case TWELVE_BY_ONE -> GemmMicroKernel12x1.multiplyRowsByDepth(kc, a, aIndex, aRows, depthOffsets,
+                    depthIndex, b, bIndex, c, cIndex, cRows, accumulate);
+        }
+    }
+
+    /**
      * {@code C (+)= A^T x B} for a full tile, depth step p reading A's column at
      * {@code aIndex + offsets[p]} ({@link ConvTnMicroKernel6x4#run}); accumulated in C itself when C's
      * rows are exactly one tile wide (a filter-gradient partial), otherwise through {@code tile}.

@@ -25,8 +25,24 @@ import java.util.Arrays;
  * of 14 pixels (MNIST conv2), tiles are instead 14 pixels of one class row on
  * {@link Stride64MicroKernel14x2}, whose rows of A lie a constant 64 floats apart: 16% faster there
  * (see that class). The pixels sum their taps in the same order either way, so the results are the same.
+ *
+ * <p>A tile's tap rows lie in different padded rows, so it takes one kernel call per tap row, each
+ * loading and storing the tile; where a tap row is shorter than {@link #SHORT_TAP_ROW} steps (few output
+ * channels), one call runs over all of them through a table of depth offsets
+ * ({@link MicroKernelTile#multiplyRowsByDepth}) instead.
  */
 final class SubPixelInputGradient {
+
+    /**
+     * Tap rows ({@code tapsX * OC} steps) shorter than this run in one call per tile through a depth table.
+     * AMD host, 1 thread, GFLOP/s, a call per tap row against one call: 64x64x16 -> 4 3x3 (12 steps)
+     * 43.4-46.1 against 58.1-59.8, the same at stride 2 26.1 against 35.6, -> 8 (24 steps) 56.2-56.3 against
+     * 61.3-66.1; 32x32x64 -> 2 (6 steps) 51.2 against 74.6, -> 4 5x5 (20 steps) 77.4 against 94.1; but
+     * 32x32x16 -> 16 (48 steps) 59.4-66.3 against 62.7-64.3, 32x32x32 -> 32 (96 steps, the 12 x 2 tile)
+     * 95.2-98.4 against 86.3-88.4 and 56x56x64 -> 64 (192 steps) 105.7 against 107.8.
+     */
+    static final int SHORT_TAP_ROW = 32;
+
     private final Conv2dShape s;
     private final MicroKernelTile tile;
     private final SubPixel[] classes;
@@ -91,6 +107,12 @@ final class SubPixelInputGradient {
         return (long) paddedRows * paddedColumns * s.outChannels();
     }
 
+    /** Ints of the depth-offset table: a class's depth, at most every tap of the filter for every output channel. */
+    static int depthOffsetsLength(Conv2dShape s) {
+        // At most the filter's length, which fits an int.
+        return s.filterHeight() * s.filterWidth() * s.outChannels();
+    }
+
     /**
      * Packs every class's sub-filter into {@code packed} from {@code start}, class after class, each in
      * panels of {@code tile.columns} input channels.
@@ -109,16 +131,17 @@ final class SubPixelInputGradient {
      * Overwrites image {@code image} of {@code inputGrad}, band by band, from the sub-filters
      * {@link #packFilter} wrote at {@code packedStart}. The other arrays are the calling thread's scratch:
      * {@code padded} of {@link #paddedFloats} floats, {@code scratchTile} of one tile, {@code aRows} and
-     * {@code inputStarts} of {@code tile.rows} ints, {@code fixedStrideRows} of
-     * {@link Stride64MicroKernel14x2#ROWS}.
+     * {@code inputStarts} of {@code tile.rows} ints, {@code depthOffsets} of {@link #depthOffsetsLength} ints,
+     * {@code fixedStrideRows} of {@link Stride64MicroKernel14x2#ROWS}.
      */
     void computeImage(int image, float[] outputGrad, float[] padded, float[] packed, int packedStart,
-                      float[] scratchTile, int[] aRows, int[] inputStarts, int[] fixedStrideRows, float[] inputGrad) {
+                      float[] scratchTile, int[] aRows, int[] inputStarts, int[] depthOffsets, int[] fixedStrideRows,
+                      float[] inputGrad) {
         for (int firstClassRow = 0; firstClassRow < classRows; firstClassRow += rows) {
             pad(image, firstClassRow, outputGrad, padded);
             for (int i = 0; i < classes.length; i++) {
                 compute(classes[i], image, firstClassRow, padded, packed, packedStart + classOffsets[i], scratchTile,
-                        aRows, inputStarts, fixedStrideRows, inputGrad);
+                        aRows, inputStarts, depthOffsets, fixedStrideRows, inputGrad);
             }
         }
     }
@@ -150,7 +173,8 @@ final class SubPixelInputGradient {
      * image {@code image}, from the padded buffer and the class's packed sub-filter at {@code packedStart}.
      */
     private void compute(SubPixel c, int image, int firstClassRow, float[] padded, float[] packed, int packedStart,
-                         float[] scratchTile, int[] aRows, int[] starts, int[] fixedStrideRows, float[] inputGrad) {
+                         float[] scratchTile, int[] aRows, int[] starts, int[] depthOffsets, int[] fixedStrideRows,
+                         float[] inputGrad) {
         int bandClassRows = Math.min(rows, c.classRows - firstClassRow);
         if (bandClassRows <= 0) {
             return;
@@ -169,6 +193,16 @@ final class SubPixelInputGradient {
             computeFixedStride(c, image, firstClassRow, bandClassRows, padded, packed, packedStart, shift,
                     fixedStrideRows, inputGrad);
             return;
+        }
+        boolean shortTapRows = kc < SHORT_TAP_ROW;
+        if (shortTapRows) {
+            // Depth step i * kc + p of a tile, tap row i and tap-and-channel p, reads rowFloats * i + p floats on
+            // from the pixel's row start, so that one kernel call runs over all of a tile's tap rows.
+            for (int i = 0, step = 0; i < c.tapsY; i++) {
+                for (int p = 0; p < kc; p++) {
+                    depthOffsets[step++] = i * rowFloats + p;
+                }
+            }
         }
         for (int q = 0; q < pixels; q += tile.rows) {
             int count = Math.min(tile.rows, pixels - q);
@@ -210,10 +244,17 @@ final class SubPixelInputGradient {
                 if (!direct && endTap <= firstTap) {
                     Arrays.fill(scratchTile, 0f);
                 }
-                for (int i = firstTap; i < endTap; i++) {
-                    tile.multiplyRows(kc, padded, i * rowFloats, aRows, packed, panelStart + i * kc * tile.columns,
-                            direct ? inputGrad : scratchTile, direct ? column : 0,
-                            direct ? starts : tile.scratchRows, i > firstTap);
+                float[] target = direct ? inputGrad : scratchTile;
+                int targetIndex = direct ? column : 0;
+                int[] targetRows = direct ? starts : tile.scratchRows;
+                if (shortTapRows && endTap > firstTap) {
+                    tile.multiplyRowsByDepth((endTap - firstTap) * kc, padded, 0, aRows, depthOffsets, firstTap * kc,
+                            packed, panelStart + firstTap * kc * tile.columns, target, targetIndex, targetRows, false);
+                } else {
+                    for (int i = firstTap; i < endTap; i++) {
+                        tile.multiplyRows(kc, padded, i * rowFloats, aRows, packed, panelStart + i * kc * tile.columns,
+                                target, targetIndex, targetRows, i > firstTap);
+                    }
                 }
                 if (!direct) {
                     for (int r = 0; r < count; r++) {

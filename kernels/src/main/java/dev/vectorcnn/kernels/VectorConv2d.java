@@ -477,10 +477,12 @@ final class VectorConv2d {
         gradient.packFilter(filter, packed, PACKED_START);
         // Sized once per call: patchFloats builds the band geometry again for its bound.
         int paddedLength = patchFloats(s);
+        int depthOffsetsLength = SubPixelInputGradient.depthOffsetsLength(s);
         forChunks(isLarge(s), s.batch(), image -> {
             Scratch scratch = SCRATCH.get();
             gradient.computeImage(image, outputGrad, scratch.patches(paddedLength), packed, PACKED_START, scratch.tile,
-                    scratch.aRows, scratch.inputStarts, scratch.fixedStrideRows, inputGrad);
+                    scratch.aRows, scratch.inputStarts, scratch.tapOffsets(depthOffsetsLength), scratch.fixedStrideRows,
+                    inputGrad);
         });
     }
 
@@ -710,7 +712,7 @@ final class VectorConv2d {
                 + 3L * forwardGroupRows(s, MicroKernelTile.forColumns(s.outChannels()))
                 + Math.max(Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()),
                         pixelLanes.rowStarts())
-                + Math.max(s.patchLength(), pixelLanes.taps())
+                + Math.max(Math.max(s.patchLength(), SubPixelInputGradient.depthOffsetsLength(s)), pixelLanes.taps())
                 + 3L * ROW_ALIGN + Stride64MicroKernel14x2.ROWS;
     }
 
@@ -1090,7 +1092,9 @@ final class VectorConv2d {
         /**
          * Where the indirect kernels read each patch column: from a window's start in the padded rows
          * (forwardRowsInPlace), from the start of forwardGathered's transposed patch block, column p
-         * at {@code p * pixels}, or from an output row's first planar row ({@link PlanarRows#tapOffsets}).
+         * at {@code p * pixels}, or from an output row's first planar row ({@link PlanarRows#tapOffsets});
+         * or, in the input gradient, each depth step's offset from a pixel's padded output-gradient row
+         * ({@link SubPixelInputGradient#depthOffsetsLength}).
          */
         private int[] tapOffsets = new int[0];
 
