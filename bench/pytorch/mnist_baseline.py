@@ -16,6 +16,7 @@ Workloads (the tutorial's network; SAME padding of the stride-2 layer is (0, 1) 
   conv2   MNIST conv2 (100x28x28x32 -> 64, 3x3, stride 2) forward with its ReLU (as ConvBench fuses
           it), and forward + both gradients
   conv56  the 56x56x64 -> 64 3x3 SAME layer at batch 32, the same two
+  resnet20  ResNet-20's first stage, 32x32x16 -> 16 3x3 SAME at batch 32, the same two
   photo   the tutorial's line filters on two photos (2x427x640x1 -> 2, 7x7, SAME), the same two
 These run by default. GemmBench's baseline is the system BLAS's SGEMM, which torch.mm calls: row-major
 C = A * B (A is M x K, B is K x N, float32, preallocated, values in [-1, 1)); GFLOP/s at 2*M*N*K each.
@@ -181,12 +182,14 @@ def run_fork(name, threads, warmup, iterations, seconds):
 
 
 WORKLOADS = ["epoch", "train", "infer", "infer_jit", "conv2_forward", "conv2_forward_backward",
-             "conv56_forward", "conv56_forward_backward", "photo_forward", "photo_forward_backward"]
+             "conv56_forward", "conv56_forward_backward", "resnet20_forward", "resnet20_forward_backward",
+             "photo_forward", "photo_forward_backward"]
 
 # ConvBench's layers as (batch, height, width, channels, out_channels, kernel, stride); padding kernel // 2.
 CONV_LAYERS = {
     "conv2": (100, 28, 28, 32, 64, 3, 2),
     "conv56": (32, 56, 56, 64, 64, 3, 1),
+    "resnet20": (32, 32, 32, 16, 16, 3, 1),
     "photo": (2, 427, 640, 1, 2, 7, 1),
 }
 
