@@ -112,7 +112,7 @@ final class PixelLanesFilterGradient {
                 if (reluOutput != null) {
                     VectorRelu.backward(reluOutput, outputGrad, outputGrad, first * oc, (first + pixels) * oc);
                 }
-                boolean finite = planar.copy(input, firstRow, blockRows, rows, rowStarts);
+                boolean finite = planar.copyCheckingFinite(input, firstRow, blockRows, rows, rowStarts);
                 int channelStride = blockRows * pitch;
                 transposeGradient(outputGrad, first, blockRows, outWidth, oc, pitch, channelStride, grad);
                 if (biasGrad != null) {

@@ -114,7 +114,14 @@ final class PixelLanesForward {
             int[] rowStarts = scratch.offsets(rowsPerChunk);
             int firstRow = chunk * rowsPerChunk;
             int endRow = Math.min(outRows, firstRow + rowsPerChunk);
-            boolean finite = planar.copy(input, firstRow, endRow - firstRow, rows, rowStarts);
+            // Only stacked rows treat infinities and NaN apart.
+            boolean finite;
+            if (stack > 1) {
+                finite = planar.copyCheckingFinite(input, firstRow, endRow - firstRow, rows, rowStarts);
+            } else {
+                planar.copy(input, firstRow, endRow - firstRow, rows, rowStarts);
+                finite = true;
+            }
             if (inRows) {
                 for (int g = 0; g < endRow - firstRow; ) {
                     int outRow = firstRow + g;
