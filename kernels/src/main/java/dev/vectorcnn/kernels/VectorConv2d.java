@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API convolution: a GEMM over patches computed by the convolution micro-kernels
  * ({@link MicroKernelTile}: {@link GemmMicroKernel12x1} for at most lanes output columns,
- * {@link GemmMicroKernel12x2} for at most 2*lanes, {@link GemmMicroKernel6x4} above), without ever building the whole im2col matrix. Arguments are trusted (checked
- * by {@link Conv2d}). With {@code M = N*OH*OW} output pixels and {@code K = KH*KW*C} patch columns:
+ * {@link GemmMicroKernel12x2} for at most 2*lanes, {@link GemmMicroKernel6x4} above), without ever
+ * building the whole im2col matrix. Arguments are trusted (checked by {@link Conv2d}). With
+ * {@code M = N*OH*OW} output pixels and {@code K = KH*KW*C} patch columns:
  * <ul>
  *   <li>forward: {@code out[M, OC] = patches[M, K] x filter[K, OC]}, the filter packed once per call
  *       into micro-kernel panels, bias and ReLU fused into the write-back. Work is split by output
@@ -34,7 +35,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       channels has its input gradient computed as the forward of the flipped filter instead
  *       ({@link #inputGradientAsForward}).</li>
  *   <li>backwardFilter: {@code filterGrad[K, OC] = patches^T[K, M] x outputGrad[M, OC]} a block of
- *       output rows at a time, read transposed by the tile's {@code ConvTn} kernel ({@link MicroKernelTile#runIndirect}):
+ *       output rows at a time, read transposed by the tile's {@code ConvTn} kernel
+ *       ({@link MicroKernelTile#runIndirect}):
  *       from patches gathered transposed when a filter row ({@code KW*C}) is shorter than
  *       {@link #DIRECT_MIN_SEGMENT}, otherwise in place from the block's zero-padded input rows through
  *       one window offset per pixel ({@link #padBlockRows}) when a filter row is a whole number of tiles,
@@ -498,12 +500,11 @@ final class VectorConv2d {
      *       peak on the sub-pixel kernel;</li>
      *   <li>for one output channel, a depth of only {@code KH*KW}: the forward has one input channel and
      *       reads its patches in place where a row holds a tile ({@link #forwardRowsInPlace}), gathers them
-     *       where not. AMD host, 1 thread, GFLOP/s, the
-     *       sub-pixel kernel against the forward, 3x3 unless said: 64x64x16 -> 1 20.4 against 44.3,
-     *       28x28x64 -> 1 22.9 against 52.8, 14x14x256 -> 1 43.3 against 54.8, 8x8x16 -> 1 15.3 against
-     *       19.7, 32x32x32 -> 1 5x5 48.5 against 77.1. At two output channels neither led (32.4 against
-     *       30.2, 53.3 against 63.6, 45.6 against 46.2), at four the sub-pixel kernel did (46.3 against
-     *       31.7, 74.6 against 69.8).</li>
+     *       where not. AMD host, 1 thread, GFLOP/s, the sub-pixel kernel against the forward, 3x3 unless
+     *       said: 64x64x16 -> 1 20.4 against 44.3, 28x28x64 -> 1 22.9 against 52.8, 14x14x256 -> 1 43.3
+     *       against 54.8, 8x8x16 -> 1 15.3 against 19.7, 32x32x32 -> 1 5x5 48.5 against 77.1. At two output
+     *       channels neither led (32.4 against 30.2, 53.3 against 63.6, 45.6 against 46.2), at four the
+     *       sub-pixel kernel did (46.3 against 31.7, 74.6 against 69.8).</li>
      * </ul>
      */
     static Conv2dShape inputGradientAsForward(Conv2dShape s) {
