@@ -5,9 +5,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The 12 x 2-vector GEMM micro-kernel: {@code tile = A[12 x kc] * B[kc x 2*lanes]}, held in 24
- * accumulator registers while k runs. Used when {@code lanes < n <= 2*lanes} (e.g. 32 output channels at 512
- * bits), where a 4-vector tile would multiply mostly zero padding ({@link GemmMicroKernel12x1} takes fewer); 12 rows keep 24 independent FMA chains
- * in flight (at least 8 are needed to hide the 4-cycle FMA latency on two FMA ports).
+ * accumulator registers while k runs. Used when {@code lanes < n <= 2*lanes} (e.g. 32 output channels at
+ * 512 bits), where a 4-vector tile would multiply mostly zero padding ({@link GemmMicroKernel12x1} takes
+ * fewer); 12 rows keep 24 independent FMA chains in flight (at least 8 are needed to hide the 4-cycle FMA
+ * latency on two FMA ports).
  *
  * <p>A is read in place, row {@code r} at {@code a[aIndex + r*lda + p]}; B comes packed as {@code kc}
  * rows of {@link #COLUMNS} floats, zero-padded past column n. Each step broadcasts one A value per row

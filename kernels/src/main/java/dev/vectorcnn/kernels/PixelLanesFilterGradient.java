@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code filterGrad[tap, channel] = sum over pixels of patch[pixel, tap] * outputGrad[pixel, channel]},
  * each vector of lanes summing its own pixels, by {@link PixelLanesFilterMicroKernel}. The usual
  * filter gradient puts output channels in the lanes, where two channels filled 2 of 32 columns (3% of the
- * FMA peak measured on such layers; 2 of 16 on the 12 x 1 tile added since); here the lanes hold pixels of an output row and a tile holds 12 taps
- * x 2 channels or 4 taps x 6 channels. {@link #fits} says when this path is the faster.
+ * FMA peak measured on such layers; 2 of 16 on the 12 x 1 tile added since); here the lanes hold pixels
+ * of an output row and a tile holds 12 taps x 2 channels or 4 taps x 6 channels. {@link #fits} says when
+ * this path is the faster.
  *
  * <p>Work runs in blocks of whole output rows, split into groups whose bounds depend only on the shape,
  * as in {@code VectorConv2d.backwardFilter}: a block copies the input rows its windows cover into
