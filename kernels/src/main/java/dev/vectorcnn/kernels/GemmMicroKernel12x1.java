@@ -86,6 +86,75 @@ final class GemmMicroKernel12x1 {
     }
 
     /**
+     * Writes {@code A[ROWS x segments*kc] x B[segments*kc x COLUMNS]} to {@code tile} from {@code tileIndex} (ROWS
+     * rows {@code tileStride} apart), where A's depth comes in {@code segments} runs of {@code kc} floats,
+     * {@code segmentStride} apart (row {@code r}, run {@code s}, step {@code p} at
+     * {@code a[aIndex + r*lda + s*segmentStride + p]}) and B's packed rows follow one another: a whole
+     * convolution window, one filter row per run, in one call, where {@link #multiply} takes a call and a
+     * round trip of the tile per filter row. The sums run in the same order as those calls', so the two give
+     * the same bits. Only this tile has the loop: nested the same way, the 12 x 2 kernel ran at half speed
+     * (see {@code VectorConv2d}'s forward).
+     */
+    static void multiplySegments(int kc, int segments, int segmentStride, float[] a, int aIndex, int lda, float[] b,
+                                 int bIndex, float[] tile, int tileIndex, int tileStride) {
+        FloatVector c0 = FloatVector.zero(SPECIES);
+        FloatVector c1 = FloatVector.zero(SPECIES);
+        FloatVector c2 = FloatVector.zero(SPECIES);
+        FloatVector c3 = FloatVector.zero(SPECIES);
+        FloatVector c4 = FloatVector.zero(SPECIES);
+        FloatVector c5 = FloatVector.zero(SPECIES);
+        FloatVector c6 = FloatVector.zero(SPECIES);
+        FloatVector c7 = FloatVector.zero(SPECIES);
+        FloatVector c8 = FloatVector.zero(SPECIES);
+        FloatVector c9 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES);
+        FloatVector c11 = FloatVector.zero(SPECIES);
+        final int a0 = aIndex;
+        final int a1 = aIndex + lda;
+        final int a2 = aIndex + 2 * lda;
+        final int a3 = aIndex + 3 * lda;
+        final int a4 = aIndex + 4 * lda;
+        final int a5 = aIndex + 5 * lda;
+        final int a6 = aIndex + 6 * lda;
+        final int a7 = aIndex + 7 * lda;
+        final int a8 = aIndex + 8 * lda;
+        final int a9 = aIndex + 9 * lda;
+        final int a10 = aIndex + 10 * lda;
+        final int a11 = aIndex + 11 * lda;
+        int bRow = bIndex;
+        for (int segment = 0, start = 0; segment < segments; segment++, start += segmentStride) {
+            final int end = start + kc;
+            for (int p = start; p < end; p++, bRow += COLUMNS) {
+                final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
+                c0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(b0, c0);
+                c1 = FloatVector.broadcast(SPECIES, a[a1 + p]).fma(b0, c1);
+                c2 = FloatVector.broadcast(SPECIES, a[a2 + p]).fma(b0, c2);
+                c3 = FloatVector.broadcast(SPECIES, a[a3 + p]).fma(b0, c3);
+                c4 = FloatVector.broadcast(SPECIES, a[a4 + p]).fma(b0, c4);
+                c5 = FloatVector.broadcast(SPECIES, a[a5 + p]).fma(b0, c5);
+                c6 = FloatVector.broadcast(SPECIES, a[a6 + p]).fma(b0, c6);
+                c7 = FloatVector.broadcast(SPECIES, a[a7 + p]).fma(b0, c7);
+                c8 = FloatVector.broadcast(SPECIES, a[a8 + p]).fma(b0, c8);
+                c9 = FloatVector.broadcast(SPECIES, a[a9 + p]).fma(b0, c9);
+                c10 = FloatVector.broadcast(SPECIES, a[a10 + p]).fma(b0, c10);
+                c11 = FloatVector.broadcast(SPECIES, a[a11 + p]).fma(b0, c11);
+            }
+        }
+        c0.intoArray(tile, tileIndex);
+        c1.intoArray(tile, tileIndex + tileStride);
+        c2.intoArray(tile, tileIndex + 2 * tileStride);
+        c3.intoArray(tile, tileIndex + 3 * tileStride);
+        c4.intoArray(tile, tileIndex + 4 * tileStride);
+        c5.intoArray(tile, tileIndex + 5 * tileStride);
+        c6.intoArray(tile, tileIndex + 6 * tileStride);
+        c7.intoArray(tile, tileIndex + 7 * tileStride);
+        c8.intoArray(tile, tileIndex + 8 * tileStride);
+        c9.intoArray(tile, tileIndex + 9 * tileStride);
+        c10.intoArray(tile, tileIndex + 10 * tileStride);
+        c11.intoArray(tile, tileIndex + 11 * tileStride);
+    }
+
+    /**
      * {@code C (+)= A[ROWS x kc] x B[kc x COLUMNS]} with every row placed by a table: row {@code r} of A at
      * {@code a[aIndex + aRows[r] + p]}, row {@code r} of C from {@code c[cIndex + cRows[r]]}. The same loop as
      * {@link #multiply}.

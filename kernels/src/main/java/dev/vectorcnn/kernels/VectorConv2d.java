@@ -161,6 +161,16 @@ final class VectorConv2d {
      * pieces. (Running each tile over the whole patch streamed the whole packed filter from L2 once per
      * six pixels.) The last {@code OW mod ROWS} pixels of each output row go through {@link Remainder},
      * or on a last tile that starts early and overlaps its neighbour ({@link #overlapsLastTile}).
+     *
+     * <p>The one-vector tile ({@link GemmMicroKernel12x1}) instead runs each tile over its whole window in
+     * one call ({@link GemmMicroKernel12x1#multiplySegments}), reading the packed filter once per tile: at
+     * most 16 output channels a tile's round trip per filter row costs more than re-reading the filter
+     * from L2. AMD host, 1 thread, GFLOP/s, per filter row against whole windows: ResNet-20's
+     * 32x32x16 -> 16 55.0-56.9 against 63.9-65.5, 28x28x16 -> 16 stride 2 61.1-61.8 against 69.2-69.4,
+     * 5x5 VALID over 8 channels 63.2-63.4 against 74.5-74.8, and with the filter past L1 (16 x 576 floats,
+     * 28x28x64 -> 16) 70.0-70.3 against 73.0-74.3. The same loop on the 12 x 2 tile ran at half speed
+     * (35-50 against 70-90 GFLOP/s, C2 compiles its 24 accumulators' nested loop worse), so the wider
+     * tiles stay per filter row.
      */
     private static void forwardDirect(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
                                       MicroKernelTile tile, int panels, float[] packed) {
@@ -180,6 +190,8 @@ final class VectorConv2d {
         int fullWidth = Math.min(outWidth, tilesPerRow * tile.rows);
         int groupRows = forwardGroupRows(s, tile);
         int piece = depthPiece(tile);
+        // The one-vector tile runs each window whole, all its filter rows in one call (see the Javadoc).
+        boolean wholeWindows = tile == MicroKernelTile.TWELVE_BY_ONE;
         // When no full tile's windows reach into the left or right padding, the tiles read the input rows
         // themselves: copying them into zero-padded rows cost a tenth of MNIST conv2's forward pass.
         boolean inPlace = s.padLeft() == 0 && (fullWidth - 1) * s.strideWidth() + s.filterWidth() <= s.inWidth();
@@ -217,22 +229,35 @@ final class VectorConv2d {
                 }
                 for (int panel = 0; panel < panels; panel++) {
                     int column = panel * tile.columns;
-                    for (int kh = 0; kh < filterHeight; kh++) {
-                        for (int depth = 0; depth < segmentLength; depth += piece) {
-                            int kc = Math.min(piece, segmentLength - depth);
-                            int bIndex = PACKED_START + column * k + (kh * segmentLength + depth) * tile.columns;
-                            for (int g = 0; g < groupEnd - group; g++) {
-                                int tap = kh - firstTaps[g];
-                                if (tap < 0 || tap >= taps[g]) {
-                                    continue;
-                                }
-                                boolean accumulate = tap > 0 || depth > 0;
-                                int aIndex = rowStarts[g] + tap * sourceRow + depth;
-                                int tileIndex = g * tilesPerRow * TILE_FLOATS;
-                                for (int t = 0; t < tilesPerRow; t++, tileIndex += TILE_FLOATS) {
-                                    int first = Math.min(t * tile.rows, outWidth - tile.rows);
-                                    tile.multiply(kc, rows, aIndex + first * pixelStep, pixelStep, packed, bIndex,
-                                            tiles, tileIndex, accumulate);
+                    if (wholeWindows) {
+                        for (int g = 0; g < groupEnd - group; g++) {
+                            int bIndex = PACKED_START + column * k + firstTaps[g] * segmentLength * tile.columns;
+                            int tileIndex = g * tilesPerRow * TILE_FLOATS;
+                            for (int t = 0; t < tilesPerRow; t++, tileIndex += TILE_FLOATS) {
+                                int first = Math.min(t * tile.rows, outWidth - tile.rows);
+                                GemmMicroKernel12x1.multiplySegments(segmentLength, taps[g], sourceRow, rows,
+                                        rowStarts[g] + first * pixelStep, pixelStep, packed, bIndex, tiles, tileIndex,
+                                        tile.columns);
+                            }
+                        }
+                    } else {
+                        for (int kh = 0; kh < filterHeight; kh++) {
+                            for (int depth = 0; depth < segmentLength; depth += piece) {
+                                int kc = Math.min(piece, segmentLength - depth);
+                                int bIndex = PACKED_START + column * k + (kh * segmentLength + depth) * tile.columns;
+                                for (int g = 0; g < groupEnd - group; g++) {
+                                    int tap = kh - firstTaps[g];
+                                    if (tap < 0 || tap >= taps[g]) {
+                                        continue;
+                                    }
+                                    boolean accumulate = tap > 0 || depth > 0;
+                                    int aIndex = rowStarts[g] + tap * sourceRow + depth;
+                                    int tileIndex = g * tilesPerRow * TILE_FLOATS;
+                                    for (int t = 0; t < tilesPerRow; t++, tileIndex += TILE_FLOATS) {
+                                        int first = Math.min(t * tile.rows, outWidth - tile.rows);
+                                        tile.multiply(kc, rows, aIndex + first * pixelStep, pixelStep, packed, bIndex,
+                                                tiles, tileIndex, accumulate);
+                                    }
                                 }
                             }
                         }

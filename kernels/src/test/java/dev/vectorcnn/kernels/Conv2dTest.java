@@ -270,6 +270,39 @@ class Conv2dTest {
     }
 
     @Test
+    void one_vector_of_output_channels_runs_whole_windows_in_one_call() {
+        // The direct forward (filter rows of at least 32 floats) on the 12 x 1 tile runs each tile over all
+        // its window's filter rows in one call: windows cut by the top or bottom padding (fewer rows), input
+        // rows read in place or zero-padded, filter sizes 1 to 7 per axis, strides 1 to 3 per axis, and
+        // filters whose packed panel is past L1.
+        Random random = new Random(23);
+        int lanes = KernelBackend.isVectorized() ? VectorSpeciesChoice.FLOAT.length() : 16;
+        int wholeWindows = 0;
+        for (int i = 0; i < 36; i++) {
+            int filterHeight = 1 + random.nextInt(7);
+            int filterWidth = 2 + random.nextInt(6);
+            int channels = Math.ceilDiv(32, filterWidth) + random.nextInt(i % 6 == 0 ? 120 : 8);
+            int oc = Math.max(1, lanes - random.nextInt(4));
+            int strideHeight = 1 + random.nextInt(3);
+            int strideWidth = 1 + random.nextInt(3);
+            Padding padding = random.nextBoolean() ? Padding.SAME : Padding.VALID;
+            int height = filterHeight + random.nextInt(8);
+            int width = filterWidth + random.nextInt(40);
+            Conv2dShape s = shape(1 + random.nextInt(2), height, width, channels, filterHeight, filterWidth, oc,
+                    strideHeight, strideWidth, padding);
+            if (KernelBackend.isVectorized() && !PixelLanesForward.fits(s)
+                    && MicroKernelTile.forColumns(oc) == MicroKernelTile.TWELVE_BY_ONE) {
+                wholeWindows++;
+            }
+            check(s, random.nextBoolean(), random.nextBoolean());
+        }
+        assertEquals(36, checked);
+        if (KernelBackend.isVectorized()) {
+            assertTrue(wholeWindows >= 24, "shapes on the whole-window path: " + wholeWindows);
+        }
+    }
+
+    @Test
     void an_infinite_input_reaches_exactly_the_outputs_and_filter_taps_whose_windows_hold_it() {
         // Lanes past an output row's end, a tile's spare rows and the zero padding must multiply nothing
         // real: infinities in a row's last two columns (two stride phases), read by the spare lanes of a
