@@ -12,10 +12,12 @@ import jdk.incubator.vector.VectorSpecies;
  * tile heights the convolution already plans for.
  *
  * <p>Everything else is as in {@link GemmMicroKernel12x2}: A read in place (row {@code r} at
- * {@code a[aIndex + r*lda + p]}) or through a row table ({@link #multiplyRows}), B packed as
- * {@code kc} rows of {@link #COLUMNS} floats zero-padded past column n, nothing but the multiply-adds
- * and the stores here (the write-back is {@link GemmWriteBack}'s job, for the inlining reasons
- * {@link GemmMicroKernel12x2} gives).
+ * {@code a[aIndex + r*lda + p]}) or through a row table, B packed as {@code kc} rows of {@link #COLUMNS}
+ * floats zero-padded past column n, nothing but the multiply-adds and the stores here (the write-back
+ * is {@link GemmWriteBack}'s job, for the inlining reasons {@link GemmMicroKernel12x2} gives). One
+ * difference: the convolution's tiles run over a whole window, all its filter (or tap) rows, in one
+ * call ({@link #multiplySegments}, {@link #multiplyRowsSegments}), where the wider tiles take a call
+ * and a round trip of the tile per row.
  */
 final class GemmMicroKernel12x1 {
 
@@ -155,36 +157,25 @@ final class GemmMicroKernel12x1 {
     }
 
     /**
-     * {@code C (+)= A[ROWS x kc] x B[kc x COLUMNS]} with every row placed by a table: row {@code r} of A at
-     * {@code a[aIndex + aRows[r] + p]}, row {@code r} of C from {@code c[cIndex + cRows[r]]}. The same loop as
-     * {@link #multiply}.
+     * {@link #multiplySegments} with every row placed by a table: row {@code r} of A, run {@code s}, step
+     * {@code p} at {@code a[aIndex + aRows[r] + s*segmentStride + p]}, row {@code r} of C written at
+     * {@code c[cIndex + cRows[r]]}. The input gradient's tiles run over all their tap rows in one call with
+     * it, their pixels running on from one row to the next ({@link SubPixelInputGradient}).
      */
-    static void multiplyRows(int kc, float[] a, int aIndex, int[] aRows, float[] b, int bIndex, float[] c, int cIndex,
-                             int[] cRows, boolean accumulate) {
-        final int out0 = cIndex + cRows[0];
-        final int out1 = cIndex + cRows[1];
-        final int out2 = cIndex + cRows[2];
-        final int out3 = cIndex + cRows[3];
-        final int out4 = cIndex + cRows[4];
-        final int out5 = cIndex + cRows[5];
-        final int out6 = cIndex + cRows[6];
-        final int out7 = cIndex + cRows[7];
-        final int out8 = cIndex + cRows[8];
-        final int out9 = cIndex + cRows[9];
-        final int out10 = cIndex + cRows[10];
-        final int out11 = cIndex + cRows[11];
-        FloatVector c0 = accumulate ? FloatVector.fromArray(SPECIES, c, out0) : FloatVector.zero(SPECIES);
-        FloatVector c1 = accumulate ? FloatVector.fromArray(SPECIES, c, out1) : FloatVector.zero(SPECIES);
-        FloatVector c2 = accumulate ? FloatVector.fromArray(SPECIES, c, out2) : FloatVector.zero(SPECIES);
-        FloatVector c3 = accumulate ? FloatVector.fromArray(SPECIES, c, out3) : FloatVector.zero(SPECIES);
-        FloatVector c4 = accumulate ? FloatVector.fromArray(SPECIES, c, out4) : FloatVector.zero(SPECIES);
-        FloatVector c5 = accumulate ? FloatVector.fromArray(SPECIES, c, out5) : FloatVector.zero(SPECIES);
-        FloatVector c6 = accumulate ? FloatVector.fromArray(SPECIES, c, out6) : FloatVector.zero(SPECIES);
-        FloatVector c7 = accumulate ? FloatVector.fromArray(SPECIES, c, out7) : FloatVector.zero(SPECIES);
-        FloatVector c8 = accumulate ? FloatVector.fromArray(SPECIES, c, out8) : FloatVector.zero(SPECIES);
-        FloatVector c9 = accumulate ? FloatVector.fromArray(SPECIES, c, out9) : FloatVector.zero(SPECIES);
-        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, c, out10) : FloatVector.zero(SPECIES);
-        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, c, out11) : FloatVector.zero(SPECIES);
+    static void multiplyRowsSegments(int kc, int segments, int segmentStride, float[] a, int aIndex, int[] aRows,
+                                     float[] b, int bIndex, float[] c, int cIndex, int[] cRows) {
+        FloatVector c0 = FloatVector.zero(SPECIES);
+        FloatVector c1 = FloatVector.zero(SPECIES);
+        FloatVector c2 = FloatVector.zero(SPECIES);
+        FloatVector c3 = FloatVector.zero(SPECIES);
+        FloatVector c4 = FloatVector.zero(SPECIES);
+        FloatVector c5 = FloatVector.zero(SPECIES);
+        FloatVector c6 = FloatVector.zero(SPECIES);
+        FloatVector c7 = FloatVector.zero(SPECIES);
+        FloatVector c8 = FloatVector.zero(SPECIES);
+        FloatVector c9 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES);
+        FloatVector c11 = FloatVector.zero(SPECIES);
         final int a0 = aIndex + aRows[0];
         final int a1 = aIndex + aRows[1];
         final int a2 = aIndex + aRows[2];
@@ -197,108 +188,36 @@ final class GemmMicroKernel12x1 {
         final int a9 = aIndex + aRows[9];
         final int a10 = aIndex + aRows[10];
         final int a11 = aIndex + aRows[11];
-        for (int p = 0; p < kc; p++) {
-            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bIndex + p * COLUMNS);
-            c0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(b0, c0);
-            c1 = FloatVector.broadcast(SPECIES, a[a1 + p]).fma(b0, c1);
-            c2 = FloatVector.broadcast(SPECIES, a[a2 + p]).fma(b0, c2);
-            c3 = FloatVector.broadcast(SPECIES, a[a3 + p]).fma(b0, c3);
-            c4 = FloatVector.broadcast(SPECIES, a[a4 + p]).fma(b0, c4);
-            c5 = FloatVector.broadcast(SPECIES, a[a5 + p]).fma(b0, c5);
-            c6 = FloatVector.broadcast(SPECIES, a[a6 + p]).fma(b0, c6);
-            c7 = FloatVector.broadcast(SPECIES, a[a7 + p]).fma(b0, c7);
-            c8 = FloatVector.broadcast(SPECIES, a[a8 + p]).fma(b0, c8);
-            c9 = FloatVector.broadcast(SPECIES, a[a9 + p]).fma(b0, c9);
-            c10 = FloatVector.broadcast(SPECIES, a[a10 + p]).fma(b0, c10);
-            c11 = FloatVector.broadcast(SPECIES, a[a11 + p]).fma(b0, c11);
+        int bRow = bIndex;
+        for (int segment = 0, start = 0; segment < segments; segment++, start += segmentStride) {
+            final int end = start + kc;
+            for (int p = start; p < end; p++, bRow += COLUMNS) {
+                final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bRow);
+                c0 = FloatVector.broadcast(SPECIES, a[a0 + p]).fma(b0, c0);
+                c1 = FloatVector.broadcast(SPECIES, a[a1 + p]).fma(b0, c1);
+                c2 = FloatVector.broadcast(SPECIES, a[a2 + p]).fma(b0, c2);
+                c3 = FloatVector.broadcast(SPECIES, a[a3 + p]).fma(b0, c3);
+                c4 = FloatVector.broadcast(SPECIES, a[a4 + p]).fma(b0, c4);
+                c5 = FloatVector.broadcast(SPECIES, a[a5 + p]).fma(b0, c5);
+                c6 = FloatVector.broadcast(SPECIES, a[a6 + p]).fma(b0, c6);
+                c7 = FloatVector.broadcast(SPECIES, a[a7 + p]).fma(b0, c7);
+                c8 = FloatVector.broadcast(SPECIES, a[a8 + p]).fma(b0, c8);
+                c9 = FloatVector.broadcast(SPECIES, a[a9 + p]).fma(b0, c9);
+                c10 = FloatVector.broadcast(SPECIES, a[a10 + p]).fma(b0, c10);
+                c11 = FloatVector.broadcast(SPECIES, a[a11 + p]).fma(b0, c11);
+            }
         }
-        c0.intoArray(c, out0);
-        c1.intoArray(c, out1);
-        c2.intoArray(c, out2);
-        c3.intoArray(c, out3);
-        c4.intoArray(c, out4);
-        c5.intoArray(c, out5);
-        c6.intoArray(c, out6);
-        c7.intoArray(c, out7);
-        c8.intoArray(c, out8);
-        c9.intoArray(c, out9);
-        c10.intoArray(c, out10);
-        c11.intoArray(c, out11);
-    }
-
-    /**
-     * {@link #multiplyRows} with each depth step placed by a table too: row {@code r} of A, step {@code p} at
-     * {@code a[aIndex + aRows[r] + depthOffsets[depthIndex + p]]}, so that one call runs over depth steps that
-     * are not contiguous in A (the input gradient's tap rows of a few output channels, whose one call per tap
-     * row reloaded and stored the tile every few steps). The table costs a load and the row range checks
-     * per step: 9% of a 12 x 2 input gradient whose tap rows are 96 steps long, so only rows shorter than
-     * {@link SubPixelInputGradient#SHORT_TAP_ROW} take it (9-46% faster there).
-     */
-    static void multiplyRowsByDepth(int kc, float[] a, int aIndex, int[] aRows, int[] depthOffsets, int depthIndex,
-                                    float[] b, int bIndex, float[] c, int cIndex, int[] cRows, boolean accumulate) {
-        final int out0 = cIndex + cRows[0];
-        final int out1 = cIndex + cRows[1];
-        final int out2 = cIndex + cRows[2];
-        final int out3 = cIndex + cRows[3];
-        final int out4 = cIndex + cRows[4];
-        final int out5 = cIndex + cRows[5];
-        final int out6 = cIndex + cRows[6];
-        final int out7 = cIndex + cRows[7];
-        final int out8 = cIndex + cRows[8];
-        final int out9 = cIndex + cRows[9];
-        final int out10 = cIndex + cRows[10];
-        final int out11 = cIndex + cRows[11];
-        FloatVector c0 = accumulate ? FloatVector.fromArray(SPECIES, c, out0) : FloatVector.zero(SPECIES);
-        FloatVector c1 = accumulate ? FloatVector.fromArray(SPECIES, c, out1) : FloatVector.zero(SPECIES);
-        FloatVector c2 = accumulate ? FloatVector.fromArray(SPECIES, c, out2) : FloatVector.zero(SPECIES);
-        FloatVector c3 = accumulate ? FloatVector.fromArray(SPECIES, c, out3) : FloatVector.zero(SPECIES);
-        FloatVector c4 = accumulate ? FloatVector.fromArray(SPECIES, c, out4) : FloatVector.zero(SPECIES);
-        FloatVector c5 = accumulate ? FloatVector.fromArray(SPECIES, c, out5) : FloatVector.zero(SPECIES);
-        FloatVector c6 = accumulate ? FloatVector.fromArray(SPECIES, c, out6) : FloatVector.zero(SPECIES);
-        FloatVector c7 = accumulate ? FloatVector.fromArray(SPECIES, c, out7) : FloatVector.zero(SPECIES);
-        FloatVector c8 = accumulate ? FloatVector.fromArray(SPECIES, c, out8) : FloatVector.zero(SPECIES);
-        FloatVector c9 = accumulate ? FloatVector.fromArray(SPECIES, c, out9) : FloatVector.zero(SPECIES);
-        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, c, out10) : FloatVector.zero(SPECIES);
-        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, c, out11) : FloatVector.zero(SPECIES);
-        final int a0 = aIndex + aRows[0];
-        final int a1 = aIndex + aRows[1];
-        final int a2 = aIndex + aRows[2];
-        final int a3 = aIndex + aRows[3];
-        final int a4 = aIndex + aRows[4];
-        final int a5 = aIndex + aRows[5];
-        final int a6 = aIndex + aRows[6];
-        final int a7 = aIndex + aRows[7];
-        final int a8 = aIndex + aRows[8];
-        final int a9 = aIndex + aRows[9];
-        final int a10 = aIndex + aRows[10];
-        final int a11 = aIndex + aRows[11];
-        for (int p = 0; p < kc; p++) {
-            final int depth = depthOffsets[depthIndex + p];
-            final FloatVector b0 = FloatVector.fromArray(SPECIES, b, bIndex + p * COLUMNS);
-            c0 = FloatVector.broadcast(SPECIES, a[a0 + depth]).fma(b0, c0);
-            c1 = FloatVector.broadcast(SPECIES, a[a1 + depth]).fma(b0, c1);
-            c2 = FloatVector.broadcast(SPECIES, a[a2 + depth]).fma(b0, c2);
-            c3 = FloatVector.broadcast(SPECIES, a[a3 + depth]).fma(b0, c3);
-            c4 = FloatVector.broadcast(SPECIES, a[a4 + depth]).fma(b0, c4);
-            c5 = FloatVector.broadcast(SPECIES, a[a5 + depth]).fma(b0, c5);
-            c6 = FloatVector.broadcast(SPECIES, a[a6 + depth]).fma(b0, c6);
-            c7 = FloatVector.broadcast(SPECIES, a[a7 + depth]).fma(b0, c7);
-            c8 = FloatVector.broadcast(SPECIES, a[a8 + depth]).fma(b0, c8);
-            c9 = FloatVector.broadcast(SPECIES, a[a9 + depth]).fma(b0, c9);
-            c10 = FloatVector.broadcast(SPECIES, a[a10 + depth]).fma(b0, c10);
-            c11 = FloatVector.broadcast(SPECIES, a[a11 + depth]).fma(b0, c11);
-        }
-        c0.intoArray(c, out0);
-        c1.intoArray(c, out1);
-        c2.intoArray(c, out2);
-        c3.intoArray(c, out3);
-        c4.intoArray(c, out4);
-        c5.intoArray(c, out5);
-        c6.intoArray(c, out6);
-        c7.intoArray(c, out7);
-        c8.intoArray(c, out8);
-        c9.intoArray(c, out9);
-        c10.intoArray(c, out10);
-        c11.intoArray(c, out11);
+        c0.intoArray(c, cIndex + cRows[0]);
+        c1.intoArray(c, cIndex + cRows[1]);
+        c2.intoArray(c, cIndex + cRows[2]);
+        c3.intoArray(c, cIndex + cRows[3]);
+        c4.intoArray(c, cIndex + cRows[4]);
+        c5.intoArray(c, cIndex + cRows[5]);
+        c6.intoArray(c, cIndex + cRows[6]);
+        c7.intoArray(c, cIndex + cRows[7]);
+        c8.intoArray(c, cIndex + cRows[8]);
+        c9.intoArray(c, cIndex + cRows[9]);
+        c10.intoArray(c, cIndex + cRows[10]);
+        c11.intoArray(c, cIndex + cRows[11]);
     }
 }

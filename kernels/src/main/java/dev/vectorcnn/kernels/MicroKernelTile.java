@@ -83,8 +83,8 @@ enum MicroKernelTile {
                     accumulate);
             case TWELVE_BY_TWO -> GemmMicroKernel12x2.multiplyRows(kc, a, aIndex, aRows, b, bIndex, c, cIndex, cRows,
                     accumulate);
-            case TWELVE_BY_ONE -> GemmMicroKernel12x1.multiplyRows(kc, a, aIndex, aRows, b, bIndex, c, cIndex, cRows,
-                    accumulate);
+            case TWELVE_BY_ONE -> throw new AssertionError(
+                    "the input gradient runs the 12 x 1 tile through GemmMicroKernel12x1.multiplyRowsSegments");
         }
     }
 
@@ -99,8 +99,8 @@ enum MicroKernelTile {
                     b, bIndex, c, cIndex, cRows, accumulate);
             case TWELVE_BY_TWO -> GemmMicroKernel12x2.multiplyRowsByDepth(kc, a, aIndex, aRows, depthOffsets,
                     depthIndex, b, bIndex, c, cIndex, cRows, accumulate);
-            case TWELVE_BY_ONE -> GemmMicroKernel12x1.multiplyRowsByDepth(kc, a, aIndex, aRows, depthOffsets,
-                    depthIndex, b, bIndex, c, cIndex, cRows, accumulate);
+            case TWELVE_BY_ONE -> throw new AssertionError(
+                    "the input gradient runs the 12 x 1 tile through GemmMicroKernel12x1.multiplyRowsSegments");
         }
     }
 

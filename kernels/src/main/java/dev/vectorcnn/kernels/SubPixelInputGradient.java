@@ -26,8 +26,15 @@ import java.util.Arrays;
  * {@link Stride64MicroKernel14x2}, whose rows of A lie a constant 64 floats apart: 16% faster there
  * (see that class). The pixels sum their taps in the same order either way, so the results are the same.
  *
- * <p>A tile's tap rows lie in different padded rows, so it takes one kernel call per tap row, each
- * loading and storing the tile; where a tap row is shorter than {@link #SHORT_TAP_ROW} steps (few output
+ * <p>A tile's tap rows lie in different padded rows, a constant row of the padded copy apart. The
+ * one-vector tile (at most lanes input channels) runs over all of them in one call
+ * ({@link GemmMicroKernel12x1#multiplyRowsSegments}). AMD host, 1 thread, GFLOP/s, against the calls
+ * below: 32x32x16 -> 16 66.6-67.3 against 69.3-76.1, -> 32 72.5-72.7 against 79.8-80.4, -> 64
+ * 71.0-74.6 against 80.7-80.8, 64x64x16 -> 4 (the depth table) 58.3-59.2 against 59.3-62.1, the same
+ * -> 8 at stride 2 49.3-49.4 against 51.3-51.8, 28x28x12 -> 24 5x5 56.3-56.6 against 60.6-61.6. The
+ * wider tiles, whose 24 accumulators C2 compiles worse in that nested loop (see
+ * {@link GemmMicroKernel12x1#multiplySegments}), take one kernel call per tap row, each loading and
+ * storing the tile; where a tap row is shorter than {@link #SHORT_TAP_ROW} steps (few output
  * channels), one call runs over all of them through a table of depth offsets
  * ({@link MicroKernelTile#multiplyRowsByDepth}) instead.
  */
@@ -39,7 +46,8 @@ final class SubPixelInputGradient {
      * 43.4-46.1 against 58.1-59.8, the same at stride 2 26.1 against 35.6, -> 8 (24 steps) 56.2-56.3 against
      * 61.3-66.1; 32x32x64 -> 2 (6 steps) 51.2 against 74.6, -> 4 5x5 (20 steps) 77.4 against 94.1; but
      * 32x32x16 -> 16 (48 steps) 59.4-66.3 against 62.7-64.3, 32x32x32 -> 32 (96 steps, the 12 x 2 tile)
-     * 95.2-98.4 against 86.3-88.4 and 56x56x64 -> 64 (192 steps) 105.7 against 107.8.
+     * 95.2-98.4 against 86.3-88.4 and 56x56x64 -> 64 (192 steps) 105.7 against 107.8. (The layers of 16
+     * input channels among these now run on the one-vector tile's segments instead.)
      */
     static final int SHORT_TAP_ROW = 32;
 
@@ -194,7 +202,7 @@ final class SubPixelInputGradient {
                     fixedStrideRows, inputGrad);
             return;
         }
-        boolean shortTapRows = kc < SHORT_TAP_ROW;
+        boolean shortTapRows = kc < SHORT_TAP_ROW && tile != MicroKernelTile.TWELVE_BY_ONE;
         if (shortTapRows) {
             // Depth step i * kc + p of a tile, tap row i and tap-and-channel p, reads rowFloats * i + p floats on
             // from the pixel's row start, so that one kernel call runs over all of a tile's tap rows.
@@ -247,7 +255,11 @@ final class SubPixelInputGradient {
                 float[] target = direct ? inputGrad : scratchTile;
                 int targetIndex = direct ? column : 0;
                 int[] targetRows = direct ? starts : tile.scratchRows;
-                if (shortTapRows && endTap > firstTap) {
+                if (tile == MicroKernelTile.TWELVE_BY_ONE && endTap > firstTap) {
+                    GemmMicroKernel12x1.multiplyRowsSegments(kc, endTap - firstTap, rowFloats, padded,
+                            firstTap * rowFloats, aRows, packed, panelStart + firstTap * kc * tile.columns, target,
+                            targetIndex, targetRows);
+                } else if (shortTapRows && endTap > firstTap) {
                     tile.multiplyRowsByDepth((endTap - firstTap) * kc, padded, 0, aRows, depthOffsets, firstTap * kc,
                             packed, panelStart + firstTap * kc * tile.columns, target, targetIndex, targetRows, false);
                 } else {
