@@ -589,6 +589,8 @@ final class VectorConv2d {
         int paddedRow = paddedRowFloats(s);
         boolean transposed = gathersFilterGradTransposed(s);
         boolean direct = readsFilterGradPatchesInPlace(s, tile);
+        // The partials are then [OC][K], the transposed filter gradient.
+        boolean channelRows = filterGradInChannelRows(s);
         // Sized once per call: patchFloats builds the input gradient's band geometry for its bound.
         int patchLength = patchFloats(s);
         int paddedLength = paddedInputRowsFloats(s);
@@ -596,7 +598,7 @@ final class VectorConv2d {
         forChunks(isLarge(s), groups, group -> {
             Scratch scratch = SCRATCH.get();
             float[] patches = scratch.patches(patchLength);
-            float[] packedGrad = inPlace ? null : scratch.packed(packedLength);
+            float[] packedGrad = inPlace || channelRows ? null : scratch.packed(packedLength);
             int[] offsets = scratch.offsets(blockRows);
             int partial = group * partialLength;
             int firstBlock = group * blocksPerGroup;
@@ -621,33 +623,44 @@ final class VectorConv2d {
                     PatchRows.gather(s, input, first, rows, patches, 0);
                     strided(offsets, rows, k); // patch row p starts p * k floats in
                 }
-                float[] b = outputGrad;
-                int bStart = first * oc;
-                if (!inPlace) {
-                    for (int panel = 0; panel < panels; panel++) {
-                        packRows(outputGrad, first, rows, oc, panel, tile.columns, packedGrad, PACKED_START);
+                if (channelRows) {
+                    // Filter rows hold whole tiles of patch values, so no tile straddles two of them.
+                    for (int r = 0; r < k; r += ChannelRowsFilterMicroKernel.COLUMNS) {
+                        int aIndex = r / segmentLength * paddedRow + r % segmentLength;
+                        for (int o = 0; o < oc; o += ChannelRowsFilterMicroKernel.ROWS) {
+                            ChannelRowsFilterMicroKernel.run(rows, patches, aIndex, offsets, outputGrad, first * oc + o,
+                                    oc, partials, partial + o * k + r, k, accumulate);
+                        }
                     }
-                    b = packedGrad;
-                    bStart = PACKED_START;
-                }
-                // Panel by panel, so that one panel of the block's output gradient stays in L1 while every
-                // tile of K reads it (see filterGradBlockRows).
-                for (int panel = 0; panel < panels; panel++) {
-                    int column = panel * tile.columns;
-                    for (int r = 0; r < k; r += tile.rows) {
-                        int tileRows = Math.min(tile.rows, k - r);
-                        if (transposed) {
-                            tile.multiplyWrittenBack(rows, patches, r * rows, rows, b, bStart + column * rows, partials,
-                                    partial + r * oc + column, oc, tileRows, oc - column, accumulate, null, 0, false,
-                                    scratch.tile);
-                        } else if (direct) {
-                            int aIndex = r / segmentLength * paddedRow + r % segmentLength;
-                            tile.runIndirect(rows, patches, aIndex, offsets, b, bStart + column * rows, partials,
-                                    partial + r * oc + column, oc, oc - column, accumulate, scratch.tile);
-                        } else {
-                            tile.runIndirectWrittenBack(rows, patches, r, offsets, b, bStart + column * rows,
-                                    partials, partial + r * oc + column, oc, tileRows, oc - column, accumulate, null,
-                                    0, false, scratch.tile);
+                } else {
+                    float[] b = outputGrad;
+                    int bStart = first * oc;
+                    if (!inPlace) {
+                        for (int panel = 0; panel < panels; panel++) {
+                            packRows(outputGrad, first, rows, oc, panel, tile.columns, packedGrad, PACKED_START);
+                        }
+                        b = packedGrad;
+                        bStart = PACKED_START;
+                    }
+                    // Panel by panel, so that one panel of the block's output gradient stays in L1 while every
+                    // tile of K reads it (see filterGradBlockRows).
+                    for (int panel = 0; panel < panels; panel++) {
+                        int column = panel * tile.columns;
+                        for (int r = 0; r < k; r += tile.rows) {
+                            int tileRows = Math.min(tile.rows, k - r);
+                            if (transposed) {
+                                tile.multiplyWrittenBack(rows, patches, r * rows, rows, b, bStart + column * rows,
+                                        partials, partial + r * oc + column, oc, tileRows, oc - column, accumulate,
+                                        null, 0, false, scratch.tile);
+                            } else if (direct) {
+                                int aIndex = r / segmentLength * paddedRow + r % segmentLength;
+                                tile.runIndirect(rows, patches, aIndex, offsets, b, bStart + column * rows, partials,
+                                        partial + r * oc + column, oc, oc - column, accumulate, scratch.tile);
+                            } else {
+                                tile.runIndirectWrittenBack(rows, patches, r, offsets, b, bStart + column * rows,
+                                        partials, partial + r * oc + column, oc, tileRows, oc - column, accumulate,
+                                        null, 0, false, scratch.tile);
+                            }
                         }
                     }
                 }
@@ -656,7 +669,11 @@ final class VectorConv2d {
                 }
             }
         });
-        combine(partials, groups, partialLength, 0, filterGrad, filterLength);
+        if (channelRows) {
+            combineTransposed(partials, groups, partialLength, filterGrad, k, oc);
+        } else {
+            combine(partials, groups, partialLength, 0, filterGrad, filterLength);
+        }
         if (biasGrad != null) {
             combine(partials, groups, partialLength, filterLength, biasGrad, oc);
         }
@@ -781,6 +798,18 @@ final class VectorConv2d {
             rows = Math.min(rows, blockRows(s.patchLength()));
         }
         return Math.max(1, rows / s.outWidth()) * s.outWidth();
+    }
+
+    /**
+     * Whether backwardFilter runs on {@link ChannelRowsFilterMicroKernel}, output channels as the tile's
+     * rows: at most one vector of output channels (the 12 x 1 tile's layers), in whole tiles of 8, and
+     * patches read in place from filter rows of whole tiles of patch values.
+     */
+    static boolean filterGradInChannelRows(Conv2dShape s) {
+        int oc = s.outChannels();
+        return readsFilterGradPatchesInPlace(s, MicroKernelTile.forColumns(oc))
+                && oc <= SPECIES.length() && oc % ChannelRowsFilterMicroKernel.ROWS == 0
+                && s.filterWidth() * s.inChannels() % ChannelRowsFilterMicroKernel.COLUMNS == 0;
     }
 
     /** Few channels: backwardFilter gathers the patches transposed (a fast strided copy) and reads them as rows. */
@@ -1057,6 +1086,23 @@ final class VectorConv2d {
             }
             for (; i < length; i++) {
                 result[i] += partials[base + i];
+            }
+        }
+    }
+
+    /**
+     * {@link #combine} for filter-gradient partials in {@code [OC][K]} order ({@link ChannelRowsFilterMicroKernel}'s)
+     * into {@code filterGrad}'s {@code [K][OC]}: the groups added in the same order, so the same bits.
+     */
+    private static void combineTransposed(float[] partials, int groups, int stride, float[] filterGrad, int k,
+                                          int oc) {
+        for (int o = 0; o < oc; o++) {
+            for (int q = 0; q < k; q++) {
+                float sum = partials[o * k + q];
+                for (int g = 1; g < groups; g++) {
+                    sum += partials[g * stride + o * k + q];
+                }
+                filterGrad[q * oc + o] = sum;
             }
         }
     }

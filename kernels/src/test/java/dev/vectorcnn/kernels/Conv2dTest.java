@@ -303,6 +303,33 @@ class Conv2dTest {
     }
 
     @Test
+    void filter_gradient_of_eight_or_sixteen_output_channels_runs_in_channel_rows() {
+        // Output channels as the filter-gradient tile's rows (8 of them, 3 vectors of a filter row's patch
+        // values): filter rows of 48 or 96 floats, one or two tiles of rows, windows cut by every side's
+        // padding, strides 1 to 3 per axis, several blocks and groups of blocks, with and without a bias.
+        Random random = new Random(29);
+        int channelRows = 0;
+        int[][] filterRows = {{3, 16}, {3, 32}, {6, 8}, {1, 48}, {2, 24}};
+        for (int i = 0; i < 30; i++) {
+            int[] filterRow = filterRows[i % filterRows.length];
+            int oc = random.nextBoolean() ? 8 : 16;
+            int filterHeight = 1 + random.nextInt(4);
+            Conv2dShape s = shape(1 + random.nextInt(i % 5 == 0 ? 24 : 3), filterHeight + random.nextInt(9),
+                    filterRow[0] + random.nextInt(20), filterRow[1], filterHeight, filterRow[0], oc,
+                    1 + random.nextInt(3), 1 + random.nextInt(3), random.nextBoolean() ? Padding.SAME : Padding.VALID);
+            if (KernelBackend.isVectorized() && !PixelLanesFilterGradient.fits(s)
+                    && VectorConv2d.filterGradInChannelRows(s)) {
+                channelRows++;
+            }
+            check(s, random.nextBoolean(), random.nextBoolean());
+        }
+        assertEquals(30, checked);
+        if (KernelBackend.isVectorized() && VectorSpeciesChoice.FLOAT.length() >= 8) {
+            assertTrue(channelRows >= 10, "shapes in channel rows: " + channelRows);
+        }
+    }
+
+    @Test
     void an_infinite_input_reaches_exactly_the_outputs_and_filter_taps_whose_windows_hold_it() {
         // Lanes past an output row's end, a tile's spare rows and the zero padding must multiply nothing
         // real: infinities in a row's last two columns (two stride phases), read by the spare lanes of a
