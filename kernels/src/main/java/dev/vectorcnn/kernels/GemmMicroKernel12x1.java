@@ -88,17 +88,20 @@ final class GemmMicroKernel12x1 {
     }
 
     /**
-     * Writes {@code A[ROWS x segments*kc] x B[segments*kc x COLUMNS]} to {@code tile} from {@code tileIndex} (ROWS
-     * rows {@code tileStride} apart), where A's depth comes in {@code segments} runs of {@code kc} floats,
-     * {@code segmentStride} apart (row {@code r}, run {@code s}, step {@code p} at
+     * Writes {@code max(A[ROWS x segments*kc] x B[segments*kc x COLUMNS] + bias, floor)} to ROWS rows of
+     * {@code out} from {@code outIndex}, {@code outStride} apart, where A's depth comes in {@code segments} runs
+     * of {@code kc} floats, {@code segmentStride} apart (row {@code r}, run {@code s}, step {@code p} at
      * {@code a[aIndex + r*lda + s*segmentStride + p]}) and B's packed rows follow one another: a whole
      * convolution window, one filter row per run, in one call, where {@link #multiply} takes a call and a
-     * round trip of the tile per filter row. The sums run in the same order as those calls', so the two give
-     * the same bits. Only this tile has the loop: nested the same way, the 12 x 2 kernel ran at half speed
-     * (see {@code VectorConv2d}'s forward).
+     * round trip of the tile per filter row. The bias (zero when it is null) and the floor (0 for a ReLU,
+     * negative infinity for none) are {@link GemmWriteBack}'s, applied in the same order, and the sums run
+     * in the same order as those calls', so a full tile written here has the bits the calls and the
+     * write-back give. Only this tile has the loop: nested the same way, the 12 x 2 kernel ran at half
+     * speed (see {@code VectorConv2d}'s forward).
      */
     static void multiplySegments(int kc, int segments, int segmentStride, float[] a, int aIndex, int lda, float[] b,
-                                 int bIndex, float[] tile, int tileIndex, int tileStride) {
+                                 int bIndex, float[] bias, int biasIndex, float floor, float[] out, int outIndex,
+                                 int outStride) {
         FloatVector c0 = FloatVector.zero(SPECIES);
         FloatVector c1 = FloatVector.zero(SPECIES);
         FloatVector c2 = FloatVector.zero(SPECIES);
@@ -142,18 +145,20 @@ final class GemmMicroKernel12x1 {
                 c11 = FloatVector.broadcast(SPECIES, a[a11 + p]).fma(b0, c11);
             }
         }
-        c0.intoArray(tile, tileIndex);
-        c1.intoArray(tile, tileIndex + tileStride);
-        c2.intoArray(tile, tileIndex + 2 * tileStride);
-        c3.intoArray(tile, tileIndex + 3 * tileStride);
-        c4.intoArray(tile, tileIndex + 4 * tileStride);
-        c5.intoArray(tile, tileIndex + 5 * tileStride);
-        c6.intoArray(tile, tileIndex + 6 * tileStride);
-        c7.intoArray(tile, tileIndex + 7 * tileStride);
-        c8.intoArray(tile, tileIndex + 8 * tileStride);
-        c9.intoArray(tile, tileIndex + 9 * tileStride);
-        c10.intoArray(tile, tileIndex + 10 * tileStride);
-        c11.intoArray(tile, tileIndex + 11 * tileStride);
+        final FloatVector shift = bias == null ? FloatVector.zero(SPECIES)
+                : FloatVector.fromArray(SPECIES, bias, biasIndex);
+        c0.add(shift).max(floor).intoArray(out, outIndex);
+        c1.add(shift).max(floor).intoArray(out, outIndex + outStride);
+        c2.add(shift).max(floor).intoArray(out, outIndex + 2 * outStride);
+        c3.add(shift).max(floor).intoArray(out, outIndex + 3 * outStride);
+        c4.add(shift).max(floor).intoArray(out, outIndex + 4 * outStride);
+        c5.add(shift).max(floor).intoArray(out, outIndex + 5 * outStride);
+        c6.add(shift).max(floor).intoArray(out, outIndex + 6 * outStride);
+        c7.add(shift).max(floor).intoArray(out, outIndex + 7 * outStride);
+        c8.add(shift).max(floor).intoArray(out, outIndex + 8 * outStride);
+        c9.add(shift).max(floor).intoArray(out, outIndex + 9 * outStride);
+        c10.add(shift).max(floor).intoArray(out, outIndex + 10 * outStride);
+        c11.add(shift).max(floor).intoArray(out, outIndex + 11 * outStride);
     }
 
     /**
