@@ -18,7 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  * broadcast gradient value feeds three multiply-adds. AMD host, 1 thread, GFLOP/s, 12 x 1 against this:
  * ResNet-20's 32x32x16 -> 16 filter gradient 73.5-73.9 against 92.1-92.3, 64x64x16 -> 16 71.8-72.7
  * against 88.1-90.9. Each sum runs over the pixels in the same order as on the 12 x 1 tile, and
- * {@code fma(g, x, c)} is {@code fma(x, g, c)}, so the two give the same bits.
+ * {@code fma(g, x, c)} is {@code fma(x, g, c)}: with a full vector of output channels (16 at 512 bits, 8
+ * at 256), where that tile also accumulated each block into the partial, the two give the same bits. With
+ * 8 channels at 512 bits that tile summed each block from zero and then added it to the partial, which
+ * rounds differently where a group holds several blocks; either way the result depends only on the
+ * shape, not on the thread count.
  *
  * <p>The caller guarantees {@code 3 * lanes} readable floats at every {@code aIndex + offsets[p]} and 8
  * gradient values at every row; nothing is computed past them, so no lane is ever discarded.

@@ -19,7 +19,10 @@ enum MicroKernelTile {
 
     final int rows;
     final int columns;
-    /** Row placement of a scratch tile for {@link #multiplyRows}: row r at {@code r * columns}. Never written. */
+    /**
+     * Row placement of a scratch tile for {@link #multiplyRows} and {@link GemmMicroKernel12x1#multiplyRowsSegments}:
+     * row r at {@code r * columns}. Never written.
+     */
     final int[] scratchRows;
 
     MicroKernelTile(int rows, int columns) {

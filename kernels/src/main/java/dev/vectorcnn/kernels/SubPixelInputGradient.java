@@ -13,7 +13,8 @@ import java.util.Arrays;
  * <p>An image is walked in bands of {@link #rows} class rows. The outputGrad rows every class of a band
  * reads are copied once into a zero-padded buffer, and each class's pixels of the band, taken row after
  * row as one run, are cut into whole tiles: a tile may cross class rows, since the micro-kernel places
- * each of its rows through a table ({@link MicroKernelTile#multiplyRows}), both where it reads outputGrad
+ * each of its rows through a table ({@link MicroKernelTile#multiplyRows},
+ * {@link GemmMicroKernel12x1#multiplyRowsSegments}), both where it reads outputGrad
  * and where it writes the input gradient, so the tiles go straight into inputGrad. {@link #rows} makes a
  * band's pixels a whole number of tiles, so only a band cut short by the image's last class row has a
  * ragged tile. (Tiles within one class row left MNIST conv2's 14-pixel rows at 12 + 2, the 2 gathered
@@ -46,8 +47,9 @@ final class SubPixelInputGradient {
      * 43.4-46.1 against 58.1-59.8, the same at stride 2 26.1 against 35.6, -> 8 (24 steps) 56.2-56.3 against
      * 61.3-66.1; 32x32x64 -> 2 (6 steps) 51.2 against 74.6, -> 4 5x5 (20 steps) 77.4 against 94.1; but
      * 32x32x16 -> 16 (48 steps) 59.4-66.3 against 62.7-64.3, 32x32x32 -> 32 (96 steps, the 12 x 2 tile)
-     * 95.2-98.4 against 86.3-88.4 and 56x56x64 -> 64 (192 steps) 105.7 against 107.8. (The layers of 16
-     * input channels among these now run on the one-vector tile's segments instead.)
+     * 95.2-98.4 against 86.3-88.4 and 56x56x64 -> 64 (192 steps) 105.7 against 107.8. The one-vector
+     * tile (the layers of 16 input channels among these, at 512 bits) now runs its tap rows as segments
+     * instead, whatever their length.
      */
     static final int SHORT_TAP_ROW = 32;
 

@@ -16,9 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       into micro-kernel panels, bias and ReLU fused into the write-back. Work is split by output
  *       rows. When a filter row holds at least {@link #DIRECT_MIN_SEGMENT} floats ({@code KW*C}) the
  *       kernel reads the patches straight from the {@code KH} input rows of each output row (one call
- *       per filter row; the input is never gathered): the input itself when no full tile's windows
- *       reach the left or right padding (MNIST conv2), otherwise zero-padded copies of those rows made
- *       once per output row. The last {@code OW mod ROWS} pixels of each row are gathered into shared
+ *       per filter row, or per window on the one-vector tile; the input is never gathered): the input
+ *       itself when no full tile's windows reach the left or right padding (MNIST conv2), otherwise
+ *       zero-padded copies of those rows made once per output row. The last {@code OW mod ROWS} pixels of each row are gathered into shared
  *       tiles ({@link Remainder}); for shorter filter rows (few channels) the patches of a chunk of
  *       output rows are gathered with a strided copy and the tiles run over the whole patch, or, with
  *       one input channel and horizontal stride 1 (MNIST conv1), read in place from zero-padded rows
@@ -45,7 +45,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       groups of whole blocks whose bounds depend only on the shape, each group sums into its own
  *       partial, and the partials are added in group order, so the result is bitwise identical for
  *       any thread count. Layers with few output channels go to {@link PixelLanesFilterGradient}
- *       instead: output pixels in the lanes, a tile of taps x channels in the registers.</li>
+ *       instead: output pixels in the lanes, a tile of taps x channels in the registers; layers of 8 or
+ *       16 output channels (at most a vector, a multiple of 8) to {@link ChannelRowsFilterMicroKernel}:
+ *       {@code filterGrad^T[OC, K]}, output channels as the tile's rows, the partials transposed back
+ *       when they are added ({@link #filterGradInChannelRows}).</li>
  * </ul>
  * A 1x1 stride-1 convolution has the input itself as its patch matrix, so forward and backwardInput
  * are plain {@link Gemm} calls then.
@@ -165,13 +168,14 @@ final class VectorConv2d {
      *
      * <p>The one-vector tile ({@link GemmMicroKernel12x1}) instead runs each tile over its whole window in
      * one call ({@link GemmMicroKernel12x1#multiplySegments}), reading the packed filter once per tile, and
-     * writes it once, with no buffer between calls: at most 16 output channels a tile's round trip per
-     * filter row costs more than re-reading the filter from L2. AMD host, 1 thread, GFLOP/s, per filter row against whole windows: ResNet-20's
-     * 32x32x16 -> 16 55.0-56.9 against 63.9-65.5, 28x28x16 -> 16 stride 2 61.1-61.8 against 69.2-69.4,
-     * 5x5 VALID over 8 channels 63.2-63.4 against 74.5-74.8, and with the filter past L1 (16 x 576 floats,
-     * 28x28x64 -> 16) 70.0-70.3 against 73.0-74.3. The same loop on the 12 x 2 tile ran at half speed
-     * (35-50 against 70-90 GFLOP/s, C2 compiles its 24 accumulators' nested loop worse), so the wider
-     * tiles stay per filter row.
+     * writes it once, with no buffer between calls: with at most one vector of output channels a tile's
+     * round trip per filter row costs more than re-reading the filter from L2. AMD host, 512 bits, 1
+     * thread, GFLOP/s, per filter row against whole windows: ResNet-20's 32x32x16 -> 16 55.0-56.9 against
+     * 63.9-65.5, 28x28x16 -> 16 stride 2 61.1-61.8 against 69.2-69.4, 5x5 VALID over 8 channels 63.2-63.4
+     * against 74.5-74.8, and with the filter past L1 (16 x 576 floats, 28x28x64 -> 16) 70.0-70.3 against
+     * 73.0-74.3; at 256 bits, 32x32x16 -> 8 40.7-41.2 against 62.6. The same loop on the 12 x 2 tile ran
+     * at half speed (35-50 against 70-90 GFLOP/s, C2 compiles its 24 accumulators' nested loop worse), so
+     * the wider tiles stay per filter row.
      */
     private static void forwardDirect(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
                                       MicroKernelTile tile, int panels, float[] packed) {
@@ -193,7 +197,6 @@ final class VectorConv2d {
         int piece = depthPiece(tile);
         // The one-vector tile runs each window whole, all its filter rows in one call (see the Javadoc).
         boolean wholeWindows = tile == MicroKernelTile.TWELVE_BY_ONE;
-        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         // When no full tile's windows reach into the left or right padding, the tiles read the input rows
         // themselves: copying them into zero-padded rows cost a tenth of MNIST conv2's forward pass.
         boolean inPlace = s.padLeft() == 0 && (fullWidth - 1) * s.strideWidth() + s.filterWidth() <= s.inWidth();
@@ -203,7 +206,7 @@ final class VectorConv2d {
         forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
             float[] rows = inPlace ? input : scratch.patches(patchLength);
-            float[] tiles = wholeWindows ? null : scratch.tiles(tilesFloats(s));
+            float[] tiles = scratch.tiles(tilesFloats(s));
             int[] firstTaps = scratch.firstTaps(groupRows);
             int[] taps = scratch.taps(groupRows);
             int[] rowStarts = scratch.rowStarts(groupRows);
@@ -234,6 +237,7 @@ final class VectorConv2d {
                     // registers when the tile is as wide as the layer (2.4% faster on ResNet-20's layer),
                     // otherwise through one scratch tile and the write-back. An overlapping last tile
                     // writes its first pixels again, with the same bits.
+                    float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
                     for (int g = 0; g < groupEnd - group; g++) {
                         int bIndex = PACKED_START + firstTaps[g] * segmentLength * tile.columns;
                         int outRow = (group + g) * outWidth * oc;
@@ -974,9 +978,12 @@ final class VectorConv2d {
         return Math.max(1, FILTER_PIECE_FLOATS / tile.columns);
     }
 
-    /** The waiting tiles of one forwardDirect group. */
+    /** The waiting tiles of one forwardDirect group; none on the one-vector tile, which runs whole windows. */
     private static int tilesFloats(Conv2dShape s) {
         MicroKernelTile tile = MicroKernelTile.forColumns(s.outChannels());
+        if (tile == MicroKernelTile.TWELVE_BY_ONE) {
+            return 0;
+        }
         return Checks.product("convolution forward tiles", forwardGroupRows(s, tile),
                 Math.max(1, forwardTilesPerRow(s, tile)), TILE_FLOATS);
     }

@@ -272,17 +272,19 @@ class Conv2dTest {
     @Test
     void one_vector_of_output_channels_runs_whole_windows_in_one_call() {
         // The direct forward (filter rows of at least 32 floats) on the 12 x 1 tile runs each tile over all
-        // its window's filter rows in one call: windows cut by the top or bottom padding (fewer rows), input
-        // rows read in place or zero-padded, filter sizes 1 to 7 per axis, strides 1 to 3 per axis, and
-        // filters whose packed panel is past L1.
+        // its window's filter rows in one call, a tile as wide as the layer written straight to the output:
+        // windows cut by the top or bottom padding (fewer rows), input rows read in place or zero-padded,
+        // filter heights 1 to 7 and widths 2 to 7, strides 1 to 3 per axis, and filters whose packed panel
+        // is past L1.
         Random random = new Random(23);
         int lanes = KernelBackend.isVectorized() ? VectorSpeciesChoice.FLOAT.length() : 16;
         int wholeWindows = 0;
+        int straightToOutput = 0;
         for (int i = 0; i < 36; i++) {
             int filterHeight = 1 + random.nextInt(7);
             int filterWidth = 2 + random.nextInt(6);
             int channels = Math.ceilDiv(32, filterWidth) + random.nextInt(i % 6 == 0 ? 120 : 8);
-            int oc = Math.max(1, lanes - random.nextInt(4));
+            int oc = random.nextBoolean() ? lanes : Math.max(1, lanes - 1 - random.nextInt(3));
             int strideHeight = 1 + random.nextInt(3);
             int strideWidth = 1 + random.nextInt(3);
             Padding padding = random.nextBoolean() ? Padding.SAME : Padding.VALID;
@@ -290,15 +292,21 @@ class Conv2dTest {
             int width = filterWidth + random.nextInt(40);
             Conv2dShape s = shape(1 + random.nextInt(2), height, width, channels, filterHeight, filterWidth, oc,
                     strideHeight, strideWidth, padding);
+            // Rows of at least a tile have whole tiles; narrower ones go to the remainder tiles alone.
             if (KernelBackend.isVectorized() && !PixelLanesForward.fits(s)
-                    && MicroKernelTile.forColumns(oc) == MicroKernelTile.TWELVE_BY_ONE) {
+                    && MicroKernelTile.forColumns(oc) == MicroKernelTile.TWELVE_BY_ONE
+                    && s.outWidth() >= GemmMicroKernel12x1.ROWS) {
                 wholeWindows++;
+                if (oc == lanes) {
+                    straightToOutput++;
+                }
             }
             check(s, random.nextBoolean(), random.nextBoolean());
         }
         assertEquals(36, checked);
         if (KernelBackend.isVectorized()) {
-            assertTrue(wholeWindows >= 24, "shapes on the whole-window path: " + wholeWindows);
+            assertTrue(wholeWindows >= 14 && straightToOutput >= 5,
+                    "shapes on the whole-window path: " + wholeWindows + ", written straight: " + straightToOutput);
         }
     }
 
@@ -309,6 +317,16 @@ class Conv2dTest {
         // padding, strides 1 to 3 per axis, several blocks and groups of blocks, with and without a bias.
         Random random = new Random(29);
         int channelRows = 0;
+        // Twenty 32x32 images: more blocks than groups, so that later blocks' tiles add to the partials
+        // earlier blocks wrote.
+        for (int oc : new int[] {8, 16}) {
+            Conv2dShape s = shape(20, 32, 32, 16, 3, 3, oc, 1, 1, Padding.SAME);
+            if (KernelBackend.isVectorized() && !PixelLanesFilterGradient.fits(s)
+                    && VectorConv2d.filterGradInChannelRows(s)) {
+                channelRows++;
+            }
+            check(s, true, true);
+        }
         int[][] filterRows = {{3, 16}, {3, 32}, {6, 8}, {1, 48}, {2, 24}};
         for (int i = 0; i < 30; i++) {
             int[] filterRow = filterRows[i % filterRows.length];
@@ -323,7 +341,7 @@ class Conv2dTest {
             }
             check(s, random.nextBoolean(), random.nextBoolean());
         }
-        assertEquals(30, checked);
+        assertEquals(32, checked);
         if (KernelBackend.isVectorized() && VectorSpeciesChoice.FLOAT.length() >= 8) {
             assertTrue(channelRows >= 10, "shapes in channel rows: " + channelRows);
         }
