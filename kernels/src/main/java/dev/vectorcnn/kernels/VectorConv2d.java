@@ -18,9 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       kernel reads the patches straight from the {@code KH} input rows of each output row (one call
  *       per filter row, or per window on the one-vector tile; the input is never gathered): the input
  *       itself when no full tile's windows reach the left or right padding (MNIST conv2), otherwise
- *       zero-padded copies of those rows made once per output row. The last {@code OW mod ROWS} pixels of each row are gathered into shared
- *       tiles ({@link Remainder}); for shorter filter rows (few channels) the patches of a chunk of
- *       output rows are gathered with a strided copy and the tiles run over the whole patch, or, with
+ *       zero-padded copies of those rows made once per output row. The last {@code OW mod ROWS} pixels
+ *       of each row are gathered into shared tiles ({@link Remainder}) or computed by an overlapping
+ *       last tile ({@link #overlapsLastTile}); for shorter filter rows (few channels) the patches of a
+ *       chunk of output rows are gathered with a strided copy and the tiles run over the whole patch, or, with
  *       one input channel and horizontal stride 1 (MNIST conv1), read in place from zero-padded rows
  *       ({@link #forwardRowsInPlace}) by tiles of pixels of one output row, where a row holds a tile: 6
  *       pixels with more than 2*lanes output channels, otherwise 12 or 14 ({@link ConvTnMicroKernel14x2}),
