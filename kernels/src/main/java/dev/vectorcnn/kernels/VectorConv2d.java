@@ -21,11 +21,12 @@ import jdk.incubator.vector.VectorSpecies;
  *       zero-padded copies of those rows made once per output row. The last {@code OW mod ROWS} pixels
  *       of each row are gathered into shared tiles ({@link Remainder}) or computed by an overlapping
  *       last tile ({@link #overlapsLastTile}); for shorter filter rows (few channels) the patches of a
- *       chunk of output rows are gathered with a strided copy and the tiles run over the whole patch, or, with
- *       one input channel and horizontal stride 1 (MNIST conv1), read in place from zero-padded rows
- *       ({@link #forwardRowsInPlace}) by tiles of pixels of one output row, where a row holds a tile: 6
- *       pixels with more than 2*lanes output channels, otherwise 12 or 14 ({@link ConvTnMicroKernel14x2}),
- *       whichever covers a row with less overlap ({@link #inPlaceTileRows}).
+ *       chunk of output rows are gathered with a strided copy and the tiles run over the whole patch,
+ *       or, with one input channel and horizontal stride 1 (MNIST conv1), read in place from
+ *       zero-padded rows ({@link #forwardRowsInPlace}) by tiles of pixels of one output row, where a row
+ *       holds a tile: 6 pixels with more than 2*lanes output channels, otherwise 12 or 14
+ *       ({@link ConvTnMicroKernel14x2}), whichever covers a row with less overlap
+ *       ({@link #inPlaceTileRows}).
  *       Direct reads are what XNNPACK's indirection buffer achieves; here a patch row's filter-row
  *       runs are evenly spaced in the padded rows, so a stride replaces the pointer table. Layers with
  *       few output channels, which would leave most of a tile's columns empty, go to
