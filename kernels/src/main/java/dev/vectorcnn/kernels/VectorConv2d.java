@@ -48,9 +48,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       partial, and the partials are added in group order, so the result is bitwise identical for
  *       any thread count. Layers with few output channels go to {@link PixelLanesFilterGradient}
  *       instead: output pixels in the lanes, a tile of taps x channels in the registers; layers of 8 or
- *       16 output channels (at most a vector, a multiple of 8) to {@link ChannelRowsFilterMicroKernel}:
- *       {@code filterGrad^T[OC, K]}, output channels as the tile's rows, the partials transposed back
- *       when they are added ({@link #filterGradInChannelRows}).</li>
+ *       16 output channels (at most a vector, a multiple of 8) whose patches are read as rows to
+ *       {@link ChannelRowsFilterMicroKernel}: {@code filterGrad^T[OC, K]}, output channels as the tile's
+ *       rows, the partials transposed back when they are added ({@link #filterGradInChannelRows}).</li>
  * </ul>
  * A 1x1 stride-1 convolution has the input itself as its patch matrix, so forward and backwardInput
  * are plain {@link Gemm} calls then.
@@ -646,12 +646,17 @@ final class VectorConv2d {
                     strided(offsets, rows, k); // patch row p starts p * k floats in
                 }
                 if (channelRows) {
-                    // Filter rows hold whole tiles of patch values, so no tile straddles two of them.
-                    for (int r = 0; r < k; r += ChannelRowsFilterMicroKernel.COLUMNS) {
-                        int aIndex = r / segmentLength * paddedRow + r % segmentLength;
-                        for (int o = 0; o < oc; o += ChannelRowsFilterMicroKernel.ROWS) {
-                            ChannelRowsFilterMicroKernel.run(rows, patches, aIndex, offsets, outputGrad, first * oc + o,
-                                    oc, partials, partial + o * k + r, k, accumulate);
+                    // Runs of contiguous patch values (a filter row in the padded rows, or a whole gathered
+                    // patch row) in tiles of up to 3 vectors, none straddling two runs.
+                    int run = direct ? segmentLength : k;
+                    for (int q = 0; q < k; q += run) {
+                        int aRun = direct ? q / segmentLength * paddedRow : q;
+                        for (int j = 0; j < run; j += ChannelRowsFilterMicroKernel.COLUMNS) {
+                            int vectors = Math.min(ChannelRowsFilterMicroKernel.COLUMNS, run - j) / SPECIES.length();
+                            for (int o = 0; o < oc; o += ChannelRowsFilterMicroKernel.ROWS) {
+                                ChannelRowsFilterMicroKernel.run(vectors, rows, patches, aRun + j, offsets, outputGrad,
+                                        first * oc + o, oc, partials, partial + o * k + q + j, k, accumulate);
+                            }
                         }
                     }
                 } else {
@@ -825,13 +830,17 @@ final class VectorConv2d {
     /**
      * Whether backwardFilter runs on {@link ChannelRowsFilterMicroKernel}, output channels as the tile's
      * rows: at most one vector of output channels (the 12 x 1 tile's layers), in whole tiles of 8, and
-     * patches read in place from filter rows of whole tiles of patch values.
+     * patches as rows, read in place from filter rows or gathered whole, whose runs of contiguous
+     * values are whole vectors.
      */
     static boolean filterGradInChannelRows(Conv2dShape s) {
         int oc = s.outChannels();
-        return readsFilterGradPatchesInPlace(s, MicroKernelTile.forColumns(oc))
-                && oc <= SPECIES.length() && oc % ChannelRowsFilterMicroKernel.ROWS == 0
-                && s.filterWidth() * s.inChannels() % ChannelRowsFilterMicroKernel.COLUMNS == 0;
+        if (gathersFilterGradTransposed(s) || oc > SPECIES.length() || oc % ChannelRowsFilterMicroKernel.ROWS != 0) {
+            return false;
+        }
+        int run = readsFilterGradPatchesInPlace(s, MicroKernelTile.forColumns(oc))
+                ? s.filterWidth() * s.inChannels() : s.patchLength();
+        return run % SPECIES.length() == 0;
     }
 
     /** Few channels: backwardFilter gathers the patches transposed (a fast strided copy) and reads them as rows. */

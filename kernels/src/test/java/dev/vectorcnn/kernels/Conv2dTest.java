@@ -312,9 +312,11 @@ class Conv2dTest {
 
     @Test
     void filter_gradient_of_eight_or_sixteen_output_channels_runs_in_channel_rows() {
-        // Output channels as the filter-gradient tile's rows (8 of them, 3 vectors of a filter row's patch
-        // values): filter rows of 48 or 96 floats, one or two tiles of rows, windows cut by every side's
-        // padding, strides 1 to 3 per axis, several blocks and groups of blocks, with and without a bias.
+        // Output channels as the filter-gradient tile's rows (8 of them, up to 3 vectors of patch values):
+        // filter rows of 48 or 96 floats read in place, and gathered patch rows (1x1 over 32 or 64
+        // channels, 5x5 over 16) whose last tile has 1 or 2 vectors; one or two tiles of rows, windows cut
+        // by every side's padding, strides 1 to 3 per axis, several blocks and groups of blocks, with and
+        // without a bias.
         Random random = new Random(29);
         int channelRows = 0;
         // Twenty 32x32 images: more blocks than groups, so that later blocks' tiles add to the partials
@@ -327,7 +329,7 @@ class Conv2dTest {
             }
             check(s, true, true);
         }
-        int[][] filterRows = {{3, 16}, {3, 32}, {6, 8}, {1, 48}, {2, 24}};
+        int[][] filterRows = {{3, 16}, {3, 32}, {6, 8}, {1, 48}, {2, 24}, {1, 64}, {5, 16}, {1, 32}};
         for (int i = 0; i < 30; i++) {
             int[] filterRow = filterRows[i % filterRows.length];
             int oc = random.nextBoolean() ? 8 : 16;
