@@ -20,8 +20,8 @@ enum MicroKernelTile {
     final int rows;
     final int columns;
     /**
-     * Row placement of a scratch tile for {@link #multiplyRows} and {@link GemmMicroKernel12x1#multiplyRowsSegments}:
-     * row r at {@code r * columns}. Never written.
+     * Row placement of a scratch tile for {@link #multiplyRowsSegments} and {@link #multiplyRowsByDepth}: row r
+     * at {@code r * columns}. Never written.
      */
     final int[] scratchRows;
 
@@ -75,24 +75,41 @@ enum MicroKernelTile {
     }
 
     /**
-     * {@code C (+)= A x B} for a full tile, raw, with its rows placed by tables: row r of A at
-     * {@code aIndex + aRows[r]}, row r of C at {@code cIndex + cRows[r]}; C is a scratch tile
-     * ({@link #scratchRows}) or C itself.
+     * {@code C = A x B} for a full tile, raw, with its rows placed by tables and A's depth in {@code segments}
+     * runs of {@code kc} steps, {@code segmentStride} apart: row r of A, run i, step p at
+     * {@code aIndex + aRows[r] + i*segmentStride + p}, B's packed rows one after another, row r of C at
+     * {@code cIndex + cRows[r]}; C is a scratch tile ({@link #scratchRows}) or C itself. The one-vector tile
+     * runs all the runs in one call ({@link GemmMicroKernel12x1#multiplyRowsSegments}); the wider ones, whose
+     * 24 accumulators C2 compiles worse in that nested loop, take a call per run, the later ones adding to
+     * the first. Either way each sum runs in the same order.
      */
-    void multiplyRows(int kc, float[] a, int aIndex, int[] aRows, float[] b, int bIndex, float[] c, int cIndex,
-                      int[] cRows, boolean accumulate) {
+    void multiplyRowsSegments(int kc, int segments, int segmentStride, float[] a, int aIndex, int[] aRows,
+                              float[] b, int bIndex, float[] c, int cIndex, int[] cRows) {
+        if (this == TWELVE_BY_ONE) {
+            GemmMicroKernel12x1.multiplyRowsSegments(kc, segments, segmentStride, a, aIndex, aRows, b, bIndex, c,
+                    cIndex, cRows);
+            return;
+        }
+        for (int i = 0; i < segments; i++) {
+            multiplyRows(kc, a, aIndex + i * segmentStride, aRows, b, bIndex + i * kc * columns, c, cIndex, cRows,
+                    i > 0);
+        }
+    }
+
+    /** {@code C (+)= A x B} for one run of {@link #multiplyRowsSegments} on a wider tile. */
+    private void multiplyRows(int kc, float[] a, int aIndex, int[] aRows, float[] b, int bIndex, float[] c,
+                              int cIndex, int[] cRows, boolean accumulate) {
         switch (this) {
             case SIX_BY_FOUR -> GemmMicroKernel6x4.multiplyRows(kc, a, aIndex, aRows, b, bIndex, c, cIndex, cRows,
                     accumulate);
             case TWELVE_BY_TWO -> GemmMicroKernel12x2.multiplyRows(kc, a, aIndex, aRows, b, bIndex, c, cIndex, cRows,
                     accumulate);
-            case TWELVE_BY_ONE -> throw new AssertionError(
-                    "the input gradient runs the 12 x 1 tile through GemmMicroKernel12x1.multiplyRowsSegments");
+            case TWELVE_BY_ONE -> throw new AssertionError("the 12 x 1 tile runs all its runs in one call");
         }
     }
 
     /**
-     * {@link #multiplyRows} with A's depth steps placed by a table too: row r, step p at
+     * {@link #multiplyRowsSegments} with A's depth steps placed by a table instead: row r, step p at
      * {@code aIndex + aRows[r] + depthOffsets[depthIndex + p]}.
      */
     void multiplyRowsByDepth(int kc, float[] a, int aIndex, int[] aRows, int[] depthOffsets, int depthIndex,

@@ -13,8 +13,7 @@ import java.util.Arrays;
  * <p>An image is walked in bands of {@link #rows} class rows. The outputGrad rows every class of a band
  * reads are copied once into a zero-padded buffer, and each class's pixels of the band, taken row after
  * row as one run, are cut into whole tiles: a tile may cross class rows, since the micro-kernel places
- * each of its rows through a table ({@link MicroKernelTile#multiplyRows},
- * {@link GemmMicroKernel12x1#multiplyRowsSegments}), both where it reads outputGrad
+ * each of its rows through a table ({@link MicroKernelTile#multiplyRowsSegments}), both where it reads outputGrad
  * and where it writes the input gradient, so the tiles go straight into inputGrad. {@link #rows} makes a
  * band's pixels a whole number of tiles, so only a band cut short by the image's last class row has a
  * ragged tile. (Tiles within one class row left MNIST conv2's 14-pixel rows at 12 + 2, the 2 gathered
@@ -27,9 +26,9 @@ import java.util.Arrays;
  * {@link Stride64MicroKernel14x2}, whose rows of A lie a constant 64 floats apart: 16% faster there
  * (see that class). The pixels sum their taps in the same order either way, so the results are the same.
  *
- * <p>A tile's tap rows lie in different padded rows, a constant row of the padded copy apart. The
- * one-vector tile (at most lanes input channels) runs over all of them in one call
- * ({@link GemmMicroKernel12x1#multiplyRowsSegments}). AMD host, 1 thread, GFLOP/s, against the calls
+ * <p>A tile's tap rows lie in different padded rows, a constant row of the padded copy apart
+ * ({@link MicroKernelTile#multiplyRowsSegments}). The one-vector tile (at most lanes input channels)
+ * runs over all of them in one call. AMD host, 1 thread, GFLOP/s, against the calls
  * below: 32x32x16 -> 16 66.6-67.3 against 69.3-76.1, -> 32 72.5-72.7 against 79.8-80.4, -> 64
  * 71.0-74.6 against 80.7-80.8, 64x64x16 -> 4 (the depth table) 58.3-59.2 against 59.3-62.1, the same
  * -> 8 at stride 2 49.3-49.4 against 51.3-51.8, 28x28x12 -> 24 5x5 56.3-56.6 against 60.6-61.6. The
@@ -257,18 +256,12 @@ final class SubPixelInputGradient {
                 float[] target = direct ? inputGrad : scratchTile;
                 int targetIndex = direct ? column : 0;
                 int[] targetRows = direct ? starts : tile.scratchRows;
-                if (tile == MicroKernelTile.TWELVE_BY_ONE && endTap > firstTap) {
-                    GemmMicroKernel12x1.multiplyRowsSegments(kc, endTap - firstTap, rowFloats, padded,
-                            firstTap * rowFloats, aRows, packed, panelStart + firstTap * kc * tile.columns, target,
-                            targetIndex, targetRows);
-                } else if (shortTapRows && endTap > firstTap) {
+                if (shortTapRows && endTap > firstTap) {
                     tile.multiplyRowsByDepth((endTap - firstTap) * kc, padded, 0, aRows, depthOffsets, firstTap * kc,
                             packed, panelStart + firstTap * kc * tile.columns, target, targetIndex, targetRows, false);
-                } else {
-                    for (int i = firstTap; i < endTap; i++) {
-                        tile.multiplyRows(kc, padded, i * rowFloats, aRows, packed, panelStart + i * kc * tile.columns,
-                                target, targetIndex, targetRows, i > firstTap);
-                    }
+                } else if (endTap > firstTap) {
+                    tile.multiplyRowsSegments(kc, endTap - firstTap, rowFloats, padded, firstTap * rowFloats, aRows,
+                            packed, panelStart + firstTap * kc * tile.columns, target, targetIndex, targetRows);
                 }
                 if (!direct) {
                     for (int r = 0; r < count; r++) {
