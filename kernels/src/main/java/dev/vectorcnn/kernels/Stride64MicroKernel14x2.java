@@ -22,6 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * interleaved rounds, 1 thread: 194-204 to 226-235 ops/s; both gradients together 81-90 to 93-99).
  * 14 rows, so that the tiles of MNIST conv2's 14-pixel class rows end where the rows do.
  *
+ * <p>The forward of the layers whose output pixels' patch rows lie 64 floats apart
+ * ({@code strideWidth * C = 64}: MNIST conv2, the 56x56x64 layer) runs on it too, where output rows are
+ * whole tiles of 14 pixels ({@link VectorConv2d#forwardsOnFixedStride}).
+ *
  * <p>28 accumulators, 2 B vectors and the broadcasts need one register more than AVX-512 has: C2 keeps
  * one accumulator on the stack, as in {@link ConvTnMicroKernel14x2}. B comes packed as {@code kc} rows of
  * {@link #COLUMNS} floats. The caller guarantees all 14 rows readable.

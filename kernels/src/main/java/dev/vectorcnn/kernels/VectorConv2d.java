@@ -146,8 +146,16 @@ final class VectorConv2d {
             return;
         }
         MicroKernelTile tile = MicroKernelTile.forColumns(oc);
-        int panels = panels(oc, tile);
         float[] packed = SCRATCH.get().packed(packedFloats(s));
+        if (forwardsOnFixedStride(s)) {
+            int width = Stride64MicroKernel14x2.COLUMNS;
+            for (int panel = 0; panel < oc / width; panel++) {
+                packColumns(filter, k, oc, panel, width, packed, PACKED_START);
+            }
+            forwardFixedStride(s, input, bias, relu, output, tile, packed);
+            return;
+        }
+        int panels = panels(oc, tile);
         for (int panel = 0; panel < panels; panel++) {
             packColumns(filter, k, oc, panel, tile.columns, packed, PACKED_START);
         }
@@ -177,7 +185,8 @@ final class VectorConv2d {
      * against 74.5-74.8, and with the filter past L1 (16 x 576 floats, 28x28x64 -> 16) 70.0-70.3 against
      * 73.0-74.3; at 256 bits, 32x32x16 -> 8 40.7-41.2 against 62.6. The same loop on the 12 x 2 tile ran
      * at half speed (35-50 against 70-90 GFLOP/s, C2 compiles its 24 accumulators' nested loop worse), so
-     * the wider tiles stay per filter row.
+     * the wider tiles stay per filter row. Layers whose pixels' patch rows lie 64 floats apart run the
+     * same scheme on tiles of 14 pixels instead ({@link #forwardFixedStride}).
      */
     private static void forwardDirect(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
                                       MicroKernelTile tile, int panels, float[] packed) {
@@ -217,23 +226,7 @@ final class VectorConv2d {
             int end = Math.min(outRows, (chunk + 1) * rowsPerChunk);
             for (int group = chunk * rowsPerChunk; group < end; group += groupRows) {
                 int groupEnd = Math.min(end, group + groupRows);
-                for (int outRow = group; outRow < groupEnd; outRow++) {
-                    int g = outRow - group;
-                    int image = outRow / outHeight;
-                    int top = (outRow - image * outHeight) * s.strideHeight() - s.padTop();
-                    // Filter rows over the top or bottom padding add nothing: leave them out.
-                    firstTaps[g] = Math.max(0, -top);
-                    taps[g] = Math.max(0, Math.min(filterHeight, s.inHeight() - top) - firstTaps[g]);
-                    // Every window holds an input row: SAME pads fewer than KH rows above, and the last
-                    // window starts inside the input, so taps[g] >= 1.
-                    if (inPlace) {
-                        rowStarts[g] = (image * s.inHeight() + top + firstTaps[g]) * sourceRow;
-                    } else {
-                        rowStarts[g] = g * filterHeight * paddedRow;
-                        PatchRows.padInputRows(s, input, image, top + firstTaps[g], taps[g], paddedRow, rows,
-                                rowStarts[g]);
-                    }
-                }
+                windowRows(s, input, group, groupEnd, inPlace, rows, paddedRow, firstTaps, taps, rowStarts);
                 if (wholeWindows) {
                     // One panel of whole tiles: straight to the output with bias and ReLU applied in
                     // registers when the tile is as wide as the layer (2.4% faster on ResNet-20's layer),
@@ -302,6 +295,123 @@ final class VectorConv2d {
                 }
             }
             remainder.flush();
+        });
+    }
+
+    /**
+     * For output rows {@code [group, groupEnd)} of a direct forward: each window's first filter row and
+     * number of filter rows that reach the input ({@code firstTaps}, {@code taps}), and where its first
+     * such input row starts in {@code rows}: the input itself when {@code inPlace}, otherwise zero-padded
+     * copies made here, {@code KH} rows of {@code paddedRow} floats per output row.
+     */
+    private static void windowRows(Conv2dShape s, float[] input, int group, int groupEnd, boolean inPlace, float[] rows,
+                                   int paddedRow, int[] firstTaps, int[] taps, int[] rowStarts) {
+        int outHeight = s.outHeight();
+        int filterHeight = s.filterHeight();
+        for (int outRow = group; outRow < groupEnd; outRow++) {
+            int g = outRow - group;
+            int image = outRow / outHeight;
+            int top = (outRow - image * outHeight) * s.strideHeight() - s.padTop();
+            // Filter rows over the top or bottom padding add nothing: leave them out.
+            firstTaps[g] = Math.max(0, -top);
+            taps[g] = Math.max(0, Math.min(filterHeight, s.inHeight() - top) - firstTaps[g]);
+            // Every window holds an input row: SAME pads fewer than KH rows above, and the last window
+            // starts inside the input, so taps[g] >= 1.
+            if (inPlace) {
+                rowStarts[g] = (image * s.inHeight() + top + firstTaps[g]) * s.inWidth() * s.inChannels();
+            } else {
+                rowStarts[g] = g * filterHeight * paddedRow;
+                PatchRows.padInputRows(s, input, image, top + firstTaps[g], taps[g], paddedRow, rows, rowStarts[g]);
+            }
+        }
+    }
+
+    /**
+     * Whether the forward runs on {@link Stride64MicroKernel14x2} ({@link #forwardFixedStride}): adjacent
+     * output pixels' patch rows lie {@code strideWidth * C = 64} floats apart (MNIST conv2, 32 channels at
+     * stride 2; the 56x56x64 layer, 64 at stride 1), output rows are whole tiles of 14 pixels, the output
+     * channels whole 2-vector panels, and filter rows long enough to be read in place. At 512 bits only:
+     * at 256 and 128 bits it measured the same as the general tiles (MNIST conv2 89.0 against 89.6 and
+     * 49.0 against 48.7 GFLOP/s), and its 28 accumulators would not fit AVX2's 16 registers.
+     */
+    static boolean forwardsOnFixedStride(Conv2dShape s) {
+        return VectorSpeciesChoice.FLOAT.vectorBitSize() == 512
+                && s.strideWidth() * s.inChannels() == Stride64MicroKernel14x2.A_ROW_STRIDE
+                && s.outChannels() % Stride64MicroKernel14x2.COLUMNS == 0
+                && s.outWidth() % Stride64MicroKernel14x2.ROWS == 0
+                && s.filterWidth() * s.inChannels() >= DIRECT_MIN_SEGMENT;
+    }
+
+    /**
+     * {@link #forwardDirect} on {@link Stride64MicroKernel14x2}, whose 14 rows of A lie a literal 64 floats
+     * apart: each output row is whole tiles of 14 pixels, so nothing is left for {@link Remainder} (MNIST
+     * conv2's 6 x 4 tiles left 2 of its 14 pixels, 17% of its time for 14% of its multiply-adds), and the
+     * tiles add each filter row's products into the output itself, which the write-back then finishes in
+     * place with the bias and the ReLU. Each sum runs over the filter rows and their patch columns in the
+     * same order as on the general tiles, so the bits are the same. The filter is packed in 2-vector
+     * panels. Storing the last filter row's tile with its bias and ReLU applied in registers, as
+     * {@link GemmMicroKernel12x1#multiplySegments} does, made the kernel 25% slower (69 against 91
+     * GFLOP/s on MNIST conv2: C2 compiled the larger method worse).
+     *
+     * <p>AMD host, 512 bits, 1 thread, GFLOP/s (harness, best of eight rounds), general tiles against this
+     * kernel: MNIST conv2 87.9-90.5 against 91.5-95.0, the 56x56x64 layer 100.0-101.1 against 104.5-105.2;
+     * groups of 1 to 8 output rows measured within 2% of each other, so the groups are the general path's.
+     */
+    private static void forwardFixedStride(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
+                                           MicroKernelTile tile, float[] packed) {
+        int k = s.patchLength();
+        int oc = s.outChannels();
+        int outHeight = s.outHeight();
+        int outWidth = s.outWidth();
+        int filterHeight = s.filterHeight();
+        int outRows = s.batch() * outHeight;
+        int rowsPerChunk = forwardRowsPerChunk(s);
+        int chunks = ceilDiv(outRows, rowsPerChunk);
+        int paddedRow = paddedRowFloats(s);
+        int segmentLength = s.filterWidth() * s.inChannels();
+        int pixelStep = s.strideWidth() * s.inChannels();
+        int tileRows = Stride64MicroKernel14x2.ROWS;
+        int columns = Stride64MicroKernel14x2.COLUMNS;
+        int groupRows = forwardGroupRows(s, tile);
+        boolean inPlace = s.padLeft() == 0 && (outWidth - 1) * s.strideWidth() + s.filterWidth() <= s.inWidth();
+        int sourceRow = inPlace ? s.inWidth() * s.inChannels() : paddedRow;
+        int patchLength = patchFloats(s);
+        forChunks(isLarge(s), chunks, chunk -> {
+            Scratch scratch = SCRATCH.get();
+            float[] rows = inPlace ? input : scratch.patches(patchLength);
+            int[] firstTaps = scratch.firstTaps(groupRows);
+            int[] taps = scratch.taps(groupRows);
+            int[] rowStarts = scratch.rowStarts(groupRows);
+            int[] outputRows = scratch.fixedStrideRows;
+            int end = Math.min(outRows, (chunk + 1) * rowsPerChunk);
+            for (int group = chunk * rowsPerChunk; group < end; group += groupRows) {
+                int groupEnd = Math.min(end, group + groupRows);
+                windowRows(s, input, group, groupEnd, inPlace, rows, paddedRow, firstTaps, taps, rowStarts);
+                for (int column = 0; column < oc; column += columns) {
+                    for (int kh = 0; kh < filterHeight; kh++) {
+                        int bIndex = PACKED_START + column * k + kh * segmentLength * columns;
+                        for (int g = 0; g < groupEnd - group; g++) {
+                            int tap = kh - firstTaps[g];
+                            if (tap < 0 || tap >= taps[g]) {
+                                continue;
+                            }
+                            int aIndex = rowStarts[g] + tap * sourceRow;
+                            int out = (group + g) * outWidth * oc + column;
+                            for (int first = 0; first < outWidth; first += tileRows) {
+                                for (int r = 0; r < tileRows; r++) {
+                                    outputRows[r] = out + (first + r) * oc;
+                                }
+                                Stride64MicroKernel14x2.multiplyRows(segmentLength, rows, aIndex + first * pixelStep,
+                                        packed, bIndex, output, outputRows, tap > 0);
+                            }
+                        }
+                    }
+                }
+                // The group's output rows are contiguous: one write-back over them, in place.
+                int out = group * outWidth * oc;
+                GemmWriteBack.apply(output, out, oc, (groupEnd - group) * outWidth, oc, output, out, oc, 1f, 0f, bias,
+                        0, relu);
+            }
         });
     }
 

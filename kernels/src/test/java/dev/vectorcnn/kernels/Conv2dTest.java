@@ -527,6 +527,41 @@ class Conv2dTest {
     }
 
     @Test
+    void forward_of_patch_rows_64_floats_apart_runs_tiles_of_14_pixels() {
+        // Pixels whose patch rows lie strideWidth * C = 64 floats apart (64 channels at stride 1, 32 at 2,
+        // 16 at 4), output rows of 14, 28 or 42 pixels and 32, 64 or 96 output channels run
+        // Stride64MicroKernel14x2 at 512 bits, adding each filter row into the output: input rows read in
+        // place (VALID) or zero-padded (SAME), windows cut by the top and bottom padding, filters 1 to 5 high
+        // and 2 to 5 wide, vertical strides 1 to 3, batch 1 or 2. 48 output channels (not whole 2-vector
+        // panels) and 13-pixel rows take the general tiles.
+        Random random = new Random(31);
+        int[][] channelsAndStride = {{64, 1}, {32, 2}, {16, 4}};
+        int fixedStride = 0;
+        for (int i = 0; i < 18; i++) {
+            int channels = channelsAndStride[i % 3][0];
+            int stride = channelsAndStride[i % 3][1];
+            int outWidth = i % 6 == 5 ? 13 : 14 * (1 + random.nextInt(3));
+            int oc = i % 6 == 4 ? 48 : 32 * (1 + random.nextInt(3));
+            int filterHeight = 1 + random.nextInt(5);
+            int filterWidth = 2 + random.nextInt(4);
+            Padding padding = PADDINGS[i % 2];
+            int width = padding == Padding.SAME ? outWidth * stride - random.nextInt(stride)
+                    : (outWidth - 1) * stride + filterWidth + random.nextInt(stride);
+            Conv2dShape s = shape(1 + random.nextInt(2), filterHeight + random.nextInt(6), width, channels,
+                    filterHeight, filterWidth, oc, 1 + random.nextInt(3), stride, padding);
+            assertEquals(outWidth, s.outWidth(), s.toString());
+            if (KernelBackend.isVectorized() && VectorConv2d.forwardsOnFixedStride(s)) {
+                fixedStride++;
+            }
+            check(s, random.nextBoolean(), random.nextBoolean());
+        }
+        assertEquals(18, checked);
+        if (KernelBackend.isVectorized() && VectorSpeciesChoice.FLOAT.vectorBitSize() == 512) {
+            assertEquals(12, fixedStride);
+        }
+    }
+
+    @Test
     void input_gradient_with_64_output_channels_runs_tiles_of_14_pixels_of_one_class_row() {
         // 64 output channels, class rows of 14 or 28 pixels and input channels of exactly one 2-vector panel
         // (C = 8, 16, 32 at 128, 256, 512 bits) run Stride64MicroKernel14x2; the other C here take the
@@ -660,6 +695,8 @@ class Conv2dTest {
         // and one, whose input gradient runs as a forward.
         checkThreadCounts(shape(4, 32, 32, 16, 3, 3, 16, 1, 1, Padding.SAME));
         checkThreadCounts(shape(4, 32, 32, 16, 3, 3, 1, 1, 1, Padding.SAME));
+        // Patch rows 64 floats apart on 28-pixel rows: the forward's tiles of 14 pixels at 512 bits.
+        checkThreadCounts(shape(6, 14, 28, 64, 3, 3, 64, 1, 1, Padding.SAME));
     }
 
     /**
@@ -754,6 +791,9 @@ class Conv2dTest {
         // One output channel: the input gradient runs as a forward of another shape, with its own buffers.
         checkWorkspace(3, 3, 24, 1);
         checkWorkspace(14, 30, 5, 3, 40, 1);
+        // 64 channels on 14-pixel rows: at 512 bits the forward's tiles of 14 pixels, with 96 output channels
+        // packed in three 2-vector panels where the general tiles take two 4-vector ones.
+        checkWorkspace(3, 3, 64, 96);
     }
 
     private void checkWorkspace(int filterHeight, int filterWidth, int channels, int outChannels) throws Exception {
