@@ -182,11 +182,11 @@ final class PatchRows {
     }
 
     /**
-     * Copies with vectors (the two ranges must not overlap). A ragged end is one more full vector ending at {@code length}, overlapping
-     * what the loop copied, or, for a copy shorter than a vector, one masked vector; never a scalar
-     * loop. (A masked tail on MNIST conv1's 28-float rows, whose copies the micro-kernel reads next:
-     * AMD host, 1 thread, forward 60.5-60.8 against 61.1-61.6 GFLOP/s, filter gradient 45.1-45.7 against
-     * 46.8-48.1.)
+     * Copies with vectors; the two ranges must not overlap. A ragged end is one more full vector ending at
+     * {@code length}, overlapping what the loop copied, or, for a copy shorter than a vector, one masked
+     * vector; never a scalar loop. (A masked tail on MNIST conv1's 28-float rows, whose copies the
+     * micro-kernel reads next: AMD host, 1 thread, forward 60.5-60.8 against 61.1-61.6 GFLOP/s, filter
+     * gradient 45.1-45.7 against 46.8-48.1.)
      */
     static void copy(float[] src, int srcIndex, float[] dst, int dstIndex, int length) {
         int lanes = SPECIES.length();
