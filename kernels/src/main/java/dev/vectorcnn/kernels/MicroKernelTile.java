@@ -9,8 +9,9 @@ package dev.vectorcnn.kernels;
  * {@link ConvTnMicroKernel12x1}) serve the convolution's filter gradient and its short-row forwards.
  * Two 14-row kernels sit outside this choice and are called by the convolution itself:
  * {@link ConvTnMicroKernel14x2} for the one-channel forward, where rows of 14 pixels fit better, and
- * {@link Stride64MicroKernel14x2} for the input gradient of layers with 64 output channels and one
- * panel of input channels, whose rows of A lie a constant 64 floats apart.
+ * {@link Stride64MicroKernel14x2}, whose rows of A lie a constant 64 floats apart, for the input gradient
+ * of layers with 64 output channels and one panel of input channels and for the forward of layers whose
+ * pixels' patch rows lie 64 floats apart.
  */
 enum MicroKernelTile {
     SIX_BY_FOUR(GemmMicroKernel6x4.ROWS, GemmMicroKernel6x4.COLUMNS),

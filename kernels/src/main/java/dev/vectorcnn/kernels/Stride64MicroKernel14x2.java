@@ -9,11 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
  * and C's row {@code r} placed by a table, {@code c[cRows[r]]}. 28 accumulators are held in
  * registers while p runs.
  *
- * <p>It exists for the input gradient of convolutions with 64 output channels and exactly one panel
- * ({@link #COLUMNS}) of input channels: MNIST conv2 (32 input channels) at 512 bits. The 56x56x64 layer
- * does not reach it at 512 bits or below, where its 64 input channels are more than one panel. There a
- * tile's rows are adjacent pixels of one sub-pixel class row, whose output-gradient rows lie 64 floats
- * apart in the band's padded copy. The general kernels take the row stride (or a table of rows) as a
+ * <p>It was written for the input gradient of convolutions with 64 output channels and exactly one panel
+ * ({@link #COLUMNS}) of input channels: MNIST conv2 (32 input channels) at 512 bits. The 56x56x64 layer's
+ * input gradient does not reach it at 512 bits or below, where its 64 input channels are more than one
+ * panel. There a tile's rows are adjacent pixels of one sub-pixel class row, whose output-gradient rows
+ * lie 64 floats apart in the band's padded copy. The general kernels take the row stride (or a table of rows) as a
  * value and keep one integer register per row: 12 rows do not fit the registers, and C2 spilled half of
  * them and reloaded them every depth step. With the stride a constant every row is one displacement
  * from a single index. On L1 data (1 thread, same JVM) a 12-row

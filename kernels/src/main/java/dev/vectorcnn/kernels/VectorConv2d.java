@@ -17,11 +17,14 @@ import jdk.incubator.vector.VectorSpecies;
  *       rows. When a filter row holds at least {@link #DIRECT_MIN_SEGMENT} floats ({@code KW*C}) the
  *       kernel reads the patches straight from the {@code KH} input rows of each output row (one call
  *       per filter row, or per window on the one-vector tile; the input is never gathered): the input
- *       itself when no full tile's windows reach the left or right padding (MNIST conv2), otherwise
+ *       itself when no full tile's windows reach the left or right padding (MNIST conv2 on 6 x 4 tiles,
+ *       below 512 bits), otherwise
  *       zero-padded copies of those rows made once per output row. The last {@code OW mod ROWS} pixels
  *       of each row are gathered into shared tiles ({@link Remainder}) or computed by an overlapping
- *       last tile ({@link #overlapsLastTile}); for shorter filter rows (few channels) the patches of a
- *       chunk of output rows are gathered with a strided copy and the tiles run over the whole patch,
+ *       last tile ({@link #overlapsLastTile}), except where pixels' patch rows lie 64 floats apart and
+ *       rows are whole tiles of 14 pixels ({@link #forwardFixedStride}); for shorter filter rows (few
+ *       channels) the patches of a chunk of output rows are gathered with a strided copy and the tiles
+ *       run over the whole patch,
  *       or, with one input channel and horizontal stride 1 (MNIST conv1), read in place from
  *       zero-padded rows ({@link #forwardRowsInPlace}) by tiles of pixels of one output row, where a row
  *       holds a tile: 6 pixels with more than 2*lanes output channels, otherwise 12 or 14
@@ -152,7 +155,7 @@ final class VectorConv2d {
             for (int panel = 0; panel < oc / width; panel++) {
                 packColumns(filter, k, oc, panel, width, packed, PACKED_START);
             }
-            forwardFixedStride(s, input, bias, relu, output, tile, packed);
+            forwardFixedStride(s, input, bias, relu, output, forwardGroupRows(s, tile), packed);
             return;
         }
         int panels = panels(oc, tile);
@@ -224,7 +227,7 @@ final class VectorConv2d {
             int end = Math.min(outRows, (chunk + 1) * rowsPerChunk);
             for (int group = chunk * rowsPerChunk; group < end; group += groupRows) {
                 int groupEnd = Math.min(end, group + groupRows);
-                windowRows(s, input, group, groupEnd, inPlace, rows, paddedRow, firstTaps, taps, rowStarts);
+                locateWindowRows(s, input, group, groupEnd, inPlace, rows, paddedRow, firstTaps, taps, rowStarts);
                 if (wholeWindows) {
                     // One panel of whole tiles: straight to the output with bias and ReLU applied in
                     // registers when the tile is as wide as the layer (2.4% faster on ResNet-20's layer),
@@ -299,7 +302,8 @@ final class VectorConv2d {
     /**
      * Whether the windows of the first {@code pixels} pixels of every output row lie inside the input row,
      * reaching into neither the left nor the right padding, so that the tiles computing them read the
-     * input rows themselves: copying them into zero-padded rows cost a tenth of MNIST conv2's forward pass.
+     * input rows themselves: copying them into zero-padded rows cost a tenth of MNIST conv2's forward pass
+     * on 6 x 4 tiles. (Its tiles of 14 pixels reach the right padding and take the copies, and still gain.)
      */
     private static boolean windowsInsideInputRows(Conv2dShape s, int pixels) {
         return s.padLeft() == 0 && (pixels - 1) * s.strideWidth() + s.filterWidth() <= s.inWidth();
@@ -311,8 +315,8 @@ final class VectorConv2d {
      * such input row starts in {@code rows}: the input itself when {@code inPlace}, otherwise zero-padded
      * copies made here, {@code KH} rows of {@code paddedRow} floats per output row.
      */
-    private static void windowRows(Conv2dShape s, float[] input, int group, int groupEnd, boolean inPlace, float[] rows,
-                                   int paddedRow, int[] firstTaps, int[] taps, int[] rowStarts) {
+    private static void locateWindowRows(Conv2dShape s, float[] input, int group, int groupEnd, boolean inPlace,
+                                         float[] rows, int paddedRow, int[] firstTaps, int[] taps, int[] rowStarts) {
         int outHeight = s.outHeight();
         int filterHeight = s.filterHeight();
         for (int outRow = group; outRow < groupEnd; outRow++) {
@@ -334,15 +338,16 @@ final class VectorConv2d {
     }
 
     /**
-     * Whether the forward runs on {@link Stride64MicroKernel14x2} ({@link #forwardFixedStride}): adjacent
-     * output pixels' patch rows lie {@code strideWidth * C = 64} floats apart (MNIST conv2, 32 channels at
-     * stride 2; the 56x56x64 layer, 64 at stride 1), output rows are whole tiles of 14 pixels, the output
-     * channels whole 2-vector panels, and filter rows long enough to be read in place. At 512 bits only:
+     * Whether the forward runs on {@link Stride64MicroKernel14x2} ({@link #forwardFixedStride}): a layer
+     * that is not a 1x1 stride-1 product (those go to {@link Gemm}), whose adjacent output pixels' patch
+     * rows lie {@code strideWidth * C = 64} floats apart (MNIST conv2, 32 channels at stride 2; the
+     * 56x56x64 layer, 64 at stride 1), with output rows of whole 14-pixel tiles, output channels in whole
+     * 2-vector panels, and filter rows long enough for the direct path. At 512 bits only:
      * at 256 and 128 bits it measured the same as the general tiles (MNIST conv2 89.0 against 89.6 and
      * 49.0 against 48.7 GFLOP/s), and its 28 accumulators would not fit AVX2's 16 registers.
      */
     static boolean forwardsOnFixedStride(Conv2dShape s) {
-        return VectorSpeciesChoice.FLOAT.vectorBitSize() == 512
+        return VectorSpeciesChoice.FLOAT.vectorBitSize() == 512 && !isPointwise(s)
                 && s.strideWidth() * s.inChannels() == Stride64MicroKernel14x2.A_ROW_STRIDE
                 && s.outChannels() % Stride64MicroKernel14x2.COLUMNS == 0
                 && s.outWidth() % Stride64MicroKernel14x2.ROWS == 0
@@ -361,11 +366,13 @@ final class VectorConv2d {
      * GFLOP/s on MNIST conv2: C2 compiled the larger method worse).
      *
      * <p>AMD host, 512 bits, 1 thread, GFLOP/s (harness, best of eight rounds), general tiles against this
-     * kernel: MNIST conv2 87.9-90.5 against 91.5-95.0, the 56x56x64 layer 100.0-101.1 against 104.5-105.2;
-     * groups of 1 to 8 output rows measured within 2% of each other, so the groups are the general path's.
+     * kernel: MNIST conv2 87.9-90.5 against 91.5-95.0, the 56x56x64 layer 100.0-101.1 against 104.5-105.2.
+     * {@code groupRows} must be the general path's ({@link #forwardGroupRows} of the layer's tile): the
+     * zero-padded rows' scratch ({@link #patchFloats}) and the workspace bound are sized for it. Groups of
+     * 1 to 8 output rows measured within 2% of each other here.
      */
     private static void forwardFixedStride(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
-                                           MicroKernelTile tile, float[] packed) {
+                                           int groupRows, float[] packed) {
         int k = s.patchLength();
         int oc = s.outChannels();
         int outHeight = s.outHeight();
@@ -379,7 +386,6 @@ final class VectorConv2d {
         int pixelStep = s.strideWidth() * s.inChannels();
         int tileRows = Stride64MicroKernel14x2.ROWS;
         int columns = Stride64MicroKernel14x2.COLUMNS;
-        int groupRows = forwardGroupRows(s, tile);
         boolean inPlace = windowsInsideInputRows(s, outWidth);
         int sourceRow = inPlace ? s.inWidth() * s.inChannels() : paddedRow;
         int patchLength = patchFloats(s);
@@ -393,7 +399,7 @@ final class VectorConv2d {
             int end = Math.min(outRows, (chunk + 1) * rowsPerChunk);
             for (int group = chunk * rowsPerChunk; group < end; group += groupRows) {
                 int groupEnd = Math.min(end, group + groupRows);
-                windowRows(s, input, group, groupEnd, inPlace, rows, paddedRow, firstTaps, taps, rowStarts);
+                locateWindowRows(s, input, group, groupEnd, inPlace, rows, paddedRow, firstTaps, taps, rowStarts);
                 for (int column = 0; column < oc; column += columns) {
                     for (int kh = 0; kh < filterHeight; kh++) {
                         int bIndex = PACKED_START + column * k + kh * segmentLength * columns;
@@ -1296,12 +1302,12 @@ final class VectorConv2d {
          */
         final int[] aRows = new int[ROW_ALIGN];
         final int[] inputStarts = new int[ROW_ALIGN];
-        /** Where each row of a {@link Stride64MicroKernel14x2} tile starts in the input gradient. */
+        /** Where each row of a {@link Stride64MicroKernel14x2} tile starts in the input gradient or the output. */
         final int[] fixedStrideRows = new int[Stride64MicroKernel14x2.ROWS];
         private float[] remainderPatches = new float[0];
         /**
-         * forwardDirect's waiting tiles and, per output row of its group, the first and number of filter
-         * rows and where its first filter row starts.
+         * forwardDirect's waiting tiles and, per output row of a direct forward's group (forwardDirect,
+         * forwardFixedStride), the first and number of filter rows and where its first filter row starts.
          */
         private float[] tiles = new float[0];
         private int[] firstTaps = new int[0];

@@ -554,6 +554,7 @@ class Conv2dTest {
                 fixedStride++;
             }
             check(s, random.nextBoolean(), random.nextBoolean());
+            checkForwardExactly(s);
         }
         assertEquals(18, checked);
         if (KernelBackend.isVectorized() && VectorSpeciesChoice.FLOAT.vectorBitSize() == 512) {
@@ -700,6 +701,23 @@ class Conv2dTest {
     }
 
     /**
+     * The forward with bias and ReLU on small-integer input, filter and bias: every sum is an integer far
+     * below 2^24, exact in float in any order, so the output must equal the scalar reference's exactly. A
+     * product lost, counted twice or read from the wrong row could hide within {@link #check}'s rounding
+     * bound; not here.
+     */
+    private void checkForwardExactly(Conv2dShape s) {
+        float[] input = TestArrays.smallIntegers(random, s.inputLength(), 2);
+        float[] filter = TestArrays.smallIntegers(random, s.filterLength(), 2);
+        float[] bias = TestArrays.smallIntegers(random, s.outChannels(), 2);
+        float[] expected = new float[s.outputLength()];
+        float[] actual = filled(s.outputLength(), Float.NaN);
+        ScalarConv2d.forward(s, input, filter, bias, true, expected);
+        Conv2d.forward(s, input, filter, bias, true, actual);
+        assertArrayEquals(expected, actual, 0f, s + " exact forward");
+    }
+
+    /**
      * backwardFilter and its bias gradient on small-integer input and output gradient: every sum is an
      * integer far below 2^24, exact in float in any order, so both must equal the definition's sums
      * (computed here in long). {@link #check}'s rounding bound grows with the pixel count until a lost
@@ -791,8 +809,8 @@ class Conv2dTest {
         // One output channel: the input gradient runs as a forward of another shape, with its own buffers.
         checkWorkspace(3, 3, 24, 1);
         checkWorkspace(14, 30, 5, 3, 40, 1);
-        // 64 channels on 14-pixel rows: at 512 bits the forward's tiles of 14 pixels, with 96 output channels
-        // packed in three 2-vector panels where the general tiles take two 4-vector ones.
+        // 64 channels on 14-pixel rows: at 512 bits the forward's tiles of 14 pixels (their zero-padded rows and
+        // 96 output channels in three 2-vector panels) must stay within the bound sized for the general tiles.
         checkWorkspace(3, 3, 64, 96);
     }
 
