@@ -355,15 +355,15 @@ final class GemmMicroKernel12x2 {
     }
 
     /**
-     * {@link #multiplyRows} with each depth step placed by a table too: row {@code r} of A, step {@code p} at
-     * {@code a[aIndex + aRows[r] + depthOffsets[depthIndex + p]]}, so that one call runs over depth steps that
+     * {@link #multiplyRows} with each depth step placed by a table too, written over C: row {@code r} of A,
+     * step {@code p} at {@code a[aIndex + aRows[r] + depthOffsets[depthIndex + p]]}, so that one call runs over depth steps that
      * are not contiguous in A (the input gradient's tap rows of a few output channels, whose one call per tap
      * row reloaded and stored the tile every few steps). The table costs a load and the row range checks
      * per step: 9% of a 12 x 2 input gradient whose tap rows are 96 steps long, so only rows shorter than
      * {@link SubPixelInputGradient#SHORT_TAP_ROW} take it (9-46% faster there).
      */
     static void multiplyRowsByDepth(int kc, float[] a, int aIndex, int[] aRows, int[] depthOffsets, int depthIndex,
-                                    float[] b, int bIndex, float[] c, int cIndex, int[] cRows, boolean accumulate) {
+                                    float[] b, int bIndex, float[] c, int cIndex, int[] cRows) {
         final int lanes = SPECIES.length();
         final int out0 = cIndex + cRows[0];
         final int out1 = cIndex + cRows[1];
@@ -377,30 +377,30 @@ final class GemmMicroKernel12x2 {
         final int out9 = cIndex + cRows[9];
         final int out10 = cIndex + cRows[10];
         final int out11 = cIndex + cRows[11];
-        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, c, out0) : FloatVector.zero(SPECIES);
-        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, c, out0 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, c, out1) : FloatVector.zero(SPECIES);
-        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, c, out1 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, c, out2) : FloatVector.zero(SPECIES);
-        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, c, out2 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, c, out3) : FloatVector.zero(SPECIES);
-        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, c, out3 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, c, out4) : FloatVector.zero(SPECIES);
-        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, c, out4 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, c, out5) : FloatVector.zero(SPECIES);
-        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, c, out5 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c60 = accumulate ? FloatVector.fromArray(SPECIES, c, out6) : FloatVector.zero(SPECIES);
-        FloatVector c61 = accumulate ? FloatVector.fromArray(SPECIES, c, out6 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c70 = accumulate ? FloatVector.fromArray(SPECIES, c, out7) : FloatVector.zero(SPECIES);
-        FloatVector c71 = accumulate ? FloatVector.fromArray(SPECIES, c, out7 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c80 = accumulate ? FloatVector.fromArray(SPECIES, c, out8) : FloatVector.zero(SPECIES);
-        FloatVector c81 = accumulate ? FloatVector.fromArray(SPECIES, c, out8 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c90 = accumulate ? FloatVector.fromArray(SPECIES, c, out9) : FloatVector.zero(SPECIES);
-        FloatVector c91 = accumulate ? FloatVector.fromArray(SPECIES, c, out9 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c100 = accumulate ? FloatVector.fromArray(SPECIES, c, out10) : FloatVector.zero(SPECIES);
-        FloatVector c101 = accumulate ? FloatVector.fromArray(SPECIES, c, out10 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c110 = accumulate ? FloatVector.fromArray(SPECIES, c, out11) : FloatVector.zero(SPECIES);
-        FloatVector c111 = accumulate ? FloatVector.fromArray(SPECIES, c, out11 + lanes) : FloatVector.zero(SPECIES);
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES);
+        FloatVector c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES);
+        FloatVector c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES);
+        FloatVector c31 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES);
+        FloatVector c41 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES);
+        FloatVector c51 = FloatVector.zero(SPECIES);
+        FloatVector c60 = FloatVector.zero(SPECIES);
+        FloatVector c61 = FloatVector.zero(SPECIES);
+        FloatVector c70 = FloatVector.zero(SPECIES);
+        FloatVector c71 = FloatVector.zero(SPECIES);
+        FloatVector c80 = FloatVector.zero(SPECIES);
+        FloatVector c81 = FloatVector.zero(SPECIES);
+        FloatVector c90 = FloatVector.zero(SPECIES);
+        FloatVector c91 = FloatVector.zero(SPECIES);
+        FloatVector c100 = FloatVector.zero(SPECIES);
+        FloatVector c101 = FloatVector.zero(SPECIES);
+        FloatVector c110 = FloatVector.zero(SPECIES);
+        FloatVector c111 = FloatVector.zero(SPECIES);
         final int a0 = aIndex + aRows[0];
         final int a1 = aIndex + aRows[1];
         final int a2 = aIndex + aRows[2];

@@ -301,15 +301,15 @@ final class GemmMicroKernel6x4 {
     }
 
     /**
-     * {@link #multiplyRows} with each depth step placed by a table too: row {@code r} of A, step {@code p} at
-     * {@code a[aIndex + aRows[r] + depthOffsets[depthIndex + p]]}, so that one call runs over depth steps that
+     * {@link #multiplyRows} with each depth step placed by a table too, written over C: row {@code r} of A,
+     * step {@code p} at {@code a[aIndex + aRows[r] + depthOffsets[depthIndex + p]]}, so that one call runs over depth steps that
      * are not contiguous in A (the input gradient's tap rows of a few output channels, whose one call per tap
      * row reloaded and stored the tile every few steps). The table costs a load and the row range checks
      * per step: 9% of a 12 x 2 input gradient whose tap rows are 96 steps long, so only rows shorter than
      * {@link SubPixelInputGradient#SHORT_TAP_ROW} take it (9-46% faster there).
      */
     static void multiplyRowsByDepth(int kc, float[] a, int aIndex, int[] aRows, int[] depthOffsets, int depthIndex,
-                                    float[] b, int bIndex, float[] c, int cIndex, int[] cRows, boolean accumulate) {
+                                    float[] b, int bIndex, float[] c, int cIndex, int[] cRows) {
         final int lanes = SPECIES.length();
         final int out0 = cIndex + cRows[0];
         final int out1 = cIndex + cRows[1];
@@ -317,30 +317,30 @@ final class GemmMicroKernel6x4 {
         final int out3 = cIndex + cRows[3];
         final int out4 = cIndex + cRows[4];
         final int out5 = cIndex + cRows[5];
-        FloatVector c00 = accumulate ? FloatVector.fromArray(SPECIES, c, out0) : FloatVector.zero(SPECIES);
-        FloatVector c01 = accumulate ? FloatVector.fromArray(SPECIES, c, out0 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c02 = accumulate ? FloatVector.fromArray(SPECIES, c, out0 + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c03 = accumulate ? FloatVector.fromArray(SPECIES, c, out0 + 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c10 = accumulate ? FloatVector.fromArray(SPECIES, c, out1) : FloatVector.zero(SPECIES);
-        FloatVector c11 = accumulate ? FloatVector.fromArray(SPECIES, c, out1 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c12 = accumulate ? FloatVector.fromArray(SPECIES, c, out1 + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c13 = accumulate ? FloatVector.fromArray(SPECIES, c, out1 + 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c20 = accumulate ? FloatVector.fromArray(SPECIES, c, out2) : FloatVector.zero(SPECIES);
-        FloatVector c21 = accumulate ? FloatVector.fromArray(SPECIES, c, out2 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c22 = accumulate ? FloatVector.fromArray(SPECIES, c, out2 + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c23 = accumulate ? FloatVector.fromArray(SPECIES, c, out2 + 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c30 = accumulate ? FloatVector.fromArray(SPECIES, c, out3) : FloatVector.zero(SPECIES);
-        FloatVector c31 = accumulate ? FloatVector.fromArray(SPECIES, c, out3 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c32 = accumulate ? FloatVector.fromArray(SPECIES, c, out3 + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c33 = accumulate ? FloatVector.fromArray(SPECIES, c, out3 + 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c40 = accumulate ? FloatVector.fromArray(SPECIES, c, out4) : FloatVector.zero(SPECIES);
-        FloatVector c41 = accumulate ? FloatVector.fromArray(SPECIES, c, out4 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c42 = accumulate ? FloatVector.fromArray(SPECIES, c, out4 + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c43 = accumulate ? FloatVector.fromArray(SPECIES, c, out4 + 3 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c50 = accumulate ? FloatVector.fromArray(SPECIES, c, out5) : FloatVector.zero(SPECIES);
-        FloatVector c51 = accumulate ? FloatVector.fromArray(SPECIES, c, out5 + lanes) : FloatVector.zero(SPECIES);
-        FloatVector c52 = accumulate ? FloatVector.fromArray(SPECIES, c, out5 + 2 * lanes) : FloatVector.zero(SPECIES);
-        FloatVector c53 = accumulate ? FloatVector.fromArray(SPECIES, c, out5 + 3 * lanes) : FloatVector.zero(SPECIES);
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = FloatVector.zero(SPECIES);
+        FloatVector c02 = FloatVector.zero(SPECIES);
+        FloatVector c03 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES);
+        FloatVector c11 = FloatVector.zero(SPECIES);
+        FloatVector c12 = FloatVector.zero(SPECIES);
+        FloatVector c13 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES);
+        FloatVector c21 = FloatVector.zero(SPECIES);
+        FloatVector c22 = FloatVector.zero(SPECIES);
+        FloatVector c23 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES);
+        FloatVector c31 = FloatVector.zero(SPECIES);
+        FloatVector c32 = FloatVector.zero(SPECIES);
+        FloatVector c33 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES);
+        FloatVector c41 = FloatVector.zero(SPECIES);
+        FloatVector c42 = FloatVector.zero(SPECIES);
+        FloatVector c43 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES);
+        FloatVector c51 = FloatVector.zero(SPECIES);
+        FloatVector c52 = FloatVector.zero(SPECIES);
+        FloatVector c53 = FloatVector.zero(SPECIES);
         final int a0 = aIndex + aRows[0];
         final int a1 = aIndex + aRows[1];
         final int a2 = aIndex + aRows[2];

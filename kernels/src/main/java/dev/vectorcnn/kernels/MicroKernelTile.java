@@ -111,15 +111,15 @@ enum MicroKernelTile {
 
     /**
      * {@link #multiplyRowsSegments} with A's depth steps placed by a table instead: row r, step p at
-     * {@code aIndex + aRows[r] + depthOffsets[depthIndex + p]}.
+     * {@code aIndex + aRows[r] + depthOffsets[depthIndex + p]}; written over C.
      */
     void multiplyRowsByDepth(int kc, float[] a, int aIndex, int[] aRows, int[] depthOffsets, int depthIndex,
-                             float[] b, int bIndex, float[] c, int cIndex, int[] cRows, boolean accumulate) {
+                             float[] b, int bIndex, float[] c, int cIndex, int[] cRows) {
         switch (this) {
             case SIX_BY_FOUR -> GemmMicroKernel6x4.multiplyRowsByDepth(kc, a, aIndex, aRows, depthOffsets, depthIndex,
-                    b, bIndex, c, cIndex, cRows, accumulate);
+                    b, bIndex, c, cIndex, cRows);
             case TWELVE_BY_TWO -> GemmMicroKernel12x2.multiplyRowsByDepth(kc, a, aIndex, aRows, depthOffsets,
-                    depthIndex, b, bIndex, c, cIndex, cRows, accumulate);
+                    depthIndex, b, bIndex, c, cIndex, cRows);
             case TWELVE_BY_ONE -> throw new AssertionError(
                     "the input gradient runs the 12 x 1 tile through GemmMicroKernel12x1.multiplyRowsSegments");
         }

@@ -258,7 +258,7 @@ final class SubPixelInputGradient {
                 int[] targetRows = direct ? starts : tile.scratchRows;
                 if (shortTapRows && endTap > firstTap) {
                     tile.multiplyRowsByDepth((endTap - firstTap) * kc, padded, 0, aRows, depthOffsets, firstTap * kc,
-                            packed, panelStart + firstTap * kc * tile.columns, target, targetIndex, targetRows, false);
+                            packed, panelStart + firstTap * kc * tile.columns, target, targetIndex, targetRows);
                 } else if (endTap > firstTap) {
                     tile.multiplyRowsSegments(kc, endTap - firstTap, rowFloats, padded, firstTap * rowFloats, aRows,
                             packed, panelStart + firstTap * kc * tile.columns, target, targetIndex, targetRows);
