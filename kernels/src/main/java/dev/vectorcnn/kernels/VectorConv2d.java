@@ -149,20 +149,17 @@ final class VectorConv2d {
             return;
         }
         MicroKernelTile tile = MicroKernelTile.forColumns(oc);
+        boolean fixedStride = forwardsOnFixedStride(s);
+        // The tiles of 14 pixels read 2-vector panels (at most as many floats as the layer's tile's panels).
+        int width = fixedStride ? Stride64MicroKernel14x2.COLUMNS : tile.columns;
+        int panels = ceilDiv(oc, width);
         float[] packed = SCRATCH.get().packed(packedFloats(s));
-        if (forwardsOnFixedStride(s)) {
-            int width = Stride64MicroKernel14x2.COLUMNS;
-            for (int panel = 0; panel < oc / width; panel++) {
-                packColumns(filter, k, oc, panel, width, packed, PACKED_START);
-            }
-            forwardFixedStride(s, input, bias, relu, output, forwardGroupRows(s, tile), packed);
-            return;
-        }
-        int panels = panels(oc, tile);
         for (int panel = 0; panel < panels; panel++) {
-            packColumns(filter, k, oc, panel, tile.columns, packed, PACKED_START);
+            packColumns(filter, k, oc, panel, width, packed, PACKED_START);
         }
-        if (s.filterWidth() * s.inChannels() < DIRECT_MIN_SEGMENT) {
+        if (fixedStride) {
+            forwardFixedStride(s, input, bias, relu, output, forwardGroupRows(s, tile), packed);
+        } else if (s.filterWidth() * s.inChannels() < DIRECT_MIN_SEGMENT) {
             forwardGathered(s, input, bias, relu, output, tile, panels, packed);
         } else {
             forwardDirect(s, input, bias, relu, output, tile, panels, packed);
