@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * with the output channels as the micro-kernel's rows and output pixels in its vector lanes. The other
  * forward paths put output channels in the lanes, where two channels filled 2 of a 12x2 tile's 32 columns
  * (3-6% of the FMA peak measured on such layers; 2 of 16 on the 12 x 1 tile added since); here they fill
- * 2 of a 6x4 tile's 6 rows, and 7 to 12 channels a 12x2 tile's rows. {@link #fits} says when this path is the faster.
+ * 2 of a 6x4 tile's 6 rows, and 7 to 12 channels a 12x2 tile's rows. {@link #fits} says when this path is
+ * the faster.
  *
  * <p>Work is split into chunks of whole output rows. A chunk first copies the input rows its windows
  * cover, once each, zero-padded and <em>planar</em> ({@link PlanarRows}): channel by channel, and within a
