@@ -15,15 +15,16 @@ import org.junit.jupiter.api.Test;
  * <p>Tolerance: the analytic gradients are float32 sums of at most ~60 products per value through
  * at most 5 layers, with terms of order 1 (Glorot weights, inputs in [-1, 1]); each accumulation
  * contributes at most K * eps32 = 60 * 6e-8 = 3.6e-6 relative to that order-1 scale, so the error is
- * below 5 * 3.6e-6 = 1.8e-5. The double finite difference with h = 1e-5 is exact to ~1e-10. Hence
- * |analytic - numeric| <= 2e-5 + 1e-4 * |numeric|; a wrong or missing term changes a gradient by
- * far more (typically 1e-2 to 1).
+ * below 5 * 3.6e-6 = 1.8e-5 times the larger of 1 and the value's own size. The double finite
+ * difference with h = 1e-5 is exact to ~1e-10 (truncation h^2 f'''/6, rounding 1e-16 / h). Hence
+ * |analytic - numeric| <= 2e-5 * max(1, |numeric|), and the same bound for the loss, which the same
+ * float32 layers compute; a wrong or missing term changes a gradient by far more (typically 1e-2 to 1).
  */
 class GradientCheckTest {
 
     private static final double H = 1e-5;
-    private static final double ABSOLUTE = 2e-5;
-    private static final double RELATIVE = 1e-4;
+    /** The bound derived above, on the scale of max(1, |value|). */
+    private static final double BOUND = 2e-5;
 
     @Test
     void strided_same_conv_relu_maxpool_flatten_dense_relu_dense() {
@@ -55,6 +56,32 @@ class GradientCheckTest {
             a = DoubleReference.pool(a, batch, 3, 5, 3, 2, 2, 1, 2, false, true);
             a = DoubleReference.dense(a, batch, 12, 4, p[2], p[3], true);
             a = DoubleReference.dense(a, batch, 4, 3, p[4], p[5], false);
+            return DoubleReference.crossEntropy(a, batch, 3, labels(batch, 3));
+        };
+        int checked = check(model, batch, 3, loss);
+        assertEquals(model.parameterCount(), checked);
+    }
+
+    /**
+     * The first layer never computes an input gradient ({@link Sequential} passes none), so a Conv2D must
+     * follow another layer for its input gradient, taken after its ReLU mask, to reach a checked gradient:
+     * here the first convolution's parameters see only what the second one sends back.
+     */
+    @Test
+    void conv_after_conv_sends_back_its_relu_masked_input_gradient() {
+        int batch = 2;
+        Sequential model = Sequential.builder(6, 6, 2)
+                .add(new Conv2D(3, 3, 3).padding(Padding.SAME).activation(Activation.RELU))
+                .add(new Conv2D(2, 2, 2).strides(2, 2).activation(Activation.RELU))
+                .add(new Flatten())
+                .add(new Dense(3))
+                .build(5);
+        // conv 3x3 SAME [6,6,2] -> [6,6,3]; conv 2x2 stride 2 VALID -> [3,3,2]; flatten 18
+        ToDoubleFunction<double[][]> loss = p -> {
+            double[] x = input(batch, 6 * 6 * 2);
+            double[] a = DoubleReference.conv(x, batch, 6, 6, 2, p[0], p[1], 3, 3, 3, 1, 1, true, true);
+            a = DoubleReference.conv(a, batch, 6, 6, 3, p[2], p[3], 2, 2, 2, 2, 2, false, true);
+            a = DoubleReference.dense(a, batch, 18, 3, p[4], p[5], false);
             return DoubleReference.crossEntropy(a, batch, 3, labels(batch, 3));
         };
         int checked = check(model, batch, 3, loss);
@@ -100,7 +127,7 @@ class GradientCheckTest {
             p[i] = DoubleReference.toDouble(parameters.get(i).values);
         }
         double reference = referenceLoss.applyAsDouble(p);
-        assertEquals(reference, lossOut[0], 1e-5 * Math.max(1, reference), "forward loss");
+        assertEquals(reference, lossOut[0], BOUND * Math.max(1, reference), "forward loss");
         int checked = 0;
         double worst = 0;
         for (int i = 0; i < p.length; i++) {
@@ -114,7 +141,7 @@ class GradientCheckTest {
                 double numeric = (plus - minus) / (2 * H);
                 double error = Math.abs(grads[i][k] - numeric);
                 worst = Math.max(worst, error);
-                if (error > ABSOLUTE + RELATIVE * Math.abs(numeric)) {
+                if (error > BOUND * Math.max(1, Math.abs(numeric))) {
                     throw new AssertionError(parameters.get(i) + " element " + k + ": analytic gradient "
                             + grads[i][k] + " vs numeric " + numeric);
                 }
