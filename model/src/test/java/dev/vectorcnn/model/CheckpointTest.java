@@ -110,12 +110,12 @@ class CheckpointTest {
         assertParameters(snapshot(saved), loaded);
     }
 
-    /** Trains {@code model} one epoch of {@code data} (batches of 8, seed 5) and saves it with {@code adam}'s state. */
-    private Path trainOneEpochAndSave(TrainingTest.Quadrants data, Sequential model, Adam adam, String name)
+    /** Trains {@code model} one epoch of {@code data} (batches of 8, seed 5) and saves it with {@code optimizer}'s state. */
+    private Path trainOneEpochAndSave(TrainingTest.Quadrants data, Sequential model, Optimizer optimizer, String name)
             throws IOException {
-        model.fit(data.images, data.labels, new TrainingOptions(8, 1, 5), adam, TrainingListener.NONE);
+        model.fit(data.images, data.labels, new TrainingOptions(8, 1, 5), optimizer, TrainingListener.NONE);
         Path path = dir.resolve(name);
-        Checkpoint.save(path, model, adam);
+        Checkpoint.save(path, model, optimizer);
         return path;
     }
 
@@ -141,6 +141,26 @@ class CheckpointTest {
         e = assertThrows(IOException.class, () -> Checkpoint.load(plain, b, new Adam()));
         assertTrue(e.getMessage().contains("no optimizer state"), e.getMessage());
         Checkpoint.load(path, b); // parameters only: the optimizer tensors are skipped
+    }
+
+    /** Momentum's velocities, like Adam's moments: were they dropped, the resumed steps would differ. */
+    @Test
+    void momentum_state_round_trip_resumes_training_exactly() throws IOException {
+        TrainingTest.Quadrants data = new TrainingTest.Quadrants(16, 1);
+        Sequential a = TrainingTest.smallConvNet(2);
+        Momentum momentumA = new Momentum(0.05f, 0.9f);
+        Path path = trainOneEpochAndSave(data, a, momentumA, "momentum.safetensors");
+
+        Sequential b = TrainingTest.smallConvNet(9);
+        Momentum momentumB = new Momentum(0.05f, 0.9f);
+        Checkpoint.load(path, b, momentumB);
+        assertEquals(2, momentumB.iterations());
+        a.fit(data.images, data.labels, new TrainingOptions(8, 1, 6), momentumA, TrainingListener.NONE);
+        b.fit(data.images, data.labels, new TrainingOptions(8, 1, 6), momentumB, TrainingListener.NONE);
+        assertParameters(snapshot(a), b);
+
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load(path, b, new Adam()));
+        assertTrue(e.getMessage().contains("holds Momentum state, not Adam"), e.getMessage());
     }
 
     @Test
