@@ -270,6 +270,10 @@ public final class SafeTensors {
      */
     public static Contents read(Path file) throws IOException {
         LayerChecks.notNull("file", file);
+        if (Files.isDirectory(file)) {
+            // Opening one succeeds on Linux, and the first read then fails with only "Is a directory".
+            throw new IOException("cannot read " + file + " as a safetensors file: it is a directory");
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size < Long.BYTES) {
@@ -439,7 +443,13 @@ public final class SafeTensors {
     private static ByteBuffer readFully(Path file, FileChannel channel, long position, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);
         while (buffer.hasRemaining()) {
-            if (channel.read(buffer, position + buffer.position()) < 0) {
+            int read;
+            try {
+                read = channel.read(buffer, position + buffer.position());
+            } catch (IOException e) {
+                throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            if (read < 0) {
                 throw corrupt(file, "it ended while reading " + length + " bytes at " + position
                         + " (was it truncated while being read?)");
             }

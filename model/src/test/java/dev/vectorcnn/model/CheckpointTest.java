@@ -347,6 +347,21 @@ class CheckpointTest {
     }
 
     @Test
+    void loading_a_directory_or_a_missing_file_fails_naming_it() throws IOException {
+        Path directory = Files.createDirectory(dir.resolve("not-a-checkpoint"));
+        Sequential model = tiny(1);
+        List<float[]> before = snapshot(model);
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load(directory, model));
+        assertEquals("cannot read " + directory + " as a safetensors file: it is a directory", e.getMessage());
+        e = assertThrows(IOException.class, () -> Checkpoint.metadata(directory));
+        assertTrue(e.getMessage().contains(directory.toString()), e.getMessage());
+        Path missing = dir.resolve("missing.safetensors");
+        e = assertThrows(IOException.class, () -> Checkpoint.load(missing, model));
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+        assertParameters(before, model);
+    }
+
+    @Test
     void the_longest_file_name_the_file_system_allows_is_a_valid_target() throws IOException {
         Path path = dir.resolve("m".repeat(255 - ".safetensors".length()) + ".safetensors");
         Sequential model = tiny(1);
