@@ -6,7 +6,8 @@ package dev.vectorcnn.kernels;
  */
 final class GemmReference {
 
-    private static final double FLOAT_EPSILON = Math.ulp(1f);
+    /** Half the gap between 1 and the next float: the largest relative error of one rounding. */
+    private static final double UNIT_ROUNDOFF = Math.ulp(1f) / 2;
 
     private GemmReference() {
     }
@@ -39,9 +40,11 @@ final class GemmReference {
     }
 
     /**
-     * The largest error a float GEMM may make on element (i, j): summing k products in float loses at
-     * most about k * eps of the sum of their magnitudes (Higham, ch. 3), plus a few roundings for
-     * alpha, beta, the bias and the write-back. A factor of 2 covers FMA vs separate rounding.
+     * The largest error a float GEMM may make on element (i, j): k products summed in float, in any order
+     * and with or without FMA, lose at most gamma_k = k*u / (1 - k*u) of the sum of their magnitudes, u
+     * the unit roundoff 2^-24 (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., 3.1); the
+     * scaling by alpha, beta * C and the two additions after it add 4 roundings, hence gamma_(k+4). The
+     * double-precision reference errs by about 2^-29 as much, which this neglects.
      */
     static double tolerance(boolean ta, boolean tb, int k, float alpha, float[] a, int aOff, int lda,
                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
@@ -57,7 +60,8 @@ final class GemmReference {
         if (bias != null) {
             magnitude += Math.abs(bias[biasOff + j]);
         }
-        return 2 * (k + 4) * FLOAT_EPSILON * magnitude + Float.MIN_NORMAL;
+        double roundings = (k + 4) * UNIT_ROUNDOFF;
+        return roundings / (1 - roundings) * magnitude + Float.MIN_NORMAL;
     }
 
     static float elementA(boolean ta, float[] a, int aOff, int lda, int i, int p) {

@@ -110,7 +110,10 @@ class GemmTest {
      */
     private static void checkExact(SplittableRandom random, boolean ta, boolean tb, int m, int n, int k,
                                    float alpha, float beta, boolean withBias, boolean relu) {
-        assertTrue(k <= 1 << 20 && Math.abs(alpha) <= 2 && Math.abs(beta) <= 2, "the data must stay exact");
+        // Operands within [-2, 2] and addends within [-8, 8]: partial sums are integers of at most 4k, exact
+        // up to 2^24, and the result, a multiple of 1/2 when alpha or beta is, stays below 2^23.
+        assertTrue(4L * k <= 1 << 24 && 4.0 * k * Math.abs(alpha) + 8 * Math.abs(beta) + 8 < 1 << 23
+                && Math.abs(alpha) <= 2 && Math.abs(beta) <= 2, "the data must stay exact");
         Case t = run(random, ta, tb, m, n, k, alpha, beta, withBias, relu,
                 length -> TestArrays.smallIntegers(random, length, 2),
                 length -> TestArrays.smallIntegers(random, length, 8), "exact ");
@@ -177,13 +180,15 @@ class GemmTest {
      * Every tile writing straight into C over several depth blocks, the later blocks adding to it in the
      * micro-kernel (alpha 1, beta 0 or 1, no epilogue), and through the write-back otherwise: n from 5
      * to 70 takes the 12 x 1 tile (up to 4, 8 or 16 columns), the 12 x 2 one (up to 8, 16 or 32) and the
-     * 6 x 4 one at 128, 256 and 512 bits.
+     * 6 x 4 one at 128, 256 and 512 bits, and n of exactly 1, 2 and 4 vectors fills each tile's width, which
+     * a tile needs to write straight into C.
      */
     @Test
     void every_tile_accumulates_depth_blocks_into_c_exactly() {
         SplittableRandom random = new SplittableRandom(14);
         int k = 2 * VectorGemm.MAX_DEPTH_BLOCK + 37;
-        for (int n : new int[] {5, 12, 16, 20, 32, 33, 64, 70}) {
+        int lanes = KernelBackend.isVectorized() ? VectorSpeciesChoice.FLOAT.length() : 4;
+        for (int n : new int[] {5, 12, 16, 20, 32, 33, 64, 70, lanes, 2 * lanes, 4 * lanes}) {
             checkExact(random, false, false, 37, n, k, 1f, 1f, false, false);
             checkExact(random, false, false, 25, n, k, 1f, 0f, false, false);
             checkExact(random, true, false, 24, n, k, 1f, 1f, false, false);
@@ -202,12 +207,12 @@ class GemmTest {
         checkExact(random, true, true, 3, wideN, wideK, 1f, 0f, true, false);
         // ...and blocks of depth, where one panel is already too deep, on every tile: 12 x 2 (n = lanes + 1,
         // as few as 8 columns at 128 bits), 6 x 4 (n = 20 and 33 at 128 bits) and 12 x 1 (n = 1, 8 or 16
-        // columns at 256 and 512 bits; its 4 columns at 128 bits need a depth past exact integer sums, so
-        // that case is checked within the rounding bound): beta and the epilogue apply once.
+        // columns at 256 and 512 bits, 4 at 128 bits, which takes the deeper k): beta and the epilogue
+        // apply once.
         int deepK = VectorGemm.MAX_PACKED_B_FLOATS / 8 + 1000;
         int twoVectorColumns = KernelBackend.isVectorized() ? VectorSpeciesChoice.FLOAT.length() + 1 : 9;
         checkExact(random, false, false, 3, 1, deepK, 1f, 0f, true, true);
-        check(random, false, false, 3, 1, VectorGemm.MAX_PACKED_B_FLOATS / 4 + 1000, 1f, 0f, true, true);
+        checkExact(random, false, false, 3, 1, VectorGemm.MAX_PACKED_B_FLOATS / 4 + 1000, 1f, 0f, true, true);
         checkExact(random, false, false, 3, twoVectorColumns, deepK, 1f, 0f, true, true);
         checkExact(random, true, false, 5, 33, deepK, -0.5f, 1.5f, true, false);
         checkExact(random, false, true, 13, 20, deepK, 1f, 1f, false, false);
