@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link MaxPool2d}'s forward-with-argmax and backward-from-argmax: the vector path against the scalar
  * reference (bitwise, bytes included), and both against the pass that recomputes the maxima from the
- * input, which shares no code with them.
+ * input. That pass shares one method with them, {@code ScalarMaxPool2d.argmax} (the first-maximum rule),
+ * which {@link MaxPool2dTest} checks against a window walk of its own.
  */
 class MaxPool2dArgmaxTest {
 
