@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,12 +66,16 @@ class FloatImageTest {
                 + "pixels fit in one image", e.getMessage());
     }
 
-    /** A width whose float copy (12 bytes a pixel) alone exceeds this JVM's maximum heap. */
+    /**
+     * A width whose float copy (12 bytes a pixel) alone exceeds this JVM's maximum heap. The module's
+     * Surefire forks run with -Xmx512m, so the heap, not the array limit, is what stops this image.
+     */
     @Test
     void header_too_large_for_the_heap_names_the_file_and_the_heap() throws IOException {
         long maxHeap = Runtime.getRuntime().maxMemory();
         long width = maxHeap / 12 + 1;
-        Assumptions.assumeTrue(3 * width <= Integer.MAX_VALUE - 8, "heap so large the array limit comes first");
+        assertTrue(3 * width <= Integer.MAX_VALUE - 8, "a heap of " + (maxHeap >> 20)
+                + " MiB: so large that the array limit comes first (the forks should run with -Xmx512m)");
         Path huge = pngClaiming((int) width, 1);
         IOException e = assertThrows(IOException.class, () -> FloatImage.read(huge));
         assertTrue(e.getMessage().startsWith("cannot read " + huge + " as an image: " + width + "x1 pixels need at least "),

@@ -27,6 +27,7 @@ class PaddingDemoTest {
         assertTrue(out.contains("SAME: 1 zero(s) on the left, 2 zero(s) on the right, output width 3"), out);
     }
 
+    /** {@code main} returns normally: a {@code System.exit} on success would end the test JVM and fail the run. */
     @Test
     void main_runs() {
         PaddingDemo.main(new String[0]);
