@@ -254,6 +254,19 @@ final class VectorGemm {
                 }
                 if (r < fullRows) {
                     tile.multiply(depth, aSource, aStart + r * aLd, aLd, packedB, bStart, product, 0, false);
+                } else if (direct && fullWidth && beta == 1f) {
+                    // The ragged last rows add this depth block to C in the micro-kernel, as full tiles do:
+                    // summed apart and then added, a row's result would depend on where m cuts the tiles,
+                    // and a model's predictions on the batch size.
+                    int edgeRows = rows - r;
+                    for (int i = 0; i < edgeRows; i++) {
+                        System.arraycopy(c, cIndex + i * ldc, product, i * tile.columns, tile.columns);
+                    }
+                    tile.multiply(depth, edgeA, 0, depth, packedB, bStart, product, 0, true);
+                    for (int i = 0; i < edgeRows; i++) {
+                        System.arraycopy(product, i * tile.columns, c, cIndex + i * ldc, tile.columns);
+                    }
+                    continue;
                 } else {
                     tile.multiply(depth, edgeA, 0, depth, packedB, bStart, product, 0, false);
                 }

@@ -345,6 +345,51 @@ class GemmTest {
         }
     }
 
+    /**
+     * A row of C gets the same bits whichever m it is computed in: a model's predictions must not depend on
+     * its batch size. Over several depth blocks full tiles add each block to C in the micro-kernel; the
+     * ragged last rows must do the same. Row by row against the whole product, for every tile (n of 1, 2
+     * and 4 vectors and a ragged panel), with alpha 1 and beta 0 or 1, with and without a bias.
+     */
+    @Test
+    void a_rows_result_does_not_depend_on_how_many_rows_are_computed_with_it() {
+        SplittableRandom random = new SplittableRandom(15);
+        int lanes = KernelBackend.isVectorized() ? VectorSpeciesChoice.FLOAT.length() : 4;
+        int twoBlocks = VectorGemm.MAX_DEPTH_BLOCK + 1;
+        int threeBlocks = 2 * VectorGemm.MAX_DEPTH_BLOCK + 1;
+        for (int n : new int[] {lanes, 2 * lanes, 4 * lanes, 4 * lanes + 3}) {
+            for (int k : new int[] {twoBlocks, threeBlocks}) {
+                for (float beta : new float[] {0f, 1f}) {
+                    for (boolean withBias : new boolean[] {false, true}) {
+                        checkRowsIndependently(random, 13, n, k, beta, withBias);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkRowsIndependently(SplittableRandom random, int m, int n, int k, float beta,
+                                               boolean withBias) {
+        float[] a = TestArrays.uniform(random, m * k);
+        float[] b = TestArrays.uniform(random, k * n);
+        float[] c = TestArrays.uniform(random, m * n);
+        float[] bias = TestArrays.uniform(random, n);
+        Epilogue epilogue = withBias ? Epilogue.bias(bias, 0, true) : Epilogue.NONE;
+        float[] whole = c.clone();
+        Gemm.multiply(Transpose.NO, Transpose.NO, m, n, k, 1f, a, 0, k, b, 0, n, beta, whole, 0, n, epilogue);
+        for (int row = 0; row < m; row++) {
+            float[] alone = Arrays.copyOfRange(c, row * n, (row + 1) * n);
+            Gemm.multiply(Transpose.NO, Transpose.NO, 1, n, k, 1f, a, row * k, k, b, 0, n, beta, alone, 0, n,
+                    epilogue);
+            for (int col = 0; col < n; col++) {
+                if (Float.floatToRawIntBits(alone[col]) != Float.floatToRawIntBits(whole[row * n + col])) {
+                    fail("C[" + row + "][" + col + "] = " + whole[row * n + col] + " among " + m + " rows but "
+                            + alone[col] + " alone, for n=" + n + " k=" + k + " beta=" + beta + " bias=" + withBias);
+                }
+            }
+        }
+    }
+
     @Test
     void bitwise_identical_for_any_thread_count() {
         SplittableRandom random = new SplittableRandom(11);
