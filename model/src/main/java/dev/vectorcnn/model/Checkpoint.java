@@ -184,9 +184,12 @@ public final class Checkpoint {
         if (!savedType.equals(optimizer.typeName())) {
             throw mismatch(file, "it holds " + savedType + " state, not " + optimizer.typeName());
         }
+        if (!contents.metadata().containsKey(ITERATIONS_KEY)) {
+            throw mismatch(file, "it holds " + savedType + " state but no " + ITERATIONS_KEY);
+        }
         long iterations;
         try {
-            iterations = Long.parseLong(contents.metadata().getOrDefault(ITERATIONS_KEY, ""));
+            iterations = Long.parseLong(contents.metadata().get(ITERATIONS_KEY));
         } catch (NumberFormatException e) {
             throw mismatch(file, ITERATIONS_KEY + " is not an integer: '" + contents.metadata().get(ITERATIONS_KEY)
                     + "'");

@@ -41,24 +41,27 @@ public abstract sealed class Optimizer permits Adam, SGD, Momentum {
             // Only a restored count can get here; the next would wrap to a negative step.
             throw new IllegalStateException("the optimizer has applied " + iterations + " updates, the most it counts");
         }
-        iterations++;
+        long step = iterations + 1;
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
-            update(p.values, grads[i], state.get(i), p.size(), iterations);
+            update(p.values, grads[i], state.get(i), p.size(), step);
         }
+        // Counted once applied: a step the kernel rejects (an infinite Adam step size, say) is not one.
+        iterations = step;
     }
 
     /** The state arrays of each parameter, created as zeros when missing. */
     final List<float[][]> slotsFor(List<Parameter> params) {
         int count = slotNames().size();
-        return params.stream().map(p -> {
-            float[][] s = slots.computeIfAbsent(p.name(), name -> new float[count][p.size()]);
-            if (count > 0 && s[0].length != p.size()) {
+        // Every existing state checked before any is created, so that a mismatch leaves the state as it was.
+        for (Parameter p : params) {
+            float[][] s = slots.get(p.name());
+            if (s != null && count > 0 && s[0].length != p.size()) {
                 throw new IllegalArgumentException("optimizer state for " + p.name() + " has " + s[0].length
                         + " elements but the parameter has " + p.size() + "; use one optimizer per model");
             }
-            return s;
-        }).toList();
+        }
+        return params.stream().map(p -> slots.computeIfAbsent(p.name(), name -> new float[count][p.size()])).toList();
     }
 
     /** Replaces the whole state (from a checkpoint, validated by the caller). */

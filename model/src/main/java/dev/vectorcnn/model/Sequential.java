@@ -300,7 +300,8 @@ public final class Sequential {
         for (int epoch = 1; epoch <= options.initialEpoch(); epoch++) {
             shuffle(order, random);
         }
-        List<EpochResult> results = new ArrayList<>(options.epochs() - options.initialEpoch());
+        // Grown as epochs end: a caller may ask for Integer.MAX_VALUE epochs and stop from its listener.
+        List<EpochResult> results = new ArrayList<>();
         for (int epoch = options.initialEpoch() + 1; epoch <= options.epochs(); epoch++) {
             shuffle(order, random);
             long start = System.nanoTime();

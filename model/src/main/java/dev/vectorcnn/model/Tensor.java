@@ -46,6 +46,9 @@ public final class Tensor {
      *                                  one Java array can
      */
     public static Tensor zeros(int... shape) {
+        if (shape == null) {
+            throw new NullPointerException("shape must not be null");
+        }
         return new Tensor(new float[Shapes.intSize(shape)], shape);
     }
 
@@ -125,7 +128,16 @@ public final class Tensor {
     /** Equal when the shapes are equal and the data are bitwise equal element by element. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof Tensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+        if (!(other instanceof Tensor t) || !Arrays.equals(shape, t.shape)) {
+            return false;
+        }
+        // Not Arrays.equals, which counts every NaN equal to every other whatever its payload bits.
+        for (int i = 0; i < data.length; i++) {
+            if (Float.floatToRawIntBits(data[i]) != Float.floatToRawIntBits(t.data[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

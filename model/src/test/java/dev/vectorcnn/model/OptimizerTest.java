@@ -1,6 +1,7 @@
 package dev.vectorcnn.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -53,6 +54,37 @@ class OptimizerTest {
             // TensorFlow's epsilon hat: added to sqrt(v) after the bias correction is folded into alpha.
             return p - alpha * state[0] / (Math.sqrt(state[1]) + epsilon);
         });
+    }
+
+    /**
+     * A step the kernel rejects (this Adam's first step size, 1e37 * sqrt(1 - 0.9) / (1 - 0.999), overflows
+     * a float) changes no parameter and is not counted, so a checkpoint saved after it records no step
+     * that never happened. A state of the wrong size is refused before any is created.
+     */
+    @Test
+    void a_rejected_step_changes_nothing_and_is_not_counted() {
+        Adam adam = new Adam(1e37f, 0.999f, 0.9f, 1e-8f);
+        List<Parameter> params = List.of(new Parameter("0.dense.kernel", SHAPES[0]),
+                new Parameter("0.dense.bias", SHAPES[1]));
+        params.get(0).values[0] = 0.5f;
+        float[][] grads = {new float[params.get(0).size()], new float[params.get(1).size()]};
+        grads[0][0] = 1f;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adam.apply(params, grads));
+            assertTrue(e.getMessage().contains("alpha"), e.getMessage());
+            assertEquals(0, adam.iterations());
+            assertEquals(0.5f, params.get(0).values[0]);
+        }
+
+        Momentum momentum = new Momentum(0.1f, 0.9f);
+        momentum.apply(List.of(new Parameter("b", new int[] {4})), new float[][] {new float[4]});
+        List<Parameter> mismatched = List.of(new Parameter("a", new int[] {3}), new Parameter("b", new int[] {5}));
+        assertThrows(IllegalArgumentException.class,
+                () -> momentum.apply(mismatched, new float[][] {new float[3], new float[5]}));
+        // Had the refused call left a velocity of 3 for "a", this one would be refused too.
+        momentum.apply(List.of(new Parameter("a", new int[] {7}), new Parameter("b", new int[] {4})),
+                new float[][] {new float[7], new float[4]});
+        assertEquals(2, momentum.iterations());
     }
 
     /** One element's update in double: returns the new parameter and updates its state in place. */

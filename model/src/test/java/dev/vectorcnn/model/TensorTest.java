@@ -2,6 +2,7 @@ package dev.vectorcnn.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,17 @@ class TensorTest {
                 new Tensor(new float[] {0, 1, 2, 3, 4, 5}, 2, 3).toString());
         assertEquals("Tensor[8] [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, ... 8 values]", Tensor.zeros(8).toString());
         assertEquals("Tensor[] [7.0]", new Tensor(new float[] {7}).toString());
+    }
+
+    @Test
+    void equal_means_the_same_shape_and_the_same_bits() {
+        float otherNaN = Float.intBitsToFloat(0x7fc00001);
+        assertEquals(new Tensor(new float[] {1, Float.NaN}, 2), new Tensor(new float[] {1, Float.NaN}, 2));
+        assertNotEquals(new Tensor(new float[] {1, Float.NaN}, 2), new Tensor(new float[] {1, otherNaN}, 2));
+        assertNotEquals(new Tensor(new float[] {0f}, 1), new Tensor(new float[] {-0f}, 1));
+        assertNotEquals(new Tensor(new float[] {1, 2}, 2), new Tensor(new float[] {1, 2}, 1, 2));
+        NullPointerException e = assertThrows(NullPointerException.class, () -> Tensor.zeros((int[]) null));
+        assertEquals("shape must not be null", e.getMessage());
     }
 
     @Test

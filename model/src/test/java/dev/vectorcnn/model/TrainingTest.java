@@ -57,6 +57,27 @@ class TrainingTest {
                 .build(seed);
     }
 
+    /** "Train until the listener says stop": as many epochs as an int holds, stopped after the second. */
+    @Test
+    void a_run_of_integer_max_value_epochs_stops_when_its_listener_throws() {
+        Quadrants data = new Quadrants(16, 1);
+        Sequential model = smallConvNet(2);
+        RuntimeException stop = new RuntimeException("enough");
+        List<Integer> ended = new ArrayList<>();
+        RuntimeException thrown = assertThrows(RuntimeException.class, () -> model.fit(data.images, data.labels,
+                new TrainingOptions(8, Integer.MAX_VALUE, 3), new Adam(), new TrainingListener() {
+                    @Override
+                    public void epochEnded(EpochResult epoch) {
+                        ended.add(epoch.epoch());
+                        if (epoch.epoch() == 2) {
+                            throw stop;
+                        }
+                    }
+                }));
+        assertSame(stop, thrown);
+        assertEquals(List.of(1, 2), ended);
+    }
+
     /**
      * On 2 threads, 224 examples in batches of 128 run as 3 passes of about 43 (one after another, in one
      * slot) and then 2 passes of 48 (side by side, in two slots): the slots the second batch needed must
