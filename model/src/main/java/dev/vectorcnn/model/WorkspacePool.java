@@ -27,19 +27,45 @@ final class WorkspacePool {
         this.localPasses = localPasses;
     }
 
-    /** A workspace for at least {@code capacity} examples that no other caller holds. */
+    /**
+     * A workspace for at least {@code capacity} examples that no other caller holds: the smallest idle one
+     * that fits, so that small calls leave the large workspaces to large ones.
+     */
     Workspace borrow(int capacity) {
-        for (Workspace workspace : idle) {
-            if (workspace.capacity >= capacity && idle.remove(workspace)) {
-                return workspace;
+        while (true) {
+            Workspace best = null;
+            for (Workspace workspace : idle) {
+                if (workspace.capacity >= capacity && (best == null || workspace.capacity < best.capacity)) {
+                    best = workspace;
+                }
             }
+            if (best == null) {
+                return new Workspace(layers, shapes, capacity, localPasses);
+            }
+            if (idle.remove(best)) {
+                return best;
+            }
+            // Another caller took it first: look again.
         }
-        return new Workspace(layers, shapes, capacity, localPasses);
     }
 
-    /** Returns a borrowed workspace for later calls. */
+    /**
+     * Returns a borrowed workspace for later calls. With the pool full it takes the place of a smaller
+     * idle one: otherwise calls of one example at a time, on more threads than processors, could leave
+     * only one-example workspaces idle, and every larger call would then allocate its own.
+     */
     void giveBack(Workspace workspace) {
         if (idle.size() < maxIdle) {
+            idle.add(workspace);
+            return;
+        }
+        Workspace smallest = null;
+        for (Workspace candidate : idle) {
+            if (smallest == null || candidate.capacity < smallest.capacity) {
+                smallest = candidate;
+            }
+        }
+        if (smallest != null && smallest.capacity < workspace.capacity && idle.remove(smallest)) {
             idle.add(workspace);
         }
     }
