@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * packings of {@link VectorGemm} (a column of a row-major matrix into a packed row). The dense layer's
  * backward pass packs {@code X^T} and {@code W^T} this way (157,000 and 200,000 floats per pass of 50
  * examples on the MNIST network); copied element by element they took about 2.5% of a training step, and
- * the dense backward pass runs 19% faster gathered (see bench/README.md).
+ * the dense backward pass runs 19% faster gathered (see bench/HISTORY.md).
  */
 final class StridedGather {
 
