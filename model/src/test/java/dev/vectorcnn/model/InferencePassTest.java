@@ -43,15 +43,7 @@ class InferencePassTest {
      */
     @Test
     void the_tutorials_network_predicts_the_same_bits_in_any_batch() {
-        Sequential model = Sequential.builder(28, 28, 1)
-                .add(new Conv2D(32, 3, 3).padding(Padding.SAME).activation(Activation.RELU))
-                .add(new Conv2D(64, 3, 3).strides(2, 2).padding(Padding.SAME).activation(Activation.RELU))
-                .add(new MaxPool2D(2, 2))
-                .add(new Flatten())
-                .add(new Dense(64, Activation.RELU))
-                .add(new Dense(10))
-                .build(5);
-        predictionsDoNotDependOnThePassSize(model);
+        predictionsDoNotDependOnThePassSize(ShapeInferenceTest.tutorialNetwork(5));
     }
 
     private static void predictionsDoNotDependOnThePassSize(Sequential model) {

@@ -12,17 +12,22 @@ import org.junit.jupiter.api.Test;
 /** Shapes are inferred when a model is built, and a misfit fails there with both shapes named. */
 class ShapeInferenceTest {
 
-    /** The TensorFlow CNN tutorial's MNIST network; Keras' summary() reports 220,234 parameters. */
-    @Test
-    void tutorial_network_shapes_and_parameter_count_match_keras() {
-        Sequential model = Sequential.builder(28, 28, 1)
+    /** The TensorFlow CNN tutorial's MNIST network (the examples module's {@code MnistNetwork}), from {@code seed}. */
+    static Sequential tutorialNetwork(long seed) {
+        return Sequential.builder(28, 28, 1)
                 .add(new Conv2D(32, 3, 3).padding(Padding.SAME).activation(Activation.RELU))
                 .add(new Conv2D(64, 3, 3).strides(2, 2).padding(Padding.SAME).activation(Activation.RELU))
                 .add(new MaxPool2D(2, 2))
                 .add(new Flatten())
                 .add(new Dense(64, Activation.RELU))
                 .add(new Dense(10))
-                .build(42);
+                .build(seed);
+    }
+
+    /** Keras' summary() of the tutorial's network reports 220,234 parameters. */
+    @Test
+    void tutorial_network_shapes_and_parameter_count_match_keras() {
+        Sequential model = tutorialNetwork(42);
         assertArrayEquals(new int[] {10}, model.outputShape());
         assertEquals(220_234, model.parameterCount());
         List<String> names = model.parameters().stream().map(Parameter::toString).toList();
