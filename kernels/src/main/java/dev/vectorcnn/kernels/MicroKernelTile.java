@@ -153,6 +153,22 @@ enum MicroKernelTile {
     }
 
     /**
+     * {@link #runIndirectActivated} for only the first {@code rows} rows of a tile, through the scratch
+     * {@code tile}: the same arithmetic as a full tile's (the bias in the accumulators), so that a pixel's
+     * bits do not depend on whether it falls in a ragged tile, which depends on the batch size where tiles
+     * run on across images.
+     */
+    void runIndirectActivatedRows(int kc, float[] a, int aIndex, int[] offsets, float[] b, int bIndex, float[] c,
+                                  int cIndex, int ldc, int rows, float[] bias, int biasIndex, boolean relu,
+                                  float[] tile) {
+        transposedA(kc, a, aIndex, offsets, b, bIndex, bias, biasIndex, relu ? 0f : Float.NEGATIVE_INFINITY, tile, 0,
+                columns, false);
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(tile, i * columns, c, cIndex + i * ldc, columns);
+        }
+    }
+
+    /**
      * {@code C = act(A^T x B + (accumulate ? C : 0) + bias)} for the first {@code rows} rows and {@code cols}
      * columns of a tile, depth step p reading A's column at {@code aIndex + offsets[p]}: the raw tile goes
      * to {@code tile}, then {@link GemmWriteBack} applies the rest.

@@ -476,6 +476,11 @@ final class VectorConv2d {
                     if (tileRows == tile.rows && column + tile.columns <= oc) {
                         tile.runIndirectActivated(k, patchColumns, r, columnStarts, packed, PACKED_START + column * k,
                                 output, out + r * oc + column, oc, bias, column, relu);
+                    } else if (column + tile.columns <= oc) {
+                        // Which pixels end a chunk depends on the batch size: they get a full tile's arithmetic.
+                        tile.runIndirectActivatedRows(k, patchColumns, r, columnStarts, packed,
+                                PACKED_START + column * k, output, out + r * oc + column, oc, tileRows, bias, column,
+                                relu, scratch.tile);
                     } else {
                         tile.runIndirectWrittenBack(k, patchColumns, r, columnStarts, packed,
                                 PACKED_START + column * k, output, out + r * oc + column, oc, tileRows, oc - column,

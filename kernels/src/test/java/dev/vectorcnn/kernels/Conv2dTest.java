@@ -310,6 +310,39 @@ class Conv2dTest {
         }
     }
 
+    /**
+     * An image's output has the same bits whether it is computed alone or in a batch, so that a model's
+     * predictions do not depend on its batch size: where tiles run on across images (few input channels,
+     * gathered patches), the pixels that end a chunk must get a full tile's arithmetic, bias included.
+     * Random small shapes, most on that path, with a bias and with or without ReLU.
+     */
+    @Test
+    void an_images_output_does_not_depend_on_the_batch_it_is_computed_in() {
+        Random random = new Random(31);
+        for (int i = 0; i < 80; i++) {
+            int kh = 1 + random.nextInt(4), kw = 1 + random.nextInt(4);
+            Padding padding = random.nextBoolean() ? Padding.SAME : Padding.VALID;
+            int height = kh + random.nextInt(10), width = kw + random.nextInt(14);
+            Conv2dShape s = shape(2 + random.nextInt(4), height, width, 1 + random.nextInt(6), kh, kw,
+                    1 + random.nextInt(40), 1 + random.nextInt(3), 1 + random.nextInt(3), padding);
+            Conv2dShape one = shape(1, height, width, s.inChannels(), kh, kw, s.outChannels(), s.strideHeight(),
+                    s.strideWidth(), padding);
+            float[] input = uniform(random, s.inputLength());
+            float[] filter = uniform(random, s.filterLength());
+            float[] bias = uniform(random, s.outChannels());
+            boolean relu = random.nextBoolean();
+            float[] batch = new float[s.outputLength()];
+            Conv2d.forward(s, input, filter, bias, relu, batch);
+            for (int image = 0; image < s.batch(); image++) {
+                float[] alone = new float[one.outputLength()];
+                Conv2d.forward(one, Arrays.copyOfRange(input, image * one.inputLength(), (image + 1) * one.inputLength()),
+                        filter, bias, relu, alone);
+                float[] inBatch = Arrays.copyOfRange(batch, image * one.outputLength(), (image + 1) * one.outputLength());
+                assertArrayEquals(alone, inBatch, s + ", image " + image + " alone and in the batch");
+            }
+        }
+    }
+
     @Test
     void filter_gradient_of_eight_or_sixteen_output_channels_runs_in_channel_rows() {
         // Output channels as the filter-gradient tile's rows (8 of them, up to 3 vectors of patch values):
