@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
@@ -31,7 +33,10 @@ import java.util.function.IntConsumer;
  * batch (see {@link #MAX_TRAINING_PASS}) and is not thread-safe. Inference ({@link #predict},
  * {@link #evaluate}) borrows buffers that no other call holds (reused across calls, see
  * {@link WorkspacePool}) and only reads the parameters, so any number of
- * threads may run it at once, as long as no {@code fit} or checkpoint load runs at the same time.
+ * threads may run it at once, as long as no {@code fit} or checkpoint load runs at the same time: inference
+ * that starts on another thread while one runs, or overlaps one, fails with {@link IllegalStateException}
+ * rather than return results that mix old and new parameters (the training thread itself may run
+ * inference from its listener), and so does a second {@code fit} or load.
  */
 public final class Sequential {
 
@@ -43,6 +48,15 @@ public final class Sequential {
     private final float[][][] layerParams;
     /** The index of the activation holding the logits: the output, or the input of a final Softmax. */
     private final int logitsIndex;
+    /** The thread writing the parameters now ({@code fit}, a checkpoint load), or null. */
+    private final AtomicReference<Thread> writer = new AtomicReference<>();
+    /** What {@link #writer} is doing, for messages. */
+    private volatile String writing = "";
+    /**
+     * Parameter writes begun plus writes ended, so odd while one runs: a reader that sees it odd, or
+     * changed by the time it ends, overlapped a write (a sequence lock's count).
+     */
+    private final AtomicLong writes = new AtomicLong();
 
     /**
      * The most examples one inference pass holds. Smaller passes keep their activations in cache:
@@ -290,6 +304,16 @@ public final class Sequential {
         LayerChecks.notNull("optimizer", optimizer);
         LayerChecks.notNull("listener", listener);
         int count = checkData(images, labels);
+        boolean began = beginWrite("fit");
+        try {
+            return train(images, labels, count, options, optimizer, listener);
+        } finally {
+            endWrite(began);
+        }
+    }
+
+    private List<EpochResult> train(float[] images, int[] labels, int count, TrainingOptions options,
+            Optimizer optimizer, TrainingListener listener) {
         int batchSize = Math.min(options.batchSize(), count);
         int inputSize = Shapes.intSize(shapes[0]);
         int batches = (count + batchSize - 1) / batchSize;
@@ -519,6 +543,7 @@ public final class Sequential {
     public Evaluation evaluate(float[] images, int[] labels, int batchSize) {
         int count = checkData(images, labels);
         LayerChecks.positive("batchSize", batchSize);
+        long writes = beginRead("evaluate");
         int capacity = Math.min(Math.min(batchSize, count), MAX_INFERENCE_PASS);
         int inputSize = Shapes.intSize(shapes[0]);
         int classes = classes();
@@ -533,6 +558,7 @@ public final class Sequential {
             passLoss[pass] = (double) SoftmaxCrossEntropy.forwardBackward(size, classes, logits, ws.labels, null) * size;
             passCorrect[pass] = Accuracy.top1Correct(size, classes, logits, ws.labels);
         });
+        endRead("evaluate", writes);
         // Summed in pass order, so the result does not depend on which thread ran which pass.
         double lossSum = 0;
         long correct = 0;
@@ -566,6 +592,7 @@ public final class Sequential {
         int capacity = Math.min(Math.min(batchSize, count), MAX_INFERENCE_PASS);
         boolean softmaxLayer = logitsIndex < layers.size();
         int inputSize = Shapes.intSize(shapes[0]);
+        long writes = beginRead("predict");
         forEachPass(count, capacity, (ws, pass, first, size) -> {
             System.arraycopy(images, first * inputSize, ws.activations[0], 0, size * inputSize);
             inferenceForward(ws, size, layers.size());
@@ -577,6 +604,7 @@ public final class Sequential {
                 System.arraycopy(passProbabilities, 0, probabilities, first * classes, size * classes);
             }
         });
+        endRead("predict", writes);
         return probabilities;
     }
 
@@ -675,9 +703,70 @@ public final class Sequential {
 
     /** Copies {@code values} into the parameters, in {@link #parameters()} order (validated by the caller). */
     void setParameters(List<float[]> values) {
-        for (int i = 0; i < parameters.size(); i++) {
-            float[] source = values.get(i);
-            System.arraycopy(source, 0, parameters.get(i).values, 0, source.length);
+        boolean began = beginWrite("a checkpoint load");
+        try {
+            for (int i = 0; i < parameters.size(); i++) {
+                float[] source = values.get(i);
+                System.arraycopy(source, 0, parameters.get(i).values, 0, source.length);
+            }
+        } finally {
+            endWrite(began);
+        }
+    }
+
+    // ---- parameter writes against reads ----
+
+    /**
+     * Marks the start of a write of the parameters ({@code fit}, a checkpoint load) by the calling thread.
+     * A second writer, or a reader on another thread, fails instead of mixing old and new parameters; the
+     * writing thread itself may read (a listener evaluating between batches) and write again (nested).
+     *
+     * @return whether this call began the write, and must end it
+     */
+    private boolean beginWrite(String what) {
+        Thread current = Thread.currentThread();
+        Thread other = writer.compareAndExchange(null, current);
+        if (other == current) {
+            return false;
+        }
+        if (other != null) {
+            throw new IllegalStateException(what + " while " + writing + " runs on this model in thread "
+                    + other.getName() + ": one at a time");
+        }
+        writing = what;
+        writes.incrementAndGet();
+        return true;
+    }
+
+    private void endWrite(boolean began) {
+        if (began) {
+            writes.incrementAndGet();
+            writer.set(null);
+        }
+    }
+
+    /**
+     * Checks that no other thread is writing the parameters as inference starts.
+     *
+     * @return the write count, for {@link #endRead}
+     */
+    private long beginRead(String what) {
+        // The count first: a write that begins after it is then seen by endRead.
+        long count = writes.get();
+        Thread other = writer.get();
+        if ((count & 1) != 0 && other != Thread.currentThread()) {
+            throw new IllegalStateException(what + " while " + writing + " runs on this model in thread "
+                    + (other == null ? "(just ended)" : other.getName()) + ": the parameters are changing; run "
+                    + "inference from the training listener or after it returns");
+        }
+        return count;
+    }
+
+    /** Fails if a write began or ended on another thread while the inference ran: its result may mix both. */
+    private void endRead(String what, long writesBefore) {
+        if (writes.get() != writesBefore) {
+            throw new IllegalStateException(what + " overlapped a fit or checkpoint load on another thread, so "
+                    + "its result may mix old and new parameters; run it again");
         }
     }
 }

@@ -2,9 +2,11 @@ package dev.vectorcnn.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectorcnn.kernels.KernelThreads;
 import dev.vectorcnn.kernels.Padding;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Inference from several threads at once matches single-threaded inference, and training gives
@@ -48,6 +51,58 @@ class ConcurrencyAndDeterminismTest {
             y[i] = (i * 7) % 5;
         }
         return y;
+    }
+
+    /**
+     * While fit runs, inference or a second fit or load from another thread fails instead of reading half-
+     * updated weights; the training thread's own listener may still evaluate. The other thread's calls are
+     * made from inside the listener, so they certainly overlap the fit.
+     */
+    @Test
+    void inference_on_another_thread_during_fit_fails_and_the_training_thread_may_evaluate(@TempDir Path dir)
+            throws Exception {
+        Sequential model = net(1);
+        Path saved = dir.resolve("before.safetensors");
+        Checkpoint.save(saved, model);
+        float[] x = images(16, 2);
+        int[] y = labels(16);
+        List<Throwable> refused = new ArrayList<>();
+        List<Double> ownAccuracy = new ArrayList<>();
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            model.fit(x, y, new TrainingOptions(8, 1, 0), new Adam(), new TrainingListener() {
+                @Override
+                public void batchEnded(BatchResult batch) {
+                    ownAccuracy.add(model.evaluate(x, y, 8).accuracy());
+                    List<Callable<Object>> calls = List.of(() -> model.predict(x, 4), () -> model.evaluate(x, y, 4),
+                            () -> model.fit(x, y, new TrainingOptions(8, 1, 0), new Adam(), TrainingListener.NONE),
+                            () -> {
+                                Checkpoint.load(saved, model);
+                                return null;
+                            });
+                    for (Callable<Object> call : calls) {
+                        try {
+                            other.submit(call).get();
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            refused.add(e.getCause());
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    }
+                }
+            });
+        } finally {
+            other.shutdown();
+        }
+        assertEquals(2, ownAccuracy.size(), "the training thread's own evaluations");
+        List<String> messages = refused.stream().filter(e -> e instanceof IllegalStateException)
+                .map(Throwable::getMessage).toList();
+        assertEquals(8, messages.size(), refused.toString());
+        for (String message : messages) {
+            assertTrue(message.contains(" while fit runs on this model in thread "), message);
+        }
+        float[] after = model.predict(x, 4);
+        assertEquals(16 * 5, after.length, "inference works again once fit has returned");
     }
 
     @Test
