@@ -248,25 +248,27 @@ final class VectorGemm {
             boolean fullWidth = column + tile.columns <= n;
             for (int r = 0; r < rows; r += tile.rows) {
                 int cIndex = cOffset + (rowStart + r) * ldc + column;
-                if (direct && fullWidth && r < fullRows) {
-                    tile.multiply(depth, aSource, aStart + r * aLd, aLd, packedB, bStart, c, cIndex, ldc, beta == 1f);
+                if (direct && fullWidth) {
+                    if (r < fullRows) {
+                        tile.multiply(depth, aSource, aStart + r * aLd, aLd, packedB, bStart, c, cIndex, ldc,
+                                beta == 1f);
+                    } else {
+                        // The ragged last rows go straight to C as well, through a scratch copy of their rows:
+                        // summed apart and added in the write-back, a row's result would depend on where m
+                        // cuts the tiles, and a model's predictions on the batch size.
+                        int edgeRows = rows - r;
+                        if (beta == 1f) {
+                            copyEdgeRows(c, cIndex, ldc, edgeRows, tile.columns, product, tile.rows);
+                        }
+                        tile.multiply(depth, edgeA, 0, depth, packedB, bStart, product, 0, beta == 1f);
+                        for (int i = 0; i < edgeRows; i++) {
+                            System.arraycopy(product, i * tile.columns, c, cIndex + i * ldc, tile.columns);
+                        }
+                    }
                     continue;
                 }
                 if (r < fullRows) {
                     tile.multiply(depth, aSource, aStart + r * aLd, aLd, packedB, bStart, product, 0, false);
-                } else if (direct && fullWidth && beta == 1f) {
-                    // The ragged last rows add this depth block to C in the micro-kernel, as full tiles do:
-                    // summed apart and then added, a row's result would depend on where m cuts the tiles,
-                    // and a model's predictions on the batch size.
-                    int edgeRows = rows - r;
-                    for (int i = 0; i < edgeRows; i++) {
-                        System.arraycopy(c, cIndex + i * ldc, product, i * tile.columns, tile.columns);
-                    }
-                    tile.multiply(depth, edgeA, 0, depth, packedB, bStart, product, 0, true);
-                    for (int i = 0; i < edgeRows; i++) {
-                        System.arraycopy(product, i * tile.columns, c, cIndex + i * ldc, tile.columns);
-                    }
-                    continue;
                 } else {
                     tile.multiply(depth, edgeA, 0, depth, packedB, bStart, product, 0, false);
                 }
