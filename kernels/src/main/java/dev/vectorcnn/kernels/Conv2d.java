@@ -18,6 +18,14 @@ package dev.vectorcnn.kernels;
  * Without {@code jdk.incubator.vector} the same calls run the direct loops of {@link ScalarConv2d}.
  * Results are bitwise identical for any thread count ({@link KernelThreads}); all methods are
  * thread-safe.
+ *
+ * <p>Padding contributes zeros. With finite filters and gradients that is all there is to say; but the
+ * fast path multiplies some padded cells by the filter, as TensorFlow's zero-padded patches do, and
+ * skips others, as the scalar path skips them all. So where the value a padded cell meets (a filter
+ * value, or in backwardFilter an output-gradient value) is infinite or NaN, a result whose sum reaches
+ * the padding may be NaN or the finite sum of its real cells, depending on the path and on where the
+ * pixel falls in a tile; it is the same for any thread count, and a forward pixel's is the same for
+ * any batch.
  */
 public final class Conv2d {
 

@@ -8,7 +8,8 @@ import java.util.Arrays;
  * trusted (checked by {@link Conv2d}).
  *
  * <p>Each method is the textbook seven-loop nest over (n, oh, ow, kh, kw, c, oc); padded taps are
- * skipped, which is the same as multiplying by zero. Single-threaded, so trivially deterministic.
+ * skipped, which is the same as multiplying by zero while the filter is finite (see {@link Conv2d} for
+ * non-finite filters). Single-threaded, so trivially deterministic.
  */
 final class ScalarConv2d {
 
