@@ -17,7 +17,10 @@ import java.util.function.Function;
  * state under {@code optimizer.<slot>.<parameter>} (e.g. {@code optimizer.m.0.conv2d.kernel}), with
  * the optimizer type and iteration count in the metadata.
  *
- * <p>Saving is atomic (see {@link SafeTensors}). Loading reads and checks the whole file against the
+ * <p>Saving is atomic (see {@link SafeTensors}) and consistent: it copies the parameters and optimizer
+ * state as {@link Sequential#predict} reads the parameters, so while a fit or checkpoint load runs on
+ * another thread it fails with {@link IllegalStateException} instead of writing a mix of two steps; save
+ * from the training listener (as the MNIST example does) or after fit returns. Loading reads and checks the whole file against the
  * model first and changes nothing unless everything matches: a truncated, corrupt or mismatched
  * file leaves the model and optimizer as they were.
  *
@@ -45,10 +48,14 @@ public final class Checkpoint {
      * @param file  the safetensors file to create or replace
      * @param model the model whose parameters are saved
      * @throws IOException if {@code file} cannot be written; a previous file is then left as it was
+     * @throws IllegalStateException if a fit or checkpoint load of {@code model} runs on another thread
      */
     public static void save(Path file, Sequential model) throws IOException {
         LayerChecks.notNull("model", model);
-        SafeTensors.write(file, parameterTensors(model), Map.of(FORMAT_KEY, "vectorcnn", MODEL_KEY, model.toString()));
+        Map<String, String> header = new LinkedHashMap<>();
+        header.put(FORMAT_KEY, "vectorcnn");
+        header.put(MODEL_KEY, model.toString());
+        SafeTensors.write(file, model.readParameters("a checkpoint save", () -> parameterTensors(model)), header);
     }
 
     /**
@@ -61,6 +68,7 @@ public final class Checkpoint {
      * @throws IOException if {@code file} cannot be written; a previous file is then left as it was
      * @throws IllegalArgumentException if {@code optimizer} holds state of another size under one of the
      *                  model's parameter names (state from another model); nothing is written then
+     * @throws IllegalStateException if a fit or checkpoint load of {@code model} runs on another thread
      */
     public static void save(Path file, Sequential model, Optimizer optimizer) throws IOException {
         save(file, model, optimizer, Map.of());
@@ -82,6 +90,7 @@ public final class Checkpoint {
      *                  Unicode, the header would pass {@link SafeTensors#MAX_HEADER_BYTES}, or {@code optimizer}
      *                  holds state of another size under one of the model's parameter names (state from another
      *                  model); nothing is written then
+     * @throws IllegalStateException if a fit or checkpoint load of {@code model} runs on another thread
      * @throws NullPointerException if an argument, a metadata key or a metadata value is null
      */
     public static void save(Path file, Sequential model, Optimizer optimizer, Map<String, String> metadata)
@@ -101,16 +110,19 @@ public final class Checkpoint {
             }
             header.put(key, LayerChecks.notNull("metadata value of '" + key + "'", entry.getValue()));
         }
-        Map<String, Tensor> tensors = parameterTensors(model);
-        List<Parameter> parameters = model.parameters();
-        List<float[][]> state = optimizer.slotsFor(parameters);
-        List<String> slots = optimizer.slotNames();
-        for (int i = 0; i < parameters.size(); i++) {
-            for (int s = 0; s < slots.size(); s++) {
-                tensors.put(slotName(slots.get(s), parameters.get(i)),
-                        new Tensor(state.get(i)[s], parameters.get(i).shape()));
+        Map<String, Tensor> tensors = model.readParameters("a checkpoint save", () -> {
+            Map<String, Tensor> copies = parameterTensors(model);
+            List<Parameter> parameters = model.parameters();
+            List<float[][]> state = optimizer.slotsFor(parameters);
+            List<String> slots = optimizer.slotNames();
+            for (int i = 0; i < parameters.size(); i++) {
+                for (int s = 0; s < slots.size(); s++) {
+                    copies.put(slotName(slots.get(s), parameters.get(i)),
+                            new Tensor(state.get(i)[s].clone(), parameters.get(i).shape()));
+                }
             }
-        }
+            return copies;
+        });
         SafeTensors.write(file, tensors, header);
     }
 
@@ -118,19 +130,20 @@ public final class Checkpoint {
      * The metadata strings of a checkpoint: this class's ({@code format}, {@code model}, and with optimizer
      * state {@code optimizer} and {@code optimizer.iterations}) and any the caller saved.
      *
-     * @param file a checkpoint written by any {@code save}, or another safetensors file
+     * @param file a checkpoint written by any {@code save}, or another safetensors file of any size and dtypes
      * @return the strings in the file's order; empty when it has none
-     * @throws IOException if {@code file} cannot be read or is not a valid safetensors file (the whole file is
-     *     read and checked)
+     * @throws IOException if {@code file} cannot be read or is not a valid safetensors file (its header is
+     *     checked against the file's length; the tensors are not read, see {@link SafeTensors#readMetadata})
      */
     public static Map<String, String> metadata(Path file) throws IOException {
-        return SafeTensors.read(file).metadata();
+        return SafeTensors.readMetadata(file);
     }
 
+    /** Copies of the parameters: a save writes them after letting go of the model. */
     private static Map<String, Tensor> parameterTensors(Sequential model) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Parameter parameter : model.parameters()) {
-            tensors.put(parameter.name(), new Tensor(parameter.values, parameter.shape()));
+            tensors.put(parameter.name(), new Tensor(parameter.values.clone(), parameter.shape()));
         }
         return tensors;
     }

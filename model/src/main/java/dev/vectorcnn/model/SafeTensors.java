@@ -53,6 +53,15 @@ public final class SafeTensors {
 
     private static final String METADATA = "__metadata__";
     private static final String F32 = "F32";
+
+    /**
+     * Bytes per element of the reference's byte-sized dtypes, so that {@link #readMetadata} can check the
+     * layout of any file; {@link #read} takes F32 alone.
+     */
+    private static final Map<String, Integer> ELEMENT_BYTES = Map.ofEntries(Map.entry("BOOL", 1), Map.entry("U8", 1),
+            Map.entry("I8", 1), Map.entry("F8_E5M2", 1), Map.entry("F8_E4M3", 1), Map.entry("I16", 2),
+            Map.entry("U16", 2), Map.entry("F16", 2), Map.entry("BF16", 2), Map.entry("I32", 4), Map.entry("U32", 4),
+            Map.entry(F32, 4), Map.entry("I64", 8), Map.entry("U64", 8), Map.entry("F64", 8));
     private static final int CHUNK_FLOATS = 1 << 14;
     private static final RandomGenerator RANDOM = new java.security.SecureRandom();
 
@@ -264,54 +273,89 @@ public final class SafeTensors {
      * @param file a safetensors file holding only F32 tensors
      * @return every tensor, in header order, and the metadata
      * @throws IOException naming the file and the problem when it cannot be opened or read, when its
-     *     data section passes 2 GiB (this reader's limit), or when it is truncated or corrupt: a bad
-     *     header length, invalid JSON, a dtype other than F32, a malformed shape, offsets that do not
-     *     match the shape, overlap, leave gaps or run past the data
+     *     data section passes 2 GiB (this reader's limit) or it holds a tensor of a dtype other than F32,
+     *     or when it is truncated or corrupt: a bad header length, invalid JSON, an unknown dtype, a
+     *     malformed shape, offsets that do not match the shape, overlap, leave gaps or run past the data
      */
     public static Contents read(Path file) throws IOException {
-        LayerChecks.notNull("file", file);
-        if (Files.isDirectory(file)) {
-            // Opening one succeeds on Linux, and the first read then fails with only "Is a directory".
-            throw new IOException("cannot read " + file + " as a safetensors file: it is a directory");
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (size < Long.BYTES) {
-                throw corrupt(file, "truncated: " + size + " bytes, shorter than the 8-byte header length");
+        try (FileChannel channel = open(file)) {
+            Header header = header(file, channel);
+            if (header.dataLength > MAX_DATA_BYTES) {
+                throw unsupported(file, "its data section of " + header.dataLength + " bytes is larger than the "
+                        + MAX_DATA_BYTES + " this reader takes (one Java array)");
             }
-            ByteBuffer lengthBytes = readFully(file, channel, 0, Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            long headerLength = lengthBytes.getLong();
-            if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
-                throw corrupt(file, "header length " + Long.toUnsignedString(headerLength) + " is outside [0, "
-                        + MAX_HEADER_BYTES + "]");
+            for (Entry entry : header.entries) {
+                if (!entry.dtype.equals(F32)) {
+                    throw unsupported(file, "tensor " + Json.quote(entry.name) + " has dtype " + entry.dtype
+                            + "; only F32 is supported");
+                }
             }
-            if (headerLength > size - Long.BYTES) {
-                throw corrupt(file, "truncated: header length " + headerLength + " but only " + (size - Long.BYTES)
-                        + " bytes follow the length field");
-            }
-            long dataLength = size - Long.BYTES - headerLength;
-            if (dataLength > MAX_DATA_BYTES) {
-                throw corrupt(file, "data section of " + dataLength + " bytes is larger than this reader supports");
-            }
-            String json = decodeUtf8(file, readFully(file, channel, Long.BYTES, (int) headerLength));
-            List<Entry> entries = new ArrayList<>();
-            Map<String, String> metadata = parseHeader(file, json, entries);
-            checkLayout(file, entries, dataLength);
-            ByteBuffer data = readFully(file, channel, Long.BYTES + headerLength, (int) dataLength)
+            ByteBuffer data = readFully(file, channel, Long.BYTES + header.length, (int) header.dataLength)
                     .order(ByteOrder.LITTLE_ENDIAN);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (Entry entry : entries) {
+            for (Entry entry : header.entries) {
                 float[] values = new float[Math.toIntExact(entry.elements)];
                 data.slice((int) entry.begin, (int) (entry.end - entry.begin)).order(ByteOrder.LITTLE_ENDIAN)
                         .asFloatBuffer().get(values);
                 tensors.put(entry.name, new Tensor(values, entry.shape));
             }
-            return new Contents(tensors, metadata);
+            return new Contents(tensors, header.metadata);
         }
     }
 
+    /**
+     * Reads the metadata of {@code file}, checking its header and layout but reading no tensor data: so any
+     * safetensors file, of any size and with tensors of any of the format's byte-sized dtypes.
+     *
+     * @param file a safetensors file
+     * @return the {@code __metadata__} strings in the file's order; empty when it has none
+     * @throws IOException naming the file and the problem when it cannot be opened or read, or when its
+     *     header is corrupt or does not match the file's length (as for {@link #read})
+     */
+    public static Map<String, String> readMetadata(Path file) throws IOException {
+        try (FileChannel channel = open(file)) {
+            return header(file, channel).metadata;
+        }
+    }
+
+    private static FileChannel open(Path file) throws IOException {
+        LayerChecks.notNull("file", file);
+        if (Files.isDirectory(file)) {
+            // Opening one succeeds on Linux, and the first read then fails with only "Is a directory".
+            throw new IOException("cannot read " + file + " as a safetensors file: it is a directory");
+        }
+        return FileChannel.open(file, StandardOpenOption.READ);
+    }
+
+    /** A file's header, validated against the file's length: the entries tile the data section exactly. */
+    private record Header(long length, long dataLength, List<Entry> entries, Map<String, String> metadata) {
+    }
+
+    private static Header header(Path file, FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size < Long.BYTES) {
+            throw corrupt(file, "truncated: " + size + " bytes, shorter than the 8-byte header length");
+        }
+        ByteBuffer lengthBytes = readFully(file, channel, 0, Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        long headerLength = lengthBytes.getLong();
+        if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
+            throw corrupt(file, "header length " + Long.toUnsignedString(headerLength) + " is outside [0, "
+                    + MAX_HEADER_BYTES + "]");
+        }
+        if (headerLength > size - Long.BYTES) {
+            throw corrupt(file, "truncated: header length " + headerLength + " but only " + (size - Long.BYTES)
+                    + " bytes follow the length field");
+        }
+        long dataLength = size - Long.BYTES - headerLength;
+        String json = decodeUtf8(file, readFully(file, channel, Long.BYTES, (int) headerLength));
+        List<Entry> entries = new ArrayList<>();
+        Map<String, String> metadata = parseHeader(file, json, entries);
+        checkLayout(file, entries, dataLength);
+        return new Header(headerLength, dataLength, entries, metadata);
+    }
+
     /** One header entry, validated on its own; {@link #checkLayout} checks the entries together. */
-    private record Entry(String name, int[] shape, long elements, long begin, long end) {
+    private record Entry(String name, String dtype, int[] shape, long elements, long begin, long end) {
     }
 
     private static Map<String, String> parseHeader(Path file, String json, List<Entry> entries) throws IOException {
@@ -358,8 +402,9 @@ public final class SafeTensors {
         if (!(dtype instanceof String type)) {
             throw corrupt(file, where + " has no string dtype");
         }
-        if (!type.equals(F32)) {
-            throw corrupt(file, where + " has dtype " + type + "; only F32 is supported");
+        Integer elementBytes = ELEMENT_BYTES.get(type);
+        if (elementBytes == null) {
+            throw corrupt(file, where + " has unknown dtype " + type);
         }
         long[] shapeValues = longs(file, where + " shape", fields.get("shape"), -1);
         int[] shape = new int[shapeValues.length];
@@ -378,12 +423,12 @@ public final class SafeTensors {
         if (offsets[0] < 0 || offsets[1] < offsets[0]) {
             throw corrupt(file, where + " has invalid data_offsets [" + offsets[0] + ", " + offsets[1] + "]");
         }
-        if (offsets[1] - offsets[0] != elements * Float.BYTES) {
+        if (offsets[1] - offsets[0] != elements * elementBytes) {
             throw corrupt(file, where + " data_offsets [" + offsets[0] + ", " + offsets[1] + "] hold "
-                    + (offsets[1] - offsets[0]) + " bytes but shape " + Shapes.text(shape) + " of F32 needs "
-                    + elements * Float.BYTES);
+                    + (offsets[1] - offsets[0]) + " bytes but shape " + Shapes.text(shape) + " of " + type
+                    + " needs " + elements * elementBytes);
         }
-        return new Entry(name, shape, elements, offsets[0], offsets[1]);
+        return new Entry(name, type, shape, elements, offsets[0], offsets[1]);
     }
 
     private static long[] longs(Path file, String what, Object value, int expectedLength) throws IOException {
@@ -459,5 +504,9 @@ public final class SafeTensors {
 
     private static IOException corrupt(Path file, String problem) {
         return new IOException("not a valid safetensors file " + file + ": " + problem);
+    }
+
+    private static IOException unsupported(Path file, String problem) {
+        return new IOException("cannot read the safetensors file " + file + ": " + problem);
     }
 }

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * A stack of layers, each feeding the next, with its parameters: the Java counterpart of
@@ -717,6 +718,18 @@ public final class Sequential {
     // ---- parameter writes against reads ----
 
     /**
+     * Runs {@code read} on the parameters (a checkpoint save's copies) as {@link #predict} runs: it fails
+     * instead of returning a mix of old and new values when a fit or checkpoint load runs on another thread
+     * as it starts, or begins or ends while it runs.
+     */
+    <T> T readParameters(String what, Supplier<T> read) {
+        long writesBefore = beginRead(what);
+        T result = read.get();
+        endRead(what, writesBefore);
+        return result;
+    }
+
+    /**
      * Marks the start of a write of the parameters ({@code fit}, a checkpoint load) by the calling thread.
      * A second writer, or a reader on another thread, fails instead of mixing old and new parameters; the
      * writing thread itself may read (a listener evaluating between batches) and write again (nested).
@@ -756,8 +769,8 @@ public final class Sequential {
         Thread other = writer.get();
         if ((count & 1) != 0 && other != Thread.currentThread()) {
             throw new IllegalStateException(what + " while " + writing + " runs on this model in thread "
-                    + (other == null ? "(just ended)" : other.getName()) + ": the parameters are changing; run "
-                    + "inference from the training listener or after it returns");
+                    + (other == null ? "(just ended)" : other.getName()) + ": the parameters are changing; wait "
+                    + "until that ends, or call it from the training listener");
         }
         return count;
     }

@@ -218,6 +218,57 @@ class CheckpointTest {
     }
 
     @Test
+    void a_parameters_only_checkpoint_writes_its_metadata_in_a_fixed_order() throws IOException {
+        Path path = dir.resolve("parameters.safetensors");
+        Checkpoint.save(path, tiny(1));
+        // In a fixed order, so that the same model gives the same bytes in every JVM.
+        assertEquals(List.of("format", "model"), List.copyOf(Checkpoint.metadata(path).keySet()));
+    }
+
+    /** A file as the Python package writes one with other dtypes: an I64 scalar step and an F16 vector. */
+    private Path otherDtypes(String name) throws IOException {
+        String header = "{\"__metadata__\":{\"source\":\"python\"},"
+                + "\"half\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[8,14]},"
+                + "\"step\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]}}";
+        return file(name, header, new byte[14]);
+    }
+
+    @Test
+    void metadata_reads_any_valid_file_but_load_takes_only_f32() throws IOException {
+        Path path = otherDtypes("other.safetensors");
+        assertEquals(Map.of("source", "python"), Checkpoint.metadata(path));
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(path));
+        assertEquals("cannot read the safetensors file " + path + ": tensor \"half\" has dtype F16; only F32 is"
+                + " supported", e.getMessage());
+    }
+
+    @Test
+    void metadata_checks_the_header_without_reading_the_data() throws IOException {
+        Path path = otherDtypes("unknown.safetensors");
+        Files.write(path, new String(Files.readAllBytes(path), StandardCharsets.ISO_8859_1).replace("I64", "I65")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        IOException unknown = assertThrows(IOException.class, () -> Checkpoint.metadata(path));
+        assertEquals("not a valid safetensors file " + path + ": tensor \"step\" has unknown dtype I65",
+                unknown.getMessage());
+
+        // 3 GiB of data, a sparse file: more than read takes, and no reason for metadata to read it.
+        Path large = dir.resolve("large.safetensors");
+        String header = "{\"__metadata__\":{\"size\":\"3 GiB\"},"
+                + "\"w\":{\"dtype\":\"F32\",\"shape\":[805306368],\"data_offsets\":[0,3221225472]}}";
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        try (var channel = java.nio.channels.FileChannel.open(large, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.SPARSE)) {
+            channel.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, json.length));
+            channel.write(ByteBuffer.wrap(json));
+            channel.write(ByteBuffer.allocate(1), 8L + json.length + 3221225472L - 1);
+        }
+        assertEquals(Map.of("size", "3 GiB"), Checkpoint.metadata(large));
+        IOException tooLarge = assertThrows(IOException.class, () -> SafeTensors.read(large));
+        assertEquals("cannot read the safetensors file " + large + ": its data section of 3221225472 bytes is"
+                + " larger than the 2147483647 this reader takes (one Java array)", tooLarge.getMessage());
+    }
+
+    @Test
     void a_header_larger_than_read_accepts_is_refused_and_the_old_file_kept() throws IOException {
         Sequential model = tiny(1);
         Path path = dir.resolve("kept.safetensors");
@@ -507,8 +558,10 @@ class CheckpointTest {
 
     @Test
     void wrong_dtype() throws IOException {
-        assertRejected(header("dtype.safetensors", KERNEL0.replace("F32", "F16"), BIAS0, KERNEL1, BIAS1),
-                "has dtype F16; only F32 is supported");
+        assertRejected(header("dtype.safetensors", KERNEL0.replace("F32", "I32"), BIAS0, KERNEL1, BIAS1),
+                "has dtype I32; only F32 is supported");
+        assertRejected(header("unknown-dtype.safetensors", KERNEL0.replace("F32", "F17"), BIAS0, KERNEL1, BIAS1),
+                "tensor \"0.dense.kernel\" has unknown dtype F17");
     }
 
     @Test

@@ -54,9 +54,9 @@ class ConcurrencyAndDeterminismTest {
     }
 
     /**
-     * While fit runs, inference or a second fit or load from another thread fails instead of reading half-
-     * updated weights; the training thread's own listener may still evaluate. The other thread's calls are
-     * made from inside the listener, so they certainly overlap the fit.
+     * While fit runs, inference, a checkpoint save or a second fit or load from another thread fails instead
+     * of reading half-updated weights; the training thread's own listener may still evaluate and save. The
+     * other thread's calls are made from inside the listener, so they certainly overlap the fit.
      */
     @Test
     void inference_on_another_thread_during_fit_fails_and_the_training_thread_may_evaluate(@TempDir Path dir)
@@ -74,7 +74,20 @@ class ConcurrencyAndDeterminismTest {
                 @Override
                 public void batchEnded(BatchResult batch) {
                     ownAccuracy.add(model.evaluate(x, y, 8).accuracy());
+                    try {
+                        Checkpoint.save(dir.resolve("own-" + batch.batch() + ".safetensors"), model);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
                     List<Callable<Object>> calls = List.of(() -> model.predict(x, 4), () -> model.evaluate(x, y, 4),
+                            () -> {
+                                Checkpoint.save(dir.resolve("other.safetensors"), model);
+                                return null;
+                            },
+                            () -> {
+                                Checkpoint.save(dir.resolve("other-adam.safetensors"), model, new Adam());
+                                return null;
+                            },
                             () -> model.fit(x, y, new TrainingOptions(8, 1, 0), new Adam(), TrainingListener.NONE),
                             () -> {
                                 Checkpoint.load(saved, model);
@@ -97,10 +110,13 @@ class ConcurrencyAndDeterminismTest {
         assertEquals(2, ownAccuracy.size(), "the training thread's own evaluations");
         List<String> messages = refused.stream().filter(e -> e instanceof IllegalStateException)
                 .map(Throwable::getMessage).toList();
-        assertEquals(8, messages.size(), refused.toString());
+        assertEquals(12, messages.size(), refused.toString());
         for (String message : messages) {
             assertTrue(message.contains(" while fit runs on this model in thread "), message);
         }
+        assertTrue(java.nio.file.Files.exists(dir.resolve("own-1.safetensors")), "the listener's own save");
+        assertTrue(java.nio.file.Files.notExists(dir.resolve("other.safetensors")), "no save from the other thread");
+        assertTrue(java.nio.file.Files.notExists(dir.resolve("other-adam.safetensors")), "no save from the other thread");
         float[] after = model.predict(x, 4);
         assertEquals(16 * 5, after.length, "inference works again once fit has returned");
     }
