@@ -61,8 +61,8 @@ final class BenchChart {
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
                 + " font-family=\"sans-serif\" font-size=\"10\">%n", width, height + 20));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height + 20));
-        svg.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"14\" font-size=\"12\">%% of the FMA peak of the same"
-                + " thread count (%.1f GFLOP/s on 1 thread, %.1f on all), measured in the same run</text>%n",
+        svg.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"14\" font-size=\"12\">%% of the FMA peak of the threads"
+                + " each ran on (%.1f GFLOP/s on 1 thread, %.1f on all), measured in the same run</text>%n",
                 peakOne, peakAll));
         int legendX = 4;
         for (String implementation : BenchReport.IMPLEMENTATIONS) {
@@ -108,7 +108,7 @@ final class BenchChart {
     }
 
     private static double percentOfPeak(BenchReport.Row row, double peakOne, double peakAll) {
-        return 100 * row.rate() / ("1".equals(row.params().get("threads")) ? peakOne : peakAll);
+        return 100 * row.rate() / (BenchReport.ranOnOneThread(row) ? peakOne : peakAll);
     }
 
     private static String escape(String text) {

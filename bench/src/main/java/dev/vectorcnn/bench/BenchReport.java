@@ -44,6 +44,12 @@ public final class BenchReport {
     private BenchReport() {
     }
 
+    /** Whether {@code row} ran on one thread, by its {@code threads} setting or because its code uses only one. */
+    static boolean ranOnOneThread(Row row) {
+        return "1".equals(row.params().get("threads")) || row.implementation().equals(ScalarReference.PREFIX)
+                && SINGLE_THREADED_SCALAR.contains(row.benchmarkClass());
+    }
+
     public static void main(String[] args) throws RunnerException, IOException {
         Map<String, String> options = parse(args);
         String include = options.getOrDefault("include", ".*");
@@ -206,7 +212,7 @@ public final class BenchReport {
                 out.append("- | - |");
             } else {
                 out.append(format(subject)).append(" | ");
-                double peak = "1".equals(subject.params().get("threads")) ? peakOne : peakAll;
+                double peak = ranOnOneThread(subject) ? peakOne : peakAll;
                 out.append(subject.unit().equals("GFLOP/s") && peak > 0
                         ? String.format(Locale.ROOT, "%.0f%%", 100 * subject.rate() / peak) : "-").append(" |");
             }
@@ -215,10 +221,8 @@ public final class BenchReport {
                 if (other == null) {
                     out.append(" - | - |");
                 } else {
-                    boolean sameThreads = !other.implementation().equals(ScalarReference.PREFIX)
-                            || !SINGLE_THREADED_SCALAR.contains(benchmarkClass)
-                            || "1".equals(other.params().get("threads"));
-                    out.append(' ').append(format(other)).append(" | ").append(subject == null || !sameThreads ? "-"
+                    boolean sameThreads = subject != null && ranOnOneThread(subject) == ranOnOneThread(other);
+                    out.append(' ').append(format(other)).append(" | ").append(!sameThreads ? "-"
                             : String.format(Locale.ROOT, "%.1fx", subject.rate() / other.rate())).append(" |");
                 }
             }

@@ -43,6 +43,26 @@ class BenchChartTest {
         assertTrue(svg.startsWith("<svg ") && svg.strip().endsWith("</svg>"), svg);
     }
 
+    /**
+     * The scalar convolution and pooling run on one thread at every setting: their bar at threads = 0 is a
+     * fraction of the one-thread peak, while the scalar GEMM's, which uses the kernel threads, is not.
+     */
+    @Test
+    void single_threaded_baselines_are_measured_against_the_one_thread_peak() {
+        List<BenchReport.Row> rows = List.of(
+                row("ConvBench", "scalarReference", "0", 5, "GFLOP/s"),
+                row("GemmBench", "scalarReference", "0", 5, "GFLOP/s"));
+        String svg = BenchChart.svg(rows, 100, 200);
+        assertTrue(svg.contains("5.0% (5.0 GFLOP/s)") && svg.contains("2.5% (5.0 GFLOP/s)"), svg);
+        Matcher bars = BAR.matcher(svg);
+        List<String> found = new ArrayList<>();
+        while (bars.find()) {
+            found.add(bars.group(2));
+        }
+        // 5 is 5% of the scale's 100% (480 px) for the convolution, 2.5% for the GEMM.
+        assertEquals(List.of("24.00", "12.00"), found);
+    }
+
     /** A bar above the peak (the peak benchmark's own error) widens the scale instead of leaving the chart. */
     @Test
     void the_scale_grows_to_the_longest_bar() {
