@@ -108,8 +108,9 @@ public final class Conv2d {
     /**
      * {@link #backwardFilter(Conv2dShape, float[], float[], float[], float[])} through a fused ReLU: when
      * {@code reluOutput} (the forward's output {@code [N,OH,OW,OC]}) is not null, {@code outputGrad} is
-     * the gradient after the ReLU and is first masked <em>in place</em>, {@code outputGrad[i] = 0} where
-     * {@code reluOutput[i] <= 0} (as {@link Relu#backward}). Afterwards {@code outputGrad} holds the
+     * the gradient after the ReLU and is first masked <em>in place</em> exactly as {@link Relu#backward}
+     * does, {@code outputGrad[i] *= reluOutput[i] > 0 ? 1 : 0} (so a NaN or infinite gradient at a dead
+     * unit becomes NaN, a negative one {@code -0.0}). Afterwards {@code outputGrad} holds the
      * gradient before the ReLU, the one {@link #backwardInput} takes. The mask is applied block by block
      * while the filter gradient reads the block, which saves a separate pass over the whole gradient.
      *
@@ -119,7 +120,7 @@ public final class Conv2d {
      * @param filterGrad overwritten with the gradient of the HWIO filter, at least {@code s.filterLength()} elements
      * @param biasGrad   null for a layer without bias, else at least {@code s.outChannels()} elements
      * @param reluOutput null, or the forward's NHWC output, at least {@code s.outputLength()} elements, whose
-     *                   cells {@code <= 0} zero {@code outputGrad} in place
+     *                   cells {@code <= 0} mask {@code outputGrad} in place (multiply it by 0)
      * @throws NullPointerException     if the shape, input, outputGrad or filterGrad is null
      * @throws IllegalArgumentException if an array is shorter than the shape needs; nothing is written then
      */

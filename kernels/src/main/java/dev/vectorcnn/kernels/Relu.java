@@ -3,7 +3,9 @@ package dev.vectorcnn.kernels;
 /**
  * The rectified linear unit on flat arrays of {@code n} elements (any shape), forward and backward.
  *
- * <p>As {@code tf.nn.relu}: {@code max(x, 0)}, a NaN input stays NaN, and the gradient at exactly 0 is 0.
+ * <p>As {@code tf.nn.relu}: {@code max(x, 0)}, a NaN input stays NaN, and the gradient is TensorFlow's
+ * {@code ReluGrad}, {@code dy * (y > 0 ? 1 : 0)}: zero at exactly 0, but a product, so at a dead unit a NaN
+ * or infinite {@code dy} gives NaN and a negative {@code dy} gives {@code -0.0}.
  * The fast path ({@link VectorRelu}) gives results bitwise identical to {@link ScalarRelu}.
  */
 public final class Relu {
@@ -30,9 +32,11 @@ public final class Relu {
     }
 
     /**
-     * {@code dx[i] = y[i] > 0 ? dy[i] : 0} for {@code i < n}, where {@code y} is the forward
-     * <em>output</em> ({@code y > 0} exactly when {@code x > 0}). {@code dx} and {@code dy} may be the
-     * same array.
+     * {@code dx[i] = dy[i] * (y[i] > 0 ? 1 : 0)} for {@code i < n}, where {@code y} is the forward
+     * <em>output</em> ({@code y > 0} exactly when {@code x > 0}). As TensorFlow's {@code ReluGrad} it
+     * multiplies rather than selects: where {@code y <= 0} (or is NaN), {@code dx} is {@code dy * 0}, that
+     * is NaN for a NaN or infinite {@code dy}, {@code -0.0} for a negative {@code dy} and {@code +0.0}
+     * otherwise. {@code dx} and {@code dy} may be the same array.
      *
      * @param y  the forward output, at least {@code n} elements
      * @param dy gradient of the output, at least {@code n} elements

@@ -17,7 +17,9 @@ final class ScalarRelu {
 
     static void backward(float[] y, float[] dy, float[] dx, int start, int end) {
         for (int i = start; i < end; i++) {
-            dx[i] = y[i] > 0f ? dy[i] : 0f;
+            // A product, not a select, as TensorFlow's ReluGrad: a dead unit passes dy * 0, which is NaN
+            // for a NaN or infinite dy and -0.0 for a negative one.
+            dx[i] = dy[i] * (y[i] > 0f ? 1f : 0f);
         }
     }
 }

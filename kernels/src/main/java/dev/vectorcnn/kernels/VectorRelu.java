@@ -26,10 +26,14 @@ final class VectorRelu {
 
     static void backward(float[] y, float[] dy, float[] dx, int start, int end) {
         FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         int i = start;
         for (int bound = start + SPECIES.loopBound(end - start); i < bound; i += SPECIES.length()) {
-            FloatVector positive = FloatVector.fromArray(SPECIES, y, i);
-            zero.blend(FloatVector.fromArray(SPECIES, dy, i), positive.compare(VectorOperators.GT, 0f)).intoArray(dx, i);
+            FloatVector output = FloatVector.fromArray(SPECIES, y, i);
+            // Multiply by a 1/0 mask rather than blend dy with zero, as ScalarRelu does: dy * 0 keeps
+            // TensorFlow's NaN for a non-finite dy and -0.0 for a negative one at a dead unit.
+            FloatVector mask = zero.blend(one, output.compare(VectorOperators.GT, 0f));
+            FloatVector.fromArray(SPECIES, dy, i).mul(mask).intoArray(dx, i);
         }
         ScalarRelu.backward(y, dy, dx, i, end);
     }

@@ -186,9 +186,10 @@ class Conv2dReferenceTest {
 
     /**
      * The filter gradient's fused ReLU mask against the mask applied here: the gradient comes back
-     * zero wherever the output is not positive (0 included), and the filter and bias gradients equal
-     * the scalar reference's for the pre-masked gradient. The data are small integers, so every sum is
-     * exact in any order and the two must agree bit for bit.
+     * multiplied by 0 wherever the output is not positive (0 included), as TensorFlow's ReluGrad, so a
+     * negative gradient there becomes -0.0; the filter and bias gradients equal the scalar reference's
+     * for the pre-masked gradient. The data are small integers, so every sum is exact in any order and
+     * the two must agree bit for bit (assertArrayEquals tells -0.0 from 0.0).
      */
     @Test
     void the_fused_relu_mask_zeroes_the_gradient_where_the_output_is_not_positive() {
@@ -202,7 +203,7 @@ class Conv2dReferenceTest {
         float[] masked = outputGrad.clone();
         for (int i = 0; i < masked.length; i++) {
             if (!(output[i] > 0)) {
-                masked[i] = 0f;
+                masked[i] *= 0f; // -0.0 for a negative gradient
             }
         }
         float[] expectedFilterGrad = new float[s.filterLength()];
@@ -214,6 +215,45 @@ class Conv2dReferenceTest {
         assertArrayEquals(masked, outputGrad, "outputGrad after the fused mask");
         assertArrayEquals(expectedFilterGrad, filterGrad, "filterGrad");
         assertArrayEquals(expectedBiasGrad, biasGrad, "biasGrad");
+    }
+
+    /**
+     * The fused mask is {@link Relu#backward}'s product, not a select of its own: at dead units a NaN or
+     * infinite gradient comes back NaN and a negative one -0.0, bit for bit what the standalone ReLU
+     * backward gives, on shapes that take the pixel-lanes filter gradient (small OC), the blocked one (OC
+     * past the pixel-lanes tile) and a 1x1 convolution. Only the mask is compared: with a NaN in the
+     * gradient the filter gradients of the two paths legitimately differ in which cells turn NaN (the
+     * vector path multiplies padded taps, 0 * NaN, where the scalar reference skips them); the finite
+     * case is checked bit for bit above.
+     */
+    @Test
+    void the_fused_relu_mask_multiplies_as_tf_relu_grad_at_dead_units() {
+        Conv2dShape[] shapes = {
+            shape(3, 6, 7, 2, 3, 3, 5, 2, 1, Padding.SAME),
+            shape(2, 5, 6, 16, 3, 2, 33, 2, 1, Padding.SAME),
+            shape(1, 9, 19, 3, 1, 1, 8, 1, 1, Padding.VALID),
+        };
+        float[] deadGrads = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -2f, -0f, 3f};
+        for (Conv2dShape s : shapes) {
+            float[] input = TestArrays.smallIntegers(random, s.inputLength(), 3);
+            float[] output = uniform(random, s.outputLength());
+            float[] outputGrad = TestArrays.smallIntegers(random, s.outputLength(), 3);
+            // Only a few dead cells carry non-finite values, so most filter-gradient cells stay finite.
+            for (int i = 0, d = 0; i < output.length; i += 53, d++) {
+                output[i] = 0f;
+                outputGrad[i] = deadGrads[d % deadGrads.length];
+            }
+            float[] masked = new float[s.outputLength()];
+            Relu.backward(output, outputGrad, masked, masked.length);
+            Conv2d.backwardFilter(s, input, outputGrad, new float[s.filterLength()], new float[s.outChannels()],
+                    output);
+            TestArrays.assertBitwise(masked, outputGrad, masked.length, s + " outputGrad after the fused mask");
+            for (int i = 0; i < output.length; i += 53) {
+                // Spelled out too, so a mask that selects instead of multiplying cannot pass with Relu.
+                float dead = deadGrads[(i / 53) % deadGrads.length] * 0f;
+                assertEquals(Float.floatToIntBits(dead), Float.floatToIntBits(outputGrad[i]), s + " cell " + i);
+            }
+        }
     }
 
     @Test

@@ -61,6 +61,44 @@ class ReluTest {
         TestArrays.assertBitwise(new float[] {0, 0, 0, 5, 0, 0, 5}, dx, x.length, "relu grad");
     }
 
+    /**
+     * TensorFlow's ReluGrad is {@code gradients * (features > 0).cast<T>()}, a product: at a dead unit
+     * (output 0, -0 or NaN) a NaN or infinite gradient gives NaN and a negative one gives -0.0, where a
+     * select would give +0.0. The pattern repeats past every vector length, so both the vector body and
+     * the scalar tail see every case.
+     */
+    @Test
+    void gradient_at_dead_units_is_the_product_tf_relu_grad_computes() {
+        float[] deadY = {0f, 0f, 0f, 0f, 0f, -0f, Float.NaN, 0f};
+        float[] deadDy = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -3f, -0f, -2f, -1f, 4f};
+        float[] deadDx = {Float.NaN, Float.NaN, Float.NaN, -0f, -0f, -0f, -0f, 0f};
+        float[] liveDy = {Float.NaN, Float.NEGATIVE_INFINITY, -0f, -3f};
+        for (int n : LENGTHS) {
+            float[] y = new float[n], dy = new float[n], expected = new float[n];
+            for (int i = 0; i < n; i++) {
+                int c = i % (deadY.length + liveDy.length);
+                if (c < deadY.length) {
+                    y[i] = deadY[c];
+                    dy[i] = deadDy[c];
+                    expected[i] = deadDx[c];
+                } else {
+                    y[i] = 2f; // a live unit passes dy through, NaN and -0.0 included
+                    dy[i] = liveDy[c - deadY.length];
+                    expected[i] = dy[i];
+                }
+            }
+            float[] dx = TestArrays.filled(n + 2, 7f), dxRef = new float[n];
+            Relu.backward(y, dy, dx, n);
+            ScalarRelu.backward(y, dy, dxRef, 0, n);
+            TestArrays.assertBitwise(expected, dx, n, "Relu.backward n=" + n);
+            TestArrays.assertBitwise(expected, dxRef, n, "ScalarRelu.backward n=" + n);
+            TestArrays.assertUntouchedFrom(dx, n, 7f, "Relu.backward n=" + n);
+            // In place, as the dense and convolution layers call it.
+            Relu.backward(y, dy, dy, n);
+            TestArrays.assertBitwise(expected, dy, n, "in-place Relu.backward n=" + n);
+        }
+    }
+
     @Test
     void gradient_matches_finite_differences_in_double() {
         SplittableRandom random = new SplittableRandom(32);
