@@ -107,8 +107,19 @@ public record Pool2dShape(int batch, int inHeight, int inWidth, int channels, in
         return padding.padBefore(inWidth, windowWidth, strideWidth);
     }
 
-    /** Element visits of one output row of a pass over all windows: how {@link FixedChunks} sizes chunks. */
+    /**
+     * Element visits of one output row of a pass over all windows: how {@link FixedChunks} sizes chunks.
+     * A window visits at most {@code min(windowHeight, inHeight) x min(windowWidth, inWidth)} real cells;
+     * counting those rather than the full window keeps the product below 2^62 (outWidth x channels and
+     * inHeight x inWidth are each at most Integer.MAX_VALUE), where a huge SAME window's
+     * {@code windowHeight x windowWidth} would overflow a long.
+     */
     long workPerOutputRow() {
-        return (long) outWidth() * channels * windowHeight * windowWidth;
+        return (long) outWidth() * channels * Math.min(windowHeight, inHeight) * Math.min(windowWidth, inWidth);
+    }
+
+    /** Element visits of one image: {@code outHeight} times {@link #workPerOutputRow()}, still below 2^62. */
+    long workPerImage() {
+        return outHeight() * workPerOutputRow();
     }
 }

@@ -34,7 +34,11 @@ final class PoolWindow {
     /** Real rows and columns of the window. */
     int rows;
     int cols;
-    /** Row-major index, within the full window (padding included), of the first real cell. */
+    /**
+     * Row-major index, within the full window (padding included), of the first real cell. Meaningful
+     * only for the argmax forms, whose windows have at most {@link MaxPool2d#MAX_ARGMAX_WINDOW_CELLS}
+     * cells, so it cannot overflow there.
+     */
     int firstCell;
 
     PoolWindow(Pool2dShape s) {
@@ -57,7 +61,8 @@ final class PoolWindow {
         int b = row / outHeight;
         hStart = (row - b * outHeight) * strideHeight - padTop;
         h0 = Math.max(hStart, 0);
-        rows = Math.min(hStart + windowHeight, inHeight) - h0;
+        // In long: a SAME window may be nearly Integer.MAX_VALUE rows, so hStart + windowHeight overflows int.
+        rows = (int) Math.min((long) hStart + windowHeight, inHeight) - h0;
         imageRow = (b * inHeight + h0) * rowStride;
         outRow = row;
     }
@@ -66,7 +71,7 @@ final class PoolWindow {
     void column(int ow) {
         int wStart = ow * strideWidth - padLeft;
         int w0 = Math.max(wStart, 0);
-        cols = Math.min(wStart + windowWidth, inWidth) - w0;
+        cols = (int) Math.min((long) wStart + windowWidth, inWidth) - w0;
         first = imageRow + w0 * channels;
         firstCell = (h0 - hStart) * windowWidth + (w0 - wStart);
         output = (outRow * outWidth + ow) * channels;

@@ -16,7 +16,7 @@ final class ScalarMaxPool2d {
 
     static void forward(Pool2dShape s, float[] input, float[] output) {
         int outH = s.outHeight(), outW = s.outWidth(), channels = s.channels();
-        FixedChunks.run(s.batch(), (long) outH * outW * channels * s.windowHeight() * s.windowWidth(), (first, end) -> {
+        FixedChunks.run(s.batch(), s.workPerImage(), (first, end) -> {
             for (int b = first; b < end; b++) {
                 for (int oh = 0; oh < outH; oh++) {
                     for (int ow = 0; ow < outW; ow++) {
@@ -33,7 +33,7 @@ final class ScalarMaxPool2d {
     static void backward(Pool2dShape s, float[] input, float[] outputGrad, float[] inputGrad) {
         int outH = s.outHeight(), outW = s.outWidth(), channels = s.channels();
         int imageLength = s.inHeight() * s.inWidth() * channels;
-        FixedChunks.run(s.batch(), (long) outH * outW * channels * s.windowHeight() * s.windowWidth(), (first, end) -> {
+        FixedChunks.run(s.batch(), s.workPerImage(), (first, end) -> {
             java.util.Arrays.fill(inputGrad, first * imageLength, end * imageLength, 0f);
             for (int b = first; b < end; b++) {
                 for (int oh = 0; oh < outH; oh++) {
@@ -54,7 +54,7 @@ final class ScalarMaxPool2d {
      */
     static void forward(Pool2dShape s, float[] input, float[] output, byte[] argmax) {
         int outH = s.outHeight(), outW = s.outWidth(), channels = s.channels();
-        FixedChunks.run(s.batch(), (long) outH * outW * channels * s.windowHeight() * s.windowWidth(), (first, end) -> {
+        FixedChunks.run(s.batch(), s.workPerImage(), (first, end) -> {
             for (int b = first; b < end; b++) {
                 for (int oh = 0; oh < outH; oh++) {
                     for (int ow = 0; ow < outW; ow++) {
@@ -82,7 +82,7 @@ final class ScalarMaxPool2d {
     static void backward(Pool2dShape s, byte[] argmax, float[] outputGrad, float[] inputGrad) {
         int outH = s.outHeight(), outW = s.outWidth(), channels = s.channels();
         int imageLength = s.inHeight() * s.inWidth() * channels;
-        FixedChunks.run(s.batch(), (long) outH * outW * channels * s.windowHeight() * s.windowWidth(), (first, end) -> {
+        FixedChunks.run(s.batch(), s.workPerImage(), (first, end) -> {
             java.util.Arrays.fill(inputGrad, first * imageLength, end * imageLength, 0f);
             for (int b = first; b < end; b++) {
                 for (int oh = 0; oh < outH; oh++) {
@@ -107,8 +107,8 @@ final class ScalarMaxPool2d {
     private static int argmax(Pool2dShape s, float[] input, int b, int oh, int ow, int c) {
         int hStart = oh * s.strideHeight() - s.padTop();
         int wStart = ow * s.strideWidth() - s.padLeft();
-        int h0 = Math.max(hStart, 0), h1 = Math.min(hStart + s.windowHeight(), s.inHeight());
-        int w0 = Math.max(wStart, 0), w1 = Math.min(wStart + s.windowWidth(), s.inWidth());
+        int h0 = Math.max(hStart, 0), h1 = ScalarAvgPool2d.windowEnd(hStart, s.windowHeight(), s.inHeight());
+        int w0 = Math.max(wStart, 0), w1 = ScalarAvgPool2d.windowEnd(wStart, s.windowWidth(), s.inWidth());
         int first = ((b * s.inHeight() + h0) * s.inWidth() + w0) * s.channels() + c;
         return argmax(input, first, h1 - h0, w1 - w0, s.inWidth() * s.channels(), s.channels());
     }
