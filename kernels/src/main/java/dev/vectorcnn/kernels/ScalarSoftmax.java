@@ -8,6 +8,10 @@ package dev.vectorcnn.kernels;
  * is 1), sum the exponentials in float in index order, and follow TensorFlow's kernels: softmax
  * multiplies by {@code 1 / sum}; cross-entropy is {@code log(sum) - (x[label] - max)} with gradient
  * {@code exp(x - max) / sum - onehot}.
+ *
+ * <p>{@link Math#exp} keeps subnormal results (a class more than about 87.3 below the maximum), where
+ * {@link VectorExp} flushes them to 0; the paths therefore agree to a few ulps relative plus
+ * {@code Float.MIN_NORMAL} absolute. Within either path every class goes through the same {@code exp}.
  */
 final class ScalarSoftmax {
 

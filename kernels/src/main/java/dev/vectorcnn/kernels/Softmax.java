@@ -5,9 +5,12 @@ package dev.vectorcnn.kernels;
  * {@code tf.nn.softmax} over the last axis.
  *
  * <p>Numerically stable: each row's maximum is subtracted before {@code exp}, so large logits (1e4)
- * neither overflow nor lose the distribution. The fast path ({@link VectorSoftmax}) agrees with
- * {@link ScalarSoftmax} to a few ulps. Rows are independent, so the result does not depend on the
- * thread count.
+ * neither overflow nor lose the distribution. Each path uses one {@code exp} for every class, so equal
+ * logits in a row get bitwise equal probabilities. The fast path ({@link VectorSoftmax}) agrees with
+ * {@link ScalarSoftmax} to a few ulps relative, plus {@code Float.MIN_NORMAL} absolute: its {@code exp}
+ * flushes results below {@code Float.MIN_NORMAL} (a class more than about 87.3 below the row's
+ * maximum) to 0, where the scalar path's {@link Math#exp} returns a subnormal. Rows are independent,
+ * so the result does not depend on the thread count.
  */
 public final class Softmax {
 

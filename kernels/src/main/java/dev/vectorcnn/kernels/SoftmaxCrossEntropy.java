@@ -15,7 +15,10 @@ package dev.vectorcnn.kernels;
  * <p>The mean is summed in double over fixed chunks of 64 rows, chunk sums then added in chunk order:
  * the chunking depends only on the batch, so the loss is bitwise identical for any thread count. A batch
  * computed in parts ({@link #forwardBackwardPart}) gets each part's sum the same way, and its caller adds
- * the parts in a fixed order. The fast path agrees with the scalar reference to a few ulps.
+ * the parts in a fixed order. The fast path agrees with the scalar reference to a few ulps relative, plus
+ * {@code Float.MIN_NORMAL} absolute in the gradient (its {@code exp} flushes subnormal results to 0, as
+ * {@link Softmax} says); each path uses one {@code exp} for every class, so equal logits in a row get
+ * bitwise equal gradients.
  */
 public final class SoftmaxCrossEntropy {
 

@@ -1,16 +1,19 @@
 package dev.vectorcnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link ScalarSoftmax}'s row kernels on the Vector API: maximum, {@code exp} ({@link VectorExp}) and
- * sum over full vectors of classes, scalar tails. The vector {@code exp} differs from {@link Math#exp}
- * by a couple of ulps and the sum is taken in another (fixed) order, so results agree with the scalar
- * reference to a few ulps, not bitwise; they are the same bits however and wherever a row is computed.
- * Arguments are trusted.
+ * sum over vectors of classes, the last one masked, so every class of a row goes through the same
+ * {@code exp} and equal logits get equal bits wherever they sit in the row. The vector {@code exp}
+ * differs from {@link Math#exp} by a couple of ulps and flushes results below {@code Float.MIN_NORMAL}
+ * to 0 (Math.exp returns subnormals there), and the sum is taken in another (fixed) order, so results
+ * agree with the scalar reference to a few ulps relative plus {@code Float.MIN_NORMAL} absolute, not
+ * bitwise; they are the same bits however and wherever a row is computed. Arguments are trusted.
  */
 final class VectorSoftmax {
 
@@ -92,27 +95,33 @@ final class VectorSoftmax {
         return Math.max(max, ScalarSoftmax.max(logits, x + vectorEnd, x + classes));
     }
 
-    /** Writes {@code exp(logits - max)} to {@code out[o ..]} unless out is null; returns their float sum. */
+    /**
+     * Writes {@code exp(logits - max)} to {@code out[o ..]} unless out is null; returns their float sum.
+     * The tail past the last full vector goes through the same {@link VectorExp} under a mask, not
+     * {@link Math#exp}: the two differ by ulps, and Math.exp returns subnormals where VectorExp gives 0,
+     * so a class's probability would otherwise depend on where in the row it sits.
+     */
     private static float exponentials(float[] logits, int x, int classes, int vectorEnd, float max, float[] out, int o) {
-        float sum = 0f;
-        if (vectorEnd > 0) {
-            FloatVector s = FloatVector.zero(SPECIES);
-            for (int j = 0; j < vectorEnd; j += SPECIES.length()) {
-                FloatVector e = VectorExp.nonPositive(FloatVector.fromArray(SPECIES, logits, x + j).sub(max));
-                if (out != null) {
-                    e.intoArray(out, o + j);
-                }
-                s = s.add(e);
-            }
-            sum = sumInFixedOrder(s);
-        }
-        for (int j = vectorEnd; j < classes; j++) {
-            float e = (float) Math.exp(logits[x + j] - max);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector s = zero;
+        for (int j = 0; j < vectorEnd; j += SPECIES.length()) {
+            FloatVector e = VectorExp.nonPositive(FloatVector.fromArray(SPECIES, logits, x + j).sub(max));
             if (out != null) {
-                out[o + j] = e;
+                e.intoArray(out, o + j);
             }
-            sum += e;
+            s = s.add(e);
         }
-        return sum;
+        if (vectorEnd < classes) {
+            VectorMask<Float> tail = SPECIES.indexInRange(vectorEnd, classes);
+            FloatVector shifted = FloatVector.fromArray(SPECIES, logits, x + vectorEnd, tail).sub(max);
+            // Lanes past the row read 0, so 0 - max may be positive: they are zeroed before the sum, where
+            // adding +0 to a lane's partial sum (itself >= 0) changes no bit.
+            FloatVector e = zero.blend(VectorExp.nonPositive(shifted), tail);
+            if (out != null) {
+                e.intoArray(out, o + vectorEnd, tail);
+            }
+            s = s.add(e);
+        }
+        return sumInFixedOrder(s);
     }
 }

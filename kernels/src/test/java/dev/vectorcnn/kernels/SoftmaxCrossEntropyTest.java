@@ -88,6 +88,28 @@ class SoftmaxCrossEntropyTest {
         assertEquals(0.41702995f, loss, 4 * U);
     }
 
+    /**
+     * As SoftmaxTest's test of the same name, for the gradient: two classes with equal logits, first and
+     * last in the row (the label between them), get bitwise equal gradients at every class count.
+     */
+    @Test
+    void equal_logits_get_equal_gradients_wherever_they_sit() {
+        for (float low : new float[] {-100f, -80f, -3f}) {
+            for (int classes = 3; classes <= 70; classes++) {
+                float[] logits = new float[classes];
+                for (int j = 1; j < classes - 1; j++) {
+                    logits[j] = -(j % 7);
+                }
+                logits[0] = low;
+                logits[classes - 1] = low;
+                float[] grad = new float[classes];
+                SoftmaxCrossEntropy.forwardBackward(1, classes, logits, new int[] {1}, grad);
+                assertEquals(Float.floatToIntBits(grad[0]), Float.floatToIntBits(grad[classes - 1]),
+                        "logit " + low + ", classes " + classes + ": " + grad[0] + " first, " + grad[classes - 1] + " last");
+            }
+        }
+    }
+
     @Test
     void large_logits_are_stable() {
         float[] logits = {1e4f, 0f, -1e4f, 1e4f, 1e4f, 0f};

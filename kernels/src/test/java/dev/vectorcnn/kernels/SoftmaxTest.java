@@ -106,6 +106,30 @@ class SoftmaxTest {
         }
     }
 
+    /**
+     * A class's probability depends on its logit, not on where in the row it sits: a vector body and a
+     * tail must use the same exp. Every class count from 1 to 70 places the two equal logits in the first
+     * and last position (body and tail for most counts at every vector width); -100 and -80 below the
+     * maximum bracket the subnormal range of exp, -3 is an ordinary value.
+     */
+    @Test
+    void equal_logits_get_equal_probabilities_wherever_they_sit() {
+        for (float low : new float[] {-100f, -80f, -3f}) {
+            for (int classes = 2; classes <= 70; classes++) {
+                float[] logits = new float[classes];
+                for (int j = 1; j < classes - 1; j++) {
+                    logits[j] = -(j % 7); // maximum 0, varied ordinary values between
+                }
+                logits[0] = low;
+                logits[classes - 1] = low;
+                float[] probs = new float[classes];
+                Softmax.forward(1, classes, logits, probs);
+                assertEquals(Float.floatToIntBits(probs[0]), Float.floatToIntBits(probs[classes - 1]),
+                        "logit " + low + ", classes " + classes + ": " + probs[0] + " first, " + probs[classes - 1] + " last");
+            }
+        }
+    }
+
     @Test
     void large_logits_are_stable() {
         float[] logits = {1e4f, 1e4f - 1, 0f, -1e4f};
