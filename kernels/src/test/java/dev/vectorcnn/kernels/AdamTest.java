@@ -184,9 +184,15 @@ class AdamTest {
         });
     }
 
+    /**
+     * Every array passed to a rejected call, the too-short ones included, is left as it was. Gradients
+     * (1) and moments (0.5) are non-zero: with zeros an update made before the checks would leave m and
+     * v at 0 and move params by 0, and go unseen.
+     */
     @Test
     void rejects_settings_that_would_produce_nan_and_writes_nothing() {
-        float[] p = TestArrays.filled(4, 1f), g = new float[4], m = new float[4], v = new float[4];
+        float[] p = TestArrays.filled(4, 1f), g = TestArrays.filled(4, 1f);
+        float[] m = TestArrays.filled(4, 0.5f), v = TestArrays.filled(4, 0.5f), shortV = TestArrays.filled(3, 0.5f);
         assertMessage(IllegalArgumentException.class, "step must be >= 1 (1-based), got 0",
                 () -> Adam.update(p, g, m, v, 4, 0, 0.001f, 0.9f, 0.999f, 1e-8f));
         assertMessage(IllegalArgumentException.class, "learningRate must be finite and >= 0, got NaN",
@@ -230,12 +236,17 @@ class AdamTest {
         assertMessage(IllegalArgumentException.class, "n must be >= 0, got -1",
                 () -> Adam.update(p, g, m, v, -1, 1, 0.001f, 0.9f, 0.999f, 1e-8f));
         assertMessage(IllegalArgumentException.class, "v too short: needs 4 elements, got 3",
-                () -> Adam.update(p, g, m, new float[3], 4, 1, 0.001f, 0.9f, 0.999f, 1e-8f));
+                () -> Adam.update(p, g, m, shortV, 4, 1, 0.001f, 0.9f, 0.999f, 1e-8f));
+        assertMessage(IllegalArgumentException.class, "v too short: needs 4 elements, got 3",
+                () -> Adam.update(p, g, m, shortV, 4, 0.9f, 0.999f, 0.001f, 0.9f, 0.999f, 1e-8f));
         assertMessage(IllegalArgumentException.class, "params too short: needs 5 elements, got 4",
                 () -> Adam.update(p, g, m, v, 5, 1, 0.001f, 0.9f, 0.999f, 1e-8f));
         assertMessage(NullPointerException.class, "grads", () -> Adam.update(p, null, m, v, 4, 1, 0.001f, 0.9f, 0.999f, 1e-8f));
         assertMessage(NullPointerException.class, "m", () -> Adam.update(p, g, null, v, 4, 1, 0.001f, 0.9f, 0.999f, 1e-8f));
         TestArrays.assertUntouchedFrom(p, 0, 1f, "params");
-        TestArrays.assertUntouchedFrom(m, 0, 0f, "m");
+        TestArrays.assertUntouchedFrom(g, 0, 1f, "grads");
+        TestArrays.assertUntouchedFrom(m, 0, 0.5f, "m");
+        TestArrays.assertUntouchedFrom(v, 0, 0.5f, "v");
+        TestArrays.assertUntouchedFrom(shortV, 0, 0.5f, "too-short v");
     }
 }

@@ -48,15 +48,26 @@ class AddTest {
         });
     }
 
+    /**
+     * Every array passed to a rejected call, the too-short ones included, is left as it was. The addends
+     * are non-zero: adding zeros before the checks would change nothing and go unseen.
+     */
     @Test
     void rejects_bad_arguments_and_writes_nothing() {
         float[] sum = TestArrays.filled(4, 1f);
-        assertMessage(IllegalArgumentException.class, "n must be >= 0, got -1", () -> Add.inPlace(sum, new float[4], -1));
+        float[] addend = TestArrays.filled(4, 2f), shortAddend = TestArrays.filled(3, 2f);
+        float[] longAddend = TestArrays.filled(5, 2f), sumForNull = TestArrays.filled(4, 1f);
+        assertMessage(IllegalArgumentException.class, "n must be >= 0, got -1", () -> Add.inPlace(sum, addend, -1));
         assertMessage(IllegalArgumentException.class, "addend too short: needs 4 elements, got 3",
-                () -> Add.inPlace(sum, new float[3], 4));
+                () -> Add.inPlace(sum, shortAddend, 4));
         assertMessage(IllegalArgumentException.class, "sum too short: needs 5 elements, got 4",
-                () -> Add.inPlace(sum, new float[5], 5));
-        assertMessage(NullPointerException.class, "addend", () -> Add.inPlace(sum, null, 4));
+                () -> Add.inPlace(sum, longAddend, 5));
+        assertMessage(NullPointerException.class, "addend", () -> Add.inPlace(sumForNull, null, 4));
+        assertMessage(NullPointerException.class, "sum", () -> Add.inPlace(null, addend, 4));
         TestArrays.assertUntouchedFrom(sum, 0, 1f, "sum");
+        TestArrays.assertUntouchedFrom(sumForNull, 0, 1f, "sum of the null-addend call");
+        TestArrays.assertUntouchedFrom(addend, 0, 2f, "addend");
+        TestArrays.assertUntouchedFrom(shortAddend, 0, 2f, "too-short addend");
+        TestArrays.assertUntouchedFrom(longAddend, 0, 2f, "addend of the too-short sum");
     }
 }

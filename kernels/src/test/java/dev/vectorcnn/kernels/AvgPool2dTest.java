@@ -174,26 +174,39 @@ class AvgPool2dTest {
         }
     }
 
+    /**
+     * Every array passed to a rejected call, the too-short ones included, is left as it was: outputs
+     * hold the sentinel, and inputs and gradients hold 1, so a pass made before the checks (which would
+     * write averages of 1, or gradient shares of 1/4) shows.
+     */
     @Test
     void rejects_bad_arguments_by_name_and_writes_nothing() {
         Pool2dShape s = new Pool2dShape(2, 4, 4, 3, 2, 2, 2, 2, Padding.VALID); // input 96, output 24
-        float[] out = TestArrays.filled(24, SENTINEL);
-        float[] grad = TestArrays.filled(96, SENTINEL);
-        assertMessage(NullPointerException.class, "shape", () -> AvgPool2d.forward(null, new float[96], out));
+        float[] out = TestArrays.filled(24, SENTINEL), shortOut = TestArrays.filled(23, SENTINEL);
+        float[] grad = TestArrays.filled(96, SENTINEL), shortGrad = TestArrays.filled(95, SENTINEL);
+        float[] input = TestArrays.filled(96, 1f), shortInput = TestArrays.filled(95, 1f);
+        float[] outGrad = TestArrays.filled(24, 1f), shortOutGrad = TestArrays.filled(3, 1f);
+        assertMessage(NullPointerException.class, "shape", () -> AvgPool2d.forward(null, input, out));
         assertMessage(NullPointerException.class, "input", () -> AvgPool2d.forward(s, null, out));
-        assertMessage(NullPointerException.class, "output", () -> AvgPool2d.forward(s, new float[96], null));
+        assertMessage(NullPointerException.class, "output", () -> AvgPool2d.forward(s, input, null));
         assertMessage(NullPointerException.class, "outputGrad", () -> AvgPool2d.backward(s, null, grad));
-        assertMessage(NullPointerException.class, "inputGrad", () -> AvgPool2d.backward(s, new float[24], null));
+        assertMessage(NullPointerException.class, "inputGrad", () -> AvgPool2d.backward(s, outGrad, null));
         assertMessage(IllegalArgumentException.class, "input too short: needs 96 elements, got 95",
-                () -> AvgPool2d.forward(s, new float[95], out));
+                () -> AvgPool2d.forward(s, shortInput, out));
         assertMessage(IllegalArgumentException.class, "output too short: needs 24 elements, got 23",
-                () -> AvgPool2d.forward(s, new float[96], TestArrays.filled(23, SENTINEL)));
+                () -> AvgPool2d.forward(s, input, shortOut));
         assertMessage(IllegalArgumentException.class, "outputGrad too short: needs 24 elements, got 3",
-                () -> AvgPool2d.backward(s, new float[3], grad));
+                () -> AvgPool2d.backward(s, shortOutGrad, grad));
         assertMessage(IllegalArgumentException.class, "inputGrad too short: needs 96 elements, got 95",
-                () -> AvgPool2d.backward(s, new float[24], TestArrays.filled(95, SENTINEL)));
+                () -> AvgPool2d.backward(s, outGrad, shortGrad));
         TestArrays.assertUntouchedFrom(out, 0, SENTINEL, "output");
+        TestArrays.assertUntouchedFrom(shortOut, 0, SENTINEL, "too-short output");
         TestArrays.assertUntouchedFrom(grad, 0, SENTINEL, "inputGrad");
+        TestArrays.assertUntouchedFrom(shortGrad, 0, SENTINEL, "too-short inputGrad");
+        TestArrays.assertUntouchedFrom(input, 0, 1f, "input");
+        TestArrays.assertUntouchedFrom(shortInput, 0, 1f, "too-short input");
+        TestArrays.assertUntouchedFrom(outGrad, 0, 1f, "outputGrad");
+        TestArrays.assertUntouchedFrom(shortOutGrad, 0, 1f, "too-short outputGrad");
     }
 
     private static double[] abs(double[] values) {

@@ -140,14 +140,30 @@ class MaxPool2dArgmaxTest {
         Arrays.fill(argmax, (byte) 7);
         assertMessage(NullPointerException.class, "argmax", () -> MaxPool2d.forward(s, new float[96], out, null));
         assertMessage(NullPointerException.class, "argmax", () -> MaxPool2d.backward(s, (byte[]) null, new float[24], grad));
+        float[] input = TestArrays.filled(96, 1f), outGrad = TestArrays.filled(24, 1f);
+        float[] shortOut = TestArrays.filled(23, SENTINEL), shortGrad = TestArrays.filled(95, SENTINEL);
+        byte[] shortArgmax = new byte[23], tinyArgmax = new byte[3];
+        Arrays.fill(shortArgmax, (byte) 7);
+        Arrays.fill(tinyArgmax, (byte) 7);
         assertMessage(IllegalArgumentException.class, "argmax too short: needs 24 elements, got 23",
-                () -> MaxPool2d.forward(s, new float[96], out, new byte[23]));
+                () -> MaxPool2d.forward(s, input, out, shortArgmax));
         assertMessage(IllegalArgumentException.class, "output too short: needs 24 elements, got 23",
-                () -> MaxPool2d.forward(s, new float[96], new float[23], argmax));
+                () -> MaxPool2d.forward(s, input, shortOut, argmax));
         assertMessage(IllegalArgumentException.class, "argmax too short: needs 24 elements, got 3",
-                () -> MaxPool2d.backward(s, new byte[3], new float[24], grad));
+                () -> MaxPool2d.backward(s, tinyArgmax, outGrad, grad));
         assertMessage(IllegalArgumentException.class, "inputGrad too short: needs 96 elements, got 95",
-                () -> MaxPool2d.backward(s, argmax, new float[24], new float[95]));
+                () -> MaxPool2d.backward(s, argmax, outGrad, shortGrad));
+        // The too-short arrays too: a pass made before the checks would write into them.
+        TestArrays.assertUntouchedFrom(shortOut, 0, SENTINEL, "too-short output");
+        TestArrays.assertUntouchedFrom(shortGrad, 0, SENTINEL, "too-short inputGrad");
+        TestArrays.assertUntouchedFrom(input, 0, 1f, "input");
+        TestArrays.assertUntouchedFrom(outGrad, 0, 1f, "outputGrad");
+        for (byte b : shortArgmax) {
+            assertEquals(7, b, "too-short argmax");
+        }
+        for (byte b : tinyArgmax) {
+            assertEquals(7, b, "too-short argmax of backward");
+        }
         Pool2dShape huge = new Pool2dShape(1, 17, 17, 1, 17, 16, 1, 1, Padding.VALID);
         assertMessage(IllegalArgumentException.class, "at most 256 cells, got 17x16 = 272",
                 () -> MaxPool2d.forward(huge, new float[289], new float[2], new byte[2]));

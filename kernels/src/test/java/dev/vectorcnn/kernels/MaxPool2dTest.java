@@ -290,23 +290,38 @@ class MaxPool2dTest {
         assertMessage(NullPointerException.class, "inputGrad", () -> MaxPool2d.backward(s, four, one, null));
     }
 
+    /**
+     * Every array passed to a rejected call, the too-short ones included, is left as it was: outputs
+     * hold the sentinel, and inputs and gradients hold 1, so a pass made before the checks (which would
+     * write maxima of 1, or gradients of 0 and 1) shows.
+     */
     @Test
     void rejects_short_arrays_naming_lengths_and_writes_nothing() {
         Pool2dShape s = new Pool2dShape(2, 4, 4, 3, 2, 2, 2, 2, Padding.VALID); // input 96, output 24
-        float[] out = TestArrays.filled(24, SENTINEL);
-        float[] grad = TestArrays.filled(96, SENTINEL);
+        float[] out = TestArrays.filled(24, SENTINEL), shortOut = TestArrays.filled(23, SENTINEL);
+        float[] grad = TestArrays.filled(96, SENTINEL), shortGrad = TestArrays.filled(95, SENTINEL);
+        float[] input = TestArrays.filled(96, 1f), shortInput = TestArrays.filled(95, 1f);
+        float[] tinyInput = TestArrays.filled(10, 1f);
+        float[] outGrad = TestArrays.filled(24, 1f), shortOutGrad = TestArrays.filled(3, 1f);
         assertMessage(IllegalArgumentException.class, "input too short: needs 96 elements, got 95",
-                () -> MaxPool2d.forward(s, new float[95], out));
+                () -> MaxPool2d.forward(s, shortInput, out));
         assertMessage(IllegalArgumentException.class, "output too short: needs 24 elements, got 23",
-                () -> MaxPool2d.forward(s, new float[96], new float[23]));
+                () -> MaxPool2d.forward(s, input, shortOut));
         assertMessage(IllegalArgumentException.class, "input too short: needs 96 elements, got 10",
-                () -> MaxPool2d.backward(s, new float[10], new float[24], grad));
+                () -> MaxPool2d.backward(s, tinyInput, outGrad, grad));
         assertMessage(IllegalArgumentException.class, "outputGrad too short: needs 24 elements, got 3",
-                () -> MaxPool2d.backward(s, new float[96], new float[3], grad));
+                () -> MaxPool2d.backward(s, input, shortOutGrad, grad));
         assertMessage(IllegalArgumentException.class, "inputGrad too short: needs 96 elements, got 95",
-                () -> MaxPool2d.backward(s, new float[96], new float[24], TestArrays.filled(95, SENTINEL)));
+                () -> MaxPool2d.backward(s, input, outGrad, shortGrad));
         TestArrays.assertUntouchedFrom(out, 0, SENTINEL, "output");
+        TestArrays.assertUntouchedFrom(shortOut, 0, SENTINEL, "too-short output");
         TestArrays.assertUntouchedFrom(grad, 0, SENTINEL, "inputGrad");
+        TestArrays.assertUntouchedFrom(shortGrad, 0, SENTINEL, "too-short inputGrad");
+        TestArrays.assertUntouchedFrom(input, 0, 1f, "input");
+        TestArrays.assertUntouchedFrom(shortInput, 0, 1f, "too-short input");
+        TestArrays.assertUntouchedFrom(tinyInput, 0, 1f, "too-short input of backward");
+        TestArrays.assertUntouchedFrom(outGrad, 0, 1f, "outputGrad");
+        TestArrays.assertUntouchedFrom(shortOutGrad, 0, 1f, "too-short outputGrad");
     }
 
     private static double dot(float[] a, double[] b) {

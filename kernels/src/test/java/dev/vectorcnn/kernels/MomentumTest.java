@@ -104,9 +104,15 @@ class MomentumTest {
         });
     }
 
+    /**
+     * Every array passed to a rejected call, the too-short ones included, is left as it was. Gradients
+     * (1) and velocities (0.5) are non-zero: with zeros an update made before the checks would change
+     * nothing and go unseen.
+     */
     @Test
     void rejects_bad_arguments_and_writes_nothing() {
-        float[] p = TestArrays.filled(4, 1f), g = new float[4], vel = new float[4];
+        float[] p = TestArrays.filled(4, 1f), g = TestArrays.filled(4, 1f), vel = TestArrays.filled(4, 0.5f);
+        float[] shortVel = TestArrays.filled(2, 0.5f), shortGrads = TestArrays.filled(3, 1f);
         assertMessage(IllegalArgumentException.class, "momentum must be finite and >= 0, got NaN",
                 () -> Momentum.update(p, g, vel, 4, 0.1f, Float.NaN));
         assertMessage(IllegalArgumentException.class, "momentum must be finite and >= 0, got -0.5",
@@ -114,9 +120,15 @@ class MomentumTest {
         assertMessage(IllegalArgumentException.class, "learningRate must be finite and >= 0, got Infinity",
                 () -> Momentum.update(p, g, vel, 4, Float.POSITIVE_INFINITY, 0.9f));
         assertMessage(IllegalArgumentException.class, "velocity too short: needs 4 elements, got 2",
-                () -> Momentum.update(p, g, new float[2], 4, 0.1f, 0.9f));
+                () -> Momentum.update(p, g, shortVel, 4, 0.1f, 0.9f));
+        assertMessage(IllegalArgumentException.class, "grads too short: needs 4 elements, got 3",
+                () -> Momentum.update(p, shortGrads, vel, 4, 0.1f, 0.9f));
         assertMessage(IllegalArgumentException.class, "n must be >= 0, got -1", () -> Momentum.update(p, g, vel, -1, 0.1f, 0.9f));
         assertMessage(NullPointerException.class, "velocity", () -> Momentum.update(p, g, null, 4, 0.1f, 0.9f));
         TestArrays.assertUntouchedFrom(p, 0, 1f, "params");
+        TestArrays.assertUntouchedFrom(g, 0, 1f, "grads");
+        TestArrays.assertUntouchedFrom(vel, 0, 0.5f, "velocity");
+        TestArrays.assertUntouchedFrom(shortVel, 0, 0.5f, "too-short velocity");
+        TestArrays.assertUntouchedFrom(shortGrads, 0, 1f, "too-short grads");
     }
 }

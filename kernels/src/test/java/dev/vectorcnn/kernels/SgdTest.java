@@ -72,17 +72,28 @@ class SgdTest {
         });
     }
 
+    /**
+     * Every array passed to a rejected call, the too-short ones included, is left as it was. The
+     * gradients are non-zero (1): with zero gradients an update made before the checks would change
+     * nothing and go unseen.
+     */
     @Test
     void rejects_bad_arguments_and_writes_nothing() {
-        float[] p = TestArrays.filled(4, 1f);
+        float[] p = TestArrays.filled(4, 1f), g = TestArrays.filled(4, 1f);
+        float[] shortGrads = TestArrays.filled(3, 1f), shortParams = TestArrays.filled(3, 1f);
         assertMessage(IllegalArgumentException.class, "learningRate must be finite and >= 0, got NaN",
-                () -> Sgd.update(p, new float[4], 4, Float.NaN));
+                () -> Sgd.update(p, g, 4, Float.NaN));
         assertMessage(IllegalArgumentException.class, "learningRate must be finite and >= 0, got -1.0",
-                () -> Sgd.update(p, new float[4], 4, -1f));
-        assertMessage(IllegalArgumentException.class, "n must be >= 0, got -2", () -> Sgd.update(p, new float[4], -2, 0.1f));
+                () -> Sgd.update(p, g, 4, -1f));
+        assertMessage(IllegalArgumentException.class, "n must be >= 0, got -2", () -> Sgd.update(p, g, -2, 0.1f));
         assertMessage(IllegalArgumentException.class, "grads too short: needs 4 elements, got 3",
-                () -> Sgd.update(p, new float[3], 4, 0.1f));
-        assertMessage(NullPointerException.class, "params", () -> Sgd.update(null, new float[4], 4, 0.1f));
+                () -> Sgd.update(p, shortGrads, 4, 0.1f));
+        assertMessage(IllegalArgumentException.class, "params too short: needs 4 elements, got 3",
+                () -> Sgd.update(shortParams, g, 4, 0.1f));
+        assertMessage(NullPointerException.class, "params", () -> Sgd.update(null, g, 4, 0.1f));
         TestArrays.assertUntouchedFrom(p, 0, 1f, "params");
+        TestArrays.assertUntouchedFrom(g, 0, 1f, "grads");
+        TestArrays.assertUntouchedFrom(shortGrads, 0, 1f, "too-short grads");
+        TestArrays.assertUntouchedFrom(shortParams, 0, 1f, "too-short params");
     }
 }
