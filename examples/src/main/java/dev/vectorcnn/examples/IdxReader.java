@@ -17,7 +17,8 @@ import java.util.zip.ZipException;
  *
  * <p>Every check names the file and what is wrong: magic number, dimensions, a length that does not
  * match the header exactly (truncated or trailing bytes), labels outside the class range, damaged
- * gzip data. The format is big-endian: a 4-byte magic, one 4-byte size per dimension, then the data.
+ * gzip data, content longer than the caller expects. The format is big-endian: a 4-byte magic, one
+ * 4-byte size per dimension, then the data.
  */
 final class IdxReader {
 
@@ -41,31 +42,60 @@ final class IdxReader {
         }
     }
 
+    /**
+     * Content longer than the caller's limit, found without reading more than one byte past it: the
+     * file's content is wrong, as a damaged gzip stream is, so a cache may set it aside. Stopping at
+     * the limit is what keeps an oversized file or a gzip bomb from exhausting the heap.
+     */
+    static final class ContentTooLongException extends IOException {
+        ContentTooLongException(String message) {
+            super(message);
+        }
+    }
+
     private IdxReader() {
     }
 
     /**
      * The uncompressed bytes of {@code file}: decompressed when it starts with the gzip magic
-     * {@code 1f 8b}, else as stored.
+     * {@code 1f 8b}, else as stored; never more than {@code maxLength} bytes.
      *
-     * @throws CorruptGzipException naming the file when its gzip data is damaged or truncated
-     * @throws IOException          when the file cannot be read
+     * @param maxLength the most bytes the caller accepts (the length it expects); at most
+     *                  {@code Integer.MAX_VALUE - 9}
+     * @throws ContentTooLongException naming the file and the lengths when the file, or its
+     *                                 decompressed content, is longer than {@code maxLength}
+     * @throws CorruptGzipException    naming the file when its gzip data is damaged or truncated
+     * @throws IOException             when the file cannot be read
      */
-    static byte[] readContent(Path file) throws IOException {
+    static byte[] readContent(Path file, int maxLength) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             in.mark(2);
             int first = in.read();
             int second = in.read();
             in.reset();
             if (first != 0x1f || second != 0x8b) {
-                return in.readAllBytes();
+                // The size first, so that an absurd file is refused before anything is read.
+                long size = Files.size(file);
+                if (size > maxLength) {
+                    throw new ContentTooLongException(file + ": " + size + " bytes, more than the " + maxLength
+                            + " expected");
+                }
+                return atMost(file, in.readNBytes(maxLength + 1), maxLength, "grew to more than");
             }
             try (InputStream gunzipped = new GZIPInputStream(in)) {
-                return gunzipped.readAllBytes();
+                return atMost(file, gunzipped.readNBytes(maxLength + 1), maxLength, "decompresses to more than");
             } catch (ZipException | EOFException e) {
                 throw new CorruptGzipException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
             }
         }
+    }
+
+    /** {@code content}, read with room for one byte more than {@code maxLength}; throws when that byte came. */
+    private static byte[] atMost(Path file, byte[] content, int maxLength, String what) throws ContentTooLongException {
+        if (content.length > maxLength) {
+            throw new ContentTooLongException(file + ": " + what + " the " + maxLength + " bytes expected");
+        }
+        return content;
     }
 
     /**

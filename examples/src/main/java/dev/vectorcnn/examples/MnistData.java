@@ -12,8 +12,9 @@ import java.util.Objects;
  *
  * <p>The directory may hold each file raw or gzip-compressed under the classic names
  * ({@code train-images-idx3-ubyte} or {@code train-images-idx3-ubyte.gz}, ...). Every load checks
- * the uncompressed content against the SHA-256 values in {@link MnistFile}; a file that fails, or a
- * {@code .gz} file whose gzip data is damaged, is renamed to {@code NAME.rejected}, so the next run
+ * the uncompressed content against the SHA-256 values in {@link MnistFile}; a file that fails, a
+ * {@code .gz} file whose gzip data is damaged, or a file whose content is longer than expected (read
+ * no further than that), is renamed to {@code NAME.rejected}, so the next run
  * fetches a fresh copy while nothing of the user's is deleted. A
  * file that cannot be read at all (permissions, say) is left alone.
  */
@@ -57,8 +58,9 @@ public final class MnistData {
      * @param directory the cache directory, e.g. {@link #defaultDirectory()}
      * @return the training and test images and labels
      * @throws NullPointerException when {@code directory} is null
-     * @throws IOException          when a file cannot be fetched, fails verification or holds damaged
-     *                              gzip data (the last two are renamed to {@code NAME.rejected}), or is
+     * @throws IOException          when a file cannot be fetched, fails verification, holds damaged
+     *                              gzip data or more bytes than expected (these three are renamed to
+     *                              {@code NAME.rejected}), or is
      *                              not a well-formed IDX file; the message names the file and what is wrong
      */
     public static MnistDataset load(Path directory) throws IOException {
@@ -99,9 +101,11 @@ public final class MnistData {
     private static byte[] verifiedContent(Path path, MnistFile file) throws IOException {
         byte[] content;
         try {
-            content = IdxReader.readContent(path);
-        } catch (IdxReader.CorruptGzipException e) {
-            // Damaged gzip data is as wrong as a checksum mismatch, and as curable by a fresh copy.
+            // Reading stops one byte past the expected length: an oversized file or a gzip bomb in
+            // the cache must fail like a checksum mismatch, not exhaust the heap.
+            content = IdxReader.readContent(path, Math.toIntExact(file.rawLength()));
+        } catch (IdxReader.CorruptGzipException | IdxReader.ContentTooLongException e) {
+            // Damaged or oversized content is as wrong as a checksum mismatch, and as curable by a fresh copy.
             throw new IOException(e.getMessage() + "; " + MnistFile.setAside(path), e);
         }
         file.verifyOrSetAside(path, content);

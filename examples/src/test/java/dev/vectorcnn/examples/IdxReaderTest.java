@@ -22,6 +22,9 @@ class IdxReaderTest {
     private static final int ROWS = 2;
     private static final int COLUMNS = 3;
 
+    /** A limit far above any file these tests write, for the tests that are not about it. */
+    private static final int ANY_LENGTH = 1 << 20;
+
     @TempDir
     Path dir;
 
@@ -81,7 +84,7 @@ class IdxReaderTest {
         Path rawFile = write("images", raw);
         Path gzFile = write("images-without-gz-suffix", gzip(raw));
         assertArrayEquals(readImages(rawFile, ROWS, COLUMNS), readImages(gzFile, ROWS, COLUMNS), 0f);
-        assertArrayEquals(raw, IdxReader.readContent(gzFile));
+        assertArrayEquals(raw, IdxReader.readContent(gzFile, ANY_LENGTH));
     }
 
     @Test
@@ -191,8 +194,8 @@ class IdxReaderTest {
     void damaged_gzip_is_reported_as_corrupt_content_but_a_missing_file_is_not() throws IOException {
         byte[] gz = gzip(idx(IdxReader.LABELS_MAGIC, new int[] {3}, new byte[] {1, 2, 3}));
         Path damaged = write("labels.gz", Arrays.copyOf(gz, gz.length - 5));
-        assertThrows(IdxReader.CorruptGzipException.class, () -> IdxReader.readContent(damaged));
-        IOException missing = assertThrows(IOException.class, () -> IdxReader.readContent(dir.resolve("absent.gz")));
+        assertThrows(IdxReader.CorruptGzipException.class, () -> IdxReader.readContent(damaged, ANY_LENGTH));
+        IOException missing = assertThrows(IOException.class, () -> IdxReader.readContent(dir.resolve("absent.gz"), ANY_LENGTH));
         assertFalse(missing instanceof IdxReader.CorruptGzipException, missing.toString());
     }
 
@@ -207,12 +210,33 @@ class IdxReaderTest {
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     }
 
+    @Test
+    void content_of_exactly_the_limit_is_read_raw_and_gzip() throws IOException {
+        byte[] raw = idx(IdxReader.LABELS_MAGIC, new int[] {4}, new byte[] {5, 0, 4, 9});
+        assertArrayEquals(raw, IdxReader.readContent(write("labels", raw), raw.length));
+        assertArrayEquals(raw, IdxReader.readContent(write("labels.gz", gzip(raw)), raw.length));
+    }
+
+    @Test
+    void raw_file_longer_than_the_limit_is_refused_by_its_size() throws IOException {
+        Path file = write("labels", idx(IdxReader.LABELS_MAGIC, new int[] {4}, new byte[] {5, 0, 4, 9}));
+        IOException e = assertThrows(IdxReader.ContentTooLongException.class, () -> IdxReader.readContent(file, 11));
+        assertEquals(file + ": 12 bytes, more than the 11 expected", e.getMessage());
+    }
+
+    @Test
+    void gzip_content_longer_than_the_limit_is_refused_at_the_limit() throws IOException {
+        Path file = write("labels.gz", gzip(idx(IdxReader.LABELS_MAGIC, new int[] {4}, new byte[] {5, 0, 4, 9})));
+        IOException e = assertThrows(IdxReader.ContentTooLongException.class, () -> IdxReader.readContent(file, 11));
+        assertEquals(file + ": decompresses to more than the 11 bytes expected", e.getMessage());
+    }
+
     /** A file read as MnistData reads it: its content, gunzipped if need be, then parsed. */
     private static float[] readImages(Path file, int rows, int columns) throws IOException {
-        return IdxReader.parseImages(file, IdxReader.readContent(file), rows, columns);
+        return IdxReader.parseImages(file, IdxReader.readContent(file, ANY_LENGTH), rows, columns);
     }
 
     private static int[] readLabels(Path file, int classes) throws IOException {
-        return IdxReader.parseLabels(file, IdxReader.readContent(file), classes);
+        return IdxReader.parseLabels(file, IdxReader.readContent(file, ANY_LENGTH), classes);
     }
 }

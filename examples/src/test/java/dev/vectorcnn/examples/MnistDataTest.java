@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -100,6 +102,61 @@ class MnistDataTest {
         assertTrue(Files.exists(dir.resolve(MnistFile.TRAIN_LABELS.rawName())), "files not yet checked stay");
     }
 
+    /**
+     * A sparse 4 GiB file: read whole, as it once was, it exhausted the heap (-Xmx512m in these
+     * tests) and stayed in the cache, so every later run failed the same way.
+     */
+    @Test
+    void oversized_raw_file_is_refused_by_its_size_and_set_aside() throws IOException {
+        for (MnistFile file : MnistFile.values()) {
+            Files.writeString(dir.resolve(file.rawName()), "not the real thing");
+        }
+        Path trainImages = dir.resolve(MnistFile.TRAIN_IMAGES.rawName());
+        try (RandomAccessFile file = new RandomAccessFile(trainImages.toFile(), "rw")) {
+            file.setLength(4L << 30);
+        }
+
+        IOException e = assertThrows(IOException.class, () -> MnistData.load(dir));
+
+        assertEquals(trainImages + ": 4294967296 bytes, more than the 47040016 expected; it was renamed to "
+                + trainImages.getFileName() + ".rejected so that the next run fetches it again", e.getMessage());
+        assertFalse(Files.exists(trainImages), "the oversized file must leave its place");
+        assertTrue(Files.exists(dir.resolve(trainImages.getFileName() + ".rejected")));
+    }
+
+    /**
+     * About 1 GiB of zeros in 1 MiB gzip members (GZIPInputStream reads concatenated members as one
+     * stream), about 1 MB on disk: decompressed whole, as it once was, it exhausted the heap.
+     */
+    @Test
+    void gzip_bomb_is_refused_at_the_expected_length_and_set_aside() throws IOException {
+        for (MnistFile file : MnistFile.values()) {
+            Files.writeString(dir.resolve(file.rawName()), "not the real thing");
+        }
+        Files.delete(dir.resolve(MnistFile.TRAIN_IMAGES.rawName()));
+        Path trainImagesGz = dir.resolve(MnistFile.TRAIN_IMAGES.gzName());
+        byte[] member = gzip(new byte[1 << 20]);
+        try (OutputStream out = Files.newOutputStream(trainImagesGz)) {
+            for (int i = 0; i < 1024; i++) {
+                out.write(member);
+            }
+        }
+
+        IOException e = assertThrows(IOException.class, () -> MnistData.load(dir));
+
+        assertEquals(trainImagesGz + ": decompresses to more than the 47040016 bytes expected; it was renamed to "
+                + trainImagesGz.getFileName() + ".rejected so that the next run fetches it again", e.getMessage());
+        assertFalse(Files.exists(trainImagesGz), "the gzip bomb must leave its place");
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void null_directory_is_rejected() {
         NullPointerException e = assertThrows(NullPointerException.class, () -> MnistData.load(null));
@@ -152,7 +209,7 @@ class MnistDataTest {
                     def.setLevel(Deflater.BEST_SPEED);
                 }
             }) {
-                out.write(IdxReader.readContent(file.find(cache)));
+                out.write(IdxReader.readContent(file.find(cache), Math.toIntExact(file.rawLength())));
             }
         }
 

@@ -257,7 +257,7 @@ class MnistDownloaderTest {
         new MnistDownloader().ensurePresent(cache);
         Map<MnistFile, byte[]> content = new EnumMap<>(MnistFile.class);
         for (MnistFile file : MnistFile.values()) {
-            content.put(file, IdxReader.readContent(file.find(cache)));
+            content.put(file, IdxReader.readContent(file.find(cache), Math.toIntExact(file.rawLength())));
         }
         return content;
     }
