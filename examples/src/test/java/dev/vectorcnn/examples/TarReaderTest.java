@@ -47,6 +47,11 @@ class TarReaderTest {
         put(h, 257, "ustar");
         put(h, 263, "00");
         put(h, 345, prefix);
+        return withChecksum(h);
+    }
+
+    /** {@code h} with its checksum field (bytes 148-155) filled in for its other bytes. */
+    private static byte[] withChecksum(byte[] h) {
         Arrays.fill(h, 148, 156, (byte) ' ');
         int sum = 0;
         for (byte b : h) {
@@ -55,6 +60,32 @@ class TarReaderTest {
         put(h, 148, String.format("%06o", sum));
         h[154] = 0;
         return h;
+    }
+
+    /** A file header whose 12-byte size field (bytes 124-135) is {@code sizeField}, GNU base-256. */
+    private static byte[] base256Header(String name, byte[] sizeField) {
+        byte[] h = header("", name, 0, '0');
+        System.arraycopy(sizeField, 0, h, 124, 12);
+        return withChecksum(h);
+    }
+
+    /** A pax extended header ('x') holding one {@code key=value} record, then a 3-byte file. */
+    private static byte[] paxThenFile(String key, String value) {
+        String record = " " + key + "=" + value + "\n";
+        int length = record.length() + 1;
+        while (Integer.toString(length).length() + record.length() != length) {
+            length++; // the decimal length counts itself
+        }
+        byte[] pax = (length + record).getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        entry(tar, header("", "PaxHeader/file", pax.length, 'x'), pax);
+        entry(tar, header("", "file", 3, '0'), new byte[] {1, 2, 3});
+        tar.writeBytes(new byte[1024]);
+        return tar.toByteArray();
+    }
+
+    private static String nextFails(byte[] tar) {
+        return assertThrows(IOException.class, () -> new TarReader(new ByteArrayInputStream(tar)).next()).getMessage();
     }
 
     private static void put(byte[] h, int offset, String text) {
@@ -156,6 +187,67 @@ class TarReaderTest {
         IOException e = assertThrows(IOException.class,
                 () -> new TarReader(new ByteArrayInputStream(tar.toByteArray())).next());
         assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+    }
+
+    /** Used to escape as a NumberFormatException. */
+    @Test
+    void pax_size_that_is_not_a_number_is_a_damaged_header() {
+        assertEquals("damaged tar header: pax size '12abc' is not a number", nextFails(paxThenFile("size", "12abc")));
+    }
+
+    @Test
+    void negative_pax_size_is_a_damaged_header() {
+        assertEquals("damaged tar header: negative pax size -600", nextFails(paxThenFile("size", "-600")));
+    }
+
+    @Test
+    void absurd_pax_size_is_a_damaged_header() {
+        assertEquals("damaged tar header: size of 9223372036854775807 bytes, more than the 1099511627776 this reader "
+                + "accepts", nextFails(paxThenFile("size", Long.toString(Long.MAX_VALUE))));
+    }
+
+    /** All ones is -1 in base-256; it used to come out as a size of -1, an IndexOutOfBoundsException when read. */
+    @Test
+    void negative_base_256_size_is_a_damaged_header() {
+        byte[] minusOne = new byte[12];
+        Arrays.fill(minusOne, (byte) 0xff);
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        tar.writeBytes(base256Header("file", minusOne));
+        tar.writeBytes(new byte[1024]);
+        assertEquals("damaged tar header: negative size in base-256 encoding", nextFails(tar.toByteArray()));
+    }
+
+    /** 2^64 used to wrap around to 0. */
+    @Test
+    void base_256_size_beyond_a_long_is_a_damaged_header() {
+        byte[] twoTo64 = new byte[12];
+        twoTo64[0] = (byte) 0x80;
+        twoTo64[3] = 1;
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        tar.writeBytes(base256Header("file", twoTo64));
+        tar.writeBytes(new byte[1024]);
+        assertEquals("damaged tar header: size of 18446744073709551616 bytes, more than the 1099511627776 this reader "
+                + "accepts", nextFails(tar.toByteArray()));
+    }
+
+    @Test
+    void base_256_size_reads_as_the_number_it_encodes() throws IOException {
+        byte[] field = new byte[12];
+        field[0] = (byte) 0x80;
+        field[7] = 2;    // 2 * 2^32
+        field[11] = 5;
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        tar.writeBytes(base256Header("big", field));
+        assertEquals(new TarReader.Entry("big", (2L << 32) + 5), new TarReader(new ByteArrayInputStream(tar.toByteArray())).next());
+    }
+
+    /** Used to be read into memory up to 2 GiB. */
+    @Test
+    void pax_header_larger_than_the_limit_is_a_damaged_header() {
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        tar.writeBytes(header("", "PaxHeader/file", TarReader.MAX_PAX_HEADER_SIZE + 1L, 'x'));
+        assertEquals("damaged tar header: pax extended header of 1048577 bytes, more than the 1048576 this reader "
+                + "accepts", nextFails(tar.toByteArray()));
     }
 
     @Test
