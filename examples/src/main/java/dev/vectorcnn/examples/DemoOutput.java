@@ -47,13 +47,17 @@ final class DemoOutput {
 
     /**
      * The images named on the command line, or {@link SampleImages#pair()} when none is; names are
-     * made unique ({@code photo}, {@code photo-2}) so that outputs never overwrite each other.
+     * made unique ({@code photo}, {@code photo-2}) so that outputs never overwrite each other. The
+     * files' sizes are checked against the heap ({@link HeapBudget}) before any is decoded.
+     *
+     * @param heapBytesPerPixel what the demo holds at its peak per pixel of input
      */
-    static List<FloatImage> inputs(List<Path> files) throws IOException {
+    static List<FloatImage> inputs(List<Path> files, int heapBytesPerPixel) throws IOException {
         List<FloatImage> images = new ArrayList<>();
         if (files.isEmpty()) {
             images.addAll(SampleImages.pair());
         } else {
+            HeapBudget.check(files, heapBytesPerPixel);
             for (Path file : files) {
                 images.add(FloatImage.read(file));
             }

@@ -40,13 +40,53 @@ record FloatImage(String name, int height, int width, int channels, float[] pixe
         }
     }
 
+    /** An image file's width and height, read from its header. */
+    record Size(int width, int height) {
+
+        /** {@code width * height}. */
+        long pixels() {
+            return (long) width * height;
+        }
+
+        /** {@code WIDTHxHEIGHT}, e.g. {@code 4000x3000}. */
+        @Override
+        public String toString() {
+            return width + "x" + height;
+        }
+    }
+
     /**
      * Reads a PNG, JPEG, GIF or BMP file as RGB in {@code [0, 1]}, named after the file without extension.
+     * Whether the pixels fit in the heap is the caller's to check first, with {@link #readSize}: what
+     * a demo holds per pixel is several times this image ({@link HeapBudget}).
      *
      * @throws IOException naming the file when it is missing, unreadable, not an image ImageIO
-     *                     understands, damaged, or too large for this JVM's heap
+     *                     understands, damaged, or too large for a Java array
      */
     static FloatImage read(Path file) throws IOException {
+        BufferedImage image = inspect(file, reader -> reader.read(0));
+        String fileName = file.getFileName().toString();
+        int dot = fileName.lastIndexOf('.');
+        return fromRgb(dot > 0 ? fileName.substring(0, dot) : fileName, image);
+    }
+
+    /**
+     * The width and height of an image file from its header, without decoding the pixels.
+     *
+     * @throws IOException as {@link #read} does, but for damage past the header
+     */
+    static Size readSize(Path file) throws IOException {
+        return inspect(file, reader -> new Size(reader.getWidth(0), reader.getHeight(0)));
+    }
+
+    /** What {@link #inspect} does with an image's reader once the header has been checked. */
+    @FunctionalInterface
+    private interface ReaderAction<T> {
+        T apply(ImageReader reader) throws IOException;
+    }
+
+    /** {@code action} applied to a reader of {@code file}, with every failure turned into a message naming the file. */
+    private static <T> T inspect(Path file, ReaderAction<T> action) throws IOException {
         PngFiles.useHeadlessAwt();
         if (!Files.isRegularFile(file)) {
             // Say where we looked: under Maven's exec plugin relative paths resolve against examples/.
@@ -55,27 +95,25 @@ record FloatImage(String name, int height, int width, int channels, float[] pixe
         if (!Files.isReadable(file)) {
             throw new AccessDeniedException(file.toString());
         }
-        BufferedImage image;
+        T result;
         try {
-            image = decode(file);
+            result = decode(file, action);
         } catch (IOException | RuntimeException e) {
             // ImageIO's messages never name the file ("Error reading PNG image data"), and its decoders
             // throw runtime exceptions on absurd headers ("Invalid scanline stride").
             throw new IOException("cannot read " + file + " as an image: " + ErrorText.describe(e), e);
         }
-        if (image == null) {
+        if (result == null) {
             throw new IOException(file + " is not an image this Java runtime can read (PNG, JPEG, GIF or BMP)");
         }
-        String fileName = file.getFileName().toString();
-        int dot = fileName.lastIndexOf('.');
-        return fromRgb(dot > 0 ? fileName.substring(0, dot) : fileName, image);
+        return result;
     }
 
     /**
      * What {@link ImageIO#read(java.io.File)} does, with the size from the header checked before
-     * the pixels are decoded; {@code null} when no installed reader recognises the file.
+     * {@code action} runs; {@code null} when no installed reader recognises the file.
      */
-    private static BufferedImage decode(Path file) throws IOException {
+    private static <T> T decode(Path file, ReaderAction<T> action) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
                 throw new IOException("this Java runtime cannot open files for ImageIO");
@@ -88,7 +126,7 @@ record FloatImage(String name, int height, int width, int channels, float[] pixe
             try {
                 reader.setInput(in, true, true);
                 checkSize(reader.getWidth(0), reader.getHeight(0));
-                return reader.read(0);
+                return action.apply(reader);
             } finally {
                 reader.dispose();
             }
@@ -96,21 +134,14 @@ record FloatImage(String name, int height, int width, int channels, float[] pixe
     }
 
     /**
-     * Refuses sizes that cannot work, with the reason: ImageIO itself fails on them with "Invalid
-     * scanline stride" or an {@link OutOfMemoryError}. The float copy alone takes 3 floats a pixel
-     * in one array, so it must fit a Java array and the heap.
+     * Refuses sizes whose float copy (3 floats a pixel in one array) cannot be a Java array: ImageIO
+     * itself fails on them with "Invalid scanline stride" or an {@link OutOfMemoryError}.
      */
     private static void checkSize(int width, int height) throws IOException {
         long values = 3L * width * height;
         if (values > MAX_ARRAY_LENGTH) {
             throw new IOException(width + "x" + height + " pixels is too large: at most "
                     + MAX_ARRAY_LENGTH / 3 + " pixels fit in one image");
-        }
-        long bytes = values * Float.BYTES;
-        long maxHeap = Runtime.getRuntime().maxMemory();
-        if (bytes > maxHeap) {
-            throw new IOException(width + "x" + height + " pixels need at least " + (bytes >> 20)
-                    + " MiB, more than this JVM's maximum heap of " + (maxHeap >> 20) + " MiB (-Xmx)");
         }
     }
 

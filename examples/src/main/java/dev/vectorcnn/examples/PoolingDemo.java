@@ -18,6 +18,15 @@ import java.util.List;
  */
 public final class PoolingDemo {
 
+    /**
+     * Heap held at the peak per pixel of input, all inputs together ({@link HeapBudget}): float RGB
+     * (12 bytes), the input as an image (4), the pooled quarter as floats and as an image (4), and
+     * the overview sheet one and a half inputs wide (6), 26 bytes. Measured: the smallest -Xmx that
+     * ran it grew by 21 bytes a pixel from a 1500x1500 to a 2500x2500 photo (the pooled floats are
+     * garbage by the end, and the collector reclaims them).
+     */
+    static final int HEAP_BYTES_PER_PIXEL = 26;
+
     /** The {@code --help} text, also printed after an argument error. */
     static final String USAGE = """
             Usage: PoolingDemo [--help] [IMAGE...] [OUTPUT_DIR]
@@ -50,7 +59,7 @@ public final class PoolingDemo {
     }
 
     private static void demo(DemoArguments arguments, PrintStream out, PrintStream err) throws IOException {
-        List<FloatImage> inputs = DemoOutput.inputs(arguments.images());
+        List<FloatImage> inputs = DemoOutput.inputs(arguments.images(), HEAP_BYTES_PER_PIXEL);
         DemoOutput output = DemoOutput.open(arguments.outputDir(), out, arguments.images());
         List<List<ContactSheet.Cell>> rows = new ArrayList<>();
         for (FloatImage image : inputs) {

@@ -33,6 +33,15 @@ public final class TrainableConvDemo {
     /** Colour input channels. */
     static final int CHANNELS = 3;
 
+    /**
+     * Heap held at the peak per pixel of input, all inputs together ({@link HeapBudget}): float RGB
+     * as read (12 bytes) and cropped to the batch's size (12), the batch copied into one array for
+     * the layer (12, while it runs) and its output (2); then the inputs and maps as images (6) and
+     * the overview sheet two inputs wide (8) beside the crops. Measured: the smallest -Xmx that ran
+     * it grew by 29 bytes a pixel from a 1500x1500 to a 2500x2500 photo. 32 leaves some room.
+     */
+    static final int HEAP_BYTES_PER_PIXEL = 32;
+
     /** The {@code --help} text, also printed after an argument error. */
     static final String USAGE = """
             Usage: TrainableConvDemo [--help] [--seed N] [IMAGE...] [OUTPUT_DIR]
@@ -70,7 +79,7 @@ public final class TrainableConvDemo {
     }
 
     private static void demo(DemoArguments arguments, PrintStream out, PrintStream err) throws IOException {
-        List<FloatImage> batch = commonSize(DemoOutput.inputs(arguments.images()));
+        List<FloatImage> batch = commonSize(DemoOutput.inputs(arguments.images(), HEAP_BYTES_PER_PIXEL));
         DemoOutput output = DemoOutput.open(arguments.outputDir(), out, arguments.images());
         FloatImage first = batch.get(0);
         float[] filters = glorotUniformFilters(arguments.seed());

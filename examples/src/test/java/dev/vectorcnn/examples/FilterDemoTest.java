@@ -142,4 +142,22 @@ class FilterDemoTest {
         assertEquals(1, run.status());
         assertTrue(run.err().contains("image not found: " + missing), run.err());
     }
+
+    /**
+     * A real 4000x4000 photo (black, so the file is small): 16 million pixels at FilterDemo's 40 bytes
+     * need 610 MiB, more than these tests' 512 MiB heap. It used to pass the check of one float copy
+     * (192 MB), then die decoding and filtering with an OutOfMemoryError.
+     */
+    @Test
+    void photo_too_large_for_the_heap_is_refused_in_one_line_before_it_is_decoded() throws IOException {
+        Path photo = DemoTestSupport.writeBlackPng(dir.resolve("big.png"), 4000, 4000);
+        Path out = dir.resolve("o");
+        DemoTestSupport.Run run = DemoTestSupport.run(FilterDemo::run, photo.toString(), out.toString());
+        assertEquals(1, run.status(), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("FilterDemo: " + photo + ": 4000x4000 pixels need about 611 MiB here "
+                + "(40 bytes a pixel), more than the "), run.err());
+        assertTrue(run.err().strip().endsWith("give java a larger -Xmx"), run.err());
+        assertFalse(Files.exists(out), "nothing is written");
+    }
 }
