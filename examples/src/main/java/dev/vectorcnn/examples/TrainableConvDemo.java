@@ -50,7 +50,7 @@ public final class TrainableConvDemo {
             padding="SAME") on one batch of colour images, with Glorot-uniform random filters
             (limit sqrt(6 / (fan_in + fan_out)), fan_in = 7*7*3, fan_out = 7*7*2) and zero bias,
             and writes PNG files:
-              NAME-input.png            each input (cropped to the batch's common size)
+              NAME-conv-input.png       each input, cropped to the batch's common size
               NAME-feature-map-0.png    output channel 0, half the height and width
               NAME-feature-map-1.png    output channel 1
               conv-overview.png         all of the above side by side
@@ -94,7 +94,9 @@ public final class TrainableConvDemo {
         for (int n = 0; n < batch.size(); n++) {
             FloatImage image = batch.get(n);
             BufferedImage input = image.toBufferedImage();
-            output.add(input, image.name() + "-input.png");
+            // Not NAME-input.png: PoolingDemo writes the uncropped input under that name, and the
+            // README sends both demos to one directory.
+            output.add(input, image.name() + "-conv-input.png");
             List<ContactSheet.Cell> row = new ArrayList<>();
             row.add(new ContactSheet.Cell(image.name() + " " + image.height() + "x" + image.width(), input));
             for (int c = 0; c < FILTERS; c++) {

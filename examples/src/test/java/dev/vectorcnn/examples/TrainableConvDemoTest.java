@@ -101,7 +101,7 @@ class TrainableConvDemoTest {
         Path out = dir.resolve("conv");
         TrainableConvDemo.main(new String[] {"--seed", "7", out.toString()});
         for (String name : new String[] {"temple", "flower"}) {
-            DemoTestSupport.png(out.resolve(name + "-input.png"));
+            DemoTestSupport.png(out.resolve(name + "-conv-input.png"));
             for (int c = 0; c < 2; c++) {
                 BufferedImage map = DemoTestSupport.png(out.resolve(name + "-feature-map-" + c + ".png"));
                 assertEquals((SampleImages.WIDTH + 1) / 2, map.getWidth());
@@ -111,6 +111,28 @@ class TrainableConvDemoTest {
         BufferedImage overview = DemoTestSupport.png(out.resolve("conv-overview.png"));
         assertTrue(overview.getWidth() > 2 * SampleImages.WIDTH && overview.getHeight() > 2 * SampleImages.HEIGHT,
                 overview.getWidth() + "x" + overview.getHeight());
+    }
+
+    /**
+     * The README sends PoolingDemo and this demo to the same directory. This one used to write its
+     * crops as NAME-input.png too, replacing PoolingDemo's uncropped copies.
+     */
+    @Test
+    void crops_do_not_replace_pooling_demo_inputs_in_a_shared_directory() throws IOException {
+        Path wide = DemoTestSupport.writePng(dir.resolve("wide.png"), 12, 6, (x, y) -> 0x336699);
+        Path tall = DemoTestSupport.writePng(dir.resolve("tall.png"), 8, 10, (x, y) -> 0x996633);
+        Path out = dir.resolve("out");
+        assertEquals(0, DemoTestSupport.run(PoolingDemo::run, wide.toString(), tall.toString(), out.toString()).status());
+        DemoTestSupport.Run conv = DemoTestSupport.run(TrainableConvDemo::run, wide.toString(), tall.toString(),
+                out.toString());
+        assertEquals(0, conv.status(), conv.err());
+
+        BufferedImage pooledInput = DemoTestSupport.png(out.resolve("wide-input.png"));
+        assertEquals(12, pooledInput.getWidth(), "PoolingDemo's copy of wide.png is whole");
+        assertEquals(6, pooledInput.getHeight());
+        BufferedImage crop = DemoTestSupport.png(out.resolve("wide-conv-input.png"));
+        assertEquals(8, crop.getWidth(), "cropped to the batch's common 6x8");
+        assertEquals(6, crop.getHeight());
     }
 
     @Test
