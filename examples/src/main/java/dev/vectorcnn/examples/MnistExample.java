@@ -91,15 +91,17 @@ public final class MnistExample implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
     private final DatasetLoader loader;
+    private final boolean errIsTerminal;
 
-    MnistExample(PrintStream out, PrintStream err) {
-        this(out, err, MnistData::load);
-    }
-
-    MnistExample(PrintStream out, PrintStream err, DatasetLoader loader) {
+    /**
+     * @param errIsTerminal whether {@code err} writes to a terminal: the progress bar then redraws in
+     *                      place, else it prints a line at each tenth of an epoch
+     */
+    MnistExample(PrintStream out, PrintStream err, DatasetLoader loader, boolean errIsTerminal) {
         this.out = out;
         this.err = err;
         this.loader = loader;
+        this.errIsTerminal = errIsTerminal;
     }
 
     /**
@@ -108,7 +110,8 @@ public final class MnistExample implements Callable<Integer> {
      * @param args command-line options; {@code --help} lists them
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new MnistExample(System.out, System.err)).execute(args));
+        System.exit(new CommandLine(new MnistExample(System.out, System.err, MnistData::load,
+                TerminalCheck.standardErrorIsTerminal())).execute(args));
     }
 
     /**
@@ -363,7 +366,7 @@ public final class MnistExample implements Callable<Integer> {
             out.println("Resuming after epoch " + resumePoint.epoch() + " from " + resumePoint.file());
         }
 
-        ProgressBar bar = new ProgressBar(err, System.console() != null && System.console().isTerminal());
+        ProgressBar bar = new ProgressBar(err, errIsTerminal);
         List<EpochMetrics> metrics = new ArrayList<>(resumePoint == null ? List.of() : resumePoint.history());
         long[] epochStart = {System.nanoTime()};
         TrainingListener listener = new TrainingListener() {

@@ -27,7 +27,7 @@ class MnistExampleOptionsTest {
 
     private MnistExample example() {
         return new MnistExample(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8), MnistData::load, false);
     }
 
     @Test
@@ -76,7 +76,7 @@ class MnistExampleOptionsTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8), directory -> {
                     loads.incrementAndGet();
                     throw new IOException("no data in this test");
-                });
+                }, false);
         assertEquals(2, run(example, args), err.toString(StandardCharsets.UTF_8));
         assertEquals(message + System.lineSeparator(), err.toString(StandardCharsets.UTF_8));
         assertEquals(0, loads.get(), "data was loaded despite a bad option");

@@ -69,8 +69,12 @@ class MnistExampleRunTest {
     }
 
     private int run(MnistExample.DatasetLoader loader, String... args) {
+        return run(loader, false, args);
+    }
+
+    private int run(MnistExample.DatasetLoader loader, boolean errIsTerminal, String... args) {
         MnistExample example = new MnistExample(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), loader);
+                new PrintStream(err, true, StandardCharsets.UTF_8), loader, errIsTerminal);
         CommandLine commandLine = new CommandLine(example);
         commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
@@ -115,6 +119,25 @@ class MnistExampleRunTest {
                 err());
         assertFalse(err().contains("\tat "), err());
         assertFalse(Files.exists(output.resolve("mnist-epoch-01.safetensors")));
+    }
+
+    /**
+     * The bar's mode follows what the example is told about its error stream. It used to follow
+     * System.console(), which answers for standard input and output: with standard error in a file
+     * and standard output a terminal, the redraws' carriage returns piled up in the file.
+     */
+    @Test
+    void progress_redraws_in_place_only_when_standard_error_is_a_terminal() {
+        MnistDataset data = tinyDataset(30, 10);
+        assertEquals(0, run(directory -> data, true, "--epochs", "1", "--batch-size", "10", "--output",
+                dir.resolve("terminal").toString()), err());
+        assertTrue(err().contains("\r") && err().contains("3/3"), err());
+
+        err.reset();
+        assertEquals(0, run(directory -> data, false, "--epochs", "1", "--batch-size", "10", "--output",
+                dir.resolve("log").toString()), err());
+        assertFalse(err().contains("\r"), err());
+        assertTrue(err().lines().anyMatch(line -> line.startsWith("epoch 1/1 [") && line.contains(" 3/3 ")), err());
     }
 
     @Test
