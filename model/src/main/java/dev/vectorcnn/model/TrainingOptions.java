@@ -11,6 +11,11 @@ package dev.vectorcnn.model;
  * bitwise the weights the uninterrupted one would have on the same kind of machine (results do not
  * depend on the thread count, but do on the vector width: see the kernels).
  *
+ * <p>An epoch's last batch holds what remains after whole batches, so it may be smaller, as in Keras's
+ * {@code fit}; the tutorial's {@code shuffle_batch} ({@code np.array_split} into {@code count / batchSize}
+ * batches) spreads the remainder over the batches instead. The two agree whenever the batch size
+ * divides the example count, as 100 divides MNIST's 60,000.
+ *
  * @param batchSize    examples per optimizer step (the last batch of an epoch may be smaller)
  * @param epochs       the epoch training ends after, counted from 1
  * @param shuffleSeed  seed of the order in which examples are visited
