@@ -3,9 +3,10 @@ package dev.vectorcnn.kernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -155,7 +156,7 @@ public final class KernelThreads {
      */
     private static final class Pool {
         final int threads;
-        private final ExecutorService executor;
+        private final ThreadPoolExecutor executor;
         /** Twice the number of calls inside, plus 1 once retired. */
         private final AtomicInteger state = new AtomicInteger();
 
@@ -163,34 +164,48 @@ public final class KernelThreads {
             this.threads = threads;
             AtomicInteger index = new AtomicInteger();
             this.executor = threads == 1 ? null
-                    : Executors.newFixedThreadPool(threads - 1, task -> new Worker(task, index.incrementAndGet()));
+                    : new ThreadPoolExecutor(threads - 1, threads - 1, 0, TimeUnit.MILLISECONDS,
+                            new LinkedBlockingQueue<>(), task -> new Worker(task, index.incrementAndGet()));
         }
 
         void run(int chunks, int helpers, IntConsumer body) {
             AtomicInteger next = new AtomicInteger();
             Runnable drain = () -> {
-                for (int chunk; (chunk = next.getAndIncrement()) < chunks; ) {
-                    body.accept(chunk);
+                try {
+                    // chunk >= 0: past Integer.MAX_VALUE the counter wraps to negative indices.
+                    for (int chunk; (chunk = next.getAndIncrement()) < chunks && chunk >= 0; ) {
+                        body.accept(chunk);
+                    }
+                } catch (Throwable e) {
+                    next.set(chunks); // the others take no new chunk: the call fails anyway
+                    throw e;
                 }
             };
             List<Future<?>> futures = new ArrayList<>(helpers);
-            for (int i = 0; i < helpers; i++) {
-                futures.add(executor.submit(drain));
-            }
             Throwable failure = null;
             DRAINING.set(true);
             try {
+                for (int i = 0; i < helpers; i++) {
+                    futures.add(executor.submit(drain));
+                }
                 drain.run();
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
+                // Any throwable, a checked one thrown sneakily included: the helpers are waited for below.
                 failure = e;
                 next.set(chunks);
             } finally {
                 DRAINING.set(false);
             }
-            // Wait for every helper even when interrupted: returning early would let a helper
-            // keep writing into the caller's arrays.
+            // Wait for every helper that started, even when interrupted: returning early would let it
+            // keep writing into the caller's arrays. One still queued has no chunk left to take, and is
+            // dropped: it may be queued behind another caller's long tasks, or behind a task that waits
+            // for this very call (a kernel started from a task through another executor), where waiting
+            // for it would deadlock.
             boolean interrupted = false;
             for (Future<?> future : futures) {
+                if (executor.remove((Runnable) future)) {
+                    continue;
+                }
                 awaitBriefly(future);
                 while (true) {
                     try {

@@ -21,10 +21,11 @@ final class ScalarGemm {
                          float alpha, float[] a, int aOffset, int lda,
                          float[] b, int bOffset, int ldb,
                          float beta, float[] c, int cOffset, int ldc, Epilogue epilogue) {
-        int chunks = (m + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK;
+        // Bounds in long and a ceilDiv: near Integer.MAX_VALUE rows the int sums overflow, and no chunk ran.
+        int chunks = Math.ceilDiv(m, ROWS_PER_CHUNK);
         KernelThreads.parallelFor(chunks, chunk -> {
             float[] row = new float[n];
-            int end = Math.min(m, (chunk + 1) * ROWS_PER_CHUNK);
+            int end = (int) Math.min(m, (chunk + 1L) * ROWS_PER_CHUNK);
             for (int i = chunk * ROWS_PER_CHUNK; i < end; i++) {
                 Arrays.fill(row, 0f);
                 for (int p = 0; p < k; p++) {

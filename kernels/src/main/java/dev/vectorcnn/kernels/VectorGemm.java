@@ -110,10 +110,12 @@ final class VectorGemm {
         int panelsPerGroup = panelsPerGroup(depthBlock, tile.columns);
         int panelGroups = (panels + panelsPerGroup - 1) / panelsPerGroup;
         int rowsPerChunk = rowsPerChunk(m, panelGroups);
-        int rowChunks = (m + rowsPerChunk - 1) / rowsPerChunk;
+        // Row bounds in long and a ceilDiv: near Integer.MAX_VALUE rows the int sums overflow (and no
+        // chunk ran). The depth and the columns stay small here: a large one goes to multiplyInBlocks.
+        int rowChunks = Math.ceilDiv(m, rowsPerChunk);
         forChunks(parallel, rowChunks * panelGroups, chunk -> {
             int rowStart = chunk / panelGroups * rowsPerChunk;
-            int rowEnd = Math.min(m, rowStart + rowsPerChunk);
+            int rowEnd = (int) Math.min(m, (long) rowStart + rowsPerChunk);
             int firstPanel = chunk % panelGroups * panelsPerGroup;
             int endPanel = Math.min(panels, firstPanel + panelsPerGroup);
             Scratch scratch = SCRATCH.get();
@@ -166,8 +168,9 @@ final class VectorGemm {
         int deepestPanel = MAX_PACKED_B_FLOATS / tile.columns;
         if (k <= deepestPanel) {
             int blockColumns = MAX_PACKED_B_FLOATS / k / tile.columns * tile.columns;
-            for (int first = 0; first < n; first += blockColumns) {
-                int columns = Math.min(blockColumns, n - first);
+            // Stepping by what was done, not by the block: first + blockColumns could overflow.
+            for (int first = 0, columns; first < n; first += columns) {
+                columns = Math.min(blockColumns, n - first);
                 Epilogue shifted = epilogue.bias() == null ? epilogue
                         : new Epilogue(epilogue.bias(), epilogue.biasOffset() + first, epilogue.relu());
                 multiply(transA, transB, m, columns, k, alpha, a, aOffset, lda,
@@ -176,8 +179,8 @@ final class VectorGemm {
             return;
         }
         int blockDepth = deepestPanel / MAX_DEPTH_BLOCK * MAX_DEPTH_BLOCK;
-        for (int first = 0; first < k; first += blockDepth) {
-            int depth = Math.min(blockDepth, k - first);
+        for (int first = 0, depth; first < k; first += depth) {
+            depth = Math.min(blockDepth, k - first);
             boolean last = first + depth == k;
             multiply(transA, transB, m, n, depth, alpha, a, aOffset + (transA ? first * lda : first), lda,
                     b, bOffset + (transB ? first : first * ldb), ldb, first == 0 ? beta : 1f, c, cOffset, ldc,
@@ -202,9 +205,9 @@ final class VectorGemm {
      */
     static int rowsPerChunk(int m, int panelGroups) {
         int tileMultiple = 12;
-        int rows = (int) (((long) m * panelGroups + TARGET_CHUNKS - 1) / TARGET_CHUNKS);
-        rows = (rows + tileMultiple - 1) / tileMultiple * tileMultiple;
-        return Math.min(MAX_ROWS_PER_CHUNK, rows);
+        long rows = Math.ceilDiv((long) m * panelGroups, TARGET_CHUNKS);
+        rows = Math.ceilDiv(rows, tileMultiple) * tileMultiple;
+        return (int) Math.min(MAX_ROWS_PER_CHUNK, rows);
     }
 
     /**

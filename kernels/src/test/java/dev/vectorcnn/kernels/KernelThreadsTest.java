@@ -4,10 +4,16 @@ import static dev.vectorcnn.kernels.TestArrays.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -19,8 +25,10 @@ class KernelThreadsTest {
 
     private final int originalThreads = KernelThreads.threads();
 
+    /** A fresh pool each time, so that workers a failing test left blocked (a deadlock it found) stall no other test. */
     @AfterEach
     void restoreThreads() {
+        KernelThreads.setThreads(originalThreads == 1 ? 2 : 1);
         KernelThreads.setThreads(originalThreads);
     }
 
@@ -72,6 +80,146 @@ class KernelThreadsTest {
         assertSame(failure, thrown);
         for (int i = 0; i < 20; i++) {
             assertEquals(true, runs.get(i) <= 1, "task " + i + " ran " + runs.get(i) + " times");
+        }
+    }
+
+    /**
+     * A task that hands a kernel to another executor and waits for it: the kernel's call queues a helper
+     * behind the busy workers, and must not wait for one that never started (it deadlocked).
+     */
+    @Test
+    void a_kernel_started_from_a_task_through_another_executor_finishes() throws Exception {
+        KernelThreads.setThreads(2);
+        int size = 192;
+        SplittableRandom random = new SplittableRandom(9);
+        float[] a = TestArrays.uniform(random, size * size);
+        float[] expected = new float[size * size];
+        Gemm.multiply(Transpose.NO, Transpose.NO, size, size, size, 1f, a, 0, size, a, 0, size, 0f, expected, 0, size);
+        ExecutorService other = Executors.newFixedThreadPool(2, KernelThreadsTest::daemon);
+        try {
+            float[][] results = new float[2][size * size];
+            finishesWithin(30, () -> KernelThreads.forEachTask(2, task -> {
+                try {
+                    other.submit(() -> Gemm.multiply(Transpose.NO, Transpose.NO, size, size, size, 1f, a, 0, size, a,
+                            0, size, 0f, results[task], 0, size)).get();
+                } catch (InterruptedException | ExecutionException e) {
+                    throw new AssertionError(e);
+                }
+            }));
+            for (float[] result : results) {
+                TestArrays.assertBitwise(expected, result, size * size, "the product computed through the executor");
+            }
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    /** A small call does not wait for its helper to get past another caller's long tasks. */
+    @Test
+    void a_call_does_not_wait_behind_another_callers_tasks() throws Exception {
+        KernelThreads.setThreads(2);
+        CountDownLatch tasksRun = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread trainer = daemon(() -> KernelThreads.forEachTask(2, task -> {
+            tasksRun.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        trainer.start();
+        try {
+            tasksRun.await();
+            // The other call's two tasks hold both threads (the worker and that call's own thread) until
+            // released; this call's helper queues behind them, and the call must finish without it.
+            AtomicIntegerArray runs = new AtomicIntegerArray(8);
+            finishesWithin(30, () -> KernelThreads.forEachTask(8, runs::incrementAndGet));
+            for (int i = 0; i < 8; i++) {
+                assertEquals(1, runs.get(i), "task " + i);
+            }
+        } finally {
+            release.countDown();
+            trainer.join();
+        }
+    }
+
+    /**
+     * Runs {@code body} on a daemon thread and fails if it has not returned within {@code seconds}: a
+     * deadlocked call then fails the test instead of hanging the build, and its threads do not keep the
+     * JVM alive.
+     */
+    private static void finishesWithin(int seconds, Runnable body) throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = daemon(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        thread.start();
+        thread.join(TimeUnit.SECONDS.toMillis(seconds));
+        assertTrue(!thread.isAlive(), "still running after " + seconds + " s: deadlocked");
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+    }
+
+    private static Thread daemon(Runnable body) {
+        Thread thread = new Thread(body);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** A failure that is no RuntimeException or Error (a checked exception thrown sneakily) still waits for the helpers. */
+    @Test
+    void a_sneaky_checked_exception_returns_only_once_the_helpers_stopped() throws Exception {
+        KernelThreads.setThreads(2);
+        Thread caller = Thread.currentThread();
+        AtomicInteger finished = new AtomicInteger();
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> KernelThreads.forEachTask(40,
+                task -> {
+                    if (Thread.currentThread() == caller) {
+                        throwSneakily(new java.io.IOException("checked, thrown sneakily"));
+                    }
+                    sleep(5);
+                    finished.incrementAndGet();
+                }));
+        assertTrue(thrown.getCause() instanceof java.io.IOException, String.valueOf(thrown.getCause()));
+        int atReturn = finished.get();
+        sleep(100);
+        assertEquals(atReturn, finished.get(), "tasks finished after forEachTask returned");
+    }
+
+    /** A task failing on a worker stops the others from taking new tasks, as one failing on the caller does. */
+    @Test
+    void a_failure_on_a_worker_stops_the_other_threads() {
+        KernelThreads.setThreads(2);
+        Thread caller = Thread.currentThread();
+        AtomicInteger ran = new AtomicInteger();
+        IllegalStateException failure = new IllegalStateException("a worker's task failed");
+        assertSame(failure, assertThrows(IllegalStateException.class, () -> KernelThreads.forEachTask(200, task -> {
+            if (Thread.currentThread() != caller) {
+                throw failure;
+            }
+            ran.incrementAndGet();
+            sleep(2);
+        })));
+        // The caller stops at its next task once the worker's first one has failed.
+        assertTrue(ran.get() < 100, ran.get() + " of 200 tasks ran on the caller after the worker failed");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void throwSneakily(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
