@@ -105,6 +105,23 @@ def summary(out):
         print(f"{key} {params}: {'; '.join(cells)}; geometric mean new/old {mean:.3f}")
 
 
+def check_java(parser, java):
+    """Stops with a clear message unless `java` is a JDK 25 or later: the jars need it, and an older JVM
+    fails only inside the first fork, as 'JMH failed'."""
+    try:
+        result = subprocess.run([java, "-XshowSettings:properties", "-version"], capture_output=True, text=True)
+    except OSError as e:
+        parser.error(f"cannot run {java} ({e}): pass --java PATH_TO_JDK_25/bin/java or set JAVA_HOME")
+    for line in result.stderr.splitlines():
+        if line.strip().startswith("java.specification.version ="):
+            version = line.split("=", 1)[1].strip()
+            if int(version.split(".")[0]) < 25:
+                parser.error(f"{java} is Java {version}; the benchmark jars need a JDK 25: pass --java "
+                             "PATH_TO_JDK_25/bin/java or set JAVA_HOME")
+            return
+    parser.error(f"cannot tell the Java version of {java}: pass --java PATH_TO_JDK_25/bin/java")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--old")
@@ -124,6 +141,7 @@ def main():
     if args.regex.startswith("-") or "=" in args.regex:
         # argparse takes the first free word as REGEX, so JMH options put before it would shift.
         parser.error(f"REGEX '{args.regex}' looks like a JMH option or value: put JMH options after REGEX")
+    check_java(parser, args.java)
     run(args.java, {"old": args.old, "new": args.new}, args.rounds, args.out, args.regex, jmh_options)
     summary(args.out)
 

@@ -29,7 +29,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * the same run, and speed-up over each baseline measured in the same run.
  *
  * <p>Usage: {@code BenchReport [--include REGEX] [--output DIR] [--forks N] [--warmup N]
- * [--iterations N] [--seconds S]}. Writes {@code DIR/report.md}, its chart {@code DIR/report.svg}
+ * [--iterations N] [--seconds S]}, S in seconds, decimals allowed. Writes {@code DIR/report.md}, its chart {@code DIR/report.svg}
  * ({@link BenchChart}) and {@code DIR/jmh-result.json}.
  */
 public final class BenchReport {
@@ -38,8 +38,12 @@ public final class BenchReport {
     static final List<String> IMPLEMENTATIONS = List.of("vectorcnn", "ejml", "im2colEjml", ScalarReference.PREFIX);
     /** The chart's file name, beside {@code report.md}. */
     static final String CHART_FILE = "report.svg";
-    /** The classes whose scalar reference runs on one thread at every {@code threads} setting. */
-    private static final Set<String> SINGLE_THREADED_SCALAR = Set.of("ConvBench", "PoolBench");
+    /**
+     * The classes whose scalar reference runs on one thread at every {@code threads} setting: the scalar
+     * convolution's loops are single-threaded, while the scalar pooling, GEMM and dense layer split
+     * their work over the kernel threads like the vector ones.
+     */
+    private static final Set<String> SINGLE_THREADED_SCALAR = Set.of("ConvBench");
 
     private BenchReport() {
     }
@@ -57,7 +61,7 @@ public final class BenchReport {
         int forks = Integer.parseInt(options.getOrDefault("forks", "3"));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "3"));
         int iterations = Integer.parseInt(options.getOrDefault("iterations", "5"));
-        int seconds = Integer.parseInt(options.getOrDefault("seconds", "1"));
+        TimeValue iterationTime = iterationTime(options.getOrDefault("seconds", "1"));
         Files.createDirectories(output);
         Path json = output.resolve("jmh-result.json");
 
@@ -67,9 +71,9 @@ public final class BenchReport {
                 .include(include)
                 .forks(forks)
                 .warmupIterations(warmup)
-                .warmupTime(TimeValue.seconds(seconds))
+                .warmupTime(iterationTime)
                 .measurementIterations(iterations)
-                .measurementTime(TimeValue.seconds(seconds))
+                .measurementTime(iterationTime)
                 .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "-Xmx4g")
                 // A benchmark that throws (a fork on the wrong path, say) stops the run rather than
                 // leaving its rows out of a report that looks complete.
@@ -80,8 +84,8 @@ public final class BenchReport {
         Collection<RunResult> results = new Runner(jmh).run();
         String loadAfter = loadAverage();
 
-        String header = "Forks " + forks + ", warm-up " + warmup + " x " + seconds + " s, measurement " + iterations
-                + " x " + seconds + " s; include `" + include + "`.";
+        String header = "Forks " + forks + ", warm-up " + warmup + " x " + iterationTime + ", measurement " + iterations
+                + " x " + iterationTime + "; include `" + include + "`.";
         List<Row> rows = rows(results);
         String chart = BenchChart.svg(rows, peak(rows, "1").rate(), peak(rows, "0").rate());
         if (chart != null) {
@@ -99,6 +103,21 @@ public final class BenchReport {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(temporary, text, StandardCharsets.UTF_8);
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** {@code --seconds}: decimal seconds (0.1 is 100 ms), at least a millisecond. */
+    static TimeValue iterationTime(String seconds) {
+        double value;
+        try {
+            value = Double.parseDouble(seconds);
+        } catch (NumberFormatException e) {
+            value = Double.NaN;
+        }
+        if (!(value >= 0.001 && value <= 3600)) {
+            throw new IllegalArgumentException("--seconds (bench.seconds) must be a number of seconds from 0.001 to "
+                    + "3600, such as 1 or 0.1; got '" + seconds + "'");
+        }
+        return TimeValue.milliseconds(Math.round(value * 1000));
     }
 
     private static Map<String, String> parse(String[] args) {
@@ -166,10 +185,10 @@ public final class BenchReport {
         out.append("- Load average (1, 5, 15 min) before: ").append(loadBefore).append("; after: ")
                 .append(loadAfter).append('\n');
         out.append("- Threads: `threads = 0` means every available processor. Rates are mean ± 99.9% error (n/a: too few iterations for JMH to give one);"
-                + " % of peak divides by the FMA peak of the same thread count measured in this run."
+                + " % of peak divides by the FMA peak of the threads the row ran on, measured in this run."
                 + " scalarReference is the library's scalar path (what runs without the Vector API): its GEMM and dense"
-                + " layer use the kernel threads, its convolution and pooling 1 thread whatever `threads` says, so for"
-                + " those two its speed-up is given at `threads = 1` only.\n\n");
+                + " layer and its pooling use the kernel threads, its convolution 1 thread whatever `threads` says, so for"
+                + " the convolution its speed-up is given at `threads = 1` only.\n\n");
         out.append(String.format(Locale.ROOT, "FMA peak: %.1f ± %s GFLOP/s on 1 thread, %.1f ± %s GFLOP/s on all threads.%n%n",
                 peakOne.rate(), error(peakOne), peakAll.rate(), error(peakAll)));
         if (withChart) {
