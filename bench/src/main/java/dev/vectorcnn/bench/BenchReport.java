@@ -90,6 +90,9 @@ public final class BenchReport {
         String chart = BenchChart.svg(rows, peak(rows, "1").rate(), peak(rows, "0").rate());
         if (chart != null) {
             writeAtomically(output.resolve(CHART_FILE), chart);
+        } else {
+            // An earlier run's chart would otherwise sit beside this report as if it were its own.
+            Files.deleteIfExists(output.resolve(CHART_FILE));
         }
         String markdown = render(rows, header, loadBefore, loadAfter, chart != null);
         Path report = output.resolve("report.md");
