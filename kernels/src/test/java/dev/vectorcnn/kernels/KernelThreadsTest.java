@@ -206,8 +206,9 @@ class KernelThreadsTest {
             ran.incrementAndGet();
             sleep(2);
         })));
-        // The caller stops at its next task once the worker's first one has failed.
-        assertTrue(ran.get() < 100, ran.get() + " of 200 tasks ran on the caller after the worker failed");
+        // The caller stops at its next task once the worker's first one has failed (without the stop it runs
+        // 199; the margin allows the worker a start delayed by 300 ms on a loaded machine).
+        assertTrue(ran.get() < 150, ran.get() + " of 200 tasks ran on the caller after the worker failed");
     }
 
     @SuppressWarnings("unchecked")
