@@ -108,6 +108,15 @@ public record Pool2dShape(int batch, int inHeight, int inWidth, int channels, in
     }
 
     /**
+     * End (exclusive) along one axis of the real cells of a window starting at {@code start} (negative in
+     * the leading padding): {@code min(start + window, in)}, summed in long because a SAME window may be
+     * nearly {@code Integer.MAX_VALUE} long, where {@code start + window} overflows int.
+     */
+    static int windowEnd(int start, int window, int in) {
+        return (int) Math.min((long) start + window, in);
+    }
+
+    /**
      * Element visits of one output row of a pass over all windows: how {@link FixedChunks} sizes chunks.
      * A window visits at most {@code min(windowHeight, inHeight) x min(windowWidth, inWidth)} real cells;
      * counting those rather than the full window keeps the product below 2^62 (outWidth x channels and

@@ -61,8 +61,7 @@ final class PoolWindow {
         int b = row / outHeight;
         hStart = (row - b * outHeight) * strideHeight - padTop;
         h0 = Math.max(hStart, 0);
-        // In long: a SAME window may be nearly Integer.MAX_VALUE rows, so hStart + windowHeight overflows int.
-        rows = (int) Math.min((long) hStart + windowHeight, inHeight) - h0;
+        rows = Pool2dShape.windowEnd(hStart, windowHeight, inHeight) - h0;
         imageRow = (b * inHeight + h0) * rowStride;
         outRow = row;
     }
@@ -71,7 +70,7 @@ final class PoolWindow {
     void column(int ow) {
         int wStart = ow * strideWidth - padLeft;
         int w0 = Math.max(wStart, 0);
-        cols = (int) Math.min((long) wStart + windowWidth, inWidth) - w0;
+        cols = Pool2dShape.windowEnd(wStart, windowWidth, inWidth) - w0;
         first = imageRow + w0 * channels;
         firstCell = (h0 - hStart) * windowWidth + (w0 - wStart);
         output = (outRow * outWidth + ow) * channels;

@@ -14,16 +14,6 @@ final class ScalarAvgPool2d {
     private ScalarAvgPool2d() {
     }
 
-    /**
-     * End (exclusive) along one axis of the real cells of a window starting at {@code start} (negative in
-     * the leading padding): {@code min(start + window, in)}. The sum is taken in long because a SAME
-     * window may be nearly {@code Integer.MAX_VALUE} long, and {@code start + window} then overflows int.
-     * Shared with {@link ScalarMaxPool2d}.
-     */
-    static int windowEnd(int start, int window, int in) {
-        return (int) Math.min((long) start + window, in);
-    }
-
     static void forward(Pool2dShape s, float[] input, float[] output) {
         int outH = s.outHeight(), outW = s.outWidth(), channels = s.channels();
         int rowStride = s.inWidth() * channels;
@@ -31,10 +21,10 @@ final class ScalarAvgPool2d {
             for (int b = firstImage; b < endImage; b++) {
                 for (int oh = 0; oh < outH; oh++) {
                     int hStart = oh * s.strideHeight() - s.padTop();
-                    int h0 = Math.max(hStart, 0), h1 = windowEnd(hStart, s.windowHeight(), s.inHeight());
+                    int h0 = Math.max(hStart, 0), h1 = Pool2dShape.windowEnd(hStart, s.windowHeight(), s.inHeight());
                     for (int ow = 0; ow < outW; ow++) {
                         int wStart = ow * s.strideWidth() - s.padLeft();
-                        int w0 = Math.max(wStart, 0), w1 = windowEnd(wStart, s.windowWidth(), s.inWidth());
+                        int w0 = Math.max(wStart, 0), w1 = Pool2dShape.windowEnd(wStart, s.windowWidth(), s.inWidth());
                         int first = ((b * s.inHeight() + h0) * s.inWidth() + w0) * channels;
                         int count = (h1 - h0) * (w1 - w0);
                         int o = ((b * outH + oh) * outW + ow) * channels;
@@ -56,10 +46,10 @@ final class ScalarAvgPool2d {
             for (int b = firstImage; b < endImage; b++) {
                 for (int oh = 0; oh < outH; oh++) {
                     int hStart = oh * s.strideHeight() - s.padTop();
-                    int h0 = Math.max(hStart, 0), h1 = windowEnd(hStart, s.windowHeight(), s.inHeight());
+                    int h0 = Math.max(hStart, 0), h1 = Pool2dShape.windowEnd(hStart, s.windowHeight(), s.inHeight());
                     for (int ow = 0; ow < outW; ow++) {
                         int wStart = ow * s.strideWidth() - s.padLeft();
-                        int w0 = Math.max(wStart, 0), w1 = windowEnd(wStart, s.windowWidth(), s.inWidth());
+                        int w0 = Math.max(wStart, 0), w1 = Pool2dShape.windowEnd(wStart, s.windowWidth(), s.inWidth());
                         int first = ((b * s.inHeight() + h0) * s.inWidth() + w0) * channels;
                         float scale = reciprocal((h1 - h0) * (w1 - w0));
                         int o = ((b * outH + oh) * outW + ow) * channels;

@@ -107,8 +107,8 @@ final class ScalarMaxPool2d {
     private static int argmax(Pool2dShape s, float[] input, int b, int oh, int ow, int c) {
         int hStart = oh * s.strideHeight() - s.padTop();
         int wStart = ow * s.strideWidth() - s.padLeft();
-        int h0 = Math.max(hStart, 0), h1 = ScalarAvgPool2d.windowEnd(hStart, s.windowHeight(), s.inHeight());
-        int w0 = Math.max(wStart, 0), w1 = ScalarAvgPool2d.windowEnd(wStart, s.windowWidth(), s.inWidth());
+        int h0 = Math.max(hStart, 0), h1 = Pool2dShape.windowEnd(hStart, s.windowHeight(), s.inHeight());
+        int w0 = Math.max(wStart, 0), w1 = Pool2dShape.windowEnd(wStart, s.windowWidth(), s.inWidth());
         int first = ((b * s.inHeight() + h0) * s.inWidth() + w0) * s.channels() + c;
         return argmax(input, first, h1 - h0, w1 - w0, s.inWidth() * s.channels(), s.channels());
     }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 
 /**
- * The window bounds every pooling kernel walks ({@link PoolWindow} for the vector paths,
- * {@link ScalarAvgPool2d#windowEnd} for the scalar ones) and the chunking estimate, on shapes whose
+ * The window bounds every pooling kernel walks ({@link PoolWindow} for the vector paths, and
+ * {@link Pool2dShape#windowEnd} beneath it and the scalar ones) and the chunking estimate, on shapes whose
  * window sums overflow int. Running a kernel on them needs an input of more than 5 GB, so the bounds are
  * checked without allocating one.
  */
@@ -63,12 +63,12 @@ class PoolWindowTest {
     }
 
     @Test
-    void scalar_window_end_does_not_overflow() {
+    void window_end_does_not_overflow() {
         // The scalar kernels' bound for the last window of TALL: start 51258177, end the input's last row.
-        assertEquals(1_350_000_000, ScalarAvgPool2d.windowEnd(51_258_177, Integer.MAX_VALUE, 1_350_000_000));
-        assertEquals(1_298_741_824, ScalarAvgPool2d.windowEnd(-848_741_823, Integer.MAX_VALUE, 1_350_000_000));
-        assertEquals(1, ScalarAvgPool2d.windowEnd(Integer.MAX_VALUE - 1, Integer.MAX_VALUE, 1));
-        assertEquals(5, ScalarAvgPool2d.windowEnd(3, 2, 7));
+        assertEquals(1_350_000_000, Pool2dShape.windowEnd(51_258_177, Integer.MAX_VALUE, 1_350_000_000));
+        assertEquals(1_298_741_824, Pool2dShape.windowEnd(-848_741_823, Integer.MAX_VALUE, 1_350_000_000));
+        assertEquals(1, Pool2dShape.windowEnd(Integer.MAX_VALUE - 1, Integer.MAX_VALUE, 1));
+        assertEquals(5, Pool2dShape.windowEnd(3, 2, 7));
     }
 
     @Test
