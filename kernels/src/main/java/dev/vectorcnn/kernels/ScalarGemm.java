@@ -1,7 +1,6 @@
 package dev.vectorcnn.kernels;
 
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 
 /**
  * The scalar GEMM: the fallback when the Vector API is absent, and the plain reference the fast
@@ -12,15 +11,6 @@ import java.util.function.IntConsumer;
  */
 final class ScalarGemm {
 
-    /** Rows per parallel chunk: enough work per chunk to amortise the hand-off. */
-    private static final int ROWS_PER_CHUNK = 16;
-
-    /**
-     * Below this many multiply-adds a call stays on the calling thread: handing a chunk to a parked worker
-     * costs tens of microseconds (a 32 x 2 x 2 product took 40 us on 2 threads against 3 us on 1).
-     */
-    private static final long PARALLEL_MIN_MULTIPLY_ADDS = 1L << 16;
-
     private ScalarGemm() {
     }
 
@@ -28,12 +18,11 @@ final class ScalarGemm {
                          float alpha, float[] a, int aOffset, int lda,
                          float[] b, int bOffset, int ldb,
                          float beta, float[] c, int cOffset, int ldc, Epilogue epilogue) {
-        // Bounds in long and a ceilDiv: near Integer.MAX_VALUE rows the int sums overflow, and no chunk ran.
-        int chunks = Math.ceilDiv(m, ROWS_PER_CHUNK);
-        IntConsumer rows = chunk -> {
+        // Rows are chunked by FixedChunks, which keeps small products on the calling thread and computes its
+        // bounds in long (near Integer.MAX_VALUE rows int sums overflow).
+        FixedChunks.run(m, (long) n * Math.max(k, 1), (firstRow, endRow) -> {
             float[] row = new float[n];
-            int end = (int) Math.min(m, (chunk + 1L) * ROWS_PER_CHUNK);
-            for (int i = chunk * ROWS_PER_CHUNK; i < end; i++) {
+            for (int i = firstRow; i < endRow; i++) {
                 Arrays.fill(row, 0f);
                 for (int p = 0; p < k; p++) {
                     float aip = transA ? a[aOffset + p * lda + i] : a[aOffset + i * lda + p];
@@ -50,14 +39,7 @@ final class ScalarGemm {
                 }
                 writeRow(row, alpha, beta, c, cOffset + i * ldc, epilogue);
             }
-        };
-        if ((long) m * n * k < PARALLEL_MIN_MULTIPLY_ADDS) {
-            for (int chunk = 0; chunk < chunks; chunk++) {
-                rows.accept(chunk);
-            }
-        } else {
-            KernelThreads.parallelFor(chunks, rows);
-        }
+        });
     }
 
     /** {@code c[j] = act(alpha*row[j] + beta*c[j] + bias[j])}; C is not read when beta is 0. */
