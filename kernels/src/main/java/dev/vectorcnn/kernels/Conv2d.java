@@ -126,6 +126,34 @@ public final class Conv2d {
      */
     public static void backwardFilter(Conv2dShape s, float[] input, float[] outputGrad, float[] filterGrad,
                                       float[] biasGrad, float[] reluOutput) {
+        backwardFilter(s, input, outputGrad, filterGrad, biasGrad, reluOutput, true);
+    }
+
+    /**
+     * {@link #backwardFilter(Conv2dShape, float[], float[], float[], float[], float[])} for a layer whose
+     * input gradient is not wanted, such as a network's first layer: the same filter and bias gradients,
+     * bit for bit, but afterwards {@code outputGrad} is either masked in place or left as it was, whichever
+     * the layer's path does faster, so the caller must not use it again. For a 3x3 filter over one input
+     * channel (MNIST conv1) the mask is then applied in registers and the masked gradient never stored.
+     *
+     * @param s          the convolution's geometry: sizes, strides and padding
+     * @param input      the forward NHWC input, at least {@code s.inputLength()} elements
+     * @param outputGrad gradient of the NHWC output, at least {@code s.outputLength()} elements; its contents
+     *                   are unspecified afterwards
+     * @param filterGrad overwritten with the gradient of the HWIO filter, at least {@code s.filterLength()} elements
+     * @param biasGrad   null for a layer without bias, else at least {@code s.outChannels()} elements
+     * @param reluOutput null, or the forward's NHWC output, at least {@code s.outputLength()} elements, whose
+     *                   cells {@code <= 0} mask {@code outputGrad}
+     * @throws NullPointerException     if the shape, input, outputGrad or filterGrad is null
+     * @throws IllegalArgumentException if an array is shorter than the shape needs; nothing is written then
+     */
+    public static void backwardFilterOnly(Conv2dShape s, float[] input, float[] outputGrad, float[] filterGrad,
+                                          float[] biasGrad, float[] reluOutput) {
+        backwardFilter(s, input, outputGrad, filterGrad, biasGrad, reluOutput, false);
+    }
+
+    private static void backwardFilter(Conv2dShape s, float[] input, float[] outputGrad, float[] filterGrad,
+                                       float[] biasGrad, float[] reluOutput, boolean storeMasked) {
         Checks.notNull("shape", s);
         Checks.atLeast("input", input, s.inputLength());
         Checks.atLeast("outputGrad", outputGrad, s.outputLength());
@@ -138,7 +166,7 @@ public final class Conv2d {
         }
         Conv2dShape vector = vectorShape(s);
         if (vector != null) {
-            VectorConv2d.backwardFilter(vector, input, outputGrad, filterGrad, biasGrad, reluOutput);
+            VectorConv2d.backwardFilter(vector, input, outputGrad, filterGrad, biasGrad, reluOutput, storeMasked);
         } else {
             if (reluOutput != null) {
                 ScalarRelu.backward(reluOutput, outputGrad, outputGrad, 0, s.outputLength());

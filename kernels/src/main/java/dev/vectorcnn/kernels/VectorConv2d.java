@@ -708,10 +708,17 @@ final class VectorConv2d {
 
     /**
      * The filter (and bias) gradient, block of output pixels by block; with {@code reluOutput}, each block
-     * of {@code outputGrad} is masked in place first, so the mask costs no pass of its own.
+     * of {@code outputGrad} is masked in place first, so the mask costs no pass of its own. Without
+     * {@code storeMasked} the caller does not need the masked gradient, and a path that can mask in
+     * registers leaves {@code outputGrad} as it was ({@link SingleChannel3x3FilterGradient}).
      */
     static void backwardFilter(Conv2dShape s, float[] input, float[] outputGrad, float[] filterGrad,
-                               float[] biasGrad, float[] reluOutput) {
+                               float[] biasGrad, float[] reluOutput, boolean storeMasked) {
+        if (SingleChannel3x3FilterGradient.fits(s)) {
+            SingleChannel3x3FilterGradient.backward(s, input, outputGrad, filterGrad, biasGrad, reluOutput, storeMasked,
+                    isLarge(s));
+            return;
+        }
         if (PixelLanesFilterGradient.fits(s)) {
             PixelLanesFilterGradient.backward(s, input, outputGrad, filterGrad, biasGrad, reluOutput, isLarge(s));
             return;
@@ -839,7 +846,7 @@ final class VectorConv2d {
      * (Gathering whole patch rows instead wrote {@code KH*KW*C} floats per pixel, beyond L1, and cost
      * a fifth of conv2's filter gradient.)
      */
-    private static void padBlockRows(Conv2dShape s, float[] input, int firstOutRow, int outRows, int paddedRow,
+    static void padBlockRows(Conv2dShape s, float[] input, int firstOutRow, int outRows, int paddedRow,
                                      float[] padded, int[] offsets) {
         int outWidth = s.outWidth();
         int pixelStep = s.strideWidth() * s.inChannels();
@@ -938,7 +945,7 @@ final class VectorConv2d {
      * held to one output row by the whole gradient's width and by gathered rows of 4608 floats,
      * reloaded every 14 pixels (46% of peak on the AMD host).
      */
-    private static int filterGradBlockRows(Conv2dShape s) {
+    static int filterGradBlockRows(Conv2dShape s) {
         MicroKernelTile tile = MicroKernelTile.forColumns(s.outChannels());
         // Counting the real channels, not a narrow layer's zero-padded panel: measured, deeper blocks beat
         // blocks whose padded panel fits L1 (40 channels: 3%, 1 channel: 6%).
@@ -1029,7 +1036,7 @@ final class VectorConv2d {
     }
 
     /** Floats of one zero-padded input row as forward reads it: every window of an output row, nothing more. */
-    private static int paddedRowFloats(Conv2dShape s) {
+    static int paddedRowFloats(Conv2dShape s) {
         return Checks.product("padded input row", (long) (s.outWidth() - 1) * s.strideWidth() + s.filterWidth(),
                 s.inChannels());
     }
@@ -1044,7 +1051,7 @@ final class VectorConv2d {
      * filter gradient): at most KH per output row of a chunk or block ({@link #padBlockRows}); or
      * {@link PixelLanesForward}'s planar rows, whichever is more.
      */
-    private static int paddedInputRowsFloats(Conv2dShape s) {
+    static int paddedInputRowsFloats(Conv2dShape s) {
         int outRows = Math.max(forwardRowsPerChunk(s), filterGradBlockRows(s) / s.outWidth());
         int padded = Checks.product("convolution padded rows", outRows, s.filterHeight(), paddedRowFloats(s));
         return (int) Math.max(padded, PixelLanesScratch.of(s).planar());

@@ -660,6 +660,64 @@ class Conv2dTest {
     }
 
     @Test
+    void one_channel_3x3_filter_gradient_runs_on_padded_rows_in_registers() {
+        // 3x3 over one input channel with 32 output channels: at 512 bits SingleChannel3x3FilterGradient,
+        // which reads the taps from the padded rows and masks in registers. Strides 1 to 3 per axis, both
+        // paddings, odd and even sizes, one image and many (several blocks per group, and groups whose
+        // last block is short), with and without bias and ReLU; exactly on integers as well.
+        Random random = new Random(31);
+        int onPath = 0;
+        for (int i = 0; i < 24; i++) {
+            Padding padding = PADDINGS[i % 2];
+            int batch = i % 6 == 0 ? 20 + random.nextInt(20) : 1 + random.nextInt(3);
+            Conv2dShape s = shape(batch, (padding == Padding.VALID ? 3 : 1) + random.nextInt(30),
+                    (padding == Padding.VALID ? 3 : 1) + random.nextInt(30), 1, 3, 3, 32, 1 + random.nextInt(3),
+                    1 + random.nextInt(3), padding);
+            if (KernelBackend.isVectorized() && SingleChannel3x3FilterGradient.fits(s)) {
+                onPath++;
+            }
+            check(s, i % 4 < 2, i % 2 == 0 || i % 3 == 0);
+            checkFilterGradientExactly(s);
+        }
+        assertEquals(24, checked);
+        if (KernelBackend.isVectorized() && VectorSpeciesChoice.FLOAT.vectorBitSize() == 512) {
+            assertEquals(24, onPath, "shapes on SingleChannel3x3FilterGradient");
+        }
+    }
+
+    @Test
+    void filter_gradient_only_sends_a_non_finite_gradient_at_a_dead_unit_through_as_the_fused_call_does() {
+        // ReluGrad multiplies by a 0/1 mask: NaN or infinity at a dead unit gives NaN, which must reach the
+        // taps and bias of its channel on the path that masks in registers as on the one that masks in place.
+        for (Conv2dShape s : new Conv2dShape[] {shape(2, 10, 12, 1, 3, 3, 32, 1, 1, Padding.SAME),
+                shape(2, 10, 12, 3, 3, 3, 32, 1, 1, Padding.SAME)}) {
+            float[] input = uniform(random, s.inputLength());
+            float[] reluOutput = uniform(random, s.outputLength());
+            float[] outputGrad = uniform(random, s.outputLength());
+            // An inner pixel: every tap of its window reads the image, none the padding (which the fast
+            // paths may multiply and the reference skips).
+            int dead = (5 * s.outWidth() + 5) * s.outChannels() + 7;
+            reluOutput[dead] = 0f;
+            outputGrad[dead] = Float.POSITIVE_INFINITY;
+            float[] masked = new float[s.outputLength()];
+            ScalarRelu.backward(reluOutput, outputGrad, masked, 0, masked.length);
+            float[] expected = new float[s.filterLength()];
+            float[] expectedBias = new float[s.outChannels()];
+            ScalarConv2d.backwardFilter(s, input, masked, expected, expectedBias);
+            float[] actual = new float[s.filterLength()];
+            float[] actualBias = new float[s.outChannels()];
+            Conv2d.backwardFilterOnly(s, input, outputGrad.clone(), actual, actualBias, reluOutput);
+            assertTrue(Float.isNaN(expectedBias[7]), "the reference's bias gradient of the channel");
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(Float.isNaN(expected[i]), Float.isNaN(actual[i]), s + " NaN at filterGrad[" + i + "]");
+            }
+            for (int o = 0; o < s.outChannels(); o++) {
+                assertEquals(Float.isNaN(expectedBias[o]), Float.isNaN(actualBias[o]), s + " NaN at biasGrad[" + o + "]");
+            }
+        }
+    }
+
+    @Test
     void mnist_conv2_small_batch() {
         check(shape(2, 28, 28, 32, 3, 3, 64, 2, 2, Padding.SAME), true, true);
     }
@@ -746,6 +804,8 @@ class Conv2dTest {
         checkThreadCounts(shape(4, 32, 32, 16, 3, 3, 1, 1, 1, Padding.SAME));
         // Patch rows 64 floats apart on 28-pixel rows: the forward's tiles of 14 pixels at 512 bits.
         checkThreadCounts(shape(6, 14, 28, 64, 3, 3, 64, 1, 1, Padding.SAME));
+        // MNIST conv1's shape: at 512 bits SingleChannel3x3FilterGradient's groups.
+        checkThreadCounts(shape(30, 28, 28, 1, 3, 3, 32, 1, 1, Padding.SAME));
     }
 
     /**
@@ -964,6 +1024,8 @@ class Conv2dTest {
         float[] actualBiasGrad = filled(s.outChannels(), Float.NaN);
         Conv2d.backwardFilter(s, input, fusedGrad, actualFilterGrad, withBias ? actualBiasGrad : null, reluOutput);
         assertArrayEquals(masked, fusedGrad, s + " outputGrad after the fused ReLU mask");
+        checkFilterGradientOnly(s, input, reluOutput, outputGrad, masked, actualFilterGrad,
+                withBias ? actualBiasGrad : null);
 
         float[] filterGradMagnitude = new float[s.filterLength()];
         float[] biasGradMagnitude = new float[s.outChannels()];
@@ -975,6 +1037,24 @@ class Conv2dTest {
             assertClose(s + " bias gradient through ReLU", expectedBiasGrad, actualBiasGrad,
                     bound(pixels, biasGradMagnitude));
         }
+    }
+
+    /**
+     * {@link Conv2d#backwardFilterOnly} gives the fused call's gradients bit for bit and leaves
+     * {@code outputGrad} either masked or as it was, whole.
+     */
+    private static void checkFilterGradientOnly(Conv2dShape s, float[] input, float[] reluOutput, float[] outputGrad,
+                                                float[] masked, float[] fusedFilterGrad, float[] fusedBiasGrad) {
+        float[] grad = outputGrad.clone();
+        float[] filterGrad = filled(s.filterLength(), Float.NaN);
+        float[] biasGrad = fusedBiasGrad == null ? null : filled(s.outChannels(), Float.NaN);
+        Conv2d.backwardFilterOnly(s, input, grad, filterGrad, biasGrad, reluOutput);
+        assertArrayEquals(fusedFilterGrad, filterGrad, s + " backwardFilterOnly's filter gradient");
+        if (biasGrad != null) {
+            assertArrayEquals(fusedBiasGrad, biasGrad, s + " backwardFilterOnly's bias gradient");
+        }
+        assertTrue(Arrays.equals(grad, masked) || Arrays.equals(grad, outputGrad),
+                s + ": backwardFilterOnly left outputGrad neither masked nor as it was");
     }
 
     private static double[] forwardBound(Conv2dShape s, float[] input, float[] filter, float[] bias) {

@@ -109,6 +109,10 @@ class Conv2dValidationTest {
         expectNull("input", () -> Conv2d.backwardFilter(S, null, out, f, b));
         expectNull("outputGrad", () -> Conv2d.backwardFilter(S, in, null, f, b));
         expectNull("filterGrad", () -> Conv2d.backwardFilter(S, in, out, null, b));
+        expectNull("shape", () -> Conv2d.backwardFilterOnly(null, in, out, f, b, out));
+        expectNull("input", () -> Conv2d.backwardFilterOnly(S, null, out, f, b, out));
+        expectNull("outputGrad", () -> Conv2d.backwardFilterOnly(S, in, null, f, b, out));
+        expectNull("filterGrad", () -> Conv2d.backwardFilterOnly(S, in, out, null, b, out));
     }
 
     @Test
@@ -141,6 +145,17 @@ class Conv2dValidationTest {
         float[] outputGrad = sentinel(out);
         expectShort("reluOutput", out,
                 () -> Conv2d.backwardFilter(S, new float[in], outputGrad, filterGrad, biasGrad, new float[out - 1]));
+
+        expectShort("input", in,
+                () -> Conv2d.backwardFilterOnly(S, new float[in - 1], outputGrad, filterGrad, biasGrad, new float[out]));
+        expectShort("outputGrad", out,
+                () -> Conv2d.backwardFilterOnly(S, new float[in], new float[out - 1], filterGrad, biasGrad, null));
+        expectShort("filterGrad", f,
+                () -> Conv2d.backwardFilterOnly(S, new float[in], outputGrad, new float[f - 1], biasGrad, null));
+        expectShort("biasGrad", oc,
+                () -> Conv2d.backwardFilterOnly(S, new float[in], outputGrad, filterGrad, new float[oc - 1], null));
+        expectShort("reluOutput", out,
+                () -> Conv2d.backwardFilterOnly(S, new float[in], outputGrad, filterGrad, biasGrad, new float[out - 1]));
 
         for (float[] untouched : new float[][] {output, inputGrad, filterGrad, biasGrad, outputGrad}) {
             assertArrayEquals(sentinel(untouched.length), untouched, "an array was written before a check failed");
