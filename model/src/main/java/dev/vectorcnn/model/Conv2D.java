@@ -129,13 +129,17 @@ public final class Conv2D extends Layer {
     void backward(int batch, int[] inShape, float[] input, float[] output, float[] outputGrad,
             float[][] params, float[] inputGrad, float[][] paramGrads) {
         Conv2dShape shape = shape(batch, inShape);
+        float[] reluOutput = activation == Activation.RELU ? output : null;
+        if (inputGrad == null) {
+            // The first layer: nothing reads the masked gradient after the filter gradient.
+            Conv2d.backwardFilterOnly(shape, input, outputGrad, paramGrads[0], useBias ? paramGrads[1] : null,
+                    reluOutput);
+            return;
+        }
         // The ReLU mask is applied to outputGrad in place, block by block, as the filter gradient reads it;
         // backwardInput then takes the masked gradient.
-        Conv2d.backwardFilter(shape, input, outputGrad, paramGrads[0], useBias ? paramGrads[1] : null,
-                activation == Activation.RELU ? output : null);
-        if (inputGrad != null) {
-            Conv2d.backwardInput(shape, params[0], outputGrad, inputGrad);
-        }
+        Conv2d.backwardFilter(shape, input, outputGrad, paramGrads[0], useBias ? paramGrads[1] : null, reluOutput);
+        Conv2d.backwardInput(shape, params[0], outputGrad, inputGrad);
     }
 
     /** E.g. {@code Conv2D(32, 3x3, strides 1x1, SAME, RELU)}. */
