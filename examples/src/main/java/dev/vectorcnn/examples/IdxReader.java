@@ -42,17 +42,6 @@ final class IdxReader {
         }
     }
 
-    /**
-     * Content longer than the caller's limit, found without reading more than one byte past it: the
-     * file's content is wrong, as a damaged gzip stream is, so a cache may set it aside. Stopping at
-     * the limit is what keeps an oversized file or a gzip bomb from exhausting the heap.
-     */
-    static final class ContentTooLongException extends IOException {
-        ContentTooLongException(String message) {
-            super(message);
-        }
-    }
-
     private IdxReader() {
     }
 
@@ -62,10 +51,12 @@ final class IdxReader {
      *
      * @param maxLength the most bytes the caller accepts (the length it expects); at most
      *                  {@code Integer.MAX_VALUE - 9}
-     * @throws ContentTooLongException naming the file and the lengths when the file, or its
-     *                                 decompressed content, is longer than {@code maxLength}
-     * @throws CorruptGzipException    naming the file when its gzip data is damaged or truncated
-     * @throws IOException             when the file cannot be read
+     * @throws BoundedRead.ContentTooLongException naming the file and the lengths when the file, or
+     *                                             its decompressed content, is longer than
+     *                                             {@code maxLength}
+     * @throws CorruptGzipException                naming the file when its gzip data is damaged or
+     *                                             truncated
+     * @throws IOException                         when the file cannot be read
      */
     static byte[] readContent(Path file, int maxLength) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
@@ -77,25 +68,19 @@ final class IdxReader {
                 // The size first, so that an absurd file is refused before anything is read.
                 long size = Files.size(file);
                 if (size > maxLength) {
-                    throw new ContentTooLongException(file + ": " + size + " bytes, more than the " + maxLength
-                            + " expected");
+                    throw new BoundedRead.ContentTooLongException(file + ": " + size + " bytes, more than the "
+                            + maxLength + " expected");
                 }
-                return atMost(file, in.readNBytes(maxLength + 1), maxLength, "grew to more than");
+                return BoundedRead.readAtMost(in, maxLength,
+                        file + ": grew to more than the " + maxLength + " bytes expected");
             }
             try (InputStream gunzipped = new GZIPInputStream(in)) {
-                return atMost(file, gunzipped.readNBytes(maxLength + 1), maxLength, "decompresses to more than");
+                return BoundedRead.readAtMost(gunzipped, maxLength,
+                        file + ": decompresses to more than the " + maxLength + " bytes expected");
             } catch (ZipException | EOFException e) {
                 throw new CorruptGzipException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
             }
         }
-    }
-
-    /** {@code content}, read with room for one byte more than {@code maxLength}; throws when that byte came. */
-    private static byte[] atMost(Path file, byte[] content, int maxLength, String what) throws ContentTooLongException {
-        if (content.length > maxLength) {
-            throw new ContentTooLongException(file + ": " + what + " the " + maxLength + " bytes expected");
-        }
-        return content;
     }
 
     /**

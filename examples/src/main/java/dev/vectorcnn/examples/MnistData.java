@@ -104,7 +104,7 @@ public final class MnistData {
             // Reading stops one byte past the expected length: an oversized file or a gzip bomb in
             // the cache must fail like a checksum mismatch, not exhaust the heap.
             content = IdxReader.readContent(path, Math.toIntExact(file.rawLength()));
-        } catch (IdxReader.CorruptGzipException | IdxReader.ContentTooLongException e) {
+        } catch (IdxReader.CorruptGzipException | BoundedRead.ContentTooLongException e) {
             // Damaged or oversized content is as wrong as a checksum mismatch, and as curable by a fresh copy.
             throw new IOException(e.getMessage() + "; " + MnistFile.setAside(path), e);
         }

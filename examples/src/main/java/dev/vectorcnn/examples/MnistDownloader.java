@@ -2,6 +2,7 @@ package dev.vectorcnn.examples;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +37,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Puts the four MNIST files into a cache directory when they are missing: first from the public
@@ -233,15 +235,11 @@ final class MnistDownloader {
         }
         byte[] content;
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
-            // One byte past the expected length is enough to know the data is wrong; a gzip bomb
-            // decompressed whole would exhaust the heap instead.
-            content = in.readNBytes(Math.toIntExact(file.rawLength()) + 1);
-        } catch (IOException e) {
+            content = BoundedRead.readAtMost(in, Math.toIntExact(file.rawLength()), uri
+                    + " decompresses to more than the " + file.rawLength() + " bytes of " + file.rawName()
+                    + "; not stored");
+        } catch (ZipException | EOFException e) {
             throw new IOException(uri + " is not valid gzip data (" + e.getMessage() + ")", e);
-        }
-        if (content.length > file.rawLength()) {
-            throw new IOException(uri + " decompresses to more than the " + file.rawLength() + " bytes of "
-                    + file.rawName() + "; not stored");
         }
         store(directory, file, content, uri.toString());
     }

