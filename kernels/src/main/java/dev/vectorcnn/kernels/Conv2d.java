@@ -133,13 +133,15 @@ public final class Conv2d {
      * {@link #backwardFilter(Conv2dShape, float[], float[], float[], float[], float[])} for a layer whose
      * input gradient is not wanted, such as a network's first layer: the same filter and bias gradients,
      * bit for bit, but afterwards {@code outputGrad} is either masked in place or left as it was, whichever
-     * the layer's path does faster, so the caller must not use it again. For a 3x3 filter over one input
-     * channel (MNIST conv1) the mask is then applied in registers and the masked gradient never stored.
+     * the layer's path does faster. At 512 bits, a 3x3 filter over one input channel with 32 output
+     * channels (MNIST conv1) leaves it as it was: the mask is applied in registers and the masked gradient
+     * never stored. Every other layer, and every layer at other vector widths or on the scalar path, masks
+     * it in place as the other method does.
      *
      * @param s          the convolution's geometry: sizes, strides and padding
      * @param input      the forward NHWC input, at least {@code s.inputLength()} elements
-     * @param outputGrad gradient of the NHWC output, at least {@code s.outputLength()} elements; its contents
-     *                   are unspecified afterwards
+     * @param outputGrad gradient of the NHWC output, at least {@code s.outputLength()} elements; afterwards
+     *                   masked in place or as it was
      * @param filterGrad overwritten with the gradient of the HWIO filter, at least {@code s.filterLength()} elements
      * @param biasGrad   null for a layer without bias, else at least {@code s.outChannels()} elements
      * @param reluOutput null, or the forward's NHWC output, at least {@code s.outputLength()} elements, whose

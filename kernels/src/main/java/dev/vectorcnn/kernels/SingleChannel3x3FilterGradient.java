@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * filter gradient took 5.5% of the time on 1 thread and 13% on 2 (the step with and without it), most
  * of it memory traffic: the masked gradient written back (10 MB for a batch of 100) and its patch copies.
  * Here the mask is applied in registers and, when the caller does not need the masked gradient (a first
- * layer, {@link Conv2d#backwardFilterOfFirstLayer}), never stored.
+ * layer, {@link Conv2d#backwardFilterOnly}), never stored.
  *
  * <p>The sums run in the general path's order, so the bits are the same: blocks and groups are the
  * general path's ({@code filterGradBlockRows}, {@code blocksPerGroup}); within a block each tap's sums
@@ -165,24 +165,26 @@ final class SingleChannel3x3FilterGradient {
             s80.add(FloatVector.fromArray(SPECIES, partials, c + 16 * lanes)).intoArray(partials, c + 16 * lanes);
             s81.add(FloatVector.fromArray(SPECIES, partials, c + 17 * lanes)).intoArray(partials, c + 17 * lanes);
         } else {
-            s00.intoArray(partials, c);
-            s01.intoArray(partials, c + lanes);
-            s10.intoArray(partials, c + 2 * lanes);
-            s11.intoArray(partials, c + 3 * lanes);
-            s20.intoArray(partials, c + 4 * lanes);
-            s21.intoArray(partials, c + 5 * lanes);
-            s30.intoArray(partials, c + 6 * lanes);
-            s31.intoArray(partials, c + 7 * lanes);
-            s40.intoArray(partials, c + 8 * lanes);
-            s41.intoArray(partials, c + 9 * lanes);
-            s50.intoArray(partials, c + 10 * lanes);
-            s51.intoArray(partials, c + 11 * lanes);
-            s60.intoArray(partials, c + 12 * lanes);
-            s61.intoArray(partials, c + 13 * lanes);
-            s70.intoArray(partials, c + 14 * lanes);
-            s71.intoArray(partials, c + 15 * lanes);
-            s80.intoArray(partials, c + 16 * lanes);
-            s81.intoArray(partials, c + 17 * lanes);
+            // Plus +0.0, as the general path's write-back adds its zero bias: an underflowing negative
+            // product leaves -0.0 in a sum that starts at zero, which must come out +0.0 as there.
+            s00.add(zero).intoArray(partials, c);
+            s01.add(zero).intoArray(partials, c + lanes);
+            s10.add(zero).intoArray(partials, c + 2 * lanes);
+            s11.add(zero).intoArray(partials, c + 3 * lanes);
+            s20.add(zero).intoArray(partials, c + 4 * lanes);
+            s21.add(zero).intoArray(partials, c + 5 * lanes);
+            s30.add(zero).intoArray(partials, c + 6 * lanes);
+            s31.add(zero).intoArray(partials, c + 7 * lanes);
+            s40.add(zero).intoArray(partials, c + 8 * lanes);
+            s41.add(zero).intoArray(partials, c + 9 * lanes);
+            s50.add(zero).intoArray(partials, c + 10 * lanes);
+            s51.add(zero).intoArray(partials, c + 11 * lanes);
+            s60.add(zero).intoArray(partials, c + 12 * lanes);
+            s61.add(zero).intoArray(partials, c + 13 * lanes);
+            s70.add(zero).intoArray(partials, c + 14 * lanes);
+            s71.add(zero).intoArray(partials, c + 15 * lanes);
+            s80.add(zero).intoArray(partials, c + 16 * lanes);
+            s81.add(zero).intoArray(partials, c + 17 * lanes);
         }
     }
 }

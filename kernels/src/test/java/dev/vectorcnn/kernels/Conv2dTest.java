@@ -686,6 +686,105 @@ class Conv2dTest {
     }
 
     @Test
+    void one_channel_3x3_filter_gradient_of_an_underflowing_product_is_positive_zero() {
+        // 1e-30 * -1e-20 rounds to -0.0 in the FMA; the general path's write-back adds +0.0 (no bias), so its
+        // sum is +0.0, as the scalar reference's 0f + (-0.0) is.
+        Conv2dShape s = shape(1, 3, 3, 1, 3, 3, 32, 1, 1, Padding.VALID);
+        float[] input = filled(s.inputLength(), 1e-30f);
+        float[] outputGrad = filled(s.outputLength(), -1e-20f);
+        float[] filterGrad = filled(s.filterLength(), Float.NaN);
+        Conv2d.backwardFilter(s, input, outputGrad, filterGrad, null);
+        assertArrayEquals(new float[s.filterLength()], filterGrad, "filterGrad of underflowing products");
+        filterGrad = filled(s.filterLength(), Float.NaN);
+        Conv2d.backwardFilterOnly(s, input, outputGrad, filterGrad, null, null);
+        assertArrayEquals(new float[s.filterLength()], filterGrad, "backwardFilterOnly's filterGrad of underflowing products");
+    }
+
+    @Test
+    void one_channel_3x3_filter_gradient_sums_in_the_general_paths_order() {
+        // SingleChannel3x3FilterGradient (at 512 bits) promises the general path's bits (every width): per
+        // group of blocks, each block's tap sums fused-multiply-added from zero over its pixels in order,
+        // plus +0.0, then added to the group's partial; the bias sums continue the partial pixel by pixel;
+        // the groups' partials added in group order. Computed here with Math.fma in that order and compared
+        // bit for bit, on shapes of several blocks per group and several groups, with values tiny enough
+        // for some products to underflow.
+        if (!KernelBackend.isVectorized()) {
+            return; // the scalar path sums in its own order, checked against the reference within a bound
+        }
+        Random random = new Random(37);
+        for (Conv2dShape s : new Conv2dShape[] {shape(40, 28, 28, 1, 3, 3, 32, 1, 1, Padding.SAME),
+                shape(25, 17, 30, 1, 3, 3, 32, 2, 1, Padding.VALID), shape(3, 9, 11, 1, 3, 3, 32, 1, 3, Padding.SAME)}) {
+            assertEquals(VectorSpeciesChoice.FLOAT.vectorBitSize() == 512, SingleChannel3x3FilterGradient.fits(s),
+                    s + " on SingleChannel3x3FilterGradient");
+            float[] input = uniform(random, s.inputLength());
+            float[] outputGrad = uniform(random, s.outputLength());
+            float[] reluOutput = uniform(random, s.outputLength());
+            for (int i = 0; i < input.length; i += 7) {
+                input[i] *= 1e-30f;
+            }
+            for (int i = 0; i < outputGrad.length; i += 5) {
+                outputGrad[i] *= 1e-20f;
+            }
+            float[] filterGrad = new float[s.filterLength()];
+            float[] biasGrad = new float[s.outChannels()];
+            Conv2d.backwardFilterOnly(s, input, outputGrad.clone(), filterGrad, biasGrad, reluOutput);
+            float[][] expected = filterGradientInOrder(s, input, outputGrad, reluOutput);
+            assertArrayEquals(expected[0], filterGrad, s + " filterGrad");
+            assertArrayEquals(expected[1], biasGrad, s + " biasGrad");
+        }
+    }
+
+    /** The filter and bias gradients of a one-channel 3x3 layer through a ReLU, summed in the order the vector paths promise. */
+    private static float[][] filterGradientInOrder(Conv2dShape s, float[] input, float[] outputGrad, float[] reluOutput) {
+        int oc = s.outChannels();
+        int m = s.outputPixels();
+        int blockRows = VectorConv2d.filterGradBlockRows(s);
+        int blocks = Math.ceilDiv(m, blockRows);
+        int blocksPerGroup = VectorConv2d.blocksPerGroup(s, blocks);
+        float[] filterGrad = null;
+        float[] biasGrad = null;
+        for (int firstBlock = 0; firstBlock < blocks; firstBlock += blocksPerGroup) {
+            float[] filterPartial = new float[9 * oc];
+            float[] biasPartial = new float[oc];
+            for (int block = firstBlock; block < Math.min(blocks, firstBlock + blocksPerGroup); block++) {
+                float[] blockSums = new float[9 * oc];
+                for (int pixel = block * blockRows; pixel < Math.min(m, (block + 1) * blockRows); pixel++) {
+                    int x = pixel % s.outWidth();
+                    int y = pixel / s.outWidth() % s.outHeight();
+                    int n = pixel / s.outWidth() / s.outHeight();
+                    for (int o = 0; o < oc; o++) {
+                        int at = pixel * oc + o;
+                        float dy = outputGrad[at] * (reluOutput[at] > 0 ? 1f : 0f);
+                        biasPartial[o] += dy;
+                        for (int tap = 0; tap < 9; tap++) {
+                            int row = y * s.strideHeight() + tap / 3 - s.padTop();
+                            int column = x * s.strideWidth() + tap % 3 - s.padLeft();
+                            boolean inside = row >= 0 && row < s.inHeight() && column >= 0 && column < s.inWidth();
+                            float value = inside ? input[(n * s.inHeight() + row) * s.inWidth() + column] : 0f;
+                            blockSums[tap * oc + o] = Math.fma(value, dy, blockSums[tap * oc + o]);
+                        }
+                    }
+                }
+                for (int i = 0; i < blockSums.length; i++) {
+                    filterPartial[i] = block == firstBlock ? blockSums[i] + 0f : blockSums[i] + filterPartial[i];
+                }
+            }
+            if (filterGrad == null) {
+                filterGrad = filterPartial;
+                biasGrad = biasPartial;
+            } else {
+                for (int i = 0; i < filterGrad.length; i++) {
+                    filterGrad[i] += filterPartial[i];
+                }
+                for (int o = 0; o < oc; o++) {
+                    biasGrad[o] += biasPartial[o];
+                }
+            }
+        }
+        return new float[][] {filterGrad, biasGrad};
+    }
+
+    @Test
     void filter_gradient_only_sends_a_non_finite_gradient_at_a_dead_unit_through_as_the_fused_call_does() {
         // ReluGrad multiplies by a 0/1 mask: NaN or infinity at a dead unit gives NaN, which must reach the
         // taps and bias of its channel on the path that masks in registers as on the one that masks in place.
@@ -920,6 +1019,8 @@ class Conv2dTest {
         // 64 channels on 14-pixel rows: at 512 bits the forward's tiles of 14 pixels (their zero-padded rows and
         // 96 output channels in three 2-vector panels) must stay within the bound sized for the general tiles.
         checkWorkspace(3, 3, 64, 96);
+        // One input channel, 3x3, 32 output channels: at 512 bits SingleChannel3x3FilterGradient's filter gradient.
+        checkWorkspace(3, 3, 1, 32);
     }
 
     private void checkWorkspace(int filterHeight, int filterWidth, int channels, int outChannels) throws Exception {
