@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * filter gradient took 5.5% of the time on 1 thread and 13% on 2 (the step with and without it), most
  * of it memory traffic: the masked gradient written back (10 MB for a batch of 100) and its patch copies.
  * Here the mask is applied in registers and, when the caller does not need the masked gradient (a first
- * layer, {@link Conv2d#backwardFilterOnly}), never stored.
+ * layer, {@link Conv2d#backwardFilterOnly}), never stored. AMD host, JMH, 4 interleaved rounds, against
+ * the general path: this layer's filter gradient 1.68x on 1 and 2 threads, the training step 1.06x.
  *
  * <p>The sums run in the general path's order, so the bits are the same: blocks and groups are the
  * general path's ({@code filterGradBlockRows}, {@code blocksPerGroup}); within a block each tap's sums
@@ -88,9 +89,9 @@ final class SingleChannel3x3FilterGradient {
      * them there for the group's first block ({@code accumulate} false); the bias sums (none when
      * {@code biasIndex < 0}) continue {@code partials[biasIndex..]}, or start at zero for the first block.
      */
-    static void addBlock(int pixels, float[] padded, int paddedRow, int[] windows, float[] grad, int gradIndex,
-                         float[] reluOutput, boolean storeMasked, float[] partials, int filterIndex, int biasIndex,
-                         boolean accumulate) {
+    private static void addBlock(int pixels, float[] padded, int paddedRow, int[] windows, float[] grad,
+                                 int gradIndex, float[] reluOutput, boolean storeMasked, float[] partials,
+                                 int filterIndex, int biasIndex, boolean accumulate) {
         final int lanes = SPECIES.length();
         final int row1 = paddedRow;
         final int row2 = 2 * paddedRow;
@@ -114,8 +115,7 @@ final class SingleChannel3x3FilterGradient {
                     dy1.intoArray(grad, g + lanes);
                 }
             }
-            // Summed whether or not the layer has a bias (then dropped): cheaper than a branch, and no
-            // vector has to merge two values.
+            // Summed with or without a bias (then not stored): two adds a pixel.
             bias0 = bias0.add(dy0);
             bias1 = bias1.add(dy1);
             final int w = windows[p];

@@ -847,7 +847,7 @@ final class VectorConv2d {
      * a fifth of conv2's filter gradient.)
      */
     static void padBlockRows(Conv2dShape s, float[] input, int firstOutRow, int outRows, int paddedRow,
-                                     float[] padded, int[] offsets) {
+                             float[] padded, int[] offsets) {
         int outWidth = s.outWidth();
         int pixelStep = s.strideWidth() * s.inChannels();
         WindowRows.store(s, firstOutRow, outRows, s, input, padded, paddedRow, offsets, outWidth,
