@@ -144,47 +144,27 @@ final class SingleChannel3x3FilterGradient {
             bias1.intoArray(partials, biasIndex + lanes);
         }
         // Written out rather than through a helper taking vectors: C2 did not inline it and boxed them.
+        // Each sum is added to the group's partial, or for the group's first block to +0.0, as the general
+        // path's write-back adds its zero bias: an underflowing negative product leaves -0.0 in a sum that
+        // starts at zero, which must come out +0.0 as there.
         int c = filterIndex;
-        if (accumulate) {
-            s00.add(FloatVector.fromArray(SPECIES, partials, c)).intoArray(partials, c);
-            s01.add(FloatVector.fromArray(SPECIES, partials, c + lanes)).intoArray(partials, c + lanes);
-            s10.add(FloatVector.fromArray(SPECIES, partials, c + 2 * lanes)).intoArray(partials, c + 2 * lanes);
-            s11.add(FloatVector.fromArray(SPECIES, partials, c + 3 * lanes)).intoArray(partials, c + 3 * lanes);
-            s20.add(FloatVector.fromArray(SPECIES, partials, c + 4 * lanes)).intoArray(partials, c + 4 * lanes);
-            s21.add(FloatVector.fromArray(SPECIES, partials, c + 5 * lanes)).intoArray(partials, c + 5 * lanes);
-            s30.add(FloatVector.fromArray(SPECIES, partials, c + 6 * lanes)).intoArray(partials, c + 6 * lanes);
-            s31.add(FloatVector.fromArray(SPECIES, partials, c + 7 * lanes)).intoArray(partials, c + 7 * lanes);
-            s40.add(FloatVector.fromArray(SPECIES, partials, c + 8 * lanes)).intoArray(partials, c + 8 * lanes);
-            s41.add(FloatVector.fromArray(SPECIES, partials, c + 9 * lanes)).intoArray(partials, c + 9 * lanes);
-            s50.add(FloatVector.fromArray(SPECIES, partials, c + 10 * lanes)).intoArray(partials, c + 10 * lanes);
-            s51.add(FloatVector.fromArray(SPECIES, partials, c + 11 * lanes)).intoArray(partials, c + 11 * lanes);
-            s60.add(FloatVector.fromArray(SPECIES, partials, c + 12 * lanes)).intoArray(partials, c + 12 * lanes);
-            s61.add(FloatVector.fromArray(SPECIES, partials, c + 13 * lanes)).intoArray(partials, c + 13 * lanes);
-            s70.add(FloatVector.fromArray(SPECIES, partials, c + 14 * lanes)).intoArray(partials, c + 14 * lanes);
-            s71.add(FloatVector.fromArray(SPECIES, partials, c + 15 * lanes)).intoArray(partials, c + 15 * lanes);
-            s80.add(FloatVector.fromArray(SPECIES, partials, c + 16 * lanes)).intoArray(partials, c + 16 * lanes);
-            s81.add(FloatVector.fromArray(SPECIES, partials, c + 17 * lanes)).intoArray(partials, c + 17 * lanes);
-        } else {
-            // Plus +0.0, as the general path's write-back adds its zero bias: an underflowing negative
-            // product leaves -0.0 in a sum that starts at zero, which must come out +0.0 as there.
-            s00.add(zero).intoArray(partials, c);
-            s01.add(zero).intoArray(partials, c + lanes);
-            s10.add(zero).intoArray(partials, c + 2 * lanes);
-            s11.add(zero).intoArray(partials, c + 3 * lanes);
-            s20.add(zero).intoArray(partials, c + 4 * lanes);
-            s21.add(zero).intoArray(partials, c + 5 * lanes);
-            s30.add(zero).intoArray(partials, c + 6 * lanes);
-            s31.add(zero).intoArray(partials, c + 7 * lanes);
-            s40.add(zero).intoArray(partials, c + 8 * lanes);
-            s41.add(zero).intoArray(partials, c + 9 * lanes);
-            s50.add(zero).intoArray(partials, c + 10 * lanes);
-            s51.add(zero).intoArray(partials, c + 11 * lanes);
-            s60.add(zero).intoArray(partials, c + 12 * lanes);
-            s61.add(zero).intoArray(partials, c + 13 * lanes);
-            s70.add(zero).intoArray(partials, c + 14 * lanes);
-            s71.add(zero).intoArray(partials, c + 15 * lanes);
-            s80.add(zero).intoArray(partials, c + 16 * lanes);
-            s81.add(zero).intoArray(partials, c + 17 * lanes);
-        }
+        s00.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c) : zero).intoArray(partials, c);
+        s01.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + lanes) : zero).intoArray(partials, c + lanes);
+        s10.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 2 * lanes) : zero).intoArray(partials, c + 2 * lanes);
+        s11.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 3 * lanes) : zero).intoArray(partials, c + 3 * lanes);
+        s20.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 4 * lanes) : zero).intoArray(partials, c + 4 * lanes);
+        s21.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 5 * lanes) : zero).intoArray(partials, c + 5 * lanes);
+        s30.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 6 * lanes) : zero).intoArray(partials, c + 6 * lanes);
+        s31.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 7 * lanes) : zero).intoArray(partials, c + 7 * lanes);
+        s40.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 8 * lanes) : zero).intoArray(partials, c + 8 * lanes);
+        s41.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 9 * lanes) : zero).intoArray(partials, c + 9 * lanes);
+        s50.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 10 * lanes) : zero).intoArray(partials, c + 10 * lanes);
+        s51.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 11 * lanes) : zero).intoArray(partials, c + 11 * lanes);
+        s60.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 12 * lanes) : zero).intoArray(partials, c + 12 * lanes);
+        s61.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 13 * lanes) : zero).intoArray(partials, c + 13 * lanes);
+        s70.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 14 * lanes) : zero).intoArray(partials, c + 14 * lanes);
+        s71.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 15 * lanes) : zero).intoArray(partials, c + 15 * lanes);
+        s80.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 16 * lanes) : zero).intoArray(partials, c + 16 * lanes);
+        s81.add(accumulate ? FloatVector.fromArray(SPECIES, partials, c + 17 * lanes) : zero).intoArray(partials, c + 17 * lanes);
     }
 }
