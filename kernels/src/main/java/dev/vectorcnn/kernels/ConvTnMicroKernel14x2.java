@@ -9,10 +9,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code a[aIndex + offsets[p] + r]}, 28 accumulators held in registers while p runs.
  *
  * <p>It exists for the one-channel, horizontal-stride-1 forward ({@code VectorConv2d.forwardRowsInPlace}), whose
- * tiles hold pixels of one output row: MNIST conv1's rows of 28 pixels are two tiles of 14, where
- * tiles of 12 compute 36 pixels (the last tile overlapping its neighbour). That layer is bound partly
+ * tiles hold pixels of one output row: rows of 28 pixels (MNIST's) are two tiles of 14, where
+ * tiles of 12 compute 36 pixels (the last tile overlapping its neighbour). MNIST conv1 is bound partly
  * by writing its output and partly by the multiply-adds, so the 22% fewer multiply-adds made its
  * forward pass about 20% faster (JMH, 5 interleaved rounds, 1 thread: 1,125 to 1,360 ops/s median).
+ * At 512 bits that layer (3x3, 32 channels) now runs on {@link SingleChannel3x3Forward}, 1.22x faster
+ * again; this tile serves the other one-channel layers of up to two vectors of output channels.
  *
  * <p>28 accumulators, 2 B vectors and the broadcasts need all 32 AVX-512 registers and one more: C2
  * keeps one accumulator on the stack (a load and a store per depth step, seen in the disassembly),

@@ -2,6 +2,7 @@ package dev.vectorcnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,6 +35,8 @@ final class GemmWriteBack {
                       int ldc, float alpha, float beta, float[] bias, int biasIndex, boolean relu) {
         final int lanes = SPECIES.length();
         final int width = Math.min(cols, tileColumns);
+        // The ReLU is Math.max(v, 0) as a compare and a blend (VectorRelu says why).
+        final FloatVector zero = FloatVector.zero(SPECIES);
         // Columns outermost: each bias vector is loaded once and the inner loop runs over the rows.
         for (int j = 0; j < width; j += lanes) {
             boolean full = j + lanes <= width;
@@ -51,7 +54,7 @@ final class GemmWriteBack {
                     }
                     v = v.add(b);
                     if (relu) {
-                        v = v.max(0f);
+                        v = v.blend(zero, v.compare(VectorOperators.LE, zero));
                     }
                     v.intoArray(c, at);
                 } else {
@@ -60,7 +63,7 @@ final class GemmWriteBack {
                     }
                     v = v.add(b);
                     if (relu) {
-                        v = v.max(0f);
+                        v = v.blend(zero, v.compare(VectorOperators.LE, zero));
                     }
                     v.intoArray(c, at, mask);
                 }

@@ -3,6 +3,7 @@ package dev.vectorcnn.kernels;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -322,11 +323,13 @@ final class PixelLanesForward {
         if (oc == 1) {
             float add = bias == null ? 0f : bias[0];
             int lanes = SPECIES.length();
+            // The ReLU is Math.max(v, 0) as a compare and a blend (VectorRelu says why).
+            FloatVector zero = FloatVector.zero(SPECIES);
             for (int j = from; j < end; j += lanes) {
                 VectorMask<Float> mask = SPECIES.indexInRange(j, end);
                 FloatVector v = FloatVector.fromArray(SPECIES, tile, tileIndex + j, mask).add(add);
                 if (relu) {
-                    v = v.max(0f);
+                    v = v.blend(zero, v.compare(VectorOperators.LE, zero));
                 }
                 v.intoArray(output, outputIndex + j - from, mask);
             }
@@ -355,13 +358,15 @@ final class PixelLanesForward {
         int lanes = SPECIES.length();
         float add0 = bias == null ? 0f : bias[0];
         float add1 = bias == null ? 0f : bias[1];
+        // The ReLU is Math.max(v, 0) as a compare and a blend (VectorRelu says why).
+        FloatVector zero = FloatVector.zero(SPECIES);
         for (int j = from; j < end; j += lanes) {
             VectorMask<Float> pixels = SPECIES.indexInRange(j, end);
             FloatVector first = FloatVector.fromArray(SPECIES, tile, tileIndex + j, pixels).add(add0);
             FloatVector second = FloatVector.fromArray(SPECIES, tile, tileIndex + columns + j, pixels).add(add1);
             if (relu) {
-                first = first.max(0f);
-                second = second.max(0f);
+                first = first.blend(zero, first.compare(VectorOperators.LE, zero));
+                second = second.blend(zero, second.compare(VectorOperators.LE, zero));
             }
             int floats = 2 * Math.min(lanes, end - j);
             int out = outputIndex + 2 * (j - from);

@@ -33,7 +33,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       Direct reads are what XNNPACK's indirection buffer achieves; here a patch row's filter-row
  *       runs are evenly spaced in the padded rows, so a stride replaces the pointer table. Layers with
  *       few output channels, which would leave most of a tile's columns empty, go to
- *       {@link PixelLanesForward} instead: output pixels in the lanes, channels as the tile's rows.</li>
+ *       {@link PixelLanesForward} instead: output pixels in the lanes, channels as the tile's rows; 3x3
+ *       layers over one input channel with two vectors of output channels (MNIST conv1 at 512 bits) to
+ *       {@link SingleChannel3x3Forward}, the filter held in registers.</li>
  *   <li>backwardInput: no col2im. The input pixels are split into the {@code sy*sx} stride parity
  *       classes, each a stride-1 correlation of outputGrad with a sub-filter, computed band by band
  *       from zero-padded copies of outputGrad rows ({@link SubPixelInputGradient}). Work is split by
@@ -53,7 +55,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       instead: output pixels in the lanes, a tile of taps x channels in the registers; layers of 8 or
  *       16 output channels (at most a vector, a multiple of 8) whose patches are read as rows to
  *       {@link ChannelRowsFilterMicroKernel}: {@code filterGrad^T[OC, K]}, output channels as the tile's
- *       rows, the partials transposed back when they are added ({@link #filterGradInChannelRows}).</li>
+ *       rows, the partials transposed back when they are added ({@link #filterGradInChannelRows}); 3x3
+ *       layers over one input channel with two vectors of output channels to
+ *       {@link SingleChannel3x3FilterGradient}, the sums held in registers.</li>
  * </ul>
  * A 1x1 stride-1 convolution has the input itself as its patch matrix, so forward and backwardInput
  * are plain {@link Gemm} calls then.
@@ -142,6 +146,10 @@ final class VectorConv2d {
         if (isPointwise(s)) {
             Gemm.multiply(Transpose.NO, Transpose.NO, m, oc, k, 1f, input, 0, k, filter, 0, oc, 0f, output, 0, oc,
                     new Epilogue(bias, 0, relu));
+            return;
+        }
+        if (SingleChannel3x3Forward.fits(s)) {
+            SingleChannel3x3Forward.forward(s, input, filter, bias, relu, output, isLarge(s));
             return;
         }
         if (PixelLanesForward.fits(s)) {
@@ -1083,7 +1091,8 @@ final class VectorConv2d {
         }
     }
 
-    private static int forwardRowsPerChunk(Conv2dShape s) {
+    /** Output rows per parallel chunk of a forward pass: about {@link #PIXELS_PER_CHUNK} pixels. */
+    static int forwardRowsPerChunk(Conv2dShape s) {
         return ceilDiv(PIXELS_PER_CHUNK, s.outWidth());
     }
 

@@ -817,6 +817,118 @@ class Conv2dTest {
     }
 
     @Test
+    void one_channel_3x3_forward_keeps_the_filter_in_registers() {
+        // 3x3 over one input channel with 32 output channels: at 512 bits SingleChannel3x3Forward, whose
+        // pixels are nine broadcasts from the padded rows against the filter held in registers. Strides 1 to
+        // 3 per axis, both paddings, odd and even sizes, one image and many (several chunks of output rows,
+        // the last one short), with and without bias and ReLU; exactly on integers as well.
+        Random random = new Random(41);
+        int onPath = 0;
+        for (int i = 0; i < 24; i++) {
+            Padding padding = PADDINGS[i % 2];
+            int batch = i % 6 == 0 ? 20 + random.nextInt(20) : 1 + random.nextInt(3);
+            Conv2dShape s = shape(batch, (padding == Padding.VALID ? 3 : 1) + random.nextInt(30),
+                    (padding == Padding.VALID ? 3 : 1) + random.nextInt(30), 1, 3, 3, 32, 1 + random.nextInt(3),
+                    1 + random.nextInt(3), padding);
+            if (KernelBackend.isVectorized() && SingleChannel3x3Forward.fits(s)) {
+                onPath++;
+            }
+            check(s, i % 4 < 2, i % 2 == 0 || i % 3 == 0);
+            checkForwardExactly(s);
+        }
+        assertEquals(24, checked);
+        if (KernelBackend.isVectorized() && VectorSpeciesChoice.FLOAT.vectorBitSize() == 512) {
+            assertEquals(24, onPath, "shapes on SingleChannel3x3Forward");
+        }
+    }
+
+    @Test
+    void one_channel_3x3_forward_sums_in_the_general_paths_order() {
+        // SingleChannel3x3Forward (at 512 bits) promises the general path's bits (every width): each output
+        // starts at its bias (+0.0 without one) and fused-multiply-adds the nine taps in row-major order,
+        // padded cells included as zeros, then Math.max(sum, 0) under a ReLU. Computed here with Math.fma in
+        // that order and compared bit for bit, with NaN and infinite inputs, products that underflow, and
+        // -0.0 sums (a -0.0 bias, zero inputs and negative taps), which the ReLU must turn into +0.0.
+        if (!KernelBackend.isVectorized()) {
+            return; // the scalar path sums in its own order, checked against the reference within a bound
+        }
+        Random random = new Random(43);
+        for (Conv2dShape s : new Conv2dShape[] {shape(30, 28, 28, 1, 3, 3, 32, 1, 1, Padding.SAME),
+                shape(4, 17, 30, 1, 3, 3, 32, 2, 1, Padding.VALID), shape(3, 9, 11, 1, 3, 3, 32, 1, 3, Padding.SAME)}) {
+            assertEquals(VectorSpeciesChoice.FLOAT.vectorBitSize() == 512, SingleChannel3x3Forward.fits(s),
+                    s + " on SingleChannel3x3Forward");
+            float[] input = uniform(random, s.inputLength());
+            float[] filter = uniform(random, s.filterLength());
+            float[] bias = uniform(random, s.outChannels());
+            for (int i = 0; i < input.length; i += 7) {
+                input[i] = i % 3 == 0 ? 0f : input[i] * 1e-30f;
+            }
+            input[input.length / 3] = Float.NaN;
+            input[input.length / 2] = Float.POSITIVE_INFINITY;
+            for (int o = 0; o < s.outChannels(); o += 4) {
+                bias[o] = -0f;
+                for (int tap = 0; tap < 9; tap++) {
+                    filter[tap * s.outChannels() + o] = -Math.abs(filter[tap * s.outChannels() + o]) * 1e-20f;
+                }
+            }
+            // An image of zeros: its outputs in the channels set up above are sums of -0.0 only.
+            Arrays.fill(input, 0, s.inHeight() * s.inWidth(), 0f);
+            for (boolean relu : new boolean[] {false, true}) {
+                for (float[] b : new float[][] {bias, null}) {
+                    float[] actual = filled(s.outputLength(), Float.NaN);
+                    Conv2d.forward(s, input, filter, b, relu, actual);
+                    assertArrayEquals(forwardInOrder(s, input, filter, b, relu), actual,
+                            s + " relu=" + relu + " bias=" + (b != null));
+                }
+            }
+        }
+    }
+
+    /** The forward of a one-channel 3x3 layer, summed in the order the vector paths promise. */
+    private static float[] forwardInOrder(Conv2dShape s, float[] input, float[] filter, float[] bias, boolean relu) {
+        int oc = s.outChannels();
+        float[] output = new float[s.outputLength()];
+        for (int pixel = 0; pixel < s.outputPixels(); pixel++) {
+            int x = pixel % s.outWidth();
+            int y = pixel / s.outWidth() % s.outHeight();
+            int n = pixel / s.outWidth() / s.outHeight();
+            for (int o = 0; o < oc; o++) {
+                float sum = bias == null ? 0f : bias[o];
+                for (int tap = 0; tap < 9; tap++) {
+                    int row = y * s.strideHeight() + tap / 3 - s.padTop();
+                    int column = x * s.strideWidth() + tap % 3 - s.padLeft();
+                    boolean inside = row >= 0 && row < s.inHeight() && column >= 0 && column < s.inWidth();
+                    float value = inside ? input[(n * s.inHeight() + row) * s.inWidth() + column] : 0f;
+                    sum = Math.fma(value, filter[tap * oc + o], sum);
+                }
+                output[pixel * oc + o] = relu ? Math.max(sum, 0f) : sum;
+            }
+        }
+        return output;
+    }
+
+    @Test
+    void a_fused_relu_turns_a_negative_zero_sum_into_positive_zero_on_every_path() {
+        // tf.nn.relu and the scalar reference give max(-0.0, 0) = +0.0. Products that underflow to -0.0 (tiny
+        // inputs, tiny negative filter taps) and a -0.0 bias make every pre-activation -0.0 whatever the order
+        // of the sums; the vector paths clamp by compare and blend rather than Vector.max, and must still give
+        // +0.0. Shapes: the one-channel 3x3
+        // path, the pixel-lane paths (1 and 2 output channels), one-channel tiles of 14 pixels, gathered
+        // few-channel tiles, tiles over padded rows, and a 1x1 layer (a GEMM with a fused epilogue).
+        for (Conv2dShape s : new Conv2dShape[] {shape(2, 28, 28, 1, 3, 3, 32, 1, 1, Padding.SAME),
+                shape(2, 10, 12, 1, 3, 3, 1, 1, 1, Padding.SAME), shape(2, 10, 12, 1, 3, 3, 2, 1, 1, Padding.SAME),
+                shape(2, 14, 28, 1, 5, 5, 24, 1, 1, Padding.SAME), shape(2, 9, 9, 3, 3, 3, 40, 2, 2, Padding.SAME),
+                shape(2, 9, 9, 16, 3, 3, 64, 1, 1, Padding.SAME), shape(2, 7, 7, 8, 1, 1, 24, 1, 1, Padding.VALID)}) {
+            float[] input = filled(s.inputLength(), 1e-30f);
+            float[] filter = filled(s.filterLength(), -1e-20f);
+            float[] bias = filled(s.outChannels(), -0f);
+            float[] actual = filled(s.outputLength(), Float.NaN);
+            Conv2d.forward(s, input, filter, bias, true, actual);
+            assertArrayEquals(new float[s.outputLength()], actual, s + " relu of -0.0 sums");
+        }
+    }
+
+    @Test
     void mnist_conv2_small_batch() {
         check(shape(2, 28, 28, 32, 3, 3, 64, 2, 2, Padding.SAME), true, true);
     }
