@@ -4,7 +4,8 @@ package dev.vectorcnn.kernels;
  * The three register tiles the GEMM and convolution drivers choose between, and the micro-kernel
  * calls for each: {@link GemmMicroKernel12x1} (12 rows x 1 vector) when the output has at most
  * lanes columns, {@link GemmMicroKernel12x2} (12 rows x 2 vectors) up to 2*lanes, where a wider tile
- * would multiply mostly zero padding, and {@link GemmMicroKernel6x4} (6 rows x 4 vectors) above. The
+ * would multiply mostly zero padding (run as three {@link GemmMicroKernel4x2} tiles for short depths), and
+ * {@link GemmMicroKernel6x4} (6 rows x 4 vectors) above. The
  * indirect transposed-A variants ({@link ConvTnMicroKernel6x4}, {@link ConvTnMicroKernel12x2},
  * {@link ConvTnMicroKernel12x1}) serve the convolution's filter gradient and its short-row forwards.
  * Two 14-row kernels sit outside this choice and are called by the convolution itself:
@@ -61,15 +62,24 @@ enum MicroKernelTile {
 
     /**
      * {@code out (+)= A x B} for a full tile written straight to rows {@code outStride} apart, such as C when
-     * there is no alpha, bias or activation to apply and no ragged edge.
+     * there is no alpha, bias or activation to apply and no ragged edge. The 12 x 2 tile runs as three 4 x 2
+     * tiles ({@link GemmMicroKernel4x2}) for depths of at most {@link GemmMicroKernel4x2#MAX_DEPTH}, with the same bits.
      */
     void multiply(int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] out, int outIndex,
                   int outStride, boolean accumulate) {
         switch (this) {
             case SIX_BY_FOUR -> GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride,
                     accumulate);
-            case TWELVE_BY_TWO -> GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride,
-                    accumulate);
+            case TWELVE_BY_TWO -> {
+                if (kc <= GemmMicroKernel4x2.MAX_DEPTH) {
+                    for (int r = 0; r < rows; r += GemmMicroKernel4x2.ROWS) {
+                        GemmMicroKernel4x2.multiply(kc, a, aIndex + r * lda, lda, b, bIndex, out,
+                                outIndex + r * outStride, outStride, accumulate);
+                    }
+                } else {
+                    GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate);
+                }
+            }
             case TWELVE_BY_ONE -> GemmMicroKernel12x1.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride,
                     accumulate);
         }

@@ -5,7 +5,8 @@ import java.util.function.IntConsumer;
 
 /**
  * The Vector API GEMM driver: Goto/BLIS blocking around the micro-kernel of the {@link MicroKernelTile}
- * that fits n ({@link GemmMicroKernel6x4}, {@link GemmMicroKernel12x2} or {@link GemmMicroKernel12x1}).
+ * that fits n ({@link GemmMicroKernel6x4}, {@link GemmMicroKernel12x2} (or {@link GemmMicroKernel4x2} for
+ * depths up to 16) or {@link GemmMicroKernel12x1}).
  * Arguments are trusted (checked by {@link Gemm}).
  *
  * <p>Structure, outermost first:

@@ -196,6 +196,49 @@ class GemmTest {
         }
     }
 
+    /**
+     * Depths up to {@link GemmMicroKernel4x2#MAX_DEPTH} on the 12 x 2 tile run as three 4 x 2 tiles, which
+     * promise the 12 x 2 tile's bits: with alpha 1 and no epilogue each element of C is its products
+     * fused-multiply-added in depth order, from zero, or from C with beta 1 where the panel is full and
+     * goes straight to C; a ragged panel (n of one vector and one column) goes through the write-back,
+     * which adds C and the zero bias to the sum from zero. Computed here with Math.fma in that order and
+     * compared bit for bit, for k from 1 to one past the bound and m of full and ragged tiles.
+     */
+    @Test
+    void short_depths_on_the_two_vector_tile_sum_in_depth_order() {
+        if (!KernelBackend.isVectorized()) {
+            return; // the scalar path sums in its own order, checked against the reference within a bound
+        }
+        SplittableRandom random = new SplittableRandom(15);
+        int lanes = VectorSpeciesChoice.FLOAT.length();
+        for (int n : new int[] {lanes + 1, 2 * lanes}) {
+            boolean straightToC = n == 2 * lanes;
+            for (int k = 1; k <= GemmMicroKernel4x2.MAX_DEPTH + 1; k++) {
+                for (int m : new int[] {1, 4, 11, 12, 13, 29, 125}) {
+                    float[] a = TestArrays.uniform(random, m * k);
+                    float[] b = TestArrays.uniform(random, k * n);
+                    for (float beta : new float[] {0f, 1f}) {
+                        float[] c = TestArrays.uniform(random, m * n);
+                        float[] expected = new float[m * n];
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                float before = c[i * n + j];
+                                float sum = straightToC && beta == 1f ? before : 0f;
+                                for (int p = 0; p < k; p++) {
+                                    sum = Math.fma(a[i * k + p], b[p * n + j], sum);
+                                }
+                                expected[i * n + j] = straightToC ? sum : (beta == 1f ? sum + before : sum) + 0f;
+                            }
+                        }
+                        Gemm.multiply(Transpose.NO, Transpose.NO, m, n, k, 1f, a, 0, k, b, 0, n, beta, c, 0, n,
+                                Epilogue.NONE);
+                        TestArrays.assertBitwise(expected, c, m * n, m + "x" + n + "x" + k + " beta=" + beta);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void products_too_large_for_one_packed_b_run_in_blocks_of_columns_or_depth() {
         SplittableRandom random = new SplittableRandom(13);
