@@ -1,6 +1,7 @@
 package dev.vectorcnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -55,17 +56,19 @@ final class ConvTnMicroKernel12x1 {
             c10 = FloatVector.broadcast(SPECIES, a[aColumn + 10]).fma(b0, c10);
             c11 = FloatVector.broadcast(SPECIES, a[aColumn + 11]).fma(b0, c11);
         }
-        c0.max(floor).intoArray(c, cIndex);
-        c1.max(floor).intoArray(c, cIndex + ldc);
-        c2.max(floor).intoArray(c, cIndex + 2 * ldc);
-        c3.max(floor).intoArray(c, cIndex + 3 * ldc);
-        c4.max(floor).intoArray(c, cIndex + 4 * ldc);
-        c5.max(floor).intoArray(c, cIndex + 5 * ldc);
-        c6.max(floor).intoArray(c, cIndex + 6 * ldc);
-        c7.max(floor).intoArray(c, cIndex + 7 * ldc);
-        c8.max(floor).intoArray(c, cIndex + 8 * ldc);
-        c9.max(floor).intoArray(c, cIndex + 9 * ldc);
-        c10.max(floor).intoArray(c, cIndex + 10 * ldc);
-        c11.max(floor).intoArray(c, cIndex + 11 * ldc);
+        // max(c, floor) as a compare and a blend (VectorRelu says why).
+        final FloatVector floorVector = FloatVector.broadcast(SPECIES, floor);
+        c0.blend(floorVector, c0.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex);
+        c1.blend(floorVector, c1.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + ldc);
+        c2.blend(floorVector, c2.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 2 * ldc);
+        c3.blend(floorVector, c3.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 3 * ldc);
+        c4.blend(floorVector, c4.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 4 * ldc);
+        c5.blend(floorVector, c5.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 5 * ldc);
+        c6.blend(floorVector, c6.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 6 * ldc);
+        c7.blend(floorVector, c7.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 7 * ldc);
+        c8.blend(floorVector, c8.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 8 * ldc);
+        c9.blend(floorVector, c9.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 9 * ldc);
+        c10.blend(floorVector, c10.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 10 * ldc);
+        c11.blend(floorVector, c11.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 11 * ldc);
     }
 }

@@ -1,6 +1,7 @@
 package dev.vectorcnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -114,29 +115,31 @@ final class ConvTnMicroKernel12x2 {
             ar = FloatVector.broadcast(SPECIES, a[aColumn + 11]);
             c110 = ar.fma(b0, c110); c111 = ar.fma(b1, c111);
         }
-        c00.max(floor).intoArray(c, cIndex);
-        c01.max(floor).intoArray(c, cIndex + lanes);
-        c10.max(floor).intoArray(c, cIndex + ldc);
-        c11.max(floor).intoArray(c, cIndex + ldc + lanes);
-        c20.max(floor).intoArray(c, cIndex + 2 * ldc);
-        c21.max(floor).intoArray(c, cIndex + 2 * ldc + lanes);
-        c30.max(floor).intoArray(c, cIndex + 3 * ldc);
-        c31.max(floor).intoArray(c, cIndex + 3 * ldc + lanes);
-        c40.max(floor).intoArray(c, cIndex + 4 * ldc);
-        c41.max(floor).intoArray(c, cIndex + 4 * ldc + lanes);
-        c50.max(floor).intoArray(c, cIndex + 5 * ldc);
-        c51.max(floor).intoArray(c, cIndex + 5 * ldc + lanes);
-        c60.max(floor).intoArray(c, cIndex + 6 * ldc);
-        c61.max(floor).intoArray(c, cIndex + 6 * ldc + lanes);
-        c70.max(floor).intoArray(c, cIndex + 7 * ldc);
-        c71.max(floor).intoArray(c, cIndex + 7 * ldc + lanes);
-        c80.max(floor).intoArray(c, cIndex + 8 * ldc);
-        c81.max(floor).intoArray(c, cIndex + 8 * ldc + lanes);
-        c90.max(floor).intoArray(c, cIndex + 9 * ldc);
-        c91.max(floor).intoArray(c, cIndex + 9 * ldc + lanes);
-        c100.max(floor).intoArray(c, cIndex + 10 * ldc);
-        c101.max(floor).intoArray(c, cIndex + 10 * ldc + lanes);
-        c110.max(floor).intoArray(c, cIndex + 11 * ldc);
-        c111.max(floor).intoArray(c, cIndex + 11 * ldc + lanes);
+        // max(c, floor) as a compare and a blend (VectorRelu says why).
+        final FloatVector floorVector = FloatVector.broadcast(SPECIES, floor);
+        c00.blend(floorVector, c00.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex);
+        c01.blend(floorVector, c01.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + lanes);
+        c10.blend(floorVector, c10.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + ldc);
+        c11.blend(floorVector, c11.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + ldc + lanes);
+        c20.blend(floorVector, c20.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 2 * ldc);
+        c21.blend(floorVector, c21.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 2 * ldc + lanes);
+        c30.blend(floorVector, c30.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 3 * ldc);
+        c31.blend(floorVector, c31.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 3 * ldc + lanes);
+        c40.blend(floorVector, c40.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 4 * ldc);
+        c41.blend(floorVector, c41.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 4 * ldc + lanes);
+        c50.blend(floorVector, c50.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 5 * ldc);
+        c51.blend(floorVector, c51.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 5 * ldc + lanes);
+        c60.blend(floorVector, c60.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 6 * ldc);
+        c61.blend(floorVector, c61.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 6 * ldc + lanes);
+        c70.blend(floorVector, c70.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 7 * ldc);
+        c71.blend(floorVector, c71.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 7 * ldc + lanes);
+        c80.blend(floorVector, c80.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 8 * ldc);
+        c81.blend(floorVector, c81.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 8 * ldc + lanes);
+        c90.blend(floorVector, c90.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 9 * ldc);
+        c91.blend(floorVector, c91.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 9 * ldc + lanes);
+        c100.blend(floorVector, c100.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 10 * ldc);
+        c101.blend(floorVector, c101.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 10 * ldc + lanes);
+        c110.blend(floorVector, c110.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 11 * ldc);
+        c111.blend(floorVector, c111.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 11 * ldc + lanes);
     }
 }

@@ -1,6 +1,7 @@
 package dev.vectorcnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * by writing its output and partly by the multiply-adds, so the 22% fewer multiply-adds made its
  * forward pass about 20% faster (JMH, 5 interleaved rounds, 1 thread: 1,125 to 1,360 ops/s median).
  * At 512 bits that layer (3x3, 32 channels) now runs on {@link SingleChannel3x3Forward}, 1.22x faster
- * again; this tile serves the other one-channel layers of up to two vectors of output channels.
+ * again; this tile serves the other one-channel, horizontal-stride-1 layers of more than one and at
+ * most two vectors of output channels whose rows take tiles of 14 better than tiles of 12.
  *
  * <p>28 accumulators, 2 B vectors and the broadcasts need all 32 AVX-512 registers and one more: C2
  * keeps one accumulator on the stack (a load and a store per depth step, seen in the disassembly),
@@ -106,33 +108,35 @@ final class ConvTnMicroKernel14x2 {
             ar = FloatVector.broadcast(SPECIES, a[aColumn + 13]);
             c130 = ar.fma(b0, c130); c131 = ar.fma(b1, c131);
         }
-        c00.max(floor).intoArray(c, cIndex);
-        c01.max(floor).intoArray(c, cIndex + lanes);
-        c10.max(floor).intoArray(c, cIndex + ldc);
-        c11.max(floor).intoArray(c, cIndex + ldc + lanes);
-        c20.max(floor).intoArray(c, cIndex + 2 * ldc);
-        c21.max(floor).intoArray(c, cIndex + 2 * ldc + lanes);
-        c30.max(floor).intoArray(c, cIndex + 3 * ldc);
-        c31.max(floor).intoArray(c, cIndex + 3 * ldc + lanes);
-        c40.max(floor).intoArray(c, cIndex + 4 * ldc);
-        c41.max(floor).intoArray(c, cIndex + 4 * ldc + lanes);
-        c50.max(floor).intoArray(c, cIndex + 5 * ldc);
-        c51.max(floor).intoArray(c, cIndex + 5 * ldc + lanes);
-        c60.max(floor).intoArray(c, cIndex + 6 * ldc);
-        c61.max(floor).intoArray(c, cIndex + 6 * ldc + lanes);
-        c70.max(floor).intoArray(c, cIndex + 7 * ldc);
-        c71.max(floor).intoArray(c, cIndex + 7 * ldc + lanes);
-        c80.max(floor).intoArray(c, cIndex + 8 * ldc);
-        c81.max(floor).intoArray(c, cIndex + 8 * ldc + lanes);
-        c90.max(floor).intoArray(c, cIndex + 9 * ldc);
-        c91.max(floor).intoArray(c, cIndex + 9 * ldc + lanes);
-        c100.max(floor).intoArray(c, cIndex + 10 * ldc);
-        c101.max(floor).intoArray(c, cIndex + 10 * ldc + lanes);
-        c110.max(floor).intoArray(c, cIndex + 11 * ldc);
-        c111.max(floor).intoArray(c, cIndex + 11 * ldc + lanes);
-        c120.max(floor).intoArray(c, cIndex + 12 * ldc);
-        c121.max(floor).intoArray(c, cIndex + 12 * ldc + lanes);
-        c130.max(floor).intoArray(c, cIndex + 13 * ldc);
-        c131.max(floor).intoArray(c, cIndex + 13 * ldc + lanes);
+        // max(c, floor) as a compare and a blend (VectorRelu says why).
+        final FloatVector floorVector = FloatVector.broadcast(SPECIES, floor);
+        c00.blend(floorVector, c00.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex);
+        c01.blend(floorVector, c01.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + lanes);
+        c10.blend(floorVector, c10.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + ldc);
+        c11.blend(floorVector, c11.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + ldc + lanes);
+        c20.blend(floorVector, c20.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 2 * ldc);
+        c21.blend(floorVector, c21.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 2 * ldc + lanes);
+        c30.blend(floorVector, c30.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 3 * ldc);
+        c31.blend(floorVector, c31.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 3 * ldc + lanes);
+        c40.blend(floorVector, c40.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 4 * ldc);
+        c41.blend(floorVector, c41.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 4 * ldc + lanes);
+        c50.blend(floorVector, c50.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 5 * ldc);
+        c51.blend(floorVector, c51.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 5 * ldc + lanes);
+        c60.blend(floorVector, c60.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 6 * ldc);
+        c61.blend(floorVector, c61.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 6 * ldc + lanes);
+        c70.blend(floorVector, c70.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 7 * ldc);
+        c71.blend(floorVector, c71.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 7 * ldc + lanes);
+        c80.blend(floorVector, c80.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 8 * ldc);
+        c81.blend(floorVector, c81.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 8 * ldc + lanes);
+        c90.blend(floorVector, c90.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 9 * ldc);
+        c91.blend(floorVector, c91.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 9 * ldc + lanes);
+        c100.blend(floorVector, c100.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 10 * ldc);
+        c101.blend(floorVector, c101.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 10 * ldc + lanes);
+        c110.blend(floorVector, c110.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 11 * ldc);
+        c111.blend(floorVector, c111.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 11 * ldc + lanes);
+        c120.blend(floorVector, c120.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 12 * ldc);
+        c121.blend(floorVector, c121.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 12 * ldc + lanes);
+        c130.blend(floorVector, c130.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 13 * ldc);
+        c131.blend(floorVector, c131.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 13 * ldc + lanes);
     }
 }

@@ -1,6 +1,7 @@
 package dev.vectorcnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -108,29 +109,31 @@ final class ConvTnMicroKernel6x4 {
             ar = FloatVector.broadcast(SPECIES, a[aColumn + 5]);
             c50 = ar.fma(b0, c50); c51 = ar.fma(b1, c51); c52 = ar.fma(b2, c52); c53 = ar.fma(b3, c53);
         }
-        c00.max(floor).intoArray(c, cIndex);
-        c01.max(floor).intoArray(c, cIndex + lanes);
-        c02.max(floor).intoArray(c, cIndex + 2 * lanes);
-        c03.max(floor).intoArray(c, cIndex + 3 * lanes);
-        c10.max(floor).intoArray(c, cIndex + ldc);
-        c11.max(floor).intoArray(c, cIndex + ldc + lanes);
-        c12.max(floor).intoArray(c, cIndex + ldc + 2 * lanes);
-        c13.max(floor).intoArray(c, cIndex + ldc + 3 * lanes);
-        c20.max(floor).intoArray(c, cIndex + 2 * ldc);
-        c21.max(floor).intoArray(c, cIndex + 2 * ldc + lanes);
-        c22.max(floor).intoArray(c, cIndex + 2 * ldc + 2 * lanes);
-        c23.max(floor).intoArray(c, cIndex + 2 * ldc + 3 * lanes);
-        c30.max(floor).intoArray(c, cIndex + 3 * ldc);
-        c31.max(floor).intoArray(c, cIndex + 3 * ldc + lanes);
-        c32.max(floor).intoArray(c, cIndex + 3 * ldc + 2 * lanes);
-        c33.max(floor).intoArray(c, cIndex + 3 * ldc + 3 * lanes);
-        c40.max(floor).intoArray(c, cIndex + 4 * ldc);
-        c41.max(floor).intoArray(c, cIndex + 4 * ldc + lanes);
-        c42.max(floor).intoArray(c, cIndex + 4 * ldc + 2 * lanes);
-        c43.max(floor).intoArray(c, cIndex + 4 * ldc + 3 * lanes);
-        c50.max(floor).intoArray(c, cIndex + 5 * ldc);
-        c51.max(floor).intoArray(c, cIndex + 5 * ldc + lanes);
-        c52.max(floor).intoArray(c, cIndex + 5 * ldc + 2 * lanes);
-        c53.max(floor).intoArray(c, cIndex + 5 * ldc + 3 * lanes);
+        // max(c, floor) as a compare and a blend (VectorRelu says why).
+        final FloatVector floorVector = FloatVector.broadcast(SPECIES, floor);
+        c00.blend(floorVector, c00.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex);
+        c01.blend(floorVector, c01.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + lanes);
+        c02.blend(floorVector, c02.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 2 * lanes);
+        c03.blend(floorVector, c03.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 3 * lanes);
+        c10.blend(floorVector, c10.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + ldc);
+        c11.blend(floorVector, c11.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + ldc + lanes);
+        c12.blend(floorVector, c12.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + ldc + 2 * lanes);
+        c13.blend(floorVector, c13.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + ldc + 3 * lanes);
+        c20.blend(floorVector, c20.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 2 * ldc);
+        c21.blend(floorVector, c21.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 2 * ldc + lanes);
+        c22.blend(floorVector, c22.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 2 * ldc + 2 * lanes);
+        c23.blend(floorVector, c23.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 2 * ldc + 3 * lanes);
+        c30.blend(floorVector, c30.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 3 * ldc);
+        c31.blend(floorVector, c31.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 3 * ldc + lanes);
+        c32.blend(floorVector, c32.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 3 * ldc + 2 * lanes);
+        c33.blend(floorVector, c33.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 3 * ldc + 3 * lanes);
+        c40.blend(floorVector, c40.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 4 * ldc);
+        c41.blend(floorVector, c41.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 4 * ldc + lanes);
+        c42.blend(floorVector, c42.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 4 * ldc + 2 * lanes);
+        c43.blend(floorVector, c43.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 4 * ldc + 3 * lanes);
+        c50.blend(floorVector, c50.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 5 * ldc);
+        c51.blend(floorVector, c51.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 5 * ldc + lanes);
+        c52.blend(floorVector, c52.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 5 * ldc + 2 * lanes);
+        c53.blend(floorVector, c53.compare(VectorOperators.LE, floorVector)).intoArray(c, cIndex + 5 * ldc + 3 * lanes);
     }
 }

@@ -7,7 +7,8 @@ package dev.vectorcnn.kernels;
  * <p>{@code op(A)} is {@code m x k} and {@code op(B)} is {@code k x n}. With {@link Transpose#NO} A is
  * stored as {@code m} rows of {@code k} (row {@code i} starts at {@code aOffset + i*lda}); with
  * {@link Transpose#YES} it is stored as {@code k} rows of {@code m}. Likewise B. C is {@code m} rows of
- * {@code n}. When {@code beta == 0} C is not read, so it may hold anything (even NaN).
+ * {@code n}. When {@code beta == 0} C is not read, so it may hold anything (even NaN). As in BLAS, C must
+ * not overlap A or B: C is written while A is still being read, so the result would be undefined.
  *
  * <p>The fast path is the Goto/BLIS algorithm on the Vector API ({@link VectorGemm}); without
  * {@code jdk.incubator.vector} the same call runs {@link ScalarGemm}. Either way the result is bitwise

@@ -1,6 +1,7 @@
 package dev.vectorcnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -147,18 +148,32 @@ final class GemmMicroKernel12x1 {
         }
         final FloatVector shift = bias == null ? FloatVector.zero(SPECIES)
                 : FloatVector.fromArray(SPECIES, bias, biasIndex);
-        c0.add(shift).max(floor).intoArray(out, outIndex);
-        c1.add(shift).max(floor).intoArray(out, outIndex + outStride);
-        c2.add(shift).max(floor).intoArray(out, outIndex + 2 * outStride);
-        c3.add(shift).max(floor).intoArray(out, outIndex + 3 * outStride);
-        c4.add(shift).max(floor).intoArray(out, outIndex + 4 * outStride);
-        c5.add(shift).max(floor).intoArray(out, outIndex + 5 * outStride);
-        c6.add(shift).max(floor).intoArray(out, outIndex + 6 * outStride);
-        c7.add(shift).max(floor).intoArray(out, outIndex + 7 * outStride);
-        c8.add(shift).max(floor).intoArray(out, outIndex + 8 * outStride);
-        c9.add(shift).max(floor).intoArray(out, outIndex + 9 * outStride);
-        c10.add(shift).max(floor).intoArray(out, outIndex + 10 * outStride);
-        c11.add(shift).max(floor).intoArray(out, outIndex + 11 * outStride);
+        // max(c, floor) as a compare and a blend (VectorRelu says why).
+        final FloatVector floorVector = FloatVector.broadcast(SPECIES, floor);
+        c0 = c0.add(shift);
+        c0.blend(floorVector, c0.compare(VectorOperators.LE, floorVector)).intoArray(out, outIndex);
+        c1 = c1.add(shift);
+        c1.blend(floorVector, c1.compare(VectorOperators.LE, floorVector)).intoArray(out, outIndex + outStride);
+        c2 = c2.add(shift);
+        c2.blend(floorVector, c2.compare(VectorOperators.LE, floorVector)).intoArray(out, outIndex + 2 * outStride);
+        c3 = c3.add(shift);
+        c3.blend(floorVector, c3.compare(VectorOperators.LE, floorVector)).intoArray(out, outIndex + 3 * outStride);
+        c4 = c4.add(shift);
+        c4.blend(floorVector, c4.compare(VectorOperators.LE, floorVector)).intoArray(out, outIndex + 4 * outStride);
+        c5 = c5.add(shift);
+        c5.blend(floorVector, c5.compare(VectorOperators.LE, floorVector)).intoArray(out, outIndex + 5 * outStride);
+        c6 = c6.add(shift);
+        c6.blend(floorVector, c6.compare(VectorOperators.LE, floorVector)).intoArray(out, outIndex + 6 * outStride);
+        c7 = c7.add(shift);
+        c7.blend(floorVector, c7.compare(VectorOperators.LE, floorVector)).intoArray(out, outIndex + 7 * outStride);
+        c8 = c8.add(shift);
+        c8.blend(floorVector, c8.compare(VectorOperators.LE, floorVector)).intoArray(out, outIndex + 8 * outStride);
+        c9 = c9.add(shift);
+        c9.blend(floorVector, c9.compare(VectorOperators.LE, floorVector)).intoArray(out, outIndex + 9 * outStride);
+        c10 = c10.add(shift);
+        c10.blend(floorVector, c10.compare(VectorOperators.LE, floorVector)).intoArray(out, outIndex + 10 * outStride);
+        c11 = c11.add(shift);
+        c11.blend(floorVector, c11.compare(VectorOperators.LE, floorVector)).intoArray(out, outIndex + 11 * outStride);
     }
 
     /**

@@ -15,8 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class GemmMicroKernel4x2 {
 
     static final VectorSpecies<Float> SPECIES = VectorSpeciesChoice.FLOAT;
+    /** A third of {@link GemmMicroKernel12x2#ROWS}: three of these tiles are one of those. */
     static final int ROWS = 4;
-    static final int COLUMNS = 2 * SPECIES.length();
+    static final int COLUMNS = GemmMicroKernel12x2.COLUMNS;
     /** The deepest {@code kc} the 12 x 2 tile hands to this kernel. */
     static final int MAX_DEPTH = 16;
 

@@ -4,8 +4,8 @@ package dev.vectorcnn.kernels;
  * The three register tiles the GEMM and convolution drivers choose between, and the micro-kernel
  * calls for each: {@link GemmMicroKernel12x1} (12 rows x 1 vector) when the output has at most
  * lanes columns, {@link GemmMicroKernel12x2} (12 rows x 2 vectors) up to 2*lanes, where a wider tile
- * would multiply mostly zero padding (run as three {@link GemmMicroKernel4x2} tiles for short depths), and
- * {@link GemmMicroKernel6x4} (6 rows x 4 vectors) above. The
+ * would multiply mostly zero padding (its plain {@link #multiply} run as three {@link GemmMicroKernel4x2}
+ * tiles for short depths), and {@link GemmMicroKernel6x4} (6 rows x 4 vectors) above. The
  * indirect transposed-A variants ({@link ConvTnMicroKernel6x4}, {@link ConvTnMicroKernel12x2},
  * {@link ConvTnMicroKernel12x1}) serve the convolution's filter gradient and its short-row forwards.
  * Two 14-row kernels sit outside this choice and are called by the convolution itself:

@@ -19,10 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The sums run in the general path's order, so the bits are the same: each starts at the bias (zero
  * when there is none) and adds the taps row by row ({@code t = 3 * kh + kw}) by fused multiply-add;
  * the ReLU is a max with 0 on the way out, by a compare and a blend ({@link VectorRelu} says why), with
- * negative infinity when there is none, which leaves every value, NaN and -0.0 included, as it is. Padded cells are multiplied like any other.
+ * negative infinity when there is none, which leaves every value, NaN and -0.0 included, as it is.
+ * Padded cells are multiplied like any other.
  *
- * <p>At 512 bits only, as {@link SingleChannel3x3FilterGradient}: its 23 live vectors do not fit AVX2's
- * 16 registers.
+ * <p>At 512 bits only, as {@link SingleChannel3x3FilterGradient}: its 24 live vectors (the filter's 18,
+ * the bias's 2, the floor, a pixel's 2 sums and a broadcast) do not fit AVX2's 16 registers.
  */
 final class SingleChannel3x3Forward {
 
@@ -31,7 +32,10 @@ final class SingleChannel3x3Forward {
     private SingleChannel3x3Forward() {
     }
 
-    /** Whether this path computes {@code s}'s forward: 3x3 filters over one input channel, two vectors of output channels, 512 bits. */
+    /**
+     * Whether this path computes {@code s}'s forward: 3x3 filters over one input channel, two vectors of
+     * output channels, 512 bits.
+     */
     static boolean fits(Conv2dShape s) {
         return SPECIES.vectorBitSize() == 512 && s.inChannels() == 1 && s.filterHeight() == 3 && s.filterWidth() == 3
                 && s.outChannels() == 2 * SPECIES.length();
@@ -94,7 +98,8 @@ final class SingleChannel3x3Forward {
         final FloatVector f81 = FloatVector.fromArray(SPECIES, filter, 17 * lanes);
         final FloatVector floorVector = FloatVector.broadcast(SPECIES, floor);
         final FloatVector bias0 = bias == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, bias, 0);
-        final FloatVector bias1 = bias == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, bias, lanes);
+        final FloatVector bias1 = bias == null ? FloatVector.zero(SPECIES)
+                : FloatVector.fromArray(SPECIES, bias, lanes);
         for (int p = 0, o = outputIndex; p < pixels; p++, o += 2 * lanes) {
             final int w = windows[p];
             FloatVector a;

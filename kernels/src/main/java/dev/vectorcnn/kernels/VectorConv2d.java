@@ -1055,9 +1055,10 @@ final class VectorConv2d {
     }
 
     /**
-     * The padded input rows of the few-channel paths ({@link #forwardGathered} and the transposed
-     * filter gradient): at most KH per output row of a chunk or block ({@link #padBlockRows}); or
-     * {@link PixelLanesForward}'s planar rows, whichever is more.
+     * The padded input rows of the few-channel paths ({@link #forwardGathered}, the transposed filter
+     * gradient, {@link SingleChannel3x3Forward} and {@link SingleChannel3x3FilterGradient}): at most KH per
+     * output row of a chunk or block ({@link #padBlockRows}); or {@link PixelLanesForward}'s planar rows,
+     * whichever is more.
      */
     static int paddedInputRowsFloats(Conv2dShape s) {
         int outRows = Math.max(forwardRowsPerChunk(s), filterGradBlockRows(s) / s.outWidth());
@@ -1293,7 +1294,10 @@ final class VectorConv2d {
         }
     }
 
-    /** The calling thread's scratch, shared with {@link PixelLanesForward} and {@link PixelLanesFilterGradient}. */
+    /**
+     * The calling thread's scratch, shared with {@link PixelLanesForward}, {@link PixelLanesFilterGradient},
+     * {@link SingleChannel3x3Forward} and {@link SingleChannel3x3FilterGradient}.
+     */
     static Scratch scratch() {
         return SCRATCH.get();
     }
@@ -1332,8 +1336,9 @@ final class VectorConv2d {
         private int[] rowStarts = new int[0];
         private int[] taps = new int[0];
         /**
-         * Window starts in the padded rows, one per output pixel: a backwardFilter block or a forwardGathered
-         * chunk; or one per output row of a pixel-lane chunk or block, where its first planar row starts.
+         * Window starts in the padded rows, one per output pixel: a backwardFilter block or a forward chunk
+         * ({@link #forwardGathered}, {@link SingleChannel3x3Forward}); or one per output row of a pixel-lane
+         * chunk or block, where its first planar row starts.
          */
         private int[] offsets = new int[0];
         /**

@@ -818,28 +818,24 @@ class Conv2dTest {
 
     @Test
     void one_channel_3x3_forward_keeps_the_filter_in_registers() {
-        // 3x3 over one input channel with 32 output channels: at 512 bits SingleChannel3x3Forward, whose
-        // pixels are nine broadcasts from the padded rows against the filter held in registers. Strides 1 to
-        // 3 per axis, both paddings, odd and even sizes, one image and many (several chunks of output rows,
-        // the last one short), with and without bias and ReLU; exactly on integers as well.
+        // 3x3 over one input channel with 32 output channels: at 512 bits SingleChannel3x3Forward (every
+        // shape here), whose pixels are nine broadcasts from the padded rows against the filter held in
+        // registers. Strides 1 to 3 per axis, both paddings, odd and even sizes, one image and many (several
+        // chunks of output rows), with and without bias and ReLU; exactly on integers as well. Last, a layer
+        // of 32 input channels and one output channel, whose input gradient runs as the forward of the
+        // flipped filter over one channel: on this path too.
         Random random = new Random(41);
-        int onPath = 0;
         for (int i = 0; i < 24; i++) {
             Padding padding = PADDINGS[i % 2];
             int batch = i % 6 == 0 ? 20 + random.nextInt(20) : 1 + random.nextInt(3);
             Conv2dShape s = shape(batch, (padding == Padding.VALID ? 3 : 1) + random.nextInt(30),
                     (padding == Padding.VALID ? 3 : 1) + random.nextInt(30), 1, 3, 3, 32, 1 + random.nextInt(3),
                     1 + random.nextInt(3), padding);
-            if (KernelBackend.isVectorized() && SingleChannel3x3Forward.fits(s)) {
-                onPath++;
-            }
             check(s, i % 4 < 2, i % 2 == 0 || i % 3 == 0);
             checkForwardExactly(s);
         }
-        assertEquals(24, checked);
-        if (KernelBackend.isVectorized() && VectorSpeciesChoice.FLOAT.vectorBitSize() == 512) {
-            assertEquals(24, onPath, "shapes on SingleChannel3x3Forward");
-        }
+        check(shape(2, 14, 14, 32, 3, 3, 1, 1, 1, Padding.SAME), true, true);
+        assertEquals(25, checked);
     }
 
     @Test
@@ -912,13 +908,17 @@ class Conv2dTest {
         // tf.nn.relu and the scalar reference give max(-0.0, 0) = +0.0. Products that underflow to -0.0 (tiny
         // inputs, tiny negative filter taps) and a -0.0 bias make every pre-activation -0.0 whatever the order
         // of the sums; the vector paths clamp by compare and blend rather than Vector.max, and must still give
-        // +0.0. Shapes: the one-channel 3x3
-        // path, the pixel-lane paths (1 and 2 output channels), one-channel tiles of 14 pixels, gathered
-        // few-channel tiles, tiles over padded rows, and a 1x1 layer (a GEMM with a fused epilogue).
+        // +0.0. At 512 bits the shapes reach, in order: the one-channel 3x3 kernel; the pixel-lane paths (1
+        // and 2 output channels); one-channel tiles of 14 pixels; gathered few-channel patches on the 6 x 4,
+        // 12 x 2 and 12 x 1 transposed tiles; whole windows on the 12 x 1 tile; padded rows on the 6 x 4 tile
+        // (through the write-back); and a 1x1 layer (a GEMM with a fused epilogue). Other widths spread the
+        // same shapes over the same kernels differently.
         for (Conv2dShape s : new Conv2dShape[] {shape(2, 28, 28, 1, 3, 3, 32, 1, 1, Padding.SAME),
                 shape(2, 10, 12, 1, 3, 3, 1, 1, 1, Padding.SAME), shape(2, 10, 12, 1, 3, 3, 2, 1, 1, Padding.SAME),
-                shape(2, 14, 28, 1, 5, 5, 24, 1, 1, Padding.SAME), shape(2, 9, 9, 3, 3, 3, 40, 2, 2, Padding.SAME),
-                shape(2, 9, 9, 16, 3, 3, 64, 1, 1, Padding.SAME), shape(2, 7, 7, 8, 1, 1, 24, 1, 1, Padding.VALID)}) {
+                shape(2, 14, 28, 1, 5, 5, 32, 1, 1, Padding.SAME), shape(2, 9, 9, 3, 3, 3, 40, 2, 2, Padding.SAME),
+                shape(2, 9, 9, 3, 3, 3, 24, 2, 2, Padding.SAME), shape(2, 9, 9, 3, 3, 3, 16, 2, 2, Padding.SAME),
+                shape(2, 14, 14, 16, 3, 3, 16, 1, 1, Padding.SAME), shape(2, 9, 9, 16, 3, 3, 64, 1, 1, Padding.SAME),
+                shape(2, 7, 7, 8, 1, 1, 24, 1, 1, Padding.VALID)}) {
             float[] input = filled(s.inputLength(), 1e-30f);
             float[] filter = filled(s.filterLength(), -1e-20f);
             float[] bias = filled(s.outChannels(), -0f);
