@@ -668,11 +668,7 @@ class Conv2dTest {
         Random random = new Random(31);
         int onPath = 0;
         for (int i = 0; i < 24; i++) {
-            Padding padding = PADDINGS[i % 2];
-            int batch = i % 6 == 0 ? 20 + random.nextInt(20) : 1 + random.nextInt(3);
-            Conv2dShape s = shape(batch, (padding == Padding.VALID ? 3 : 1) + random.nextInt(30),
-                    (padding == Padding.VALID ? 3 : 1) + random.nextInt(30), 1, 3, 3, 32, 1 + random.nextInt(3),
-                    1 + random.nextInt(3), padding);
+            Conv2dShape s = randomOneChannel3x3Shape(random, i);
             if (KernelBackend.isVectorized() && SingleChannel3x3FilterGradient.fits(s)) {
                 onPath++;
             }
@@ -683,6 +679,19 @@ class Conv2dTest {
         if (KernelBackend.isVectorized() && VectorSpeciesChoice.FLOAT.vectorBitSize() == 512) {
             assertEquals(24, onPath, "shapes on SingleChannel3x3FilterGradient");
         }
+    }
+
+    /**
+     * A 3x3 layer over one input channel with 32 output channels: padding alternating with {@code i},
+     * strides 1 to 3 per axis, odd and even sizes up to 30 (at least 3 under VALID), and a batch of 20 to 39
+     * images every sixth shape (several blocks and chunks), else 1 to 3.
+     */
+    private static Conv2dShape randomOneChannel3x3Shape(Random random, int i) {
+        Padding padding = PADDINGS[i % 2];
+        int batch = i % 6 == 0 ? 20 + random.nextInt(20) : 1 + random.nextInt(3);
+        int least = padding == Padding.VALID ? 3 : 1;
+        return shape(batch, least + random.nextInt(30), least + random.nextInt(30), 1, 3, 3, 32, 1 + random.nextInt(3),
+                1 + random.nextInt(3), padding);
     }
 
     @Test
@@ -826,11 +835,7 @@ class Conv2dTest {
         // flipped filter over one channel: on this path too.
         Random random = new Random(41);
         for (int i = 0; i < 24; i++) {
-            Padding padding = PADDINGS[i % 2];
-            int batch = i % 6 == 0 ? 20 + random.nextInt(20) : 1 + random.nextInt(3);
-            Conv2dShape s = shape(batch, (padding == Padding.VALID ? 3 : 1) + random.nextInt(30),
-                    (padding == Padding.VALID ? 3 : 1) + random.nextInt(30), 1, 3, 3, 32, 1 + random.nextInt(3),
-                    1 + random.nextInt(3), padding);
+            Conv2dShape s = randomOneChannel3x3Shape(random, i);
             check(s, i % 4 < 2, i % 2 == 0 || i % 3 == 0);
             checkForwardExactly(s);
         }
