@@ -72,15 +72,31 @@ enum MicroKernelTile {
                     accumulate);
             case TWELVE_BY_TWO -> {
                 if (kc <= GemmMicroKernel4x2.MAX_DEPTH) {
-                    for (int r = 0; r < rows; r += GemmMicroKernel4x2.ROWS) {
-                        GemmMicroKernel4x2.multiply(kc, a, aIndex + r * lda, lda, b, bIndex, out,
-                                outIndex + r * outStride, outStride, accumulate);
-                    }
+                    GemmMicroKernel4x2.multiply(rows, kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride,
+                            accumulate);
                 } else {
                     GemmMicroKernel12x2.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride, accumulate);
                 }
             }
             case TWELVE_BY_ONE -> GemmMicroKernel12x1.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride,
+                    accumulate);
+        }
+    }
+
+    /**
+     * {@code tiles} full tiles one below the other, rows {@code outStride} apart in {@code out}, as that many
+     * calls of {@link #multiply} would compute them. The 12 x 2 tile's short depths run them all in one
+     * call of {@link GemmMicroKernel4x2}; the others take a call per tile.
+     */
+    void multiplyTiles(int tiles, int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] out,
+                       int outIndex, int outStride, boolean accumulate) {
+        if (this == TWELVE_BY_TWO && kc <= GemmMicroKernel4x2.MAX_DEPTH) {
+            GemmMicroKernel4x2.multiply(tiles * rows, kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride,
+                    accumulate);
+            return;
+        }
+        for (int t = 0; t < tiles; t++) {
+            multiply(kc, a, aIndex + t * rows * lda, lda, b, bIndex, out, outIndex + t * rows * outStride, outStride,
                     accumulate);
         }
     }

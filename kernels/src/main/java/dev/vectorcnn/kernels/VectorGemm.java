@@ -250,24 +250,26 @@ final class VectorGemm {
             int bStart = PACKED_B_START + panel * tile.columns * k + depthStart * tile.columns;
             int biasIndex = epilogue.biasOffset() + column;
             boolean fullWidth = column + tile.columns <= n;
-            for (int r = 0; r < rows; r += tile.rows) {
+            int firstRow = 0;
+            if (direct && fullWidth) {
+                // The full tiles in one call, one after the other, as separate calls would compute them.
+                tile.multiplyTiles(fullRows / tile.rows, depth, aSource, aStart, aLd, packedB, bStart, c,
+                        cOffset + rowStart * ldc + column, ldc, beta == 1f);
+                firstRow = fullRows;
+            }
+            for (int r = firstRow; r < rows; r += tile.rows) {
                 int cIndex = cOffset + (rowStart + r) * ldc + column;
                 if (direct && fullWidth) {
-                    if (r < fullRows) {
-                        tile.multiply(depth, aSource, aStart + r * aLd, aLd, packedB, bStart, c, cIndex, ldc,
-                                beta == 1f);
-                    } else {
-                        // The ragged last rows go straight to C as well, through a scratch copy of their rows:
-                        // summed apart and added in the write-back, a row's result would depend on where m
-                        // cuts the tiles, and a model's predictions on the batch size.
-                        int edgeRows = rows - r;
-                        if (beta == 1f) {
-                            copyEdgeRows(c, cIndex, ldc, edgeRows, tile.columns, product, tile.rows);
-                        }
-                        tile.multiply(depth, edgeA, 0, depth, packedB, bStart, product, 0, beta == 1f);
-                        for (int i = 0; i < edgeRows; i++) {
-                            System.arraycopy(product, i * tile.columns, c, cIndex + i * ldc, tile.columns);
-                        }
+                    // The ragged last rows go straight to C as well, through a scratch copy of their rows:
+                    // summed apart and added in the write-back, a row's result would depend on where m
+                    // cuts the tiles, and a model's predictions on the batch size.
+                    int edgeRows = rows - r;
+                    if (beta == 1f) {
+                        copyEdgeRows(c, cIndex, ldc, edgeRows, tile.columns, product, tile.rows);
+                    }
+                    tile.multiply(depth, edgeA, 0, depth, packedB, bStart, product, 0, beta == 1f);
+                    for (int i = 0; i < edgeRows; i++) {
+                        System.arraycopy(product, i * tile.columns, c, cIndex + i * ldc, tile.columns);
                     }
                     continue;
                 }
