@@ -318,12 +318,19 @@ final class VectorConv2d {
      * For output rows {@code [group, groupEnd)} of a direct forward: each window's first filter row and
      * number of filter rows that reach the input ({@code firstTaps}, {@code taps}), and where its first
      * such input row starts in {@code rows}: the input itself when {@code inPlace}, otherwise zero-padded
-     * copies made here, {@code KH} rows of {@code paddedRow} floats per output row.
+     * copies made here, each input row once ({@link WindowRows}, at most {@code KH} rows of
+     * {@code paddedRow} floats per output row). Copying each window's {@code KH} rows anew instead copied
+     * MNIST conv2's input 1.5 times and the 56x56x64 layer's 3 times; sharing them made MNIST conv2's
+     * forward 1.024x and ResNet-20's 32x32x16 layer's 1.029x faster (Zen 5 host, JMH, 3 rounds).
      */
     private static void locateWindowRows(Conv2dShape s, float[] input, int group, int groupEnd, boolean inPlace,
                                          float[] rows, int paddedRow, int[] firstTaps, int[] taps, int[] rowStarts) {
         int outHeight = s.outHeight();
         int filterHeight = s.filterHeight();
+        if (!inPlace) {
+            WindowRows.store(s, group, groupEnd - group, s, input, rows, paddedRow, rowStarts, 1,
+                    VectorConv2d::padInputRow);
+        }
         for (int outRow = group; outRow < groupEnd; outRow++) {
             int g = outRow - group;
             int image = outRow / outHeight;
@@ -336,8 +343,7 @@ final class VectorConv2d {
             if (inPlace) {
                 rowStarts[g] = (image * s.inHeight() + top + firstTaps[g]) * s.inWidth() * s.inChannels();
             } else {
-                rowStarts[g] = g * filterHeight * paddedRow;
-                PatchRows.padInputRows(s, input, image, top + firstTaps[g], taps[g], paddedRow, rows, rowStarts[g]);
+                rowStarts[g] += firstTaps[g] * paddedRow;
             }
         }
     }
@@ -859,20 +865,24 @@ final class VectorConv2d {
         int outWidth = s.outWidth();
         int pixelStep = s.strideWidth() * s.inChannels();
         WindowRows.store(s, firstOutRow, outRows, s, input, padded, paddedRow, offsets, outWidth,
-                (shape, source, target, rowFloats, image, inputRow, index) -> {
-                    if (inputRow < 0 || inputRow >= shape.inHeight()) {
-                        Arrays.fill(target, index, index + rowFloats, 0f);
-                    } else {
-                        PatchRows.padInputRows(shape, source, image, inputRow, 1, rowFloats, target, index);
-                    }
-                    return 0f;
-                });
+                VectorConv2d::padInputRow);
         for (int g = 0; g < outRows; g++) {
             int start = offsets[g * outWidth];
             for (int ox = 0; ox < outWidth; ox++) {
                 offsets[g * outWidth + ox] = start + ox * pixelStep;
             }
         }
+    }
+
+    /** {@link WindowRows.Store} of zero-padded input rows ({@link PatchRows#padInputRows}), zeros in the top or bottom padding. */
+    private static float padInputRow(Conv2dShape s, float[] input, float[] padded, int paddedRow, int image,
+                                     int inputRow, int index) {
+        if (inputRow < 0 || inputRow >= s.inHeight()) {
+            Arrays.fill(padded, index, index + paddedRow, 0f);
+        } else {
+            PatchRows.padInputRows(s, input, image, inputRow, 1, paddedRow, padded, index);
+        }
+        return 0f;
     }
 
     /**
