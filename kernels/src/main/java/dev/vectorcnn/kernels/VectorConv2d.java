@@ -18,11 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  *       kernel reads the patches straight from the {@code KH} input rows of each output row (one call
  *       per filter row, or per window on the one-vector tile; the input is never gathered): the input
  *       itself when no full tile's windows reach the left or right padding (MNIST conv2 on 6 x 4 tiles,
- *       below 512 bits), otherwise
- *       zero-padded copies of those rows made once per output row. The last {@code OW mod ROWS} pixels
- *       of each row are gathered into shared tiles ({@link Remainder}) or computed by an overlapping
- *       last tile ({@link #overlapsLastTile}), except where pixels' patch rows lie 64 floats apart and
- *       rows are whole tiles of 14 pixels ({@link #forwardFixedStride}); for shorter filter rows (few
+ *       below 512 bits), otherwise zero-padded copies of those rows, each made once per group of output
+ *       rows. The last {@code OW mod ROWS} pixels of each row are gathered into shared tiles
+ *       ({@link Remainder}) or computed by an overlapping last tile ({@link #overlapsLastTile}), except
+ *       where pixels' patch rows lie 64 floats apart and rows are whole tiles of 14 pixels
+ *       ({@link #forwardFixedStride}); for shorter filter rows (few
  *       channels) the patches of a chunk of output rows are gathered with a strided copy and the tiles
  *       run over the whole patch,
  *       or, with one input channel and horizontal stride 1 (MNIST conv1), read in place from
@@ -318,10 +318,11 @@ final class VectorConv2d {
      * For output rows {@code [group, groupEnd)} of a direct forward: each window's first filter row and
      * number of filter rows that reach the input ({@code firstTaps}, {@code taps}), and where its first
      * such input row starts in {@code rows}: the input itself when {@code inPlace}, otherwise zero-padded
-     * copies made here, each input row once ({@link WindowRows}, at most {@code KH} rows of
-     * {@code paddedRow} floats per output row). Copying each window's {@code KH} rows anew instead copied
-     * MNIST conv2's input 1.5 times and the 56x56x64 layer's 3 times; sharing them made MNIST conv2's
-     * forward 1.024x and ResNet-20's 32x32x16 layer's 1.029x faster (Zen 5 host, JMH, 3 rounds).
+     * copies made here, each input row of the group once ({@link WindowRows}: at most {@code KH} rows of
+     * {@code paddedRow} floats per output row, rows in the top or bottom padding as zeros that no tap
+     * reads). Copying every window's rows anew instead copied MNIST conv2's input about 1.5 times and the
+     * 56x56x64 layer's 3 times; sharing them made MNIST conv2's forward 1.024x and ResNet-20's 32x32x16
+     * layer's 1.029x faster (Zen 5 host, JMH, 3 rounds).
      */
     private static void locateWindowRows(Conv2dShape s, float[] input, int group, int groupEnd, boolean inPlace,
                                          float[] rows, int paddedRow, int[] firstTaps, int[] taps, int[] rowStarts) {
@@ -380,7 +381,8 @@ final class VectorConv2d {
      * kernel: MNIST conv2 87.9-90.5 against 91.5-95.0, the 56x56x64 layer 100.0-101.1 against 104.5-105.2.
      * {@code groupRows} must be the general path's ({@link #forwardGroupRows} of the layer's tile): the
      * zero-padded rows' scratch ({@link #patchFloats}) and the workspace bound are sized for it. Groups of
-     * 1 to 8 output rows measured within 2% of each other here.
+     * 1 to 8 output rows measured within 2% of each other here, before a group's windows shared their
+     * padded rows ({@link #locateWindowRows}).
      */
     private static void forwardFixedStride(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
                                            int groupRows, float[] packed) {
