@@ -266,8 +266,9 @@ public final class MnistExample implements Callable<Integer> {
         int batch = stepBatch(point.batchSize(), trainCount);
         long expectedSteps = (long) point.epoch() * ((trainCount + batch - 1) / batch);
         if (optimizer.iterations() != expectedSteps) {
-            return point.file() + " made " + optimizer.iterations() + " training steps, but " + point.epoch()
-                    + " epochs of " + trainCount + " images in batches of " + batch + " make " + expectedSteps
+            return point.file() + " made " + optimizer.iterations() + " training steps, but "
+                    + count(point.epoch(), "epoch") + " of " + trainCount + " images in batches of " + batch + " make "
+                    + expectedSteps
                     + ": it was trained on other data";
         }
         return null;
@@ -351,6 +352,11 @@ public final class MnistExample implements Callable<Integer> {
         return Math.min(batchSize, Math.max(1, trainCount));
     }
 
+    /** "1 epoch", "10 epochs". */
+    private static String count(int n, String unit) {
+        return n + " " + unit + (n == 1 ? "" : "s");
+    }
+
     /** Trains {@code model} from where {@code resumePoint} stopped (from scratch when it is null). */
     private void train(MnistDataset mnist, Sequential model, Adam optimizer, ResumePoint resumePoint) {
         int epochsDone = resumePoint == null ? 0 : resumePoint.epoch();
@@ -358,9 +364,9 @@ public final class MnistExample implements Callable<Integer> {
         String batchText = batch == batchSize ? "batch " + batch
                 : "batch " + batch + " (--batch-size " + batchSize + " is more than the training images)";
         out.println(model.summary());
-        out.printf(Locale.ROOT, "%d training and %d test images; %s, %d epochs, %s; kernels: %s, %d threads%n",
-                mnist.trainCount(), mnist.testCount(), batchText, epochs, optimizer,
-                KernelBackend.describe(), KernelThreads.threads());
+        out.printf(Locale.ROOT, "%d training and %d test images; %s, %s, %s; kernels: %s, %s%n",
+                mnist.trainCount(), mnist.testCount(), batchText, count(epochs, "epoch"), optimizer,
+                KernelBackend.describe(), count(KernelThreads.threads(), "thread"));
 
         if (resumePoint != null) {
             out.println("Resuming after epoch " + resumePoint.epoch() + " from " + resumePoint.file());

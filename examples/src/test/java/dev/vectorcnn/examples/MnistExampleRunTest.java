@@ -101,7 +101,7 @@ class MnistExampleRunTest {
         assertEquals(0, run(tinyDataset(30, 10), "--epochs", "1", "--batch-size", "100000", "--output",
                 output.toString()), err());
         assertTrue(out().contains("30 training and 10 test images; batch 30 (--batch-size 100000 is more than the "
-                + "training images), 1 epochs"), out());
+                + "training images), 1 epoch,"), out());
         assertFalse(out().contains("batch 100000"), out());
         assertTrue(Files.isRegularFile(output.resolve("mnist-epoch-01.safetensors")));
         assertTrue(Files.isRegularFile(output.resolve("training.png")));
@@ -144,7 +144,7 @@ class MnistExampleRunTest {
     void batch_size_within_the_training_set_is_printed_plainly() {
         assertEquals(0, run(tinyDataset(30, 10), "--epochs", "1", "--batch-size", "16", "--output",
                 dir.resolve("out").toString()), err());
-        assertTrue(out().contains("; batch 16, 1 epochs"), out());
+        assertTrue(out().contains("; batch 16, 1 epoch,"), out());
     }
 
     @Test
@@ -288,7 +288,7 @@ class MnistExampleRunTest {
         err.reset();
         assertEquals(1, run(tinyDataset(40, 10), "--epochs", "2", "--resume", checkpoint.toString(), "--output",
                 dir.resolve("other").toString()));
-        assertOneLineError("MnistExample failed: --resume: " + checkpoint + " made 3 training steps, but 1 epochs of "
+        assertOneLineError("MnistExample failed: --resume: " + checkpoint + " made 3 training steps, but 1 epoch of "
                 + "40 images in batches of 10 make 4: it was trained on other data");
         assertFalse(Files.exists(dir.resolve("other").resolve("mnist-epoch-02.safetensors")));
     }
