@@ -268,8 +268,7 @@ public final class MnistExample implements Callable<Integer> {
         if (optimizer.iterations() != expectedSteps) {
             return point.file() + " made " + optimizer.iterations() + " training steps, but "
                     + count(point.epoch(), "epoch") + " of " + trainCount + " images in batches of " + batch + " make "
-                    + expectedSteps
-                    + ": it was trained on other data";
+                    + expectedSteps + ": it was trained on other data";
         }
         return null;
     }
