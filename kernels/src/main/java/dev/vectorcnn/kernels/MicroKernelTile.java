@@ -71,7 +71,7 @@ enum MicroKernelTile {
             case SIX_BY_FOUR -> GemmMicroKernel6x4.multiply(kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride,
                     accumulate);
             case TWELVE_BY_TWO -> {
-                if (kc <= GemmMicroKernel4x2.MAX_DEPTH) {
+                if (runsAsFourByTwo(kc)) {
                     GemmMicroKernel4x2.multiply(rows, kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride,
                             accumulate);
                 } else {
@@ -83,6 +83,11 @@ enum MicroKernelTile {
         }
     }
 
+    /** Whether {@link #multiply} and {@link #multiplyTiles} run this depth on {@link GemmMicroKernel4x2}. */
+    private boolean runsAsFourByTwo(int kc) {
+        return this == TWELVE_BY_TWO && kc <= GemmMicroKernel4x2.MAX_DEPTH;
+    }
+
     /**
      * {@code tiles} full tiles one below the other, rows {@code outStride} apart in {@code out}, as that many
      * calls of {@link #multiply} would compute them. The 12 x 2 tile's short depths run them all in one
@@ -90,7 +95,7 @@ enum MicroKernelTile {
      */
     void multiplyTiles(int tiles, int kc, float[] a, int aIndex, int lda, float[] b, int bIndex, float[] out,
                        int outIndex, int outStride, boolean accumulate) {
-        if (this == TWELVE_BY_TWO && kc <= GemmMicroKernel4x2.MAX_DEPTH) {
+        if (runsAsFourByTwo(kc)) {
             GemmMicroKernel4x2.multiply(tiles * rows, kc, a, aIndex, lda, b, bIndex, out, outIndex, outStride,
                     accumulate);
             return;
