@@ -25,7 +25,9 @@ import java.util.function.IntConsumer;
  *       the chunk's A rows stay in L2 across the panels. The opposite order (an A micro-panel held in
  *       L1 while every B panel streamed past it) measured 18-26% slower on square 512 and 1024 and on
  *       the conv2 shape (JMH, 3 forks each): per depth step the kernel reads four cache lines of B and
- *       six floats of A, so it is B that must stay close.</li>
+ *       six floats of A, so it is B that must stay close. The chunk's full tiles interleave, tile t
+ *       taking rows t, t + tiles, ... ({@link MicroKernelTile#interleavedStride}), so that A and C
+ *       stream through each tile row without a restart at every tile.</li>
  * </ol>
  * A is read in place when it is not transposed: with few output columns (convolutions have 32-64)
  * each A element feeds only 2n flops, so packing it would cost more than it saves (measured 1.6x on
@@ -235,7 +237,8 @@ final class VectorGemm {
             aStart = 0;
             aLd = depth;
         }
-        int fullRows = rows / tile.rows * tile.rows;
+        int fullTiles = rows / tile.rows;
+        int fullRows = fullTiles * tile.rows;
         float[] edgeA = null;
         if (fullRows < rows) {
             // The ragged last rows: a zero-padded copy, so the kernel never reads past row m.
@@ -250,20 +253,27 @@ final class VectorGemm {
             int bStart = PACKED_B_START + panel * tile.columns * k + depthStart * tile.columns;
             int biasIndex = epilogue.biasOffset() + column;
             boolean fullWidth = column + tile.columns <= n;
-            int firstRow = 0;
+            int cStart = cOffset + rowStart * ldc + column;
             if (direct && fullWidth) {
-                // The full tiles in one call, one after the other, as separate calls would compute them.
-                tile.multiplyTiles(fullRows / tile.rows, depth, aSource, aStart, aLd, packedB, bStart, c,
-                        cOffset + rowStart * ldc + column, ldc, beta == 1f);
-                firstRow = fullRows;
+                tile.multiplyTiles(fullTiles, depth, aSource, aStart, aLd, packedB, bStart, c, cStart, ldc, beta == 1f);
+            } else {
+                // Interleaved as multiplyTiles runs them, for the same reason.
+                int aStride = MicroKernelTile.interleavedStride(aLd, fullTiles);
+                int cStride = MicroKernelTile.interleavedStride(ldc, fullTiles);
+                for (int t = 0; t < fullTiles; t++) {
+                    tile.multiply(depth, aSource, aStart + t * aLd, aStride, packedB, bStart, product, 0, tile.columns,
+                            false);
+                    GemmWriteBack.apply(product, 0, tile.columns, tile.rows, n - column, c, cStart + t * ldc, cStride,
+                            alpha, beta, bias, biasIndex, relu);
+                }
             }
-            for (int r = firstRow; r < rows; r += tile.rows) {
-                int cIndex = cOffset + (rowStart + r) * ldc + column;
+            if (fullRows < rows) {
+                int cIndex = cStart + fullRows * ldc;
+                int edgeRows = rows - fullRows;
                 if (direct && fullWidth) {
                     // The ragged last rows go straight to C as well, through a scratch copy of their rows:
                     // summed apart and added in the write-back, a row's result would depend on where m
                     // cuts the tiles, and a model's predictions on the batch size.
-                    int edgeRows = rows - r;
                     if (beta == 1f) {
                         copyEdgeRows(c, cIndex, ldc, edgeRows, tile.columns, product, tile.rows);
                     }
@@ -271,15 +281,11 @@ final class VectorGemm {
                     for (int i = 0; i < edgeRows; i++) {
                         System.arraycopy(product, i * tile.columns, c, cIndex + i * ldc, tile.columns);
                     }
-                    continue;
-                }
-                if (r < fullRows) {
-                    tile.multiply(depth, aSource, aStart + r * aLd, aLd, packedB, bStart, product, 0, false);
                 } else {
                     tile.multiply(depth, edgeA, 0, depth, packedB, bStart, product, 0, false);
+                    GemmWriteBack.apply(product, 0, tile.columns, edgeRows, n - column, c, cIndex, ldc, alpha, beta,
+                            bias, biasIndex, relu);
                 }
-                GemmWriteBack.apply(product, 0, tile.columns, Math.min(tile.rows, rows - r), n - column,
-                        c, cIndex, ldc, alpha, beta, bias, biasIndex, relu);
             }
         }
     }
