@@ -110,14 +110,15 @@ enum MicroKernelTile {
     /**
      * The distance between a tile's rows when {@code tiles} full tiles of a block interleave, tile t holding
      * the block's rows t, t + tiles, t + 2 * tiles and so on: {@code stride * tiles}, for rows
-     * {@code stride} apart. Tile after tile, each of the tile's rows then reads on from where the
-     * previous tile's left off, one sequential stream per tile row that the hardware prefetcher
-     * follows through the whole block. Tiles of adjacent rows start their streams afresh at every
-     * tile, and where A streams from memory the kernel waits on them: GEMM's 56x56 layer shape
-     * (A of 231 MB) ran 1.21x faster interleaved and the conv2 shape (22.6 MB) 1.16x, square 512
-     * (from L2) the same (Zen 5 host, JMH, 3 interleaved rounds, 1 thread).
-     * The product is at most the distance from a block's first row to its last, within one array, so
-     * it does not overflow.
+     * {@code stride} apart. Tile after tile, each of the tile's rows then reads on just past where the
+     * previous tile's row ended (directly after it when the rows lie end to end, as an im2col A's
+     * do when one depth block covers them), so each tile row is one ascending stream through the
+     * block. Tiles of adjacent rows instead start that many streams afresh at every tile, and where
+     * A comes from L3 or memory the kernel probably waited on them (no hardware counters here to
+     * show it): interleaved, the GEMM's 56x56 layer shape (A of 231 MB) ran 1.24x faster and the conv2
+     * shape (22.6 MB) 1.17x, square 512 (from L2) the same (Zen 5 host, JMH, 3 interleaved rounds,
+     * 1 thread). The product is at most the distance from a block's first row to its last, within one
+     * array, so it does not overflow.
      */
     static int interleavedStride(int stride, int tiles) {
         return stride * tiles;

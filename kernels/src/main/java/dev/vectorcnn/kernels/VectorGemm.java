@@ -26,8 +26,8 @@ import java.util.function.IntConsumer;
  *       L1 while every B panel streamed past it) measured 18-26% slower on square 512 and 1024 and on
  *       the conv2 shape (JMH, 3 forks each): per depth step the kernel reads four cache lines of B and
  *       six floats of A, so it is B that must stay close. The chunk's full tiles interleave, tile t
- *       taking rows t, t + tiles, ... ({@link MicroKernelTile#interleavedStride}), so that A and C
- *       stream through each tile row without a restart at every tile.</li>
+ *       taking rows t, t + tiles, ... ({@link MicroKernelTile#interleavedStride}), so that each tile
+ *       row reads A as one ascending stream instead of starting afresh at every tile.</li>
  * </ol>
  * A is read in place when it is not transposed: with few output columns (convolutions have 32-64)
  * each A element feeds only 2n flops, so packing it would cost more than it saves (measured 1.6x on
@@ -257,12 +257,11 @@ final class VectorGemm {
             if (direct && fullWidth) {
                 tile.multiplyTiles(fullTiles, depth, aSource, aStart, aLd, packedB, bStart, c, cStart, ldc, beta == 1f);
             } else {
-                // Interleaved as multiplyTiles runs them, for the same reason.
+                // The full tiles interleave here too (MicroKernelTile.interleavedStride says why).
                 int aStride = MicroKernelTile.interleavedStride(aLd, fullTiles);
                 int cStride = MicroKernelTile.interleavedStride(ldc, fullTiles);
                 for (int t = 0; t < fullTiles; t++) {
-                    tile.multiply(depth, aSource, aStart + t * aLd, aStride, packedB, bStart, product, 0, tile.columns,
-                            false);
+                    tile.multiply(depth, aSource, aStart + t * aLd, aStride, packedB, bStart, product, 0, false);
                     GemmWriteBack.apply(product, 0, tile.columns, tile.rows, n - column, c, cStart + t * ldc, cStride,
                             alpha, beta, bias, biasIndex, relu);
                 }
