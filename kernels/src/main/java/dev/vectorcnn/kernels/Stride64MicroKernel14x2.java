@@ -4,10 +4,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A 14 x 2-vector micro-kernel whose 14 rows of A are exactly {@link #A_ROW_STRIDE} floats apart:
- * {@code C (+)= A[14 x kc] x B[kc x COLUMNS]} with A's row {@code r} at {@code a[aIndex + r*A_ROW_STRIDE + p]}
- * and C's row {@code r} placed by a table, {@code c[cRows[r]]}. 28 accumulators are held in
- * registers while p runs.
+ * A 14 x 2-vector micro-kernel whose first 13 rows of A are exactly {@link #A_ROW_STRIDE} floats apart:
+ * {@code C (+)= A[14 x kc] x B[kc x COLUMNS]} with A's row {@code r < 13} at
+ * {@code a[aIndex + r*A_ROW_STRIDE + p]}, its last row at {@code last[lastIndex + p]}, and C's row {@code r}
+ * placed by a table, {@code c[cRows[r]]}. 28 accumulators are held in registers while p runs.
  *
  * <p>It was written for the input gradient of convolutions with 64 output channels and exactly one panel
  * ({@link #COLUMNS}) of input channels: MNIST conv2 (32 input channels) at 512 bits. The 56x56x64 layer's
@@ -26,6 +26,14 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code strideWidth * C = 64}: MNIST conv2, the 56x56x64 layer) runs on it too, where output rows are
  * whole tiles of 14 pixels ({@link VectorConv2d#forwardsOnFixedStride}).
  *
+ * <p>The last row has a source of its own for the forward of a layer whose last window in each output
+ * row alone reaches into the right padding (MNIST conv2, {@code VectorConv2d.forwardFixedStride}): the
+ * tiles then read the input rows in place, and the last row of each row's last tile reads a zero-padded
+ * copy of its window's segment. Every other caller passes the last row where the constant stride puts it
+ * ({@link #LAST_ROW}). The extra index cost nothing measurable: against the kernel with all 14 rows at the
+ * constant stride, MNIST conv2's forward and input gradient 0.998 and 0.991, the 56x56x64 layer's 0.987
+ * and 1.005 (Zen 5 host, JMH, 3 interleaved rounds, 1 thread).
+ *
  * <p>28 accumulators, 2 B vectors and the broadcasts need one register more than AVX-512 has: C2 keeps
  * one accumulator on the stack, as in {@link ConvTnMicroKernel14x2}. B comes packed as {@code kc} rows of
  * {@link #COLUMNS} floats. The caller guarantees all 14 rows readable.
@@ -37,13 +45,18 @@ final class Stride64MicroKernel14x2 {
     static final int COLUMNS = 2 * SPECIES.length();
     /** The distance between A's rows, in floats: a literal, so that C2 folds it into the addresses. */
     static final int A_ROW_STRIDE = 64;
+    /** Where the last row lies after the first when it follows the constant stride. */
+    static final int LAST_ROW = (ROWS - 1) * A_ROW_STRIDE;
 
     private Stride64MicroKernel14x2() {
     }
 
-    /** {@code C (+)= A[ROWS x kc] x B[kc x COLUMNS]}: added to C's values when {@code accumulate}, written over them otherwise. */
-    static void multiplyRows(int kc, float[] a, int aIndex, float[] b, int bIndex, float[] c, int[] cRows,
-                             boolean accumulate) {
+    /**
+     * {@code C (+)= A[ROWS x kc] x B[kc x COLUMNS]}, the last row of A read from {@code last[lastIndex + p]}:
+     * added to C's values when {@code accumulate}, written over them otherwise.
+     */
+    static void multiplyRows(int kc, float[] a, int aIndex, float[] last, int lastIndex, float[] b, int bIndex,
+                             float[] c, int[] cRows, boolean accumulate) {
         final int lanes = SPECIES.length();
         final int out0 = cRows[0];
         final int out1 = cRows[1];
@@ -120,7 +133,7 @@ final class Stride64MicroKernel14x2 {
             c110 = ar.fma(b0, c110); c111 = ar.fma(b1, c111);
             ar = FloatVector.broadcast(SPECIES, a[row0 + 12 * A_ROW_STRIDE]);
             c120 = ar.fma(b0, c120); c121 = ar.fma(b1, c121);
-            ar = FloatVector.broadcast(SPECIES, a[row0 + 13 * A_ROW_STRIDE]);
+            ar = FloatVector.broadcast(SPECIES, last[lastIndex + p]);
             c130 = ar.fma(b0, c130); c131 = ar.fma(b1, c131);
         }
         c000.intoArray(c, out0);

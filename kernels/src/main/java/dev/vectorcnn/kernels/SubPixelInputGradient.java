@@ -316,7 +316,9 @@ final class SubPixelInputGradient {
                 }
                 int read = (a * paddedColumns + b + shift) * oc;
                 for (int i = firstTap; i < endTap; i++) {
-                    Stride64MicroKernel14x2.multiplyRows(kc, padded, i * rowFloats + read, packed,
+                    int first = i * rowFloats + read;
+                    Stride64MicroKernel14x2.multiplyRows(kc, padded, first, padded, first + Stride64MicroKernel14x2.LAST_ROW,
+                            packed,
                             packedStart + i * kc * tile.columns, inputGrad, inputRows, i > firstTap);
                 }
             }

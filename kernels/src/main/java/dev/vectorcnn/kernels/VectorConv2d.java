@@ -308,10 +308,26 @@ final class VectorConv2d {
      * Whether the windows of the first {@code pixels} pixels of every output row lie inside the input row,
      * reaching into neither the left nor the right padding, so that the tiles computing them read the
      * input rows themselves: copying them into zero-padded rows cost a tenth of MNIST conv2's forward pass
-     * on 6 x 4 tiles. (Its tiles of 14 pixels reach the right padding and take the copies, and still gain.)
+     * on 6 x 4 tiles. (Its tiles of 14 pixels reach the right padding with their last window, which
+     * {@link #forwardFixedStride} gives a copy of its own.)
      */
     private static boolean windowsInsideInputRows(Conv2dShape s, int pixels) {
         return s.padLeft() == 0 && (pixels - 1) * s.strideWidth() + s.filterWidth() <= s.inWidth();
+    }
+
+    /**
+     * The floats of a filter row's segment ({@code KW*C}) that each output row's last window finds inside
+     * the input row, when that window alone reaches into the padding: no left padding, and every other
+     * window inside the row. MNIST conv2 is such a layer: stride 2 SAME on an even width pads one column
+     * on the right, which only the last of its 14 windows reaches, with its last filter column. Otherwise
+     * the whole segment. See {@link #forwardFixedStride}.
+     */
+    static int lastWindowInputFloats(Conv2dShape s) {
+        int lastStart = (s.outWidth() - 1) * s.strideWidth();
+        boolean onlyLastWindowPadded = s.padLeft() == 0 && s.outWidth() > 1
+                && lastStart + s.filterWidth() > s.inWidth()
+                && lastStart - s.strideWidth() + s.filterWidth() <= s.inWidth();
+        return (onlyLastWindowPadded ? s.inWidth() - lastStart : s.filterWidth()) * s.inChannels();
     }
 
     /**
@@ -367,7 +383,7 @@ final class VectorConv2d {
     }
 
     /**
-     * {@link #forwardDirect} on {@link Stride64MicroKernel14x2}, whose 14 rows of A lie a literal 64 floats
+     * {@link #forwardDirect} on {@link Stride64MicroKernel14x2}, whose rows of A lie a literal 64 floats
      * apart: each output row is whole tiles of 14 pixels, so nothing is left for {@link Remainder} (MNIST
      * conv2's 6 x 4 tiles left 2 of its 14 pixels, 17% of its time for 14% of its multiply-adds), and the
      * tiles add each filter row's products into the output itself, which the write-back then finishes in
@@ -379,7 +395,17 @@ final class VectorConv2d {
      *
      * <p>AMD host, 512 bits, 1 thread, GFLOP/s (harness, best of eight rounds), general tiles against this
      * kernel: MNIST conv2 87.9-90.5 against 91.5-95.0, the 56x56x64 layer 100.0-101.1 against 104.5-105.2.
-     * {@code groupRows} must be the general path's ({@link #forwardGroupRows} of the layer's tile): the
+     *
+     * <p>Where each output row's last window alone reaches into the padding ({@link #lastWindowInputFloats}:
+     * MNIST conv2), the tiles read the input rows in place, and the last row of each row's last tile reads a
+     * copy of its window's filter-row segment, zero past the input row. Each sum meets the same values in
+     * the same order as from the zero-padded rows, so the bits are the same. The padded rows' copies had
+     * cost MNIST conv2's forward 5-10% (a harness timing the tiles in place without them). JMH A/B against
+     * the padded rows, 3 rounds each (Zen 5 host): the forward 1.043 on 1 thread, the training step 1.037
+     * on 1 thread and 1.029 on 2; an earlier build, whose last row read its copy through a second copy of
+     * the kernel, gave the forward 1.052 on 2 threads and inference 1.024 and 1.037.
+     *
+     * <p>{@code groupRows} must be the general path's ({@link #forwardGroupRows} of the layer's tile): the
      * zero-padded rows' scratch ({@link #patchFloats}) and the workspace bound are sized for it. Groups of
      * 1 to 8 output rows measured within 2% of each other here, before a group's windows shared their
      * padded rows ({@link #locateWindowRows}).
@@ -399,12 +425,19 @@ final class VectorConv2d {
         int pixelStep = s.strideWidth() * s.inChannels();
         int tileRows = Stride64MicroKernel14x2.ROWS;
         int columns = Stride64MicroKernel14x2.COLUMNS;
-        boolean inPlace = windowsInsideInputRows(s, outWidth);
+        int lastWindowFloats = lastWindowInputFloats(s);
+        boolean lastWindowApart = lastWindowFloats < segmentLength;
+        boolean inPlace = lastWindowApart || windowsInsideInputRows(s, outWidth);
         int sourceRow = inPlace ? s.inWidth() * s.inChannels() : paddedRow;
         int patchLength = patchFloats(s);
         forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
             float[] rows = inPlace ? input : scratch.patches(patchLength);
+            float[] lastWindow = lastWindowApart ? scratch.lastWindow(segmentLength) : null;
+            if (lastWindowApart) {
+                // The padding's zeros: the copies below write only the floats before them.
+                Arrays.fill(lastWindow, lastWindowFloats, segmentLength, 0f);
+            }
             int[] firstTaps = scratch.firstTaps(groupRows);
             int[] taps = scratch.taps(groupRows);
             int[] rowStarts = scratch.rowStarts(groupRows);
@@ -427,8 +460,15 @@ final class VectorConv2d {
                                 for (int r = 0; r < tileRows; r++) {
                                     outputRows[r] = out + (first + r) * oc;
                                 }
+                                float[] lastRow = rows;
+                                int lastRowIndex = aIndex + first * pixelStep + Stride64MicroKernel14x2.LAST_ROW;
+                                if (lastWindowApart && first + tileRows == outWidth) {
+                                    System.arraycopy(rows, lastRowIndex, lastWindow, 0, lastWindowFloats);
+                                    lastRow = lastWindow;
+                                    lastRowIndex = 0;
+                                }
                                 Stride64MicroKernel14x2.multiplyRows(segmentLength, rows, aIndex + first * pixelStep,
-                                        packed, bIndex, output, outputRows, tap > 0);
+                                        lastRow, lastRowIndex, packed, bIndex, output, outputRows, tap > 0);
                             }
                         }
                     }
@@ -935,7 +975,7 @@ final class VectorConv2d {
                 + Math.max(Math.max(filterGradBlockRows(s), (long) forwardRowsPerChunk(s) * s.outWidth()),
                         pixelLanes.rowStarts())
                 + Math.max(Math.max(s.patchLength(), SubPixelInputGradient.depthOffsetsLength(s)), pixelLanes.taps())
-                + 3L * ROW_ALIGN + Stride64MicroKernel14x2.ROWS;
+                + 3L * ROW_ALIGN + Stride64MicroKernel14x2.ROWS + (long) s.filterWidth() * s.inChannels();
     }
 
     /** Floats of the scratch the current thread holds now, for the workspace test. */
@@ -1338,6 +1378,8 @@ final class VectorConv2d {
         final int[] inputStarts = new int[ROW_ALIGN];
         /** Where each row of a {@link Stride64MicroKernel14x2} tile starts in the input gradient or the output. */
         final int[] fixedStrideRows = new int[Stride64MicroKernel14x2.ROWS];
+        /** The filter-row segment of the last window of a {@link #forwardFixedStride} output row, zero-padded. */
+        private float[] lastWindow = new float[0];
         private float[] remainderPatches = new float[0];
         /**
          * forwardDirect's waiting tiles and, per output row of a direct forward's group (forwardDirect,
@@ -1375,6 +1417,13 @@ final class VectorConv2d {
                 patches = new float[length];
             }
             return patches;
+        }
+
+        float[] lastWindow(int length) {
+            if (lastWindow.length < length) {
+                lastWindow = new float[length];
+            }
+            return lastWindow;
         }
 
         float[] paddedInputRows(int length) {
@@ -1460,7 +1509,7 @@ final class VectorConv2d {
                     + tile.length
                     + remainderPatches.length + tiles.length + firstTaps.length + taps.length + rowStarts.length
                     + offsets.length + tapOffsets.length + remainderPixels.length + aRows.length + inputStarts.length
-                    + fixedStrideRows.length;
+                    + fixedStrideRows.length + lastWindow.length;
         }
     }
 }

@@ -611,6 +611,60 @@ class Conv2dTest {
     }
 
     @Test
+    void forward_reads_input_rows_in_place_when_only_each_rows_last_window_reaches_the_padding() {
+        // One padded column on the right, which only each output row's last window reaches, and none on the
+        // left (MNIST conv2: stride 2 SAME on 28 columns): at 512 bits the stride-64 tiles read the input
+        // rows in place and give that window a copy of its filter-row segment, zero past the input row.
+        // Rows of 14 and 28 pixels, 32, 16 and 64 channels at strides 2, 4 and 1. An infinity in every
+        // input row's first pixel lies just past the previous row's last window, which must not read it.
+        // Before each layer MNIST conv2 runs on NaN on the same thread, so that its last window's copy
+        // (64 floats of input) leaves NaN where the 48 of the third layer end.
+        Conv2dShape nanFiller = shape(1, 28, 28, 32, 3, 3, 64, 2, 2, Padding.SAME);
+        Conv2dShape[] shapes = {
+                shape(2, 28, 28, 32, 3, 3, 64, 2, 2, Padding.SAME),
+                shape(1, 9, 56, 32, 3, 3, 32, 2, 2, Padding.SAME),
+                shape(2, 7, 55, 16, 2, 4, 32, 1, 4, Padding.SAME),
+                shape(1, 6, 14, 64, 4, 2, 64, 1, 1, Padding.SAME),
+        };
+        int before = KernelThreads.threads();
+        KernelThreads.setThreads(1);
+        try {
+            for (Conv2dShape s : shapes) {
+                if (KernelBackend.isVectorized()) {
+                    assertTrue(VectorConv2d.lastWindowInputFloats(s) < s.filterWidth() * s.inChannels(), s.toString());
+                    assertEquals(VectorSpeciesChoice.FLOAT.vectorBitSize() == 512, VectorConv2d.forwardsOnFixedStride(s),
+                            s.toString());
+                }
+                float[] input = uniform(random, s.inputLength());
+                for (int row = 0; row < s.batch() * s.inHeight(); row++) {
+                    input[row * s.inWidth() * s.inChannels()] = Float.POSITIVE_INFINITY;
+                }
+                float[] filter = uniform(random, s.filterLength());
+                leaveNaNInScratch(nanFiller);
+                float[] expected = new float[s.outputLength()];
+                float[] actual = new float[s.outputLength()];
+                ScalarConv2d.forward(s, input, filter, null, false, expected);
+                Conv2d.forward(s, input, filter, null, false, actual);
+                float[] finiteInput = abs(input);
+                for (int i = 0; i < finiteInput.length; i++) {
+                    finiteInput[i] = Float.isFinite(finiteInput[i]) ? finiteInput[i] : 0f;
+                }
+                float[] magnitude = new float[s.outputLength()];
+                ScalarConv2d.forward(s, finiteInput, abs(filter), null, false, magnitude);
+                assertSameValues(s + " forward", expected, actual, bound(s.patchLength(), magnitude), true);
+
+                leaveNaNInScratch(nanFiller);
+                check(s, true, true);
+                leaveNaNInScratch(nanFiller);
+                checkForwardExactly(s);
+            }
+        } finally {
+            KernelThreads.setThreads(before);
+        }
+        assertEquals(shapes.length, checked);
+    }
+
+    @Test
     void input_gradient_with_64_output_channels_runs_tiles_of_14_pixels_of_one_class_row() {
         // 64 output channels, class rows of 14 or 28 pixels and input channels of exactly one 2-vector panel
         // (C = 8, 16, 32 at 128, 256, 512 bits) run Stride64MicroKernel14x2; the other C here take the
