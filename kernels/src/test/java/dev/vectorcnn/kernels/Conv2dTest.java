@@ -422,18 +422,7 @@ class Conv2dTest {
             input[((s.inHeight() + row) * s.inWidth() + s.inWidth() - 2) * s.inChannels()] = Float.NEGATIVE_INFINITY;
 
             leaveNaNInScratch(filler);
-            float[] expected = new float[s.outputLength()];
-            float[] actual = new float[s.outputLength()];
-            ScalarConv2d.forward(s, input, filter, null, false, expected);
-            Conv2d.forward(s, input, filter, null, false, actual);
-            // The finite values' bound: the rounding bound of their sums, none of which holds an infinity.
-            float[] finiteInput = abs(input);
-            for (int i = 0; i < finiteInput.length; i++) {
-                finiteInput[i] = Float.isFinite(finiteInput[i]) ? finiteInput[i] : 0f;
-            }
-            float[] forwardMagnitude = new float[s.outputLength()];
-            ScalarConv2d.forward(s, finiteInput, abs(filter), null, false, forwardMagnitude);
-            assertSameValues(s + " forward", expected, actual, bound(s.patchLength(), forwardMagnitude), true);
+            assertForwardKeepsInfinities(s, input, filter);
 
             leaveNaNInScratch(filler);
             float[] expectedGrad = new float[s.filterLength()];
@@ -441,11 +430,35 @@ class Conv2dTest {
             ScalarConv2d.backwardFilter(s, input, outputGrad, expectedGrad, new float[s.outChannels()]);
             Conv2d.backwardFilter(s, input, outputGrad, actualGrad, new float[s.outChannels()]);
             float[] filterGradMagnitude = new float[s.filterLength()];
-            ScalarConv2d.backwardFilter(s, finiteInput, abs(outputGrad), filterGradMagnitude, new float[s.outChannels()]);
+            ScalarConv2d.backwardFilter(s, finiteMagnitudes(input), abs(outputGrad), filterGradMagnitude,
+                    new float[s.outChannels()]);
             // Two phases of a stride-2 row can hold every tap's windows, so all may be infinite here.
             assertSameValues(s + " backwardFilter", expectedGrad, actualGrad,
                     bound(s.outputPixels(), filterGradMagnitude), false);
         }
+    }
+
+    /**
+     * The forward against the scalar reference on an input holding infinities: the same non-finite outputs,
+     * and the finite ones within the rounding bound of their sums, none of which holds an infinity.
+     */
+    private static void assertForwardKeepsInfinities(Conv2dShape s, float[] input, float[] filter) {
+        float[] expected = new float[s.outputLength()];
+        float[] actual = new float[s.outputLength()];
+        ScalarConv2d.forward(s, input, filter, null, false, expected);
+        Conv2d.forward(s, input, filter, null, false, actual);
+        float[] magnitude = new float[s.outputLength()];
+        ScalarConv2d.forward(s, finiteMagnitudes(input), abs(filter), null, false, magnitude);
+        assertSameValues(s + " forward", expected, actual, bound(s.patchLength(), magnitude), true);
+    }
+
+    /** |values|, with 0 for the non-finite ones. */
+    private static float[] finiteMagnitudes(float[] values) {
+        float[] magnitudes = abs(values);
+        for (int i = 0; i < magnitudes.length; i++) {
+            magnitudes[i] = Float.isFinite(magnitudes[i]) ? magnitudes[i] : 0f;
+        }
+        return magnitudes;
     }
 
     private static void leaveNaNInScratch(Conv2dShape s) {
@@ -641,17 +654,7 @@ class Conv2dTest {
                 }
                 float[] filter = uniform(random, s.filterLength());
                 leaveNaNInScratch(nanFiller);
-                float[] expected = new float[s.outputLength()];
-                float[] actual = new float[s.outputLength()];
-                ScalarConv2d.forward(s, input, filter, null, false, expected);
-                Conv2d.forward(s, input, filter, null, false, actual);
-                float[] finiteInput = abs(input);
-                for (int i = 0; i < finiteInput.length; i++) {
-                    finiteInput[i] = Float.isFinite(finiteInput[i]) ? finiteInput[i] : 0f;
-                }
-                float[] magnitude = new float[s.outputLength()];
-                ScalarConv2d.forward(s, finiteInput, abs(filter), null, false, magnitude);
-                assertSameValues(s + " forward", expected, actual, bound(s.patchLength(), magnitude), true);
+                assertForwardKeepsInfinities(s, input, filter);
 
                 leaveNaNInScratch(nanFiller);
                 check(s, true, true);
