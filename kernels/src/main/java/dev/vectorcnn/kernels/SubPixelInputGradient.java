@@ -317,9 +317,9 @@ final class SubPixelInputGradient {
                 int read = (a * paddedColumns + b + shift) * oc;
                 for (int i = firstTap; i < endTap; i++) {
                     int first = i * rowFloats + read;
-                    Stride64MicroKernel14x2.multiplyRows(kc, padded, first, padded, first + Stride64MicroKernel14x2.LAST_ROW,
-                            packed,
-                            packedStart + i * kc * tile.columns, inputGrad, inputRows, i > firstTap);
+                    Stride64MicroKernel14x2.multiplyRows(kc, padded, first, padded,
+                            first + Stride64MicroKernel14x2.LAST_ROW, packed, packedStart + i * kc * tile.columns,
+                            inputGrad, inputRows, i > firstTap);
                 }
             }
         }

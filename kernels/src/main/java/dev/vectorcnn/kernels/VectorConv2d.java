@@ -916,7 +916,10 @@ final class VectorConv2d {
         }
     }
 
-    /** {@link WindowRows.Store} of zero-padded input rows ({@link PatchRows#padInputRows}), zeros in the top or bottom padding. */
+    /**
+     * {@link WindowRows.Store} of zero-padded input rows ({@link PatchRows#padInputRows}), zeros in the top or
+     * bottom padding.
+     */
     private static float padInputRow(Conv2dShape s, float[] input, float[] padded, int paddedRow, int image,
                                      int inputRow, int index) {
         if (inputRow < 0 || inputRow >= s.inHeight()) {
