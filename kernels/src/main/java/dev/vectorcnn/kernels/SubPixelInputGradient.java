@@ -288,7 +288,7 @@ final class SubPixelInputGradient {
 
     /**
      * {@link #compute} in tiles of 14 pixels of one class row on {@link Stride64MicroKernel14x2}: one call
-     * per tap row that reaches the output, the later ones adding to the first, as in {@link #compute}.
+     * over all the tap rows that reach the output, in the same order as {@link #compute}.
      */
     private void computeFixedStride(SubPixel c, int image, int firstClassRow, int bandClassRows, float[] padded,
                                     float[] packed, int packedStart, int shift, int[] inputRows, float[] inputGrad) {
@@ -315,12 +315,10 @@ final class SubPixelInputGradient {
                     continue;
                 }
                 int read = (a * paddedColumns + b + shift) * oc;
-                for (int i = firstTap; i < endTap; i++) {
-                    int first = i * rowFloats + read;
-                    Stride64MicroKernel14x2.multiplyRows(kc, padded, first, padded,
-                            first + Stride64MicroKernel14x2.LAST_ROW, packed, packedStart + i * kc * tile.columns,
-                            inputGrad, inputRows, i > firstTap);
-                }
+                int first = firstTap * rowFloats + read;
+                Stride64MicroKernel14x2.multiplyTaps(kc, endTap - firstTap, padded, first, rowFloats, padded,
+                        first + Stride64MicroKernel14x2.LAST_ROW, rowFloats, packed,
+                        packedStart + firstTap * kc * tile.columns, inputGrad, inputRows, false);
             }
         }
     }

@@ -386,9 +386,17 @@ final class VectorConv2d {
      * {@link #forwardDirect} on {@link Stride64MicroKernel14x2}, whose rows of A lie a literal 64 floats
      * apart: each output row is whole tiles of 14 pixels, so nothing is left for {@link Remainder} (MNIST
      * conv2's 6 x 4 tiles left 2 of its 14 pixels, 17% of its time for 14% of its multiply-adds), and the
-     * tiles add each filter row's products into the output itself, which the write-back then finishes in
-     * place with the bias and the ReLU. Each sum runs over the filter rows and their patch columns in the
-     * same order as on the general tiles, so the bits are the same. The filter is packed in 2-vector
+     * tiles write their sums into the output itself, which the write-back then finishes in place with the
+     * bias and the ReLU. Each sum runs over the filter rows and their patch columns in the same order as on
+     * the general tiles, so the bits are the same.
+     *
+     * <p>From zero-padded rows a tile runs all its window's filter rows in one call. Reading the input in
+     * place, it runs one filter row per pass over the group's output rows, adding to the previous passes:
+     * a group's first pass then reads every other input row, and MNIST conv2's forward, whose input at
+     * batch 100 comes from L3 or memory, measured 0.78 with whole windows and 0.92-0.96 with whole windows
+     * in two other orders (JMH A/B, 3 rounds each, Zen 5 host), though whole windows ran 5% faster with its
+     * input in cache (harness, batch 25). Probably the hardware prefetchers fetch the odd rows while the
+     * even ones are computed; there are no counters here to show it. The filter is packed in 2-vector
      * panels. Storing the last filter row's tile with its bias and ReLU applied in registers, as
      * {@link GemmMicroKernel12x1#multiplySegments} does, made the kernel 25% slower (69 against 91
      * GFLOP/s on MNIST conv2: C2 compiled the larger method worse).
@@ -430,6 +438,8 @@ final class VectorConv2d {
         boolean inPlace = lastWindowApart || windowsInsideInputRows(s, outWidth);
         int sourceRow = inPlace ? s.inWidth() * s.inChannels() : paddedRow;
         int patchLength = patchFloats(s);
+        // In place, one filter row per pass over the group's output rows; from padded rows, all in one call.
+        int passes = inPlace ? filterHeight : 1;
         forChunks(isLarge(s), chunks, chunk -> {
             Scratch scratch = SCRATCH.get();
             float[] rows = inPlace ? input : scratch.patches(patchLength);
@@ -447,28 +457,32 @@ final class VectorConv2d {
                 int groupEnd = Math.min(end, group + groupRows);
                 locateWindowRows(s, input, group, groupEnd, inPlace, rows, paddedRow, firstTaps, taps, rowStarts);
                 for (int column = 0; column < oc; column += columns) {
-                    for (int kh = 0; kh < filterHeight; kh++) {
-                        int bIndex = PACKED_START + column * k + kh * segmentLength * columns;
+                    for (int pass = 0; pass < passes; pass++) {
                         for (int g = 0; g < groupEnd - group; g++) {
-                            int tap = kh - firstTaps[g];
-                            if (tap < 0 || tap >= taps[g]) {
+                            int firstTap = inPlace ? pass - firstTaps[g] : 0;
+                            int tapCount = inPlace ? 1 : taps[g];
+                            if (firstTap < 0 || firstTap + tapCount > taps[g]) {
                                 continue;
                             }
-                            int aIndex = rowStarts[g] + tap * sourceRow;
+                            int bIndex = PACKED_START + column * k
+                                    + (firstTaps[g] + firstTap) * segmentLength * columns;
                             int out = (group + g) * outWidth * oc + column;
                             for (int first = 0; first < outWidth; first += tileRows) {
                                 for (int r = 0; r < tileRows; r++) {
                                     outputRows[r] = out + (first + r) * oc;
                                 }
+                                int aIndex = rowStarts[g] + firstTap * sourceRow + first * pixelStep;
                                 float[] lastRow = rows;
-                                int lastRowIndex = aIndex + first * pixelStep + Stride64MicroKernel14x2.LAST_ROW;
+                                int lastRowIndex = aIndex + Stride64MicroKernel14x2.LAST_ROW;
                                 if (lastWindowApart && first + tileRows == outWidth) {
+                                    // In place, so one filter row per call: one segment to copy.
                                     System.arraycopy(rows, lastRowIndex, lastWindow, 0, lastWindowFloats);
                                     lastRow = lastWindow;
                                     lastRowIndex = 0;
                                 }
-                                Stride64MicroKernel14x2.multiplyRows(segmentLength, rows, aIndex + first * pixelStep,
-                                        lastRow, lastRowIndex, packed, bIndex, output, outputRows, tap > 0);
+                                Stride64MicroKernel14x2.multiplyTaps(segmentLength, tapCount, rows, aIndex, sourceRow,
+                                        lastRow, lastRowIndex, sourceRow, packed, bIndex, output, outputRows,
+                                        firstTap > 0);
                             }
                         }
                     }
