@@ -39,7 +39,7 @@ import jdk.incubator.vector.VectorSpecies;
  * where a run ends: a call per filter row stored and reloaded the 28 accumulators between the runs, and
  * one call made MNIST conv2's input gradient 1.075-1.087x faster (JMH A/B, two runs of 3 rounds, Zen 5
  * host, the same bits). A loop over the runs around the depth loop instead made C2 keep six of the
- * accumulators on the stack, loaded and stored every step, and ran at half the speed (harness). The flat
+ * accumulators on the stack, loaded and stored every step, and ran at 0.4-0.9 of the speed (harness). The flat
  * loop keeps all 28 in registers beside 2 B vectors and 2 broadcasts, AVX-512's 32 (JDK 25's code on the
  * Zen 5 host; its array bounds are checked every step, since A's index is no longer linear in p).
  *

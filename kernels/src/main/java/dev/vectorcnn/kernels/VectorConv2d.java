@@ -393,13 +393,14 @@ final class VectorConv2d {
      * <p>From zero-padded rows a tile runs all its window's filter rows in one call. Reading the input in
      * place, it runs one filter row per pass over the group's output rows, adding to the previous passes:
      * a group's first pass then reads every other input row, and MNIST conv2's forward, whose input at
-     * batch 100 comes from L3 or memory, measured 0.78 with whole windows and 0.92-0.96 with whole windows
-     * in two other orders (JMH A/B, 3 rounds each, Zen 5 host), though whole windows ran 5% faster with its
-     * input in cache (harness, batch 25). Probably the hardware prefetchers fetch the odd rows while the
-     * even ones are computed; there are no counters here to show it. The filter is packed in 2-vector
-     * panels. Storing the last filter row's tile with its bias and ReLU applied in registers, as
-     * {@link GemmMicroKernel12x1#multiplySegments} does, made the kernel 25% slower (69 against 91
-     * GFLOP/s on MNIST conv2: C2 compiled the larger method worse).
+     * batch 100 comes from L3 or memory, measured 0.78 with whole windows and 0.83-0.96 in three other
+     * orders of whole windows or pairs of filter rows (JMH A/B, 3-4 rounds each, Zen 5 host), though whole
+     * windows ran 5% faster with its input in cache (harness, batch 25). Probably the hardware prefetchers
+     * fetch the odd rows while the even ones are computed; there are no counters here to show it. The
+     * filter is packed in 2-vector panels. Storing the last filter row's tile with its bias and ReLU
+     * applied in registers, as {@link GemmMicroKernel12x1#multiplySegments} does, made the kernel 25%
+     * slower (69 against 91 GFLOP/s on MNIST conv2: C2 compiled the larger method worse); on the Zen 5
+     * host it measured within the noise, with some JVMs slow for their first second (bench/HISTORY.md).
      *
      * <p>AMD host, 512 bits, 1 thread, GFLOP/s (harness, best of eight rounds), general tiles against this
      * kernel: MNIST conv2 87.9-90.5 against 91.5-95.0, the 56x56x64 layer 100.0-101.1 against 104.5-105.2.
