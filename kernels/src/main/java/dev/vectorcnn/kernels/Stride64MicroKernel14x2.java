@@ -5,10 +5,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A 14 x 2-vector micro-kernel whose first 13 rows of A are exactly {@link #A_ROW_STRIDE} floats apart:
- * {@code C (+)= A[14 x kc] x B[kc x COLUMNS]} with A's row {@code r < 13} at
- * {@code a[aIndex + r*A_ROW_STRIDE + p]}, its last row at {@code last[lastIndex + p]}, and C's row {@code r}
- * placed by a table, {@code c[cRows[r]]}, for each of up to {@code KH} runs of the depth (a window's filter
- * rows, {@link #multiplyTaps}). 28 accumulators are held in registers while p runs.
+ * {@code C (+)= A[14 x taps*kc] x B[taps*kc x COLUMNS]}, the depth in {@code taps} runs of {@code kc} (a
+ * window's filter rows, or the input gradient's tap rows). In run t, A's row {@code r < 13} lies at
+ * {@code a[aIndex + t*aTapStride + r*A_ROW_STRIDE + q]}, its last row at
+ * {@code last[lastIndex + t*lastTapStride + q]}, for q below {@code kc}; C's row {@code r} is placed by a
+ * table, {@code c[cRows[r]]} ({@link #multiplyTaps}). 28 accumulators are held in registers while the
+ * depth runs.
  *
  * <p>It was written for the input gradient of convolutions with 64 output channels and exactly one panel
  * ({@link #COLUMNS}) of input channels: MNIST conv2 (32 input channels) at 512 bits. The 56x56x64 layer's
@@ -39,7 +41,8 @@ import jdk.incubator.vector.VectorSpecies;
  * where a run ends: a call per filter row stored and reloaded the 28 accumulators between the runs, and
  * one call made MNIST conv2's input gradient 1.075-1.087x faster (JMH A/B, two runs of 3 rounds, Zen 5
  * host, the same bits). A loop over the runs around the depth loop instead made C2 keep six of the
- * accumulators on the stack, loaded and stored every step, and ran at 0.4-0.9 of the speed (harness). The flat
+ * accumulators on the stack, loaded and stored every step, as in the twenty-eighth session's attempt (eight
+ * there), and MNIST conv2's forward ran at 0.4-0.9 of the speed (harness, batches 25 and 100). The flat
  * loop keeps all 28 in registers beside 2 B vectors and 2 broadcasts, AVX-512's 32 (JDK 25's code on the
  * Zen 5 host; its array bounds are checked every step, since A's index is no longer linear in p).
  *
@@ -60,7 +63,7 @@ final class Stride64MicroKernel14x2 {
 
     /**
      * {@code C (+)= A[ROWS x taps*kc] x B[taps*kc x COLUMNS]}, added to C's values when {@code accumulate},
-     * written over them otherwise. A's depth runs in {@code taps} runs of {@code kc} (a window's filter rows):
+     * written over them otherwise. A's depth runs in {@code taps >= 1} runs of {@code kc} (a window's filter rows):
      * run t of row {@code r < 13} starts at {@code a[aIndex + t*aTapStride + r*A_ROW_STRIDE]}, of the last row
      * at {@code last[lastIndex + t*lastTapStride]}; B's runs follow each other.
      */

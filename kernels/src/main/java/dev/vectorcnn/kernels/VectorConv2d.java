@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       into micro-kernel panels, bias and ReLU fused into the write-back. Work is split by output
  *       rows. When a filter row holds at least {@link #DIRECT_MIN_SEGMENT} floats ({@code KW*C}) the
  *       kernel reads the patches straight from the {@code KH} input rows of each output row (one call
- *       per filter row, or per window on the one-vector tile; the input is never gathered): the input
+ *       per filter row, or per window on the one-vector tile and on the stride-64 tiles from zero-padded rows;
+ *       the input is never gathered): the input
  *       itself when no full tile's windows reach the left or right padding (MNIST conv2 on 6 x 4 tiles,
  *       below 512 bits), otherwise zero-padded copies of those rows, each made once per group of output
  *       rows. The last {@code OW mod ROWS} pixels of each row are gathered into shared tiles
@@ -193,8 +194,9 @@ final class VectorConv2d {
      * against 74.5-74.8, and with the filter past L1 (16 x 576 floats, 28x28x64 -> 16) 70.0-70.3 against
      * 73.0-74.3; at 256 bits, 32x32x16 -> 8 40.7-41.2 against 62.6. The same loop on the 12 x 2 tile ran
      * at half speed (35-50 against 70-90 GFLOP/s, C2 compiles its 24 accumulators' nested loop worse), so
-     * the wider tiles stay per filter row. Layers whose pixels' patch rows lie 64 floats apart run the
-     * same scheme on tiles of 14 pixels instead ({@link #forwardFixedStride}).
+     * the wider tiles stay per filter row. Layers whose pixels' patch rows lie 64 floats apart run on
+     * tiles of 14 pixels instead ({@link #forwardFixedStride}): whole windows from zero-padded rows, one
+     * filter row per pass reading the input in place.
      */
     private static void forwardDirect(Conv2dShape s, float[] input, float[] bias, boolean relu, float[] output,
                                       MicroKernelTile tile, int panels, float[] packed) {
@@ -400,7 +402,7 @@ final class VectorConv2d {
      * filter is packed in 2-vector panels. Storing the last filter row's tile with its bias and ReLU
      * applied in registers, as {@link GemmMicroKernel12x1#multiplySegments} does, made the kernel 25%
      * slower (69 against 91 GFLOP/s on MNIST conv2: C2 compiled the larger method worse); on the Zen 5
-     * host it measured within the noise, with some JVMs slow for their first second (bench/HISTORY.md).
+     * host it measured within the noise, with some JVMs slow in their first round (bench/HISTORY.md).
      *
      * <p>AMD host, 512 bits, 1 thread, GFLOP/s (harness, best of eight rounds), general tiles against this
      * kernel: MNIST conv2 87.9-90.5 against 91.5-95.0, the 56x56x64 layer 100.0-101.1 against 104.5-105.2.

@@ -591,10 +591,10 @@ class Conv2dTest {
     void forward_of_patch_rows_64_floats_apart_runs_tiles_of_14_pixels() {
         // Pixels whose patch rows lie strideWidth * C = 64 floats apart (64 channels at stride 1, 32 at 2,
         // 16 at 4), output rows of 14, 28 or 42 pixels and 32, 64 or 96 output channels run
-        // Stride64MicroKernel14x2 at 512 bits, adding each filter row into the output: input rows read in
-        // place (VALID) or zero-padded (SAME), windows cut by the top and bottom padding, filters 1 to 5 high
-        // and 2 to 5 wide, vertical strides 1 to 3, batch 1 or 2. 48 output channels (not whole 2-vector
-        // panels) and 13-pixel rows take the general tiles.
+        // Stride64MicroKernel14x2 at 512 bits: input rows read in place (VALID), each filter row added into
+        // the output, or zero-padded (SAME), whole windows per call; windows cut by the top and bottom
+        // padding, filters 1 to 5 high and 2 to 5 wide, vertical strides 1 to 3, batch 1 or 2. 48 output
+        // channels (not whole 2-vector panels) and 13-pixel rows take the general tiles.
         Random random = new Random(31);
         int[][] channelsAndStride = {{64, 1}, {32, 2}, {16, 4}};
         int fixedStride = 0;
