@@ -16,17 +16,15 @@ import jdk.incubator.vector.VectorSpecies;
  *       into micro-kernel panels, bias and ReLU fused into the write-back. Work is split by output
  *       rows. When a filter row holds at least {@link #DIRECT_MIN_SEGMENT} floats ({@code KW*C}) the
  *       kernel reads the patches straight from the {@code KH} input rows of each output row (one call
- *       per filter row, or per window on the one-vector tile and on the stride-64 tiles from zero-padded rows;
- *       the input is never gathered): the input
- *       itself when no full tile's windows reach the left or right padding (MNIST conv2 on 6 x 4 tiles,
- *       below 512 bits), otherwise zero-padded copies of those rows, each made once per group of output
- *       rows. The last {@code OW mod ROWS} pixels of each row are gathered into shared tiles
- *       ({@link Remainder}) or computed by an overlapping last tile ({@link #overlapsLastTile}), except
- *       where pixels' patch rows lie 64 floats apart and rows are whole tiles of 14 pixels
- *       ({@link #forwardFixedStride}); for shorter filter rows (few
- *       channels) the patches of a chunk of output rows are gathered with a strided copy and the tiles
- *       run over the whole patch,
- *       or, with one input channel and horizontal stride 1 (MNIST conv1), read in place from
+ *       per filter row, or per window on the one-vector tile and on the stride-64 tiles from zero-padded
+ *       rows; the input is never gathered): the input itself when no full tile's windows reach the left
+ *       or right padding (MNIST conv2 on 6 x 4 tiles, below 512 bits), otherwise zero-padded copies of
+ *       those rows, each made once per group of output rows. The last {@code OW mod ROWS} pixels of each
+ *       row are gathered into shared tiles ({@link Remainder}) or computed by an overlapping last tile
+ *       ({@link #overlapsLastTile}), except where pixels' patch rows lie 64 floats apart and rows are
+ *       whole tiles of 14 pixels ({@link #forwardFixedStride}); for shorter filter rows (few channels)
+ *       the patches of a chunk of output rows are gathered with a strided copy and the tiles run over
+ *       the whole patch, or, with one input channel and horizontal stride 1 (MNIST conv1), read in place from
  *       zero-padded rows ({@link #forwardRowsInPlace}) by tiles of pixels of one output row, where a row
  *       holds a tile: 6 pixels with more than 2*lanes output channels, otherwise 12 or 14
  *       ({@link ConvTnMicroKernel14x2}), whichever covers a row with less overlap
@@ -390,7 +388,11 @@ final class VectorConv2d {
      * conv2's 6 x 4 tiles left 2 of its 14 pixels, 17% of its time for 14% of its multiply-adds), and the
      * tiles write their sums into the output itself, which the write-back then finishes in place with the
      * bias and the ReLU. Each sum runs over the filter rows and their patch columns in the same order as on
-     * the general tiles, so the bits are the same.
+     * the general tiles, so the bits are the same. The filter is packed in 2-vector panels. Storing the last
+     * filter row's tile with its bias and ReLU applied in registers, as
+     * {@link GemmMicroKernel12x1#multiplySegments} does, made the kernel 25% slower (69 against 91 GFLOP/s
+     * on MNIST conv2: C2 compiled the larger method worse); on the Zen 5 host it measured within the noise,
+     * with some JVMs slow in their first round (bench/HISTORY.md).
      *
      * <p>From zero-padded rows a tile runs all its window's filter rows in one call. Reading the input in
      * place, it runs one filter row per pass over the group's output rows, adding to the previous passes:
@@ -398,11 +400,7 @@ final class VectorConv2d {
      * batch 100 comes from L3 or memory, measured 0.78 with whole windows and 0.83-0.96 in three other
      * orders of whole windows or pairs of filter rows (JMH A/B, 3-4 rounds each, Zen 5 host), though whole
      * windows ran 5% faster with its input in cache (harness, batch 25). Probably the hardware prefetchers
-     * fetch the odd rows while the even ones are computed; there are no counters here to show it. The
-     * filter is packed in 2-vector panels. Storing the last filter row's tile with its bias and ReLU
-     * applied in registers, as {@link GemmMicroKernel12x1#multiplySegments} does, made the kernel 25%
-     * slower (69 against 91 GFLOP/s on MNIST conv2: C2 compiled the larger method worse); on the Zen 5
-     * host it measured within the noise, with some JVMs slow in their first round (bench/HISTORY.md).
+     * fetch the odd rows while the even ones are computed; there are no counters here to show it.
      *
      * <p>AMD host, 512 bits, 1 thread, GFLOP/s (harness, best of eight rounds), general tiles against this
      * kernel: MNIST conv2 87.9-90.5 against 91.5-95.0, the 56x56x64 layer 100.0-101.1 against 104.5-105.2.
